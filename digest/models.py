@@ -1,0 +1,214 @@
+"""Plain data shared by every stage: no I/O, no clock.
+
+Two families live here. The *collect* side (Source, RawEntry, Item) describes what comes
+in from news sources. The *issue* side has two shapes of one newsletter issue: `Issue`,
+the draft digest computes from stored items and writes as Markdown, and `Edition`, what
+the (possibly edited) Markdown says, parsed back at build time. Everything shown to
+readers is derived from an Edition, so an editor's change shows up everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """CSS selectors that find items on a feed-less HTML page."""
+
+    item: str
+    title: str
+    link: str
+    date: str | None = None
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One configured news source (an entry of DIGEST_SOURCES)."""
+
+    name: str
+    url: str  # an http(s) URL, or an absolute path to a local/bundled file
+    kind: str = "feed"  # "feed" (RSS/Atom/JSON Feed, detected) or "html"
+    section: str | None = None
+    language: str | None = None
+    selectors: Selectors | None = None
+    domains: tuple[str, ...] = ()  # hosts whose links are credited to this source
+    enabled: bool = True
+
+    @property
+    def is_remote(self) -> bool:
+        return self.url.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One entry as a parser found it: untrusted, unnormalized."""
+
+    title: str
+    url: str | None = None
+    guid: str | None = None
+    summary_html: str = ""  # HTML (or text) exactly as the source gave it
+    published: datetime | None = None  # None when missing or unparseable
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """What a parser made of one fetched document."""
+
+    kind: str  # "rss", "atom", "jsonfeed", "html"
+    entries: tuple[RawEntry, ...]
+    title: str | None = None
+    warnings: tuple[str, ...] = ()  # e.g. feedparser's bozo reason
+
+
+@dataclass(frozen=True)
+class Item:
+    """One stored news item: sanitized, normalized, timezone-aware."""
+
+    source: str  # Source.name
+    guid: str  # identity within the source
+    url: str | None
+    title: str  # plain text, NFC
+    summary_html: str  # sanitized HTML
+    text: str  # plain text of the summary, NFC
+    published: datetime  # aware (UTC)
+    language: str | None = None
+    date_flag: str | None = None  # None, "missing", "invalid" or "future"
+
+
+# --------------------------------------------------------------------------- issues
+
+
+@dataclass(frozen=True)
+class SectionRule:
+    """One entry of DIGEST_SECTIONS."""
+
+    key: str
+    title: str
+    keywords: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    """The inclusive run of local dates an issue covers."""
+
+    start: date
+    end: date
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str  # Source.name
+    url: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Why an item landed in a section: reason is "source", "rule" or "default"."""
+
+    section: str
+    reason: str
+    detail: str = ""
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paragraph of a drafted section: one story, told by one or more sources."""
+
+    day: date
+    title: str
+    text: str  # plain text; the writer escapes it for Markdown
+    citations: tuple[Citation, ...]
+    decision: Decision | None = None
+
+
+@dataclass(frozen=True)
+class Incident:
+    day: date
+    location: str
+    deaths: int | None
+    injuries: int | None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DraftSection:
+    key: str
+    title: str
+    headline: str
+    takeaway: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A drafted issue, before the editor touches it."""
+
+    slug: str
+    title: str
+    number: int
+    period: Period
+    layout: str  # "weekly"
+    sections: tuple[DraftSection, ...]
+    incidents: tuple[Incident, ...]
+    item_count: int
+    source_count: int
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+    line: int  # 1-based line in the Markdown file
+
+
+@dataclass(frozen=True)
+class EditionItem:
+    """One paragraph of a published section."""
+
+    day: date | None
+    text: str  # plain text
+    html: str
+    sources: tuple[str, ...]
+    links: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EditionSection:
+    key: str  # HTML id
+    label: str  # the section's title from DIGEST_SECTIONS, e.g. "Security"
+    headline: str  # the h2 text
+    takeaway_html: str
+    takeaway_text: str
+    body_html: str  # paragraphs, tables ... without the takeaway
+    items: tuple[EditionItem, ...]
+    sources_cited: tuple[str, ...]
+    links: tuple[Link, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A published issue as its Markdown says it, with everything derived from it."""
+
+    title: str
+    slug: str
+    number: int | None
+    period: Period | None
+    layout: str
+    intro_html: str
+    sections: tuple[EditionSection, ...]
+    incidents: tuple[Incident, ...]
+    html: str  # the full issue body with the stable HTML hooks
+    summary: str  # plain text, for archives and feeds
+    unknown_links: tuple[Link, ...] = field(default=())  # links that map to no source

@@ -1,0 +1,1 @@
+"""pelican_plugin stage."""

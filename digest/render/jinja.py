@@ -1,0 +1,28 @@
+"""The Jinja environment for the templates digest owns (`templates/`: issue Markdown, email)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@cache
+def environment(html: bool) -> jinja2.Environment:
+    """HTML templates autoescape; Markdown and plain-text ones don't (the writer escapes)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=html,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(name: str, **context: object) -> str:
+    """Render templates/<name>; names ending in .html.j2 are autoescaped."""
+    return environment(name.endswith(".html.j2")).get_template(name).render(**context)

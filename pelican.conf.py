@@ -1,0 +1,132 @@
+"""Settings for Pelican and digest (DIGEST_*). Constants only: `digest check` validates them.
+
+This file builds the bundled sample: a fictional fortnight of news about Iraq from the
+files in samples/. Replace DIGEST_SOURCES with your own feeds to publish for real.
+"""
+
+# --- The publication -------------------------------------------------------------
+SITENAME = "Iraq Weekly Monitor"
+SITESUBTITLE = "Politics, security, humanitarian conditions and the economy, every Thursday"
+SITEURL = "https://monitor.example.org"
+AUTHOR = "Monitor Research Team"
+DEFAULT_LANG = "en"
+TIMEZONE = "Asia/Baghdad"
+
+# --- Where things live (relative to this file) ------------------------------------
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "themes/digest"
+ARTICLE_PATHS = ["issues"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS: list[str] = []
+PLUGIN_PATHS: list[str] = []
+PLUGINS = ["digest.pelican_plugin"]
+
+# --- URLs: one folder per issue, so issue.json, incidents.csv and the PDF sit beside it
+RELATIVE_URLS = True
+ARTICLE_URL = "issues/{slug}/"
+ARTICLE_SAVE_AS = "issues/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+INDEX_SAVE_AS = "index.html"
+ARCHIVES_SAVE_AS = "archives/index.html"
+DIRECT_TEMPLATES = ["index", "archives"]
+DEFAULT_PAGINATION = 20
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+# Pages digest does not publish (yet): no author, category or tag listings.
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+ARTICLE_LANG_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+PAGE_LANG_SAVE_AS = ""
+DEFAULT_CATEGORY = "Issues"
+USE_FOLDER_AS_CATEGORY = False
+SLUGIFY_SOURCE = "basename"
+DEFAULT_DATE_FORMAT = "%B %-d, %Y"
+
+# --- Feeds (absolute links; full content) -------------------------------------------
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/atom.xml"
+FEED_ALL_RSS = "feeds/rss.xml"
+FEED_ATOM = None
+FEED_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = 50
+
+# --- digest ---------------------------------------------------------------------------
+DIGEST_TIMEZONE = "Asia/Baghdad"
+DIGEST_WEEK_ENDS_ON = "thursday"
+DIGEST_STORE_PATH = "digest.sqlite3"
+DIGEST_ISSUE_TITLE = "{sitename}: {period}"
+DIGEST_FIRST_ISSUE = "2024-02-01"
+DIGEST_EMAIL_FROM = "Iraq Weekly Monitor <monitor@example.org>"
+
+DIGEST_SOURCES = [
+    {
+        "name": "Tigris Wire",
+        "url": "samples/feeds/tigris-wire.rss",
+        "domains": ["tigriswire.example"],
+        "language": "en",
+    },
+    {
+        "name": "Kurdistan Ledger",
+        "url": "samples/feeds/kurdistan-ledger.atom",
+        "domains": ["kurdistanledger.example"],
+        "language": "en",
+    },
+    {
+        "name": "Baghdad Observer",
+        "url": "samples/feeds/baghdad-observer.atom",
+        "domains": ["baghdadobserver.example"],
+        "language": "en",
+    },
+    {
+        "name": "Euphrates News Agency",
+        "url": "samples/feeds/euphrates-news.rss",
+        "domains": ["euphrates-news.example"],
+        "language": "en",
+    },
+    {
+        "name": "Mesopotamia Economic Review",
+        "url": "samples/feeds/mesopotamia-economic.json",
+        "domains": ["mer.example"],
+        "section": "economy",
+        "language": "en",
+    },
+    {
+        "name": "Relief Monitor",
+        "url": "samples/pages/relief-monitor.html",
+        "kind": "html",
+        "domains": ["reliefmonitor.example"],
+        "language": "en",
+        "selectors": {
+            "item": "article.update",
+            "title": "h3 a",
+            "link": "h3 a",
+            "date": "time",
+            "summary": "p.summary",
+        },
+    },
+    {
+        "name": "Al-Rafidain",
+        "url": "samples/feeds/al-rafidain.rss",
+        "domains": ["alrafidain.example"],
+        "language": "ar",
+    },
+]
