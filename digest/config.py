@@ -28,11 +28,40 @@ DEFAULT_SECTIONS: tuple[dict[str, Any], ...] = (
         "title": "Politics",
         "description": "Government, parliament, elections, parties and foreign relations.",
         "keywords": [
-            "parliament", "prime minister", "president", "election", "elections", "governor",
-            "provincial council", "cabinet", "minister", "ministry of foreign", "coalition",
-            "party", "parties", "vote", "federal court", "constitution", "diplomat",
-            "ambassador", "talks", "negotiation", "speaker", "legislation", "bill", "law",
-            "sanctions", "summit", "delegation", "government",
+            "parliament",
+            "prime minister",
+            "president",
+            "election",
+            "elections",
+            "governor",
+            "provincial council",
+            "cabinet",
+            "minister",
+            "ministry of foreign",
+            "coalition",
+            "party",
+            "parties",
+            "vote",
+            "federal court",
+            "constitution",
+            "diplomat",
+            "ambassador",
+            "talks",
+            "negotiation",
+            "speaker",
+            "legislation",
+            "bill",
+            "law",
+            "sanctions",
+            "summit",
+            "delegation",
+            "government",
+            "البرلمان",
+            "مجلس النواب",
+            "انتخاب",
+            "محافظ",
+            "الحكومة",
+            "رئيس الوزراء",
         ],
     },
     {
@@ -40,11 +69,50 @@ DEFAULT_SECTIONS: tuple[dict[str, Any], ...] = (
         "title": "Security",
         "description": "Attacks, military operations, arrests and armed groups.",
         "keywords": [
-            "attack", "attacks", "killed", "wounded", "injured", "bomb", "ied",
-            "roadside bomb", "car bomb", "explosion", "rocket", "rockets", "drone", "mortar",
-            "gunmen", "militant", "militants", "isis", "insurgent", "airstrike", "air strike",
-            "clash", "clashes", "ambush", "security forces", "army", "counter-terrorism",
-            "arrested", "raid", "checkpoint", "soldier", "soldiers", "militia", "explosive",
+            "attack",
+            "attacks",
+            "killed",
+            "wounded",
+            "injured",
+            "bomb",
+            "ied",
+            "roadside bomb",
+            "car bomb",
+            "explosion",
+            "rocket",
+            "rockets",
+            "drone",
+            "mortar",
+            "gunmen",
+            "militant",
+            "militants",
+            "isis",
+            "insurgent",
+            "airstrike",
+            "air strike",
+            "clash",
+            "clashes",
+            "ambush",
+            "security forces",
+            "army",
+            "counter-terrorism",
+            "arrested",
+            "raid",
+            "checkpoint",
+            "soldier",
+            "soldiers",
+            "militia",
+            "explosive",
+            "هجوم",
+            "عبوة ناسفة",
+            "مقتل",
+            "قتلى",
+            "جرحى",
+            "إصابة",
+            "طائرة مسيرة",
+            "صاروخ",
+            "داعش",
+            "تفجير",
         ],
     },
     {
@@ -52,10 +120,42 @@ DEFAULT_SECTIONS: tuple[dict[str, Any], ...] = (
         "title": "Humanitarian",
         "description": "Displacement, health, food, water, camps and aid.",
         "keywords": [
-            "displaced", "displacement", "idp", "idps", "camp", "camps", "refugee", "refugees",
-            "humanitarian", "aid", "unicef", "who", "unhcr", "cholera", "outbreak", "hospital",
-            "health", "drought", "flood", "floods", "water shortage", "food", "shelter",
-            "returnees", "relief", "vaccination", "heatwave", "school", "schools",
+            "displaced",
+            "displacement",
+            "idp",
+            "idps",
+            "camp",
+            "camps",
+            "refugee",
+            "refugees",
+            "humanitarian",
+            "aid",
+            "unicef",
+            "world health organization",
+            "unhcr",
+            "cholera",
+            "outbreak",
+            "hospital",
+            "health",
+            "drought",
+            "flood",
+            "floods",
+            "water shortage",
+            "food",
+            "shelter",
+            "returnees",
+            "relief",
+            "vaccination",
+            "heatwave",
+            "school",
+            "schools",
+            "نازحين",
+            "النازحين",
+            "مخيم",
+            "الكوليرا",
+            "المياه",
+            "فيضان",
+            "مساعدات",
         ],
     },
     {
@@ -63,10 +163,41 @@ DEFAULT_SECTIONS: tuple[dict[str, Any], ...] = (
         "title": "Economy",
         "description": "Oil, budget, currency, trade, energy and jobs.",
         "keywords": [
-            "oil", "budget", "dinar", "dollar", "exchange rate", "central bank", "exports",
-            "imports", "trade", "investment", "electricity", "power", "gas", "pipeline",
-            "barrels", "opec", "salaries", "salary", "inflation", "prices", "economy",
-            "economic", "bank", "revenue", "tax", "customs", "contract", "unemployment", "jobs",
+            "oil",
+            "budget",
+            "dinar",
+            "dollar",
+            "exchange rate",
+            "central bank",
+            "exports",
+            "imports",
+            "trade",
+            "investment",
+            "electricity",
+            "power",
+            "gas",
+            "pipeline",
+            "barrels",
+            "opec",
+            "salaries",
+            "salary",
+            "inflation",
+            "prices",
+            "economy",
+            "economic",
+            "bank",
+            "revenue",
+            "tax",
+            "customs",
+            "contract",
+            "unemployment",
+            "jobs",
+            "النفط",
+            "الموازنة",
+            "الدينار",
+            "الكهرباء",
+            "صادرات",
+            "الرواتب",
         ],
     },
 )
@@ -141,8 +272,9 @@ class Settings:
 def read_pelican_settings(path: Path) -> dict[str, Any]:
     """Run the config file through Pelican's own loader (quietly: it logs on defaults)."""
     if not path.is_file():
-        raise ConfigError(f"no such file; pass --config PATH or run from the project folder",
-                          path=str(path))
+        raise ConfigError(
+            "no such file; pass --config PATH or run from the project folder", path=str(path)
+        )
     from pelican.settings import read_settings
 
     pelican_log = logging.getLogger("pelican.settings")
@@ -187,13 +319,16 @@ def validate(raw: dict[str, Any], config_path: Path) -> Settings:
     try:
         timezone = ZoneInfo(str(tz_name))
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"DIGEST_TIMEZONE: unknown time zone {tz_name!r}; use an IANA name "
-                        "such as 'Asia/Baghdad'")
+        problems.append(
+            f"DIGEST_TIMEZONE: unknown time zone {tz_name!r}; use an IANA name "
+            "such as 'Asia/Baghdad'"
+        )
 
     week_end = str(get("DIGEST_WEEK_ENDS_ON")).strip().lower()
     if week_end not in WEEKDAYS:
-        problems.append(f"DIGEST_WEEK_ENDS_ON: {week_end!r} is not a weekday; use one of "
-                        + ", ".join(WEEKDAYS))
+        problems.append(
+            f"DIGEST_WEEK_ENDS_ON: {week_end!r} is not a weekday; use one of " + ", ".join(WEEKDAYS)
+        )
 
     store = get("DIGEST_STORE_PATH")
     if not isinstance(store, (str, Path)) or not str(store).strip():
@@ -208,8 +343,10 @@ def validate(raw: dict[str, Any], config_path: Path) -> Settings:
         try:
             title.format(sitename="", period="", number=1)
         except (KeyError, IndexError, ValueError) as exc:
-            problems.append(f"DIGEST_ISSUE_TITLE: bad placeholder {exc}; use {{sitename}}, "
-                            "{period} and {number}")
+            problems.append(
+                f"DIGEST_ISSUE_TITLE: bad placeholder {exc}; use {{sitename}}, "
+                "{period} and {number}"
+            )
 
     first = get("DIGEST_FIRST_ISSUE")
     if first is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(first)):
@@ -280,8 +417,10 @@ def _sections(value: Any, problems: list[str]) -> tuple[SectionRule, ...]:
         _unknown_fields(where, entry, {"key", "title", "keywords", "description"}, problems)
         key = entry.get("key")
         if not isinstance(key, str) or not re.fullmatch(r"[a-z][a-z0-9-]*", key):
-            problems.append(f"{where}.key: must be lowercase letters, digits or '-' "
-                            f"(it becomes the HTML id), got {key!r}")
+            problems.append(
+                f"{where}.key: must be lowercase letters, digits or '-' "
+                f"(it becomes the HTML id), got {key!r}"
+            )
             continue
         if key in seen or key in {"key-takeaways", "incidents"}:
             problems.append(f"{where}.key: {key!r} is used twice or reserved")
@@ -411,7 +550,8 @@ def _selectors(where: str, value: Any, kind: str, problems: list[str]) -> Select
         problems.append(f"{where}: must be a dict of CSS selectors")
         return None
     _unknown_fields(where, value, {"item", "title", "link", "date", "summary"}, problems)
-    from soupsieve import SelectorSyntaxError, compile as compile_selector
+    from soupsieve import SelectorSyntaxError
+    from soupsieve import compile as compile_selector
 
     good = True
     for part in ("item", "title", "link", "date", "summary"):
@@ -424,8 +564,9 @@ def _selectors(where: str, value: Any, kind: str, problems: list[str]) -> Select
         try:
             compile_selector(str(selector))
         except SelectorSyntaxError as exc:
-            problems.append(f"{where}.{part}: bad CSS selector {selector!r}: "
-                            f"{str(exc).splitlines()[0]}")
+            problems.append(
+                f"{where}.{part}: bad CSS selector {selector!r}: {str(exc).splitlines()[0]}"
+            )
             good = False
     if not good:
         return None

@@ -130,6 +130,7 @@ class Entry:
     text: str  # plain text; the writer escapes it for Markdown
     citations: tuple[Citation, ...]
     decision: Decision | None = None
+    says_when: bool = False  # the text already names its day ("on Sunday")
 
 
 @dataclass(frozen=True)
@@ -156,13 +157,14 @@ class Issue:
 
     slug: str
     title: str
-    number: int
+    number: int | None
     period: Period
     layout: str  # "weekly"
     sections: tuple[DraftSection, ...]
     incidents: tuple[Incident, ...]
     item_count: int
     source_count: int
+    unplaced: tuple[Entry, ...] = ()  # items no rule placed: shown to the editor, not readers
 
 
 @dataclass(frozen=True)

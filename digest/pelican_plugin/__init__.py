@@ -1,1 +1,17 @@
-"""pelican_plugin stage."""
+"""digest's Pelican plugin: reads issue Markdown with markdown-it-py and writes the exports.
+
+Pelican loads it from PLUGINS = ["digest.pelican_plugin"] and calls register().
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from digest.pelican_plugin.exports import fix_feed_anchors, write_exports
+from digest.pelican_plugin.reader import add_reader
+
+
+def register() -> None:
+    signals.readers_init.connect(add_reader)
+    signals.article_writer_finalized.connect(write_exports)
+    signals.feed_generated.connect(fix_feed_anchors)

@@ -1,0 +1,98 @@
+"""`digest build`: the Pelican site and feeds, then each issue's PDF and email edition.
+
+Reads like the pipeline: pelican -> for each issue: pdf, email. Pelican's own errors
+("Could not process ...") fail the build instead of being logged and forgotten.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from digest.config import Settings
+from digest.errors import RenderError
+from digest.pelican_plugin.reader import RUNTIME_KEY
+from digest.publish import pdf
+from digest.publish.email_edition import write_email_edition
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildReport:
+    issues: list[str] = field(default_factory=list)
+    pdfs_rendered: int = 0
+    pdfs_current: int = 0
+    emails_written: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class _Problems(logging.Handler):
+    """Collects Pelican's errors so a broken content file fails the build."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            message = f"{message}: {record.exc_info[1]}"
+        self.messages.append(" ".join(message.split()))
+
+
+def run_pelican(settings: Settings) -> list[Any]:
+    """Build the site into settings.output_path; returns the issue articles."""
+    from pelican import Pelican, signals
+
+    articles: list[Any] = []
+
+    def keep(generator: Any) -> None:
+        articles.extend(a for a in generator.articles if getattr(a, "digest", None))
+
+    pelican_settings = dict(settings.pelican)
+    pelican_settings[RUNTIME_KEY] = settings
+    problems = _Problems()
+    pelican_log = logging.getLogger("pelican")
+    pelican_log.addHandler(problems)
+    signals.article_generator_finalized.connect(keep)
+    try:
+        Pelican(pelican_settings).run()
+    except Exception as exc:  # Pelican raises bare exceptions for theme/template trouble
+        raise RenderError(f"site: Pelican failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        signals.article_generator_finalized.disconnect(keep)
+        pelican_log.removeHandler(problems)
+    if problems.messages:
+        raise RenderError("site: " + "; ".join(problems.messages))
+    return sorted(articles, key=lambda a: a.slug)
+
+
+def build(settings: Settings) -> BuildReport:
+    report = BuildReport()
+    articles = run_pelican(settings)
+    output = settings.output_path
+    theme = Path(settings.pelican["THEME"]).resolve()
+    css = sorted((output / "theme" / "css").glob("*.css"))
+    for article in articles:
+        report.issues.append(article.slug)
+        folder = output / Path(article.save_as).parent
+        page_url = f"{settings.site_url}/{article.url}"
+        job = pdf.PdfJob(article.slug, folder / "index.html", folder / f"{article.slug}.pdf")
+        try:
+            if pdf.render_pdf(job, css, page_size=settings.pdf_page_size, output=output,
+                              theme=theme, title=article.title):
+                report.pdfs_rendered += 1
+            else:
+                report.pdfs_current += 1
+        except RenderError as exc:
+            # One issue's failed PDF fails that PDF only; the rest of the build goes on.
+            log.error("%s", exc)
+            report.problems.append(str(exc))
+        if write_email_edition(article.digest, settings, output / "email",
+                               page_url=page_url, pdf_url=f"{page_url}{article.slug}.pdf",
+                               date=article.date):
+            report.emails_written += 1
+    return report

@@ -1,0 +1,188 @@
+"""The `digest` command: the only place that turns errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from digest import config
+from digest.errors import ConfigError, DigestError
+
+log = logging.getLogger("digest")
+
+
+def now() -> datetime:
+    """The clock: SOURCE_DATE_EPOCH when set (reproducible runs), else the system's."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except ValueError:
+            raise ConfigError(
+                f"SOURCE_DATE_EPOCH: {epoch!r} is not a whole number of seconds"
+            ) from None
+    return datetime.now(UTC)
+
+
+def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a DigestError as one readable message and exit with its code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DigestError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def _settings(ctx: click.Context) -> config.Settings:
+    return config.load(ctx.obj["config"])
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", default="pelican.conf.py", show_default=True,
+              type=click.Path(dir_okay=False), help="Settings file (Pelican + DIGEST_*).")
+@click.option("-v", "--verbose", is_flag=True, help="Say more about what happens.")
+@click.version_option(package_name="digest")
+@click.pass_context
+def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
+    """digest: collect news, draft an issue, build the site, PDF and email edition."""
+    logging.basicConfig(format="%(message)s", level=logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("digest").setLevel(logging.INFO if verbose else logging.WARNING)
+    ctx.obj = {"config": config_path}
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Exit 1 when any source failed.")
+@click.pass_context
+@_reports_errors
+def collect(ctx: click.Context, strict: bool) -> None:
+    """Fetch every enabled source into the store."""
+    from digest.collect.run import collect as collect_sources
+    from digest.store import Store
+
+    settings = _settings(ctx)
+    show_progress = sys.stderr.isatty()
+
+    def progress(report: Any) -> None:
+        if show_progress:
+            click.echo(f"  {report.source}: {report.status}", err=True)
+
+    with Store(settings.store_path) as store:
+        reports = collect_sources(settings, store, now(), progress)
+    rows = [("source", "status", "new", "updated", "unchanged", "error")]
+    rows += [(r.source, r.status, str(r.counts.new), str(r.counts.updated),
+              str(r.counts.unchanged), r.error or "") for r in reports]
+    click.echo(_table(rows))
+    failed = [r for r in reports if r.failed]
+    new = sum(r.counts.new for r in reports)
+    updated = sum(r.counts.updated for r in reports)
+    click.echo(f"{len(reports)} sources: {new} new items, {updated} updated, "
+               f"{len(failed)} failed")
+    if strict and failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.pass_context
+@_reports_errors
+def sources(ctx: click.Context) -> None:
+    """Each source's health: last fetch, status, items, last error."""
+    from digest.store import Store
+
+    settings = _settings(ctx)
+    with Store(settings.store_path) as store:
+        states = {s.name: s for s in store.source_states()}
+    rows = [("source", "kind", "last fetch", "status", "items", "last error")]
+    for source in settings.sources:
+        state = states.get(source.name)
+        if state is None:
+            rows.append((source.name, source.kind, "never", "-", "0", ""))
+            continue
+        status = state.last_status or "-"
+        if state.last_http_status:
+            status += f" ({state.last_http_status})"
+        if not source.enabled:
+            status += ", disabled"
+        rows.append((source.name, source.kind, (state.last_fetch or "never")[:19], status,
+                     str(state.items), state.last_error or ""))
+    click.echo(_table(rows))
+
+
+@main.command()
+@click.option("--week-ending", "week_ending", required=True, metavar="YYYY-MM-DD",
+              help="Last day of the week to draft (the weekday of DIGEST_WEEK_ENDS_ON).")
+@click.option("--force", is_flag=True, help="Replace an edited file (a backup is kept).")
+@click.pass_context
+@_reports_errors
+def draft(ctx: click.Context, week_ending: str, force: bool) -> None:
+    """Write the draft issue for a week to content/issues/ and print its path."""
+    from digest.drafting import draft_week
+
+    settings = _settings(ctx)
+    result = draft_week(settings, week_ending, force=force)
+    click.echo(_rel(result.path))
+    click.echo(result.summary, err=True)
+
+
+@main.command()
+@click.pass_context
+@_reports_errors
+def build(ctx: click.Context) -> None:
+    """Build the site and feeds, then each issue's PDF and email edition."""
+    from digest.build import build as build_site
+
+    settings = _settings(ctx)
+    report = build_site(settings)
+    out = _rel(settings.output_path)
+    click.echo(f"built {len(report.issues)} issues into {out}/: "
+               f"PDFs {report.pdfs_rendered} rendered, {report.pdfs_current} unchanged; "
+               f"email editions {report.emails_written} written")
+    if report.problems:
+        for problem in report.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_context
+@_reports_errors
+def check(ctx: click.Context, strict: bool) -> None:
+    """Validate settings and content; list every problem with file:line."""
+    from digest.checks import check_content
+
+    settings = _settings(ctx)  # raises ConfigError listing every settings problem
+    errors, warnings = check_content(settings)
+    for line in errors:
+        click.echo(f"error: {line}")
+    for line in warnings:
+        click.echo(f"warning: {line}")
+    click.echo(f"settings ok; content: {len(errors)} errors, {len(warnings)} warnings")
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    return "\n".join(lines)

@@ -1,0 +1,108 @@
+"""RawEntry (untrusted, as a parser found it) -> Item (what the store keeps).
+
+Identity: an item's key within its source is, in this order, the entry's guid, its link, or
+a hash of its normalized title and date ("sha256:<hex>"). The store enforces it with a UNIQUE
+index on (source, guid); a guid longer than MAX_GUID is replaced by its hash.
+
+Dates: the published time is kept in UTC. Missing -> the fetch time, flag "missing"; more
+than FUTURE_SLACK ahead -> the fetch time, flag "future"; before EARLIEST -> the fetch time,
+flag "invalid" (epoch 0 and other placeholders). Parsers read a date without a zone as UTC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import UTC, datetime, timedelta
+
+from digest.collect.sanitize import clean_html, html_to_text, safe_url
+from digest.models import Item, RawEntry, Source
+
+MAX_TITLE = 500  # characters of plain text
+MAX_HTML = 20_000  # characters of sanitized summary HTML
+MAX_TEXT = 5_000  # characters of summary text
+MAX_INPUT = 1_000_000  # characters of raw summary we are willing to sanitize at all
+MAX_GUID = 1_000
+FUTURE_SLACK = timedelta(days=1)
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+
+# C0 controls except \t and \n, DEL, C1 controls, lone surrogates and U+FFFE/U+FFFF: none
+# is allowed in XML 1.0, and one of them in a title breaks our own RSS/Atom output.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def normalize(
+    entry: RawEntry, source: Source, *, now: datetime, base_url: str | None
+) -> Item | None:
+    """Clean one entry; None when it has neither a title nor any text."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    title = _truncate(" ".join(html_to_text(clean_text(entry.title)).split()), MAX_TITLE)
+    raw_summary = clean_text(entry.summary_html)[:MAX_INPUT]
+    summary_html = clean_html(raw_summary, base_url)
+    text = _truncate(html_to_text(summary_html), MAX_TEXT)
+    if len(summary_html) > MAX_HTML:
+        # Cutting may split a tag or an entity; cleaning again closes what the cut left open.
+        summary_html = clean_html(summary_html[:MAX_HTML])
+    if not title and not text:
+        return None
+
+    url = safe_url(clean_text(entry.url or ""), base_url)
+    published, flag = _published(entry.published, now)
+    guid = " ".join(clean_text(entry.guid or "").split()) or url
+    if not guid:
+        stamp = entry.published.isoformat() if entry.published else ""
+        basis = f"{title or text}\n{stamp}"  # text stands in for a missing title
+        guid = "sha256:" + hashlib.sha256(basis.encode()).hexdigest()
+    elif len(guid) > MAX_GUID:
+        guid = "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
+
+    language = clean_text(entry.language or "").strip()
+    if not _LANGUAGE.fullmatch(language):
+        language = source.language or ""
+    return Item(
+        source=source.name,
+        guid=guid,
+        url=url,
+        title=title,
+        summary_html=summary_html,
+        text=text,
+        published=published,
+        language=language or None,
+        date_flag=flag,
+    )
+
+
+def clean_text(text: str) -> str:
+    """NFC text without the control characters XML and our outputs cannot carry."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
+
+
+def _published(value: datetime | None, now: datetime) -> tuple[datetime, str | None]:
+    now = now.astimezone(UTC)
+    if value is None:
+        return now, "missing"
+    if value.tzinfo is None:  # the parsers' documented convention
+        value = value.replace(tzinfo=UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # year 1 with a positive offset, and the like
+        return now, "invalid"
+    if value > now + FUTURE_SLACK:
+        return now, "future"
+    if value < EARLIEST:
+        return now, "invalid"
+    return value, None
+
+
+def _truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:  # prefer a word boundary when one is near
+        cut = cut[:space]
+    return cut.rstrip() + "…"

@@ -1,0 +1,144 @@
+"""Untrusted HTML in, safe HTML or plain text out.
+
+One allow-list (nh3, i.e. ammonia on html5ever) serves the site, the email and the PDF, so
+it is the strictest of the three: no images (remote images track email readers and make
+WeasyPrint fetch URLs), no style (overlays, `expression()`, huge fonts), no embedded
+content, only http/https/mailto links, and every link marked nofollow.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+
+TAGS = frozenset(
+    {
+        "p", "br", "hr", "div", "span", "a", "strong", "em", "b", "i", "u", "s", "del", "ins",
+        "mark", "small", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "h3", "h4", "h5",
+        "h6", "code", "pre", "kbd", "samp", "table", "caption", "thead", "tbody", "tfoot", "tr",
+        "th", "td", "abbr", "q", "cite", "sub", "sup", "figure", "figcaption", "time",
+    }
+)  # fmt: skip
+ATTRIBUTES = {
+    "*": {"lang", "dir"},  # Arabic and Kurdish sources need dir="rtl"
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "time": {"datetime"},
+}
+# Elements whose *content* goes too, not just the tag: code, invisible text, or foreign
+# content (svg/math) that is the usual mXSS vehicle.
+DROP_WITH_CONTENT = frozenset(
+    {
+        "script", "style", "template", "noscript", "iframe", "object", "embed", "applet",
+        "svg", "math", "title", "head", "textarea", "select", "noembed", "noframes", "xmp",
+    }
+)  # fmt: skip
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "noopener noreferrer nofollow"
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+_TOP_HEADINGS = re.compile(r"<(/?)h[12](?=[\s/>])", re.IGNORECASE)
+
+
+def clean_html(html: str, base_url: str | None = None) -> str:
+    """Sanitize an HTML fragment; relative links are absolutized against an http(s)
+    `base_url`, or dropped without one. Idempotent: clean_html(clean_html(x)) == clean_html(x).
+    """
+    # h1/h2 belong to the page (an issue section's headline is an h2); demote them rather
+    # than strip them, which would glue the heading to the next line of text.
+    html = _TOP_HEADINGS.sub(r"<\1h3", html)
+    base = safe_url(base_url)
+    relative = ("rewrite_with_base", base) if base and not base.startswith("mailto:") else "deny"
+    return nh3.clean(
+        html,
+        tags=set(TAGS),
+        clean_content_tags=set(DROP_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        url_relative=relative,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def html_to_text(html: str) -> str:
+    """The visible text of an HTML fragment: entities decoded, one line per block element,
+    runs of spaces collapsed, script/style content left out."""
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    lines = ("".join(extractor.parts)).split("\n")
+    return "\n".join(filter(None, (" ".join(line.split()) for line in lines)))
+
+
+def safe_url(url: str | None, base: str | None = None) -> str | None:
+    """`url` as an absolute http(s) or mailto URL (resolved against an http(s) `base`), or
+    None when it is empty, malformed or has any other scheme."""
+    if not url:
+        return None
+    # Browsers drop tabs and newlines inside URLs ("java\tscript:"), so we do the same first.
+    url = "".join(c for c in url if c not in "\t\n\r").strip(_C0_AND_SPACE)
+    try:
+        if base and urlsplit(base).scheme.lower() in ("http", "https"):
+            url = urljoin(base, url)
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "mailto":
+            return url if len(url) > len("mailto:") else None
+        if scheme not in ("http", "https") or not parts.hostname:
+            return None
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:  # "http://bad]test/", a port out of range ...
+        return None
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return None
+    return url
+
+
+_BLOCKS = frozenset(
+    {
+        "p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
+        "table", "tr", "caption", "thead", "tbody", "tfoot", "figure", "figcaption", "section",
+        "article", "header", "footer", "aside", "nav", "main", "address", "details", "summary",
+        "h1", "h2", "h3", "h4", "h5", "h6",
+    }
+)  # fmt: skip
+_CELLS = frozenset({"td", "th"})
+
+
+class _TextExtractor(HTMLParser):
+    """A flat event parser: no tree, so 5,000 nested <div>s cost nothing and cannot recurse."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DROP_WITH_CONTENT:
+            self._hidden += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+        elif tag in _CELLS:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:  # <br/> must not open a hidden region
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in DROP_WITH_CONTENT:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+        elif tag in _CELLS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)

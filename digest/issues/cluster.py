@@ -1,0 +1,74 @@
+"""Same-story merging: items from different sources about one event on nearby days.
+
+Precision first: two items merge only when their words overlap strongly. Items are
+blocked by section and day, so the work grows with items per day, not all pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from digest.models import Decision, Item
+
+THRESHOLD = 0.3
+_WORD = re.compile(r"[^\W\d_]{3,}|\d+", re.UNICODE)
+_STOP = frozenset(
+    "the and for with from that this was were are has have had its his her their they "
+    "said says after over into near north south east west about than also been which who "
+    "will would could more most some while when where other on in at of to by".split()
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    item: Item
+    section: str
+    day: date
+    says_when: bool = False
+    decision: Decision | None = None
+
+
+def _words(item: Item) -> frozenset[str]:
+    return frozenset(
+        w for w in _WORD.findall(f"{item.title} {item.text}".lower()) if w not in _STOP
+    )
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Overlap relative to the smaller text: a short report inside a long one still matches."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b)) * (len(a & b) / len(a | b)) ** 0.5
+
+
+def clusters(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
+    """Groups of candidates telling one story; singletons included, input order kept."""
+    parent = list(range(len(candidates)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    words = [_words(c.item) for c in candidates]
+    by_block: dict[tuple[str, date], list[int]] = defaultdict(list)
+    for i, c in enumerate(candidates):
+        by_block[(c.section, c.day)].append(i)
+    for i, c in enumerate(candidates):
+        for offset in (0, 1):  # the same day and the next: a story told a day late
+            for j in by_block.get((c.section, c.day + timedelta(days=offset)), ()):
+                if j <= i and offset == 0:
+                    continue
+                if candidates[j].item.source == c.item.source:
+                    continue  # one outlet's two reports are two paragraphs
+                if similarity(words[i], words[j]) >= THRESHOLD:
+                    parent[root(j)] = root(i)
+    groups: dict[int, list[Candidate]] = {}  # dicts keep insertion order: first member's
+    for i, c in enumerate(candidates):
+        groups.setdefault(root(i), []).append(c)
+    return list(groups.values())

@@ -1,0 +1,121 @@
+"""Draft incident rows (date, location, deaths, injuries) from attack reports.
+
+A heuristic reader of common news phrasing; the editor confirms every row. A count it
+cannot read is left unknown (None), never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from digest.models import Entry, Incident
+
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "dozens": None,
+    "several": None,
+}
+_ATTACK = re.compile(
+    r"\b(IEDs?|roadside bombs?|car bombs?|bomb(?:ing)?s?|explosions?|explosive device|"
+    r"rockets?|drone strikes?|drones?|mortars?|suicide|gunmen|attack(?:ed|s)?|ambush(?:ed)?|"
+    r"airstrikes?|air strikes?|shelling)\b",
+    re.I,
+)
+_N = r"(?:at least |some |about )?(\d+|" + "|".join(k for k in _NUMBERS if k) + r")"
+_NOUN = r"(?:\s+(?:[a-z-]+\s+){0,2}?(?:people|persons?|soldiers?|civilians?|fighters?|members?|"
+_NOUN += r"officers?|policemen|police officers?|troops|militants?|children|men|women|others?|"
+_NOUN += r"workers?|farmers?|shepherds?|guards?|personnel|gunmen|passengers?|pilgrims?))?"
+_DEATHS = (
+    re.compile(r"\bkill(?:ing|ed|s)\s+" + _N + _NOUN, re.I),
+    re.compile(_N + _NOUN + r"\s+(?:were|was|have been|had been)\s+killed", re.I),
+    re.compile(r"\bleft\s+" + _N + _NOUN + r"\s+dead", re.I),
+    re.compile(_N + _NOUN + r"\s+died", re.I),
+)
+_INJURIES = (
+    re.compile(r"\b(?:wound(?:ing|ed|s)|injur(?:ing|ed|es))\s+" + _N + _NOUN, re.I),
+    re.compile(_N + _NOUN + r"\s+(?:were|was|have been|had been)\s+(?:wounded|injured)", re.I),
+    re.compile(r"\b(?:and|,)\s+" + _N + _NOUN + r"\s+(?:wounded|injured)", re.I),
+)
+_NO_CASUALTIES = re.compile(r"\bno (?:casualties|injuries|one was (?:hurt|injured))\b", re.I)
+_PLACE = re.compile(
+    r"\b(?:in|near|outside|north of|south of|east of|west of)\s+"
+    r"((?:al-|Al-)?[A-Z][\w'’-]+(?:\s+(?:al-)?[A-Z][\w'’-]+){0,2})"
+)
+_NOT_PLACES = frozenset(
+    {
+        "The",
+        "A",
+        "An",
+        "Iraq",
+        "Iraqi",
+        "February",
+        "January",
+        "March",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    }
+)
+
+
+def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> int | None:
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match:
+            word = match.group(1).lower()
+            return int(word) if word.isdigit() else _NUMBERS.get(word)
+    return None
+
+
+def location(text: str) -> str | None:
+    for match in _PLACE.finditer(text):
+        place = match.group(1)
+        if place.split()[0] not in _NOT_PLACES:
+            return place
+    return None
+
+
+def casualties(text: str) -> tuple[int | None, int | None]:
+    deaths, injuries = _count(_DEATHS, text), _count(_INJURIES, text)
+    if deaths is None and injuries is None and _NO_CASUALTIES.search(text):
+        return 0, 0
+    return deaths, injuries
+
+
+def incident(entry: Entry) -> Incident | None:
+    """A draft row when the entry reports an attack with a place or a casualty count."""
+    text = f"{entry.title}. {entry.text}"
+    if not _ATTACK.search(text):
+        return None
+    deaths, injuries = casualties(text)
+    place = location(entry.text) or location(entry.title)
+    if place is None or (deaths is None and injuries is None):
+        return None
+    return Incident(
+        day=entry.day, location=place, deaths=deaths, injuries=injuries, description=entry.title
+    )

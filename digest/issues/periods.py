@@ -1,0 +1,70 @@
+"""Reporting periods: which local days an issue covers, its UTC window and its title."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from digest.errors import ContentError
+from digest.models import Period
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def parse_day(text: str, what: str = "date") -> date:
+    """A YYYY-MM-DD date from the command line or a file."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ContentError(f"{what}: {text!r} is not a date written YYYY-MM-DD") from None
+
+
+def week_ending(day: date, week_ends_on: int) -> Period:
+    """The 7 days ending on `day`, which must fall on the configured weekday."""
+    if day.weekday() != week_ends_on:
+        raise ContentError(
+            f"--week-ending {day.isoformat()}: that is a {WEEKDAY_NAMES[day.weekday()]}, but "
+            f"weeks end on {WEEKDAY_NAMES[week_ends_on]} (DIGEST_WEEK_ENDS_ON); "
+            f"try {last_week_end(day, week_ends_on).isoformat()}"
+        )
+    return Period(start=day - timedelta(days=6), end=day)
+
+
+def last_week_end(day: date, week_ends_on: int) -> date:
+    """The latest date on or before `day` that ends a week."""
+    return day - timedelta(days=(day.weekday() - week_ends_on) % 7)
+
+
+def utc_window(period: Period, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) in UTC: local midnight of the first day to local midnight after the last."""
+    start = datetime.combine(period.start, time(0), tzinfo=zone)
+    end = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def local_day(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def period_title(period: Period) -> str:
+    """Editors' style: "February 2 – 8, 2024", "January 26 – February 1, 2024"."""
+    start, end = period.start, period.end
+    if start == end:
+        return f"{start:%B} {start.day}, {start.year}"
+    if start.year != end.year:
+        return f"{start:%B} {start.day}, {start.year} – {end:%B} {end.day}, {end.year}"
+    if start.month != end.month:
+        return f"{start:%B} {start.day} – {end:%B} {end.day}, {end.year}"
+    return f"{start:%B} {start.day} – {end.day}, {end.year}"
+
+
+def issue_number(period: Period, first_issue: date | None) -> int | None:
+    """Weekly numbering from the week-ending date of issue 1 (None when not configured)."""
+    if first_issue is None or period.end < first_issue:
+        return None
+    return (period.end - first_issue).days // 7 + 1
+
+
+def month_day(day: date) -> str:
+    """ "February 4" — how paragraphs name their day."""
+    return f"{day:%B} {day.day}"

@@ -1,0 +1,51 @@
+"""Write each issue's email edition (.html, .txt, .eml) under output/email/."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from email.utils import parseaddr
+from pathlib import Path
+
+from digest.config import Settings
+from digest.models import Edition
+from digest.publish.email_render import build_message, render_email
+
+
+def list_id(settings: Settings) -> str:
+    domain = parseaddr(settings.email_from)[1].rpartition("@")[2] or "localhost"
+    name = re.sub(r"[^a-z0-9]+", "-", settings.sitename.lower()).strip("-") or "digest"
+    return f"{settings.sitename} <{name}.{domain}>"
+
+
+def edition_message_id(edition: Edition, settings: Settings) -> str:
+    """Stable across builds: the same issue always has the same Message-ID."""
+    domain = parseaddr(settings.email_from)[1].rpartition("@")[2] or "localhost"
+    token = hashlib.sha256(f"{settings.sitename}\0{edition.slug}".encode()).hexdigest()[:20]
+    return f"<{edition.slug}.{token}@{domain}>"
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+def write_email_edition(edition: Edition, settings: Settings, folder: Path, *, page_url: str,
+                        pdf_url: str, date: datetime) -> bool:
+    """True when any of the three files changed."""
+    email = render_email(edition, sitename=settings.sitename, page_url=page_url,
+                         pdf_url=pdf_url, language=settings.language)
+    sender = settings.email_from
+    message = build_message(email, sender=sender, to=sender,
+                            message_id=edition_message_id(edition, settings), date=date,
+                            list_id=list_id(settings))
+    changed = [
+        _write_if_changed(folder / f"{edition.slug}.html", email.html.encode()),
+        _write_if_changed(folder / f"{edition.slug}.txt", email.text.encode()),
+        _write_if_changed(folder / f"{edition.slug}.eml", message.as_bytes()),
+    ]
+    return any(changed)

@@ -1,0 +1,82 @@
+"""Issue page + print.css -> PDF with WeasyPrint, only when the page or stylesheet changed.
+
+WeasyPrint fetches nothing but our own output and theme files: every other URL (file:
+outside those folders, http(s), anything) is refused, so item HTML cannot make the PDF
+read local files or reach the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.errors import RenderError
+
+log = logging.getLogger(__name__)
+
+CACHE_NAME = ".pdf-cache"
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    slug: str
+    page: Path  # output/issues/<slug>/index.html
+    target: Path  # output/issues/<slug>/<slug>.pdf
+
+
+def fingerprint(page: Path, stylesheets: Sequence[Path], page_size: str) -> str:
+    digest = hashlib.sha256(page_size.encode())
+    for path in (page, *stylesheets):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _fetcher(allowed: Sequence[Path]):
+    import mimetypes
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    roots = [p.resolve() for p in allowed]
+
+    class LocalOnlyFetcher(URLFetcher):
+        """Serves files under our output and theme folders, and data: URLs; nothing else."""
+
+        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file:"):
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+            raise ValueError(f"refused {url[:100]}")
+
+    return LocalOnlyFetcher(allowed_protocols={"file", "data"})
+
+
+def render_pdf(job: PdfJob, stylesheets: Sequence[Path], *, page_size: str, output: Path,
+               theme: Path, title: str) -> bool:
+    """Render one issue's PDF; False when the cached PDF is still current."""
+    import weasyprint
+
+    stamp = job.target.with_name(CACHE_NAME)
+    key = fingerprint(job.page, stylesheets, page_size)
+    if job.target.exists() and stamp.exists() and stamp.read_text() == key:
+        return False
+    fetcher = _fetcher([output, theme])
+    size = weasyprint.CSS(string=f"@page {{ size: {page_size}; }}", url_fetcher=fetcher)
+    sheets = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
+    try:
+        document = weasyprint.HTML(filename=str(job.page), url_fetcher=fetcher,
+                                   media_type="print")
+        pdf = document.write_pdf(stylesheets=[*sheets, size])
+    except Exception as exc:  # WeasyPrint raises many types; one issue's failure is reported
+        raise RenderError(f"{job.slug}: could not make the PDF: {exc}") from exc
+    job.target.write_bytes(pdf)
+    stamp.write_text(key)
+    log.debug("%s: PDF written (%d bytes)", job.slug, len(pdf))
+    return True

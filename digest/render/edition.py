@@ -1,0 +1,301 @@
+"""Issue Markdown -> Edition: everything readers see, derived from what the editor wrote.
+
+The contract an issue file follows (see the README):
+- `## Headline {#key}` starts a section; `key` is a DIGEST_SECTIONS key and the HTML id;
+- the section's first paragraph beginning `Takeaway:` is its Key Takeaways bullet;
+- every other paragraph is an item; links in it cite sources, mapped by domain;
+- a table headed Date | Location | Deaths | Injuries is the incident table.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from markdown_it.token import Token
+
+from digest.errors import ContentError
+from digest.issues.dates import event_day
+from digest.models import (
+    Edition,
+    EditionItem,
+    EditionSection,
+    Incident,
+    Link,
+    Period,
+    SectionRule,
+    Source,
+)
+from digest.render.markdown import markdown
+
+INCIDENT_HEADER = ("date", "location", "deaths", "injuries")
+_META_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
+_KEY_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
+_TAKEAWAY = re.compile(r"^\s*takeaway:\s*", re.I)
+_PERIOD = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(?:to|–|-|/)\s+(\d{4}-\d{2}-\d{2})$")
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: dict[str, str]  # lower-cased keys
+    body: str
+    body_line: int  # 0-based line of the body's first line in the file
+
+
+def split_metadata(text: str) -> Document:
+    """Pelican-style `Key: value` lines up to the first blank line, then the body."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    meta: dict[str, str] = {}
+    index = 0
+    for index, line in enumerate(lines):  # noqa: B007 - index is used after the loop
+        match = _META_LINE.match(line)
+        if not line.strip() or not match:
+            break
+        meta[match.group(1).lower()] = match.group(2).strip()
+    else:
+        index = len(lines)
+    return Document(meta=meta, body="\n".join(lines[index:]), body_line=index)
+
+
+def parse_period(value: str | None) -> Period | None:
+    if not value:
+        return None
+    match = _PERIOD.match(value.strip())
+    if not match:
+        raise ContentError(f"Period: {value!r} is not 'YYYY-MM-DD to YYYY-MM-DD'")
+    start, end = (date.fromisoformat(part) for part in match.groups())
+    if end < start:
+        raise ContentError(f"Period: {value!r} ends before it starts")
+    return Period(start, end)
+
+
+def source_for(url: str, sources: Sequence[Source]) -> str | None:
+    """The source a link credits, by its host (subdomains included)."""
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    for source in sources:
+        if any(host == d or host.endswith("." + d) for d in source.domains):
+            return source.name
+    return None
+
+
+def parse_edition(
+    text: str, *, slug: str, sections: Sequence[SectionRule], sources: Sequence[Source]
+) -> Edition:
+    """Parse an issue file; raises ContentError for a file that is not an issue."""
+    doc = split_metadata(text)
+    title = doc.meta.get("title", "").strip()
+    if not title:
+        raise ContentError("line 1: missing 'Title:' metadata")
+    period = parse_period(doc.meta.get("period"))
+    number = doc.meta.get("issue")
+    if number is not None and not number.isdigit():
+        raise ContentError(f"Issue: {number!r} is not a whole number")
+
+    md = markdown()
+    tokens = md.parse(doc.body)
+    labels = {rule.key: rule.title for rule in sections}
+    intro: list[Token] = []
+    groups: list[list[Token]] = []
+    for token in tokens:
+        if token.type == "heading_open" and token.tag == "h2":
+            groups.append([])
+        (groups[-1] if groups else intro).append(token)
+
+    reference = (period.end if period else date.today()) + timedelta(days=3)
+    built = [_section(g, labels, sources, doc.body_line, reference) for g in groups]
+    parsed = [s for s, _ in built]
+    incidents = tuple(i for _, rows in built for i in rows)
+    intro_html = md.renderer.render(intro, md.options, {}) if intro else ""
+    summary = doc.meta.get("summary") or "; ".join(s.headline for s in parsed)
+    unknown = tuple(
+        link for s in parsed for link in s.links
+        if link.url.startswith(("http://", "https://")) and source_for(link.url, sources) is None
+    )
+    return Edition(
+        title=title,
+        slug=slug,
+        number=int(number) if number else None,
+        period=period,
+        layout=doc.meta.get("layout", "weekly"),
+        intro_html=intro_html,
+        sections=tuple(parsed),
+        incidents=incidents,
+        html=_page_html(intro_html, parsed),
+        summary=" ".join(summary.split()),
+        unknown_links=unknown,
+    )
+
+
+def _section(
+    tokens: list[Token], labels: dict[str, str], sources: Sequence[Source], offset: int,
+    reference: date,
+) -> tuple[EditionSection, list[Incident]]:
+    md = markdown()
+    heading = tokens[1]  # heading_open, inline, heading_close
+    line = offset + (heading.map[0] if heading.map else 0) + 1
+    match = _KEY_SUFFIX.search(heading.content)
+    raw_headline = heading.content[: match.start()] if match else heading.content
+    key = match.group(1) if match else _slug(raw_headline)
+    body = tokens[3:]
+
+    takeaway_html = takeaway_text = ""
+    for i, token in enumerate(body):
+        if token.type == "inline" and body[i - 1].type == "paragraph_open":
+            if _TAKEAWAY.match(token.content):
+                rest = _TAKEAWAY.sub("", token.content, count=1)
+                takeaway_html = md.renderInline(rest)
+                takeaway_text = _plain(md.parseInline(rest)[0].children or [])
+                del body[i - 1 : i + 2]
+            break
+
+    links: list[Link] = []
+    items: list[EditionItem] = []
+    incidents: list[Incident] = []
+    for i, token in enumerate(body):
+        if token.type == "paragraph_open":
+            token.attrSet("dir", "auto")
+        if token.type == "table_open":
+            incidents.extend(_incident_table(body, i))
+        if token.type != "inline":
+            continue
+        own = _links(token, offset)
+        links.extend(own)
+        if body[i - 1].type == "paragraph_open":
+            text = _plain(token.children or [])
+            day, named = event_day(text, reference)
+            names = _names((link.url for link in own), sources)
+            items.append(EditionItem(
+                day=day if named else None,
+                text=text,
+                html=md.renderer.renderInline(token.children or [], md.options, {}),
+                sources=names,
+                links=tuple(link.url for link in own),
+            ))
+
+    cited = _names((link.url for link in links), sources)
+    body_html = md.renderer.render(body, md.options, {})
+    body_html = body_html.replace('<table class="incidents">', '<div class="table-wrap">'
+                                  '<table class="incidents">\n<caption>Security incidents'
+                                  "</caption>").replace("</table>", "</table></div>")
+    section = EditionSection(
+        key=key,
+        label=labels.get(key, key.replace("-", " ").title()),
+        headline=_plain(md.parseInline(raw_headline.strip())[0].children or []),
+        takeaway_html=takeaway_html,
+        takeaway_text=takeaway_text,
+        body_html=body_html,
+        items=tuple(items),
+        sources_cited=cited,
+        links=tuple(links),
+        line=line,
+    )
+    return section, incidents
+
+
+def _names(urls: object, sources: Sequence[Source]) -> tuple[str, ...]:
+    """Source names in order of first appearance, each once."""
+    names: list[str] = []
+    for url in urls:  # type: ignore[attr-defined]
+        name = source_for(url, sources)
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def _links(inline: Token, offset: int) -> list[Link]:
+    line = offset + (inline.map[0] if inline.map else 0) + 1
+    found: list[Link] = []
+    children = inline.children or []
+    for i, child in enumerate(children):
+        if child.type == "link_open":
+            end = next((j for j in range(i, len(children)) if children[j].type == "link_close"),
+                       len(children))
+            found.append(Link(url=str(child.attrGet("href") or ""),
+                              text=_plain(children[i + 1 : end]), line=line))
+    return found
+
+
+def _plain(children: Sequence[Token]) -> str:
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def _incident_table(tokens: list[Token], start: int) -> list[Incident]:
+    """Mark the table and read its rows when its header is Date | Location | Deaths | ..."""
+    end = next(j for j in range(start, len(tokens)) if tokens[j].type == "table_close")
+    cells: list[list[str]] = [[]]
+    header: list[str] = []
+    in_head = False
+    for token in tokens[start:end]:
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_close" and not in_head:
+            cells.append([])
+        elif token.type == "th_open":
+            token.attrSet("scope", "col")
+        elif token.type == "inline":
+            value = _plain(token.children or [])
+            (header if in_head else cells[-1]).append(value)
+    if tuple(h.lower() for h in header[:4]) != INCIDENT_HEADER:
+        return []
+    tokens[start].attrSet("class", "incidents")
+    rows = []
+    for row in cells:
+        if len(row) < 4:
+            continue
+        try:
+            day = date.fromisoformat(row[0])
+        except ValueError:
+            raise ContentError(f"incident table: date {row[0]!r} is not YYYY-MM-DD") from None
+        rows.append(Incident(day=day, location=row[1], deaths=_count(row[2]),
+                             injuries=_count(row[3])))
+    return rows
+
+
+def _count(cell: str) -> int | None:
+    cell = cell.strip()
+    if cell.isdigit():
+        return int(cell)
+    if cell in ("", "?", "-", "–", "—", "unknown"):
+        return None
+    raise ContentError(f"incident table: {cell!r} is not a number (use ? when unknown)")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def _page_html(intro_html: str, sections: Sequence[EditionSection]) -> str:
+    """The issue body with the stable hooks: ul.key-takeaways, section.digest-section ..."""
+    esc = html.escape
+    out = [intro_html] if intro_html else []
+    if sections:
+        out.append('<nav class="key-takeaways-box" aria-labelledby="key-takeaways-title">\n'
+                   '<h2 id="key-takeaways-title">Key Takeaways</h2>\n<ul class="key-takeaways">')
+        for s in sections:
+            takeaway = f" – {s.takeaway_html}" if s.takeaway_html else ""
+            out.append(f'<li dir="auto"><strong class="takeaway-headline">{esc(s.headline)}'
+                       f'</strong>{takeaway} <a class="more" href="#{esc(s.key)}">more…</a></li>')
+        out.append("</ul>\n</nav>")
+    for s in sections:
+        out.append(f'<section class="digest-section" id="{esc(s.key)}" '
+                   f'aria-labelledby="{esc(s.key)}-title">\n'
+                   f'<p class="section-label">{esc(s.label)}</p>\n'
+                   f'<h2 id="{esc(s.key)}-title" dir="auto">{esc(s.headline)}</h2>\n'
+                   f"{s.body_html}")
+        if s.sources_cited:
+            out.append('<p class="sources-cited">Sources cited in this section include: '
+                       f"{esc(', '.join(s.sources_cited))}.</p>")
+        out.append("</section>")
+    return "\n".join(out) + "\n"

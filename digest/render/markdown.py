@@ -1,0 +1,62 @@
+"""The one markdown-it-py factory, shared by the site, the email edition and `digest check`.
+
+Issue Markdown may carry text that came from feeds, so raw HTML never passes through:
+HTML comments (editor notes) are dropped, any other HTML is shown as text, and links
+are limited to http(s), mailto, in-page anchors and relative paths.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+
+_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
+_SAFE_URL = re.compile(r"^(?:https?:|mailto:|#|/(?!/)|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.I)
+
+
+def safe_link(url: str) -> bool:
+    """http(s), mailto, fragments and relative paths; no javascript:, data:, file: ..."""
+    return bool(_SAFE_URL.match(url.strip()))
+
+
+def _neutralize_html(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type == "html_block":
+            if _COMMENT.fullmatch(token.content):
+                token.type, token.content, token.hidden = "text", "", True
+            else:
+                token.type = "text"
+        for child in token.children or ():
+            if child.type == "html_inline":
+                child.content = "" if _COMMENT.fullmatch(child.content) else child.content
+                child.type = "text"
+
+
+@cache
+def markdown() -> MarkdownIt:
+    """CommonMark plus tables; no raw HTML, no images, safe links."""
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
+    md.disable("image")
+    md.validateLink = safe_link
+    md.core.ruler.push("neutralize_html", _neutralize_html)
+    return md
+
+
+def render_inline(text: str) -> str:
+    return markdown().renderInline(text)
+
+
+def escape(text: str) -> str:
+    """Plain text -> Markdown that renders as exactly that text, on one line."""
+    text = " ".join(text.split())
+    text = re.sub(r"([\\`*_\[\]{}<>#|!~&])", r"\\\1", text)
+    # A line that starts like a list item, heading or quote must not become one.
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", re.sub(r"^([-+=])", r"\\\1", text))
+
+
+def url(href: str) -> str:
+    """A URL safe inside Markdown's (...) link destination."""
+    return href.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")

@@ -1,0 +1,112 @@
+"""Issue -> Markdown: the draft the editor edits (templates/issue.md.j2).
+
+The first comment carries a hash of the drafted text; while the file still matches it,
+the editor has not touched it and a new draft may replace it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+
+from digest.issues.classify import LOW_CONFIDENCE
+from digest.issues.periods import month_day
+from digest.models import DraftSection, Entry, Incident, Issue
+from digest.render import markdown as md
+from digest.render.jinja import render
+
+MARKER = "digest:draft"
+_MARKER_LINE = re.compile(r"^<!-- " + MARKER + r" sha256:([0-9a-f]{64}) .*-->\n", re.M)
+# Sentences that start with these words read naturally after "On February 4, ".
+_LOWERCASE_STARTS = frozenset(
+    "a an the two three four five six seven eight nine ten several some many unknown "
+    "gunmen dozens hundreds thousands at".split()
+)
+
+
+def paragraph(entry: Entry) -> str:
+    """ "On February 4, <text> ([Source](url), [Other](url))." in escaped Markdown."""
+    text = entry.text.strip().rstrip(".")
+    if not entry.says_when:
+        first, _, rest = text.partition(" ")
+        if first.lower() in _LOWERCASE_STARTS:
+            first = first.lower()
+        text = f"On {month_day(entry.day)}, {first} {rest}".rstrip()
+    cites = ", ".join(f"[{md.escape(c.source)}]({md.url(c.url)})" for c in entry.citations)
+    return md.escape(text) + (f" ({cites})." if cites else ".")
+
+
+def _note(entry: Entry) -> str | None:
+    decision = entry.decision
+    if decision is None or decision.confidence >= LOW_CONFIDENCE:
+        return None
+    return _comment(f"digest: low confidence ({decision.confidence:.2f}) — {decision.detail}")
+
+
+def _comment(text: str) -> str:
+    # "--" cannot appear inside an HTML comment; feed text must not end ours early.
+    return re.sub(r"-{2,}", "–", " ".join(text.split())).replace(">", "›")
+
+
+def _incident_cells(row: Incident) -> dict[str, str]:
+    def count(n: int | None) -> str:
+        return "?" if n is None else str(n)
+
+    return {"day": row.day.isoformat(), "location": md.escape(row.location),
+            "deaths": count(row.deaths), "injuries": count(row.injuries)}
+
+
+def _incident_section(issue: Issue) -> str | None:
+    """The incident table goes in the security section, else the one with most attacks."""
+    if not issue.incidents:
+        return None
+    keys = [s.key for s in issue.sections]
+    if "security" in keys:
+        return "security"
+    titles = Counter(
+        s.key for s in issue.sections for e in s.entries
+        for i in issue.incidents if i.description == e.title
+    )
+    return titles.most_common(1)[0][0] if titles else keys[-1]
+
+
+def _section(section: DraftSection, incidents: tuple[Incident, ...]) -> dict[str, object]:
+    return {
+        "key": section.key,
+        "headline": md.escape(section.headline),
+        "takeaway": md.escape(section.takeaway),
+        "paragraphs": [{"text": paragraph(e), "note": _note(e)} for e in section.entries],
+        "incidents": [_incident_cells(i) for i in incidents],
+    }
+
+
+def draft_markdown(issue: Issue) -> str:
+    """The draft file's full text, marker included."""
+    where = _incident_section(issue)
+    body = render(
+        "issue.md.j2",
+        title=" ".join(issue.title.split()),
+        date=issue.period.end.isoformat(),
+        slug=issue.slug,
+        number=issue.number,
+        period=f"{issue.period.start.isoformat()} to {issue.period.end.isoformat()}",
+        layout=issue.layout,
+        marker="{marker}",
+        sections=[_section(s, issue.incidents if s.key == where else ()) for s in issue.sections],
+        unplaced=[_comment(paragraph(e)) for e in issue.unplaced],
+    )
+    digest = hashlib.sha256(body.replace("{marker}\n", "").encode()).hexdigest()
+    note = (f"<!-- {MARKER} sha256:{digest} — drafted by digest from {issue.item_count} items "
+            f"from {issue.source_count} sources. Edit freely: once you change this file, "
+            "`digest draft` leaves it alone unless you pass --force. -->")
+    return body.replace("{marker}", note, 1)
+
+
+def is_unedited(text: str) -> bool:
+    """True when the file is exactly what digest drafted (its marker's hash still holds)."""
+    match = _MARKER_LINE.search(text)
+    if not match:
+        return False
+    rest = text[: match.start()] + text[match.end():]
+    return hashlib.sha256(rest.encode()).hexdigest() == match.group(1)
