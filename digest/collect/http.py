@@ -209,8 +209,8 @@ def _http_url(url: str, *, redirect: bool) -> httpx.URL:
     except httpx.InvalidURL:
         raise FetchError(f"invalid URL {_short(url)}") from None
     if parsed.scheme not in ("http", "https") or not parsed.raw_host:
-        what = "redirect to a non-http(s) URL" if redirect else "not an http(s) URL:"
-        raise FetchError(f"refused {what} {_short(url)}")
+        what = "refused redirect to a non-http(s) URL" if redirect else "not an http(s) URL:"
+        raise FetchError(f"{what} {_short(url)}")
     return parsed
 
 

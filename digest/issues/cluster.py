@@ -1,20 +1,23 @@
 """Same-story merging: items from different sources about one event on nearby days.
 
-Precision first: two items merge only when their words overlap strongly. Items are
-blocked by section and day, so the work grows with items per day, not all pairs.
+Precision first: two items merge only when their TF-IDF cosine similarity is high, so
+shared rare words (places, names, figures) count and common news words barely do. On
+the bundled sample, same-story pairs score 0.21-0.55 and different events at most 0.20.
+Items are blocked by section and day, so work grows with items per day, not all pairs.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from digest.models import Decision, Item
 
-THRESHOLD = 0.3
+THRESHOLD = 0.24
 _WORD = re.compile(r"[^\W\d_]{3,}|\d+", re.UNICODE)
 _STOP = frozenset(
     "the and for with from that this was were are has have had its his her their they "
@@ -38,11 +41,24 @@ def _words(item: Item) -> frozenset[str]:
     )
 
 
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Overlap relative to the smaller text: a short report inside a long one still matches."""
-    if not a or not b:
+def _vectors(word_sets: Sequence[frozenset[str]]) -> list[tuple[dict[str, float], float]]:
+    """IDF-weighted word vectors with their norms, the IDF taken over this batch."""
+    frequency = Counter(w for words in word_sets for w in words)
+    total = len(word_sets)
+    vectors = []
+    for words in word_sets:
+        vector = {w: math.log(1 + total / frequency[w]) for w in words}  # smoothed: >0
+        vectors.append((vector, math.sqrt(sum(x * x for x in vector.values()))))
+    return vectors
+
+
+def similarity(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:
+    (va, na), (vb, nb) = a, b
+    if not na or not nb:
         return 0.0
-    return len(a & b) / min(len(a), len(b)) * (len(a & b) / len(a | b)) ** 0.5
+    if len(vb) < len(va):
+        va, vb = vb, va
+    return sum(x * vb[w] for w, x in va.items() if w in vb) / (na * nb)
 
 
 def clusters(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
@@ -55,7 +71,7 @@ def clusters(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
             i = parent[i]
         return i
 
-    words = [_words(c.item) for c in candidates]
+    vectors = _vectors([_words(c.item) for c in candidates])
     by_block: dict[tuple[str, date], list[int]] = defaultdict(list)
     for i, c in enumerate(candidates):
         by_block[(c.section, c.day)].append(i)
@@ -66,7 +82,7 @@ def clusters(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
                     continue
                 if candidates[j].item.source == c.item.source:
                     continue  # one outlet's two reports are two paragraphs
-                if similarity(words[i], words[j]) >= THRESHOLD:
+                if similarity(vectors[i], vectors[j]) >= THRESHOLD:
                     parent[root(j)] = root(i)
     groups: dict[int, list[Candidate]] = {}  # dicts keep insertion order: first member's
     for i, c in enumerate(candidates):

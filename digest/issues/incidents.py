@@ -42,7 +42,7 @@ _ATTACK = re.compile(
     r"airstrikes?|air strikes?|shelling)\b",
     re.I,
 )
-_N = r"(?:at least |some |about )?(\d+|" + "|".join(k for k in _NUMBERS if k) + r")"
+_N = r"(?<!\bno )(?:at least |some |about )?\b(\d+|" + "|".join(k for k in _NUMBERS if k) + r")\b"
 _NOUN = r"(?:\s+(?:[a-z-]+\s+){0,2}?(?:people|persons?|soldiers?|civilians?|fighters?|members?|"
 _NOUN += r"officers?|policemen|police officers?|troops|militants?|children|men|women|others?|"
 _NOUN += r"workers?|farmers?|shepherds?|guards?|personnel|gunmen|passengers?|pilgrims?))?"
@@ -59,7 +59,7 @@ _INJURIES = (
 )
 _NO_CASUALTIES = re.compile(r"\bno (?:casualties|injuries|one was (?:hurt|injured))\b", re.I)
 _PLACE = re.compile(
-    r"\b(?:in|near|outside|north of|south of|east of|west of)\s+"
+    r"\b(?:in|near|outside|north of|south of|east of|west of)\s+(?:the\s+)?"
     r"((?:al-|Al-)?[A-Z][\w'’-]+(?:\s+(?:al-)?[A-Z][\w'’-]+){0,2})"
 )
 _NOT_PLACES = frozenset(

@@ -8,10 +8,12 @@ from __future__ import annotations
 from pelican import signals
 
 from digest.pelican_plugin.exports import fix_feed_anchors, write_exports
-from digest.pelican_plugin.reader import add_reader
+from digest.pelican_plugin.reader import add_reader, forget_markdown_package
 
 
 def register() -> None:
     signals.readers_init.connect(add_reader)
+    signals.article_generator_preread.connect(forget_markdown_package)
+    signals.page_generator_preread.connect(forget_markdown_package)
     signals.article_writer_finalized.connect(write_exports)
     signals.feed_generated.connect(fix_feed_anchors)

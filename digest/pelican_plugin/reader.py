@@ -71,3 +71,9 @@ class IssueReader(BaseReader):
 def add_reader(readers: Any) -> None:
     for extension in IssueReader.file_extensions:
         readers.reader_classes[extension] = IssueReader
+
+
+def forget_markdown_package(generator: Any) -> None:
+    """Pelican warns that python-markdown is missing for .md files; we read them instead."""
+    for extension in IssueReader.file_extensions:
+        generator.readers.disabled_readers.pop(extension, None)

@@ -21,16 +21,20 @@ _MARKER_LINE = re.compile(r"^<!-- " + MARKER + r" sha256:([0-9a-f]{64}) .*-->\n"
 # Sentences that start with these words read naturally after "On February 4, ".
 _LOWERCASE_STARTS = frozenset(
     "a an the two three four five six seven eight nine ten several some many unknown "
-    "gunmen dozens hundreds thousands at".split()
+    "gunmen dozens hundreds thousands at families residents prices partners farmers "
+    "officials police heavy water security talks lawmakers representatives".split()
 )
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def paragraph(entry: Entry) -> str:
     """ "On February 4, <text> ([Source](url), [Other](url))." in escaped Markdown."""
     text = entry.text.strip().rstrip(".")
-    if not entry.says_when:
+    # An English date phrase in front of Arabic text would read backwards: leave it be.
+    if not entry.says_when and _LATIN.match(text):
         first, _, rest = text.partition(" ")
-        if first.lower() in _LOWERCASE_STARTS:
+        # Lower-case a common word ("Families" -> "families"), never a name ("Basra").
+        if first.lower() in _LOWERCASE_STARTS or f" {first.lower()} " in f" {rest} ":
             first = first.lower()
         text = f"On {month_day(entry.day)}, {first} {rest}".rstrip()
     cites = ", ".join(f"[{md.escape(c.source)}]({md.url(c.url)})" for c in entry.citations)

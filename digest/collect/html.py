@@ -1,0 +1,85 @@
+"""A feed-less web page -> ParsedFeed, by the CSS selectors configured for its source.
+
+The encoding comes from the bytes, in the HTML standard's order: a byte-order mark, then the
+HTTP charset, then <meta charset>, then a guess (BeautifulSoup's UnicodeDammit). Links are
+resolved against <base href> when that is http(s), else against the page URL. A date is
+read from the date element's `datetime` attribute, else its text; one without a zone is
+read as UTC (see feeds.parse_date). Titles and summaries are passed on as HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Tag
+
+from digest.collect.feeds import parse_date
+from digest.errors import ParseError
+from digest.models import ParsedFeed, RawEntry, Selectors
+
+try:  # lxml is faster and closer to browsers; html.parser is always there
+    import lxml  # noqa: F401
+
+    PARSER = "lxml"
+except ImportError:
+    PARSER = "html.parser"
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+
+
+def parse_html_page(
+    body: bytes, url: str, selectors: Selectors, *, headers: Mapping[str, str] | None = None
+) -> ParsedFeed:
+    """Find items on a page; ParseError when the item selector matches nothing."""
+    charset = None
+    if headers and not body.startswith(_BOMS):  # a BOM outranks the HTTP header
+        content_type = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
+        match = _CHARSET.search(content_type)
+        charset = match.group(1) if match else None
+    soup = BeautifulSoup(body, PARSER, from_encoding=charset)
+
+    base = url if url.startswith(("http://", "https://")) else None
+    base_tag = soup.find("base", href=True)
+    if isinstance(base_tag, Tag):
+        declared = urljoin(base or "", str(base_tag["href"]).strip())
+        if declared.startswith(("http://", "https://")):
+            base = declared
+
+    items = soup.select(selectors.item)
+    if not items:
+        raise ParseError(f"no items matched selector '{selectors.item}'")
+    root = soup.find("html")
+    language = root.get("lang") if isinstance(root, Tag) else None
+    entries = tuple(_entry(item, selectors, base, language) for item in items)
+    untitled = sum(1 for entry in entries if not entry.title.strip())
+    warnings = (f"{untitled} items had no title ('{selectors.title}')",) if untitled else ()
+    title = soup.title.get_text(" ", strip=True) if soup.title else None
+    return ParsedFeed(kind="html", entries=entries, title=title or None, warnings=warnings)
+
+
+def _entry(item: Tag, selectors: Selectors, base: str | None, language: object) -> RawEntry:
+    title = item.select_one(selectors.title)
+    link = item.select_one(selectors.link)
+    href = link.get("href") if link else None
+    if link and not href:  # the selector found the headline, not its <a>
+        inner = link.find("a", href=True)
+        href = inner.get("href") if isinstance(inner, Tag) else None
+    url = str(href).strip() if href else None
+    if url and base:
+        url = urljoin(base, url)
+
+    published = None
+    if selectors.date and (date := item.select_one(selectors.date)):
+        published = parse_date(str(date.get("datetime") or date.get_text(" ", strip=True)))
+    summary = item.select_one(selectors.summary) if selectors.summary else None
+    return RawEntry(
+        title=title.decode_contents() if title else "",
+        url=url,
+        guid=None,  # pages have no ids: normalize falls back to the link
+        summary_html=summary.decode_contents() if summary else "",
+        published=published,
+        language=str(language) if isinstance(language, str) else None,
+    )

@@ -1,0 +1,511 @@
+"""The email edition of an issue: HTML (CSS inlined) and plain text, wrapped in MIME.
+
+Pure: an Edition and URLs in, strings and an EmailMessage out. Sending lives in
+`email_send.py`; this module never touches files, sockets or the clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import textwrap
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy as email_policy
+from email.header import Header
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import format_datetime
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+
+import css_inline
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString
+
+from digest.errors import RenderError
+from digest.models import Edition, Incident, Period
+from digest.render.jinja import render
+
+WIDTH = 72  # plain-text wrap column; leaves room for quoting ("> ") under 78
+
+_MONTHS = tuple(
+    "January February March April May June July August September October November December".split()
+)
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's whitespace: a no-break space is text
+_BLOCKS = frozenset(
+    "address article aside blockquote dd details div dl dt figcaption figure footer h1 h2 h3 "
+    "h4 h5 h6 header hr li main nav ol p pre section summary table ul".split()
+)
+_SKIPPED = frozenset({"script", "style", "template", "head", "noscript", "iframe", "object"})
+_NUMBERED = ("http://", "https://", "mailto:")
+# Counts and amounts, or a dash for "unknown"; dates like 2024-02-06 stay left-aligned.
+_NUMERIC = re.compile(r"[+\-−]?[\d.,%\s]*\d[\d.,%\s]*|[-–—]?")
+_LRM = "\u200e"
+# Joins a link's text to its "[n]" while wrapping (textwrap only breaks at whitespace);
+# html_to_text turns it back into a space. NUL can't come from HTML text: we drop it.
+_GLUE = "\x00"
+_MESSAGE_ID = re.compile(r"<[^<>\s@]+@[^<>\s@]+>")
+_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+
+@dataclass(frozen=True)
+class EmailEdition:
+    subject: str
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class _SectionView:
+    """One section as both templates need it."""
+
+    key: str
+    label: str
+    headline: str
+    takeaway_html: str
+    takeaway_text: str
+    body_html: str
+    body_text: str
+    sources_cited: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def render_email(
+    edition: Edition,
+    *,
+    sitename: str,
+    page_url: str,
+    pdf_url: str,
+    language: str = "en",
+    site_url: str = "",
+) -> EmailEdition:
+    """Render the email edition; `site_url` (footer link) defaults to page_url's origin."""
+    subject = clean_header_text(edition.title) or clean_header_text(sitename)
+    if not subject:
+        raise RenderError(f"{edition.slug}: email: the issue has no title for the Subject")
+    if not site_url:
+        parts = urlsplit(page_url)
+        site_url = f"{parts.scheme}://{parts.netloc}/" if parts.netloc else page_url
+    refs = References()
+    # Numbers follow reading order: the takeaways come before the sections they sum up.
+    intro = _fragment(edition.intro_html, page_url)
+    intro_text = html_to_text(intro, refs)
+    takeaways = [_fragment(s.takeaway_html, page_url, inline=True) for s in edition.sections]
+    takeaway_texts = [html_to_text(t, refs, indent="  ") for t in takeaways]
+    bodies = [_fragment(s.body_html, page_url) for s in edition.sections]
+    sections = [
+        _SectionView(
+            key=s.key,
+            label=s.label,
+            headline=s.headline,
+            takeaway_html=str(takeaway),
+            takeaway_text=takeaway_text,
+            body_html=str(body),
+            body_text=html_to_text(body, refs),
+            sources_cited=s.sources_cited,
+        )
+        for s, takeaway, takeaway_text, body in zip(
+            edition.sections, takeaways, takeaway_texts, bodies, strict=True
+        )
+    ]
+    # The editor may have put the incident table in a section; never show it twice.
+    shown = any(body.select_one("table.incidents") for body in bodies)
+    incidents = () if shown else edition.incidents
+    context = {
+        "edition": edition,
+        "title": subject,  # one line, as the Subject shows it
+        "sitename": sitename,
+        "page_url": page_url,
+        "pdf_url": pdf_url,
+        "site_url": site_url,
+        "language": language,
+        "period": format_period(edition.period),
+        "sections": sections,
+    }
+    html = render(
+        "email.html.j2",
+        **context,
+        intro_html=str(intro),
+        incidents=incidents,
+        summary=" ".join(edition.summary.split()),
+    )
+    try:
+        html = _INLINER.inline(html)
+    except css_inline.InlineError as exc:
+        raise RenderError(f"{edition.slug}: email: cannot inline the CSS: {exc}") from exc
+    text = render(
+        "email.txt.j2",
+        **context,
+        intro_text=intro_text,
+        links=refs.links,
+        incidents_text=incident_table(incidents),
+    )
+    return EmailEdition(subject=subject, html=html.rstrip() + "\n", text=_tidy(text))
+
+
+def clean_header_text(value: str) -> str:
+    """One line of text fit for a header: no control characters, whitespace collapsed."""
+    # BAD-INPUTS 38: CR, LF, NUL, U+2028 ... in a title would otherwise start new headers.
+    # str.split() treats CR/LF/U+2028/U+2029/U+0085 as whitespace; other controls go.
+    kept = "".join(c for c in value if c.isspace() or unicodedata.category(c) != "Cc")
+    return " ".join(kept.split())
+
+
+def format_period(period: Period | None) -> str:
+    """'February 2–8, 2024'; month names are English whatever the locale."""
+    if period is None:
+        return ""
+    start, end = period.start, period.end
+    first, last = _MONTHS[start.month - 1], _MONTHS[end.month - 1]
+    if start == end:
+        return f"{first} {start.day}, {start.year}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{first} {start.day}–{end.day}, {start.year}"
+    if start.year == end.year:
+        return f"{first} {start.day} – {last} {end.day}, {end.year}"
+    return f"{first} {start.day}, {start.year} – {last} {end.day}, {end.year}"
+
+
+def _fragment(html: str, base_url: str, *, inline: bool = False) -> BeautifulSoup:
+    """Section HTML made fit for an email, parsed once for both parts."""
+    soup = BeautifulSoup(html, "html.parser")
+    # The templates write the sources line from the data; a copy in the body would double it.
+    for tag in soup.select("p.sources-cited"):
+        tag.decompose()
+    # Relative links (site anchors, other issues) mean nothing inside a mailbox.
+    for anchor in soup.find_all("a", href=True):
+        anchor["href"] = urljoin(base_url, str(anchor["href"]).strip())
+    if inline:
+        # A takeaway sits in one bullet after the bold headline: a lone <p> would break the line.
+        tops = [c for c in soup.contents if not (isinstance(c, NavigableString) and not c.strip())]
+        if len(tops) == 1 and isinstance(tops[0], Tag) and tops[0].name == "p":
+            tops[0].unwrap()
+    return soup
+
+
+def _tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip("\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+# --------------------------------------------------------------------------- HTML to text
+
+
+class References:
+    """Numbers each distinct link target once, in order of first use, for the whole message."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def cite(self, url: str) -> int | None:
+        if not url.lower().startswith(_NUMBERED):
+            return None
+        return self._numbers.setdefault(url, len(self._numbers) + 1)
+
+    @property
+    def links(self) -> list[tuple[int, str]]:
+        """(number, url) pairs, the URLs in ASCII so any plain-text reader can link them."""
+        return [(number, _ascii_url(url)) for url, number in self._numbers.items()]
+
+
+def _ascii_url(url: str) -> str:
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    host = parts.netloc
+    # A port or user part defeats IDNA; percent-encoding below still makes the host ASCII.
+    with contextlib.suppress(UnicodeError):
+        host = parts.netloc.encode("idna").decode("ascii")
+    quoted = [quote(part, safe="/:?#[]@!$&'()*+,;=%~") for part in parts[2:]]
+    return urlunsplit((parts.scheme, quote(host, safe=":@[]%"), *quoted))
+
+
+def html_to_text(html: str | Tag, refs: References, *, width: int = WIDTH, indent: str = "") -> str:
+    """Readable plain text: wrapped paragraphs, '- ' lists, aligned tables, links as [n]."""
+    node = BeautifulSoup(html, "html.parser") if isinstance(html, str) else html
+    return "\n\n".join(_blocks(node, refs, width, indent)).replace(_GLUE, " ")
+
+
+def _blocks(node: Tag, refs: References, width: int, indent: str) -> list[str]:
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        paragraph = _wrap("".join(run), width, indent)
+        run.clear()
+        if paragraph:
+            out.append(paragraph)
+
+    for child in node.children:
+        if not isinstance(child, Tag) or child.name not in _BLOCKS:
+            run.append(_inline_piece(child, refs))
+            continue
+        flush()
+        if child.name in ("ul", "ol"):
+            out.append(_list(child, refs, width, indent))
+        elif child.name == "table":
+            rows, header = _table_rows(child, refs)
+            out.append(text_table(rows, header=header, width=width, indent=indent))
+        elif child.name == "pre":
+            lines = child.get_text().strip("\n").split("\n")
+            out.append("\n".join(indent + line for line in lines))
+        elif child.name == "blockquote":
+            out.extend(_blocks(child, refs, width, indent + "    "))
+        else:
+            out.extend(_blocks(child, refs, width, indent))
+    flush()
+    return [block for block in out if block.strip()]
+
+
+def _inline(node: Tag, refs: References) -> str:
+    return "".join(_inline_piece(child, refs) for child in node.children)
+
+
+def _inline_piece(node: object, refs: References) -> str:
+    if isinstance(node, NavigableString):
+        # Comments, doctypes and CDATA are PreformattedStrings: not text a reader sees.
+        if isinstance(node, PreformattedString):
+            return ""
+        return _HTML_SPACE.sub(" ", str(node)).replace(_GLUE, "")
+    if not isinstance(node, Tag) or node.name in _SKIPPED:
+        return ""
+    if node.name == "br":
+        return "\n"
+    if node.name == "img":
+        return str(node.get("alt") or "")
+    if node.name == "a":
+        return _anchor(node, refs)
+    return _inline(node, refs)
+
+
+def _anchor(anchor: Tag, refs: References) -> str:
+    text = _inline(anchor, refs)
+    url = str(anchor.get("href") or "").strip()
+    number = refs.cite(url)
+    if number is None or " ".join(text.split()) == url:
+        return text
+    trailing = text[len(text.rstrip()) :]
+    return f"{text.rstrip()}{_GLUE}[{number}]{trailing}"
+
+
+def _wrap(text: str, width: int, indent: str) -> str:
+    lines: list[str] = []
+    for segment in text.split("\n"):  # the only newlines left came from <br>
+        segment = re.sub(" {2,}", " ", segment).strip()
+        if segment:
+            lines.extend(
+                textwrap.wrap(
+                    segment,
+                    width,
+                    initial_indent=indent,
+                    subsequent_indent=indent,
+                    break_long_words=False,
+                    break_on_hyphens=False,  # never split a URL
+                )
+            )
+    return "\n".join(lines)
+
+
+def _list(node: Tag, refs: References, width: int, indent: str) -> str:
+    ordered = node.name == "ol"
+    start = str(node.get("start") or "1")
+    number = int(start) if start.isdigit() else 1
+    items: list[str] = []
+    for li in node.find_all("li", recursive=False):
+        marker = f"{number}. " if ordered else "- "
+        number += 1
+        hanging = indent + " " * len(marker)
+        body = "\n".join(_blocks(li, refs, width, hanging))
+        if body:
+            items.append(indent + marker + body.removeprefix(hanging))
+    return "\n".join(items)
+
+
+def _table_rows(table: Tag, refs: References) -> tuple[list[list[str]], bool]:
+    rows: list[list[str]] = []
+    header = False
+    for i, tr in enumerate(table.find_all("tr")):
+        cells = tr.find_all(["th", "td"], recursive=False)
+        if i == 0:
+            header = tr.find_parent("thead") is not None or all(c.name == "th" for c in cells)
+        rows.append([" ".join(_inline(cell, refs).split()) for cell in cells])
+    return rows, header and len(rows) > 0
+
+
+# --------------------------------------------------------------------------- text tables
+
+
+def incident_table(incidents: Sequence[Incident], *, width: int = WIDTH) -> str:
+    if not incidents:
+        return ""
+    rows = [["Date", "Location", "Deaths", "Injuries"]]
+    rows += [
+        [i.day.isoformat(), i.location, _count(i.deaths), _count(i.injuries)] for i in incidents
+    ]
+    return text_table(rows, header=True, width=width)
+
+
+def _count(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def text_table(
+    rows: Sequence[Sequence[str]], *, header: bool, width: int = WIDTH, indent: str = ""
+) -> str:
+    """Columns aligned for a monospace reader; as 'Column: value' records if too wide."""
+    rows = [list(r) for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        return ""
+    columns = max(len(r) for r in rows)
+    rows = [r + [""] * (columns - len(r)) for r in rows]
+    body = rows[1:] if header else rows
+    widths = [max(_display_width(r[c]) for r in rows) for c in range(columns)]
+    if len(indent) + sum(widths) + 2 * (columns - 1) > width:
+        return _records(rows, header, width, indent)
+    numeric = [bool(body) and all(_NUMERIC.fullmatch(r[c]) for r in body) for c in range(columns)]
+
+    def line(row: Sequence[str]) -> str:
+        cells = []
+        for c, cell in enumerate(row):
+            pad = " " * (widths[c] - _display_width(cell))
+            # A mark after right-to-left text stops the bidi algorithm from pulling the next
+            # column's digits into the Arabic run, which would swap the columns on screen.
+            mark = _LRM if _has_rtl(cell) else ""
+            cells.append(pad + cell + mark if numeric[c] else cell + mark + pad)
+        return (indent + "  ".join(cells)).rstrip()
+
+    lines = [line(r) for r in rows]
+    if header:
+        lines.insert(1, indent + "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _records(rows: list[list[str]], header: bool, width: int, indent: str) -> str:
+    names = rows[0] if header else [""] * len(rows[0])
+    records = []
+    for row in rows[1:] if header else rows:
+        pairs = zip(names, row, strict=True)
+        fields = [f"{name}: {cell}" if name else cell for name, cell in pairs]
+        records.append(_wrap("\n".join(f for f in fields if f.strip()), width, indent))
+    return "\n\n".join(records)
+
+
+def _display_width(text: str) -> int:
+    return sum(_char_width(c) for c in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.category(char) in ("Mn", "Me", "Cf"):  # Arabic vowel marks, LRM ...
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+# --------------------------------------------------------------------------- MIME
+
+
+class _EncodedHeader(str):
+    """A header value folded by the legacy encoder; the policy stores objects with a `name`
+    as they are and asks them to fold themselves (EmailPolicy.header_store_parse)."""
+
+    name: str
+
+    def __new__(cls, name: str, value: str) -> _EncodedHeader:
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def fold(self, *, policy: email_policy.EmailPolicy) -> str:
+        encoded = Header(str(self), "utf-8", header_name=self.name).encode(
+            linesep=policy.linesep, maxlinelen=policy.max_line_length or 78
+        )
+        return f"{self.name}: {encoded}{policy.linesep}"
+
+
+def _subject_header(subject: str) -> str:
+    # Python 3.11's folder decodes "=?...?=" found in plain text (BAD-INPUTS 38) and drops
+    # spaces next to the encoded words it makes for non-ASCII or long words. A short ASCII
+    # subject needs no folding; anything else is encoded whole, which neutralises "=?".
+    if subject.isascii() and "=?" not in subject and len(subject) <= 69:
+        return subject
+    return _EncodedHeader("Subject", subject)
+
+
+def build_message(
+    email: EmailEdition,
+    *,
+    sender: str,
+    to: str,
+    message_id: str,
+    date: datetime,
+    list_id: str,
+) -> EmailMessage:
+    """A multipart/alternative message (text, then HTML), checked by parsing it back."""
+    if date.tzinfo is None or date.utcoffset() is None:
+        raise RenderError(f"email to {to!r}: Date must be timezone-aware, got {date!r}")
+    subject = clean_header_text(email.subject)
+    headers = {
+        "From": sender,
+        "To": to,
+        "Subject": subject,
+        "Date": format_datetime(date),
+        "Message-ID": message_id,
+        "List-Id": list_id,
+    }
+    for name, value in headers.items():
+        if not value.strip() or any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
+            raise RenderError(f"email to {to!r}: header {name} is empty or spans lines: {value!r}")
+    if not _MESSAGE_ID.fullmatch(message_id):
+        raise RenderError(f"email to {to!r}: Message-ID {message_id!r} is not <local@domain>")
+
+    message = EmailMessage(policy=email_policy.SMTP)
+    try:
+        for name, value in headers.items():
+            message[name] = _subject_header(value) if name == "Subject" else value
+        message["MIME-Version"] = "1.0"
+        message.set_content(
+            email.text, subtype="plain", charset="utf-8", cte=_transfer_encoding(email.text)
+        )
+        message.add_alternative(
+            email.html, subtype="html", charset="utf-8", cte=_transfer_encoding(email.html)
+        )
+        data = message.as_bytes()
+    except (ValueError, TypeError, UnicodeError) as exc:
+        raise RenderError(f"email to {to!r}: cannot build the message: {exc}") from exc
+    _check(data, [*headers, "MIME-Version", "Content-Type"], subject, to)
+    return message
+
+
+def _transfer_encoding(text: str) -> str:
+    # Some relays still lack 8BITMIME, so bodies stay 7-bit; of the two encodings take the
+    # smaller, since Gmail clips messages over ~100 KB and Arabic triples in quoted-printable.
+    if text.isascii() and all(len(line) <= 998 for line in text.splitlines()):
+        return "7bit"
+    data = text.encode("utf-8")
+    high = sum(byte > 127 for byte in data)
+    return "quoted-printable" if len(data) + 2 * high <= len(data) * 4 // 3 else "base64"
+
+
+def _check(data: bytes, expected: Iterable[str], subject: str, to: str) -> None:
+    """Parse the bytes as a mail client would: any injected or lost header is a bug."""
+    parsed = BytesParser(policy=email_policy.default).parsebytes(data)
+    found = sorted(name.lower() for name in parsed)
+    wanted = sorted(name.lower() for name in expected)
+    problem = ""
+    if found != wanted:
+        problem = f"headers are {found}, expected {wanted}"
+    elif str(parsed["Subject"]) != subject:
+        problem = f"Subject reads back as {str(parsed['Subject'])!r}"
+    elif any(len(parsed[name].addresses) != 1 for name in ("From", "To")):
+        problem = "From and To must each hold exactly one address"
+    elif [p.get_content_type() for p in parsed.iter_parts()] != ["text/plain", "text/html"]:
+        problem = "the body is not one text/plain and one text/html part"
+    if problem:
+        raise RenderError(f"email to {to!r}: self-check failed: {problem}")

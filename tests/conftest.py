@@ -1,0 +1,70 @@
+"""Shared fixtures: a project folder with settings, a temp store, a frozen clock, the sample."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from digest import config
+from digest.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FROZEN = datetime(2024, 2, 10, 12, 0, tzinfo=UTC)
+SAMPLE_EPOCH = str(int(FROZEN.timestamp()))
+
+
+@pytest.fixture
+def now() -> datetime:
+    return FROZEN
+
+
+def make_project(folder: Path, extra: str = "", samples: bool = True) -> Path:
+    """A project folder like the repository's: config, theme, samples, empty content."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "themes", folder / "themes", dirs_exist_ok=True)
+    if samples:
+        shutil.copytree(ROOT / "samples", folder / "samples", dirs_exist_ok=True)
+    (folder / "content" / "issues").mkdir(parents=True, exist_ok=True)
+    conf = (ROOT / "pelican.conf.py").read_text(encoding="utf-8")
+    if not samples:
+        conf += "\nDIGEST_SOURCES = []\n"
+    path = folder / "pelican.conf.py"
+    path.write_text(conf + "\n" + extra, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[..., Path]:
+    """Make a project in a temp folder; returns its config path."""
+
+    def make(extra: str = "", samples: bool = True) -> Path:
+        return make_project(tmp_path / "site", extra, samples)
+
+    return make
+
+
+@pytest.fixture
+def settings(project: Callable[..., Path]) -> config.Settings:
+    return config.load(project())
+
+
+def run_cli(config_path: Path, *args: str, epoch: str = SAMPLE_EPOCH) -> Result:
+    runner = CliRunner()
+    return runner.invoke(main, ["--config", str(config_path), *args],
+                         env={"SOURCE_DATE_EPOCH": epoch}, catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample, collected, drafted and built once for the session."""
+    conf = make_project(tmp_path_factory.mktemp("sample") / "site")
+    for args in (("collect",), ("draft", "--week-ending", "2024-02-01"),
+                 ("draft", "--week-ending", "2024-02-08"), ("build",)):
+        result = run_cli(conf, *args)
+        assert result.exit_code == 0, f"{args}: {result.output}"
+    return conf.parent
