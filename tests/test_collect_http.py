@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.http_server import Handler, LocalServer, drip
 
 from digest.collect.http import (
     MAX_REDIRECTS,
@@ -21,6 +20,7 @@ from digest.collect.http import (
     redirect_target,
 )
 from digest.errors import FetchError
+from tests.http_server import Handler, LocalServer, drip
 
 FEED = b"<rss version='2.0'><channel><title>T</title></channel></rss>"
 UA = "digest-tests/1.0 (+https://example.org/digest)"

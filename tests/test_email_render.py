@@ -140,7 +140,7 @@ def test_html_header_preheader_and_links():
     soup = BeautifulSoup(html, "html.parser")
     assert soup.html["lang"] == "en" and soup.html["dir"] == "auto"
     assert soup.h1.get_text() == EDITION.title
-    assert soup.select_one("p.period").get_text() == "February 2–8, 2024"
+    assert soup.select_one("p.period").get_text() == "February 2 – 8, 2024"
     assert soup.find("a", string="View in browser")["href"] == PAGE
     assert soup.find("a", string="PDF")["href"] == PDF
     preheader = soup.select_one("div.preheader")

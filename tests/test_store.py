@@ -1,5 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from digest.models import Item
 from digest.store import Store
 
@@ -32,10 +34,8 @@ def test_items_between_uses_utc_instants_whatever_the_offset(tmp_path, now):
 def test_a_failed_save_leaves_nothing_half_written(tmp_path, now):
     broken = [item("a"), None]
     with Store(tmp_path / "s.sqlite3") as store:
-        try:
+        with pytest.raises(AttributeError):
             store.save_items(broken, now)  # the None fails after "a" was inserted
-        except AttributeError:
-            pass
         assert store.count_items() == 0
 
 

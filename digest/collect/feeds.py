@@ -44,6 +44,8 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     response_headers = {name.lower(): value for name, value in headers.items()}
     base = url if url.startswith(("http://", "https://")) else None
     response_headers.pop("content-location", None)
+    # Without a type feedparser flags every local file; XML's own rules then pick the charset.
+    response_headers.setdefault("content-type", "application/xml")
     if base:
         response_headers["content-location"] = base
     result = feedparser.parse(io.BytesIO(body), response_headers=response_headers)

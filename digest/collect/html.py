@@ -75,6 +75,9 @@ def _entry(item: Tag, selectors: Selectors, base: str | None, language: object) 
     if selectors.date and (date := item.select_one(selectors.date)):
         published = parse_date(str(date.get("datetime") or date.get_text(" ", strip=True)))
     summary = item.select_one(selectors.summary) if selectors.summary else None
+    if summary and base:  # resolve here: only this module knows the page's <base href>
+        for tag in summary.find_all(href=True):
+            tag["href"] = urljoin(base, str(tag["href"]).strip())
     return RawEntry(
         title=title.decode_contents() if title else "",
         url=url,

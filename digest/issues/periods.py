@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from digest.errors import ContentError
+from digest.issues.dates import MONTHS
 from digest.models import Period
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -46,16 +47,23 @@ def local_day(moment: datetime, zone: ZoneInfo) -> date:
     return moment.astimezone(zone).date()
 
 
-def period_title(period: Period) -> str:
+def _month(day: date) -> str:
+    # Not strftime("%B"): that follows the machine's locale, and output must not.
+    return MONTHS[day.month - 1].title()
+
+
+def period_title(period: Period | None) -> str:
     """Editors' style: "February 2 – 8, 2024", "January 26 – February 1, 2024"."""
+    if period is None:
+        return ""
     start, end = period.start, period.end
     if start == end:
-        return f"{start:%B} {start.day}, {start.year}"
+        return f"{_month(start)} {start.day}, {start.year}"
     if start.year != end.year:
-        return f"{start:%B} {start.day}, {start.year} – {end:%B} {end.day}, {end.year}"
+        return f"{_month(start)} {start.day}, {start.year} – {_month(end)} {end.day}, {end.year}"
     if start.month != end.month:
-        return f"{start:%B} {start.day} – {end:%B} {end.day}, {end.year}"
-    return f"{start:%B} {start.day} – {end.day}, {end.year}"
+        return f"{_month(start)} {start.day} – {_month(end)} {end.day}, {end.year}"
+    return f"{_month(start)} {start.day} – {end.day}, {end.year}"
 
 
 def issue_number(period: Period, first_issue: date | None) -> int | None:
@@ -67,4 +75,4 @@ def issue_number(period: Period, first_issue: date | None) -> int | None:
 
 def month_day(day: date) -> str:
     """ "February 4" — how paragraphs name their day."""
-    return f"{day:%B} {day.day}"
+    return f"{_month(day)} {day.day}"

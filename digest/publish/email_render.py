@@ -25,14 +25,12 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
 from digest.errors import RenderError
-from digest.models import Edition, Incident, Period
+from digest.issues.periods import period_title
+from digest.models import Edition, Incident
 from digest.render.jinja import render
 
 WIDTH = 72  # plain-text wrap column; leaves room for quoting ("> ") under 78
 
-_MONTHS = tuple(
-    "January February March April May June July August September October November December".split()
-)
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's whitespace: a no-break space is text
 _BLOCKS = frozenset(
     "address article aside blockquote dd details div dl dt figcaption figure footer h1 h2 h3 "
@@ -123,7 +121,7 @@ def render_email(
         "pdf_url": pdf_url,
         "site_url": site_url,
         "language": language,
-        "period": format_period(edition.period),
+        "period": period_title(edition.period),
         "sections": sections,
     }
     html = render(
@@ -153,21 +151,6 @@ def clean_header_text(value: str) -> str:
     # str.split() treats CR/LF/U+2028/U+2029/U+0085 as whitespace; other controls go.
     kept = "".join(c for c in value if c.isspace() or unicodedata.category(c) != "Cc")
     return " ".join(kept.split())
-
-
-def format_period(period: Period | None) -> str:
-    """'February 2–8, 2024'; month names are English whatever the locale."""
-    if period is None:
-        return ""
-    start, end = period.start, period.end
-    first, last = _MONTHS[start.month - 1], _MONTHS[end.month - 1]
-    if start == end:
-        return f"{first} {start.day}, {start.year}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{first} {start.day}–{end.day}, {start.year}"
-    if start.year == end.year:
-        return f"{first} {start.day} – {last} {end.day}, {end.year}"
-    return f"{first} {start.day}, {start.year} – {last} {end.day}, {end.year}"
 
 
 def _fragment(html: str, base_url: str, *, inline: bool = False) -> BeautifulSoup:
