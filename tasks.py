@@ -71,8 +71,10 @@ def demo(c: Context) -> None:
 @task(help={"port": "port to listen on (default 8000)"})
 def serve(c: Context, port: int = 8000) -> None:
     """Serve output/ on http://127.0.0.1:PORT for a look in the browser."""
-    c.run(f"{sys.executable} -m http.server {port} --bind 127.0.0.1 --directory {ROOT / 'output'}",
-          pty=False)
+    c.run(
+        f"{sys.executable} -m http.server {port} --bind 127.0.0.1 --directory {ROOT / 'output'}",
+        pty=False,
+    )
 
 
 @task
@@ -91,13 +93,21 @@ def test(c: Context, k: str = "", x: bool = False) -> None:
         args += ["-k", f"'{k}'"]
     if x:
         args.append("-x")
-    c.run(f"{sys.executable} -m pytest {' '.join(args)}", echo=True, pty=False,
-          env={"PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")})
+    c.run(
+        f"{sys.executable} -m pytest {' '.join(args)}",
+        echo=True,
+        pty=False,
+        env={"PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")},
+    )
 
 
 @task
 def update_golden(c: Context) -> None:
     """Regenerate tests/golden/ from the current code; review the diff before committing."""
-    c.run(f"{sys.executable} -m pytest -q tests/test_golden.py", env={"DIGEST_UPDATE_GOLDEN": "1"},
-          echo=True, warn=True)
+    c.run(
+        f"{sys.executable} -m pytest -q tests/test_golden.py",
+        env={"DIGEST_UPDATE_GOLDEN": "1"},
+        echo=True,
+        warn=True,
+    )
     c.run("git diff --stat tests/golden", echo=True)

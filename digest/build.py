@@ -82,8 +82,14 @@ def build(settings: Settings) -> BuildReport:
         page_url = f"{settings.site_url}/{article.url}"
         job = pdf.PdfJob(article.slug, folder / "index.html", folder / f"{article.slug}.pdf")
         try:
-            if pdf.render_pdf(job, css, page_size=settings.pdf_page_size, output=output,
-                              theme=theme, title=article.title):
+            if pdf.render_pdf(
+                job,
+                css,
+                page_size=settings.pdf_page_size,
+                output=output,
+                theme=theme,
+                title=article.title,
+            ):
                 report.pdfs_rendered += 1
             else:
                 report.pdfs_current += 1
@@ -91,8 +97,13 @@ def build(settings: Settings) -> BuildReport:
             # One issue's failed PDF fails that PDF only; the rest of the build goes on.
             log.error("%s", exc)
             report.problems.append(str(exc))
-        if write_email_edition(article.digest, settings, output / "email",
-                               page_url=page_url, pdf_url=f"{page_url}{article.slug}.pdf",
-                               date=article.date):
+        if write_email_edition(
+            article.digest,
+            settings,
+            output / "email",
+            page_url=page_url,
+            pdf_url=f"{page_url}{article.slug}.pdf",
+            date=article.date,
+        ):
             report.emails_written += 1
     return report

@@ -23,8 +23,9 @@ def check_content(settings: Settings) -> tuple[list[str], list[str]]:
             continue
         slug = split_metadata(text).meta.get("slug") or path.stem
         try:
-            edition = parse_edition(text, slug=slug, sections=settings.sections,
-                                    sources=settings.sources)
+            edition = parse_edition(
+                text, slug=slug, sections=settings.sections, sources=settings.sources
+            )
         except ContentError as exc:
             errors.append(f"{name}: {exc}")
             continue
@@ -32,19 +33,25 @@ def check_content(settings: Settings) -> tuple[list[str], list[str]]:
         for section in edition.sections:
             where = f"{name}:{section.line}"
             if section.key not in keys:
-                errors.append(f"{where}: section id {section.key!r} is not a key of "
-                              "DIGEST_SECTIONS; end the heading with {#key}, e.g. {#security}")
+                errors.append(
+                    f"{where}: section id {section.key!r} is not a key of "
+                    "DIGEST_SECTIONS; end the heading with {#key}, e.g. {#security}"
+                )
             if section.key in seen:
                 errors.append(f"{where}: section {section.key!r} appears twice")
             seen.add(section.key)
             if not section.takeaway_text:
-                warnings.append(f"{where}: section has no 'Takeaway:' paragraph, so its Key "
-                                "Takeaways bullet shows only the headline")
+                warnings.append(
+                    f"{where}: section has no 'Takeaway:' paragraph, so its Key "
+                    "Takeaways bullet shows only the headline"
+                )
             if not section.sources_cited:
                 warnings.append(f"{where}: section cites no known source")
         for link in edition.unknown_links:
-            warnings.append(f"{name}:{link.line}: link to unknown source "
-                            f"{_host(link.url)} (add it to a source's domains)")
+            warnings.append(
+                f"{name}:{link.line}: link to unknown source "
+                f"{_host(link.url)} (add it to a source's domains)"
+            )
     return errors, warnings
 
 

@@ -58,8 +58,14 @@ def _rel(path: Path) -> str:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", default="pelican.conf.py", show_default=True,
-              type=click.Path(dir_okay=False), help="Settings file (Pelican + DIGEST_*).")
+@click.option(
+    "--config",
+    "config_path",
+    default="pelican.conf.py",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Settings file (Pelican + DIGEST_*).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Say more about what happens.")
 @click.version_option(package_name="digest")
 @click.pass_context
@@ -89,14 +95,22 @@ def collect(ctx: click.Context, strict: bool) -> None:
     with Store(settings.store_path) as store:
         reports = collect_sources(settings, store, now(), progress)
     rows = [("source", "status", "new", "updated", "unchanged", "error")]
-    rows += [(r.source, r.status, str(r.counts.new), str(r.counts.updated),
-              str(r.counts.unchanged), r.error or "") for r in reports]
+    rows += [
+        (
+            r.source,
+            r.status,
+            str(r.counts.new),
+            str(r.counts.updated),
+            str(r.counts.unchanged),
+            r.error or "",
+        )
+        for r in reports
+    ]
     click.echo(_table(rows))
     failed = [r for r in reports if r.failed]
     new = sum(r.counts.new for r in reports)
     updated = sum(r.counts.updated for r in reports)
-    click.echo(f"{len(reports)} sources: {new} new items, {updated} updated, "
-               f"{len(failed)} failed")
+    click.echo(f"{len(reports)} sources: {new} new items, {updated} updated, {len(failed)} failed")
     if strict and failed:
         sys.exit(1)
 
@@ -122,14 +136,27 @@ def sources(ctx: click.Context) -> None:
             status += f" ({state.last_http_status})"
         if not source.enabled:
             status += ", disabled"
-        rows.append((source.name, source.kind, (state.last_fetch or "never")[:19], status,
-                     str(state.items), state.last_error or ""))
+        rows.append(
+            (
+                source.name,
+                source.kind,
+                (state.last_fetch or "never")[:19],
+                status,
+                str(state.items),
+                state.last_error or "",
+            )
+        )
     click.echo(_table(rows))
 
 
 @main.command()
-@click.option("--week-ending", "week_ending", required=True, metavar="YYYY-MM-DD",
-              help="Last day of the week to draft (the weekday of DIGEST_WEEK_ENDS_ON).")
+@click.option(
+    "--week-ending",
+    "week_ending",
+    required=True,
+    metavar="YYYY-MM-DD",
+    help="Last day of the week to draft (the weekday of DIGEST_WEEK_ENDS_ON).",
+)
 @click.option("--force", is_flag=True, help="Replace an edited file (a backup is kept).")
 @click.pass_context
 @_reports_errors
@@ -153,9 +180,11 @@ def build(ctx: click.Context) -> None:
     settings = _settings(ctx)
     report = build_site(settings)
     out = _rel(settings.output_path)
-    click.echo(f"built {len(report.issues)} issues into {out}/: "
-               f"PDFs {report.pdfs_rendered} rendered, {report.pdfs_current} unchanged; "
-               f"email editions {report.emails_written} written")
+    click.echo(
+        f"built {len(report.issues)} issues into {out}/: "
+        f"PDFs {report.pdfs_rendered} rendered, {report.pdfs_current} unchanged; "
+        f"email editions {report.emails_written} written"
+    )
     if report.problems:
         for problem in report.problems:
             click.echo(f"error: {problem}", err=True)
@@ -183,6 +212,8 @@ def check(ctx: click.Context, strict: bool) -> None:
 
 def _table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
     return "\n".join(lines)

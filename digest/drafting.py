@@ -31,13 +31,22 @@ class DraftResult:
 
 def issue_spec(settings: Settings, week_ending: date) -> IssueSpec:
     period = periods.week_ending(week_ending, settings.week_ends_on)
-    first = periods.parse_day(settings.first_issue, "DIGEST_FIRST_ISSUE") \
-        if settings.first_issue else None
+    first = (
+        periods.parse_day(settings.first_issue, "DIGEST_FIRST_ISSUE")
+        if settings.first_issue
+        else None
+    )
     number = periods.issue_number(period, first)
-    title = settings.issue_title.format(sitename=settings.sitename,
-                                        period=periods.period_title(period), number=number or "")
-    return IssueSpec(slug=period.end.isoformat(), title=" ".join(title.split()), number=number,
-                     period=period, zone=settings.timezone)
+    title = settings.issue_title.format(
+        sitename=settings.sitename, period=periods.period_title(period), number=number or ""
+    )
+    return IssueSpec(
+        slug=period.end.isoformat(),
+        title=" ".join(title.split()),
+        number=number,
+        period=period,
+        zone=settings.timezone,
+    )
 
 
 def _backup_path(path: Path) -> Path:
@@ -54,17 +63,20 @@ def draft_week(settings: Settings, week_ending: str, *, force: bool = False) -> 
     start, end = periods.utc_window(spec.period, settings.timezone)
     with Store(settings.store_path) as store:
         if store.count_items() == 0:
-            raise ContentError(f"{settings.store_path.name}: the store has no items yet; "
-                               "run `digest collect` first")
+            raise ContentError(
+                f"{settings.store_path.name}: the store has no items yet; "
+                "run `digest collect` first"
+            )
         items = store.items_between(start, end + LATE_REPORTS)
     issue = draft_issue(items, spec, settings.sources, settings.sections)
     text = draft_markdown(issue)
     path = settings.issues_path / f"{spec.slug}.md"
-    summary = (f"{spec.slug}: {len(issue.sections)} sections, "
-               f"{sum(len(s.entries) for s in issue.sections)} paragraphs, "
-               f"{len(issue.incidents)} incidents from {issue.item_count} items"
-               + (f"; {len(issue.unplaced)} items left for you to place" if issue.unplaced
-                  else ""))
+    summary = (
+        f"{spec.slug}: {len(issue.sections)} sections, "
+        f"{sum(len(s.entries) for s in issue.sections)} paragraphs, "
+        f"{len(issue.incidents)} incidents from {issue.item_count} items"
+        + (f"; {len(issue.unplaced)} items left for you to place" if issue.unplaced else "")
+    )
     backup = None
     status = "written"
     if path.exists():

@@ -55,16 +55,24 @@ def settings(project: Callable[..., Path]) -> config.Settings:
 
 def run_cli(config_path: Path, *args: str, epoch: str = SAMPLE_EPOCH) -> Result:
     runner = CliRunner()
-    return runner.invoke(main, ["--config", str(config_path), *args],
-                         env={"SOURCE_DATE_EPOCH": epoch}, catch_exceptions=False)
+    return runner.invoke(
+        main,
+        ["--config", str(config_path), *args],
+        env={"SOURCE_DATE_EPOCH": epoch},
+        catch_exceptions=False,
+    )
 
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled sample, collected, drafted and built once for the session."""
     conf = make_project(tmp_path_factory.mktemp("sample") / "site")
-    for args in (("collect",), ("draft", "--week-ending", "2024-02-01"),
-                 ("draft", "--week-ending", "2024-02-08"), ("build",)):
+    for args in (
+        ("collect",),
+        ("draft", "--week-ending", "2024-02-01"),
+        ("draft", "--week-ending", "2024-02-08"),
+        ("build",),
+    ):
         result = run_cli(conf, *args)
         assert result.exit_code == 0, f"{args}: {result.output}"
     return conf.parent

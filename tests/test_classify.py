@@ -12,8 +12,15 @@ WIRE = Source(name="Wire", url="https://wire.example/feed")
 
 
 def item(title: str, text: str = "", source: str = "Wire") -> Item:
-    return Item(source=source, guid=title, url=None, title=title, summary_html="", text=text,
-                published=datetime(2024, 2, 4, tzinfo=UTC))
+    return Item(
+        source=source,
+        guid=title,
+        url=None,
+        title=title,
+        summary_html="",
+        text=text,
+        published=datetime(2024, 2, 4, tzinfo=UTC),
+    )
 
 
 def test_a_sources_default_section_wins_and_says_so():
@@ -23,8 +30,11 @@ def test_a_sources_default_section_wins_and_says_so():
 
 
 def test_keywords_place_an_item_and_name_the_words_that_did():
-    decision = classify(item("Roadside bomb kills two soldiers near Tarmiyah",
-                             "The attack wounded three others."), WIRE, RULES)
+    decision = classify(
+        item("Roadside bomb kills two soldiers near Tarmiyah", "The attack wounded three others."),
+        WIRE,
+        RULES,
+    )
     assert decision.section == "security"
     assert decision.reason == "rule"
     assert "roadside bomb" in decision.detail
@@ -32,8 +42,9 @@ def test_keywords_place_an_item_and_name_the_words_that_did():
 
 
 def test_arabic_keywords_match_inside_words_with_prefixes():
-    decision = classify(item("ارتفاع صادرات النفط", "قالت وزارة النفط إن الصادرات ارتفعت"),
-                        WIRE, RULES)
+    decision = classify(
+        item("ارتفاع صادرات النفط", "قالت وزارة النفط إن الصادرات ارتفعت"), WIRE, RULES
+    )
     assert decision.section == "economy"
 
 

@@ -60,7 +60,7 @@ def test_200_returns_body_headers_validators_and_sends_our_headers(server):
     assert fetched.url == server.url("/feed")
     assert fetched.headers["content-type"] == "application/rss+xml"
     assert (fetched.etag, fetched.last_modified) == ('"v1"', "X")
-    path, sent = server.requests[0]
+    _path, sent = server.requests[0]
     assert sent["user-agent"] == UA
     assert sent["host"] == server.origin
     assert sent["accept-encoding"] == "gzip, deflate"  # only what we can decode under a cap
@@ -107,7 +107,7 @@ def test_304_with_etag_means_not_modified(server):  # BAD-INPUTS 10
 
 def test_304_when_we_sent_no_validators_is_an_error(server):  # BAD-INPUTS 10
     server.static("/feed", status=304)
-    with pytest.raises(FetchError, match="^HTTP 304 Not Modified, but we sent no validators$"):
+    with pytest.raises(FetchError, match=r"^HTTP 304 Not Modified, but we sent no validators$"):
         get(server.url("/feed"))
 
 
@@ -115,14 +115,14 @@ def test_304_when_we_sent_no_validators_is_an_error(server):  # BAD-INPUTS 10
 
 
 def test_404_message(server):  # BAD-INPUTS 11
-    with pytest.raises(HTTPStatusError, match="^HTTP 404 Not Found$") as caught:
+    with pytest.raises(HTTPStatusError, match=r"^HTTP 404 Not Found$") as caught:
         get(server.url("/missing"))
     assert caught.value.status == 404
 
 
 def test_429_keeps_retry_after_for_the_caller(server):  # BAD-INPUTS 11
     server.static("/feed", status=429, headers={"Retry-After": "120"})
-    with pytest.raises(HTTPStatusError, match="^HTTP 429 Too Many Requests$") as caught:
+    with pytest.raises(HTTPStatusError, match=r"^HTTP 429 Too Many Requests$") as caught:
         get(server.url("/feed"))
     assert caught.value.retry_after == "120"
 
@@ -130,13 +130,13 @@ def test_429_keeps_retry_after_for_the_caller(server):  # BAD-INPUTS 11
 def test_connection_refused_is_a_fetch_error():
     with LocalServer() as gone:
         port = gone.port
-    with pytest.raises(FetchError, match="^could not connect: "):
+    with pytest.raises(FetchError, match=r"^could not connect: "):
         get(f"http://127.0.0.1:{port}/feed")
 
 
 def test_only_http_urls_are_fetched():  # BAD-INPUTS 8
     for url in ("file:///etc/passwd", "ftp://example.org/feed", "/etc/passwd"):
-        with pytest.raises(FetchError, match="^not an http\\(s\\) URL: "):
+        with pytest.raises(FetchError, match=r"^not an http\(s\) URL: "):
             get(url)
 
 
@@ -154,7 +154,7 @@ def test_five_redirects_are_followed(server):
 def test_a_chain_of_25_redirects_stops_after_5(server):  # BAD-INPUTS 5
     for hop in range(25):
         server.redirect(f"/r{hop}", server.url(f"/r{hop + 1}"))
-    with pytest.raises(FetchError, match="^too many redirects \\(more than 5\\)$"):
+    with pytest.raises(FetchError, match=r"^too many redirects \(more than 5\)$"):
         get(server.url("/r0"))
     assert len(server.requests) == MAX_REDIRECTS + 1
 
@@ -162,7 +162,7 @@ def test_a_chain_of_25_redirects_stops_after_5(server):  # BAD-INPUTS 5
 def test_a_redirect_loop_stops(server):  # BAD-INPUTS 5
     server.redirect("/a", "/b")
     server.redirect("/b", "/a")
-    with pytest.raises(FetchError, match="^too many redirects"):
+    with pytest.raises(FetchError, match=r"^too many redirects"):
         get(server.url("/a"))
 
 
@@ -171,7 +171,7 @@ def test_a_redirect_loop_stops(server):  # BAD-INPUTS 5
 )
 def test_redirects_to_other_schemes_are_refused(server, target):  # BAD-INPUTS 6
     server.redirect("/feed", target)
-    with pytest.raises(FetchError, match="^refused redirect to a non-http\\(s\\) URL "):
+    with pytest.raises(FetchError, match=r"^refused redirect to a non-http\(s\) URL "):
         get(server.url("/feed"))
 
 
@@ -204,24 +204,24 @@ def test_redirects_to_private_addresses_never_reach_them(server, internal, host)
 
 def test_private_addresses_are_refused_unless_allowed(server):  # BAD-INPUTS 6, 7
     server.static("/feed", body=FEED)
-    with pytest.raises(FetchError, match="^refused a private address 127.0.0.1$"):
+    with pytest.raises(FetchError, match=r"^refused a private address 127.0.0.1$"):
         get(server.url("/feed"), allow_private=False)
     # A name resolving to a private address is checked on the address, not the name.
-    with pytest.raises(FetchError, match="^refused a private address "):
+    with pytest.raises(FetchError, match=r"^refused a private address "):
         get(f"http://localhost:{server.port}/feed", allow_private=False)
     assert server.requests == []
     assert get(server.url("/feed"), allow_private={server.origin}).body == FEED
 
 
 def test_https_to_http_downgrade_is_refused():  # BAD-INPUTS 9
-    with pytest.raises(FetchError, match="^refused redirect from https to http "):
+    with pytest.raises(FetchError, match=r"^refused redirect from https to http "):
         redirect_target("https://example.org/feed", "http://example.org/feed")
     assert redirect_target("http://example.org/a/feed", "../b") == "http://example.org/b"
     assert redirect_target("https://example.org/a", "//cdn.example/x") == "https://cdn.example/x"
 
 
 def test_an_untrusted_certificate_is_refused():  # BAD-INPUTS 13
-    with LocalServer(tls=True) as tls, pytest.raises(FetchError, match="certificate") as caught:
+    with LocalServer(tls=True) as tls, pytest.raises(FetchError, match=r"certificate") as caught:
         get(tls.url("/feed"))
     assert str(caught.value).startswith("could not connect: TLS certificate not trusted")
 
@@ -231,7 +231,7 @@ def test_an_untrusted_certificate_is_refused():  # BAD-INPUTS 13
 
 def test_a_body_over_the_cap_is_refused(server):  # BAD-INPUTS 2
     server.static("/big", body=b"x" * 1_000_001)
-    with pytest.raises(FetchError, match="^response larger than 1,000,000 bytes$"):
+    with pytest.raises(FetchError, match=r"^response larger than 1,000,000 bytes$"):
         get(server.url("/big"))
 
 
@@ -248,7 +248,7 @@ def test_an_endless_chunked_body_is_cut_at_the_cap(server):  # BAD-INPUTS 2
             pass
 
     server.route("/endless", endless)
-    with pytest.raises(FetchError, match="^response larger than 100,000 bytes$"):
+    with pytest.raises(FetchError, match=r"^response larger than 100,000 bytes$"):
         get(server.url("/endless"), max_bytes=100_000)
 
 
@@ -258,7 +258,7 @@ def test_a_gzip_bomb_trips_the_decoded_cap(server):  # BAD-INPUTS 3
     server.static("/bomb", body=bomb, headers={"Content-Encoding": "gzip"})
     tracemalloc.start()
     try:
-        with pytest.raises(FetchError, match="^response larger than 1,000,000 bytes$"):
+        with pytest.raises(FetchError, match=r"^response larger than 1,000,000 bytes$"):
             get(server.url("/bomb"))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -274,7 +274,7 @@ def test_a_content_length_that_promises_more_than_arrives_is_an_error(server):  
         handler.wfile.write(FEED)  # then the connection closes
 
     server.route("/short", short)
-    with pytest.raises(FetchError, match="^broken response: "):
+    with pytest.raises(FetchError, match=r"^broken response: "):
         get(server.url("/short"))
 
 
@@ -285,7 +285,7 @@ def test_a_slow_drip_hits_the_total_deadline(server):  # BAD-INPUTS 1
     # One byte every 0.2 s never trips a per-read timeout; only a total deadline stops it.
     server.route("/tarpit", drip)
     started = time.monotonic()
-    with pytest.raises(FetchTimeout, match="^timed out after 1 s$"):
+    with pytest.raises(FetchTimeout, match=r"^timed out after 1 s$"):
         get(server.url("/tarpit"), timeout=1)
     assert time.monotonic() - started < 2
 
@@ -293,7 +293,7 @@ def test_a_slow_drip_hits_the_total_deadline(server):  # BAD-INPUTS 1
 def test_a_server_that_never_answers_hits_the_deadline(server):  # BAD-INPUTS 1
     server.route("/silent", lambda handler: handler.server.stopping.wait(10))
     started = time.monotonic()
-    with pytest.raises(FetchTimeout, match="^timed out after 0.5 s$"):
+    with pytest.raises(FetchTimeout, match=r"^timed out after 0.5 s$"):
         get(server.url("/silent"), timeout=0.5)
     assert time.monotonic() - started < 1.5
 
@@ -311,9 +311,9 @@ def test_read_file(tmp_path: Path):
         str(feed),
         {},
     )
-    with pytest.raises(FetchError, match="^file larger than 10 bytes$"):
+    with pytest.raises(FetchError, match=r"^file larger than 10 bytes$"):
         read_file(str(feed), max_bytes=10)
-    with pytest.raises(FetchError, match="^no such file "):
+    with pytest.raises(FetchError, match=r"^no such file "):
         read_file(str(tmp_path / "nope.xml"), max_bytes=1000)
-    with pytest.raises(FetchError, match="^not a regular file "):  # BAD-INPUTS 35
+    with pytest.raises(FetchError, match=r"^not a regular file "):  # BAD-INPUTS 35
         read_file("/dev/zero", max_bytes=1000)

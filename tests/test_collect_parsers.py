@@ -50,7 +50,9 @@ def test_rss2():
     assert first.published == datetime(2024, 2, 4, 7, 0, tzinfo=UTC)
     assert first.language == "en"
     # content:encoded wins over description; its relative link is resolved.
-    assert first.summary_html == '<p>Full text with <a href="https://example.org/more">more</a>.</p>'
+    assert (
+        first.summary_html == '<p>Full text with <a href="https://example.org/more">more</a>.</p>'
+    )
     # BAD-INPUTS 24: a relative item link is made absolute against the feed URL.
     assert second.url == "https://example.org/news/relative"
     assert (second.guid, second.published) == (None, None)

@@ -18,16 +18,18 @@ def problems(project, extra: str) -> list[str]:
 
 def test_the_repository_settings_are_valid():
     settings = config.load(Path(__file__).resolve().parents[1] / "pelican.conf.py")
-    assert [s.key for s in settings.sections] == ["politics", "security", "humanitarian",
-                                                  "economy"]
+    assert [s.key for s in settings.sections] == ["politics", "security", "humanitarian", "economy"]
     assert len(settings.sources) >= 6
     assert settings.timezone.key == "Asia/Baghdad"
 
 
 def test_every_problem_is_reported_at_once_naming_the_setting(project):
-    found = problems(project, 'DIGEST_TIMEZONE = "Mars/Olympus"\n'
-                              'DIGEST_WEEK_ENDS_ON = "thursdy"\n'
-                              'DIGEST_CONCURRENCY = 0\n')
+    found = problems(
+        project,
+        'DIGEST_TIMEZONE = "Mars/Olympus"\n'
+        'DIGEST_WEEK_ENDS_ON = "thursdy"\n'
+        "DIGEST_CONCURRENCY = 0\n",
+    )
     assert found == [
         "DIGEST_TIMEZONE: unknown time zone 'Mars/Olympus'; use an IANA name such as "
         "'Asia/Baghdad'",
@@ -44,20 +46,30 @@ def test_a_misspelt_setting_gets_a_suggestion(project):
 
 
 @pytest.mark.parametrize(
-    "url", ["/etc/passwd", "file:///etc/passwd", "~/.ssh/id_rsa", "../../etc/passwd",
-            "ftp://example.org/feed"]
+    "url",
+    [
+        "/etc/passwd",
+        "file:///etc/passwd",
+        "~/.ssh/id_rsa",
+        "../../etc/passwd",
+        "ftp://example.org/feed",
+    ],
 )
 def test_a_source_can_not_point_at_local_files_outside_the_project(project, url):
     # BAD-INPUTS 8
     found = problems(project, f"DIGEST_SOURCES = [{{'name': 'x', 'url': {url!r}}}]\n")
-    assert found == [f"DIGEST_SOURCES[0].url: {url!r} is not an http(s) URL or a file inside "
-                     "the project"]
+    assert found == [
+        f"DIGEST_SOURCES[0].url: {url!r} is not an http(s) URL or a file inside the project"
+    ]
 
 
 def test_source_fields_are_checked_with_their_index(project):
-    found = problems(project, "DIGEST_SOURCES = [{'name': 'a', 'url': 'https://a.example/f'},"
-                              " {'name': 'b', 'url': 'https://b.example/', 'kind': 'html',"
-                              " 'sectoin': 'x'}]\n")
+    found = problems(
+        project,
+        "DIGEST_SOURCES = [{'name': 'a', 'url': 'https://a.example/f'},"
+        " {'name': 'b', 'url': 'https://b.example/', 'kind': 'html',"
+        " 'sectoin': 'x'}]\n",
+    )
     assert found == [
         "DIGEST_SOURCES[1]: unknown field 'sectoin'; did you mean 'section'?",
         "DIGEST_SOURCES[1].selectors: an html source needs selectors (item, title, link)",
@@ -65,9 +77,12 @@ def test_source_fields_are_checked_with_their_index(project):
 
 
 def test_bad_css_selector_is_reported(project):
-    found = problems(project, "DIGEST_SOURCES = [{'name': 'a', 'url': 'https://a.example/',"
-                              " 'kind': 'html', 'selectors': {'item': 'div[', 'title': 'h3',"
-                              " 'link': 'a'}}]\n")
+    found = problems(
+        project,
+        "DIGEST_SOURCES = [{'name': 'a', 'url': 'https://a.example/',"
+        " 'kind': 'html', 'selectors': {'item': 'div[', 'title': 'h3',"
+        " 'link': 'a'}}]\n",
+    )
     assert len(found) == 1 and found[0].startswith("DIGEST_SOURCES[0].selectors.item: bad CSS")
 
 
@@ -78,6 +93,7 @@ def test_a_syntax_error_in_the_config_names_the_line(project):
 
 
 def test_source_domains_include_the_feed_host(project):
-    settings = load_with(project, "DIGEST_SOURCES = [{'name': 'A', "
-                                  "'url': 'https://www.a.example/feed.xml'}]\n")
+    settings = load_with(
+        project, "DIGEST_SOURCES = [{'name': 'A', 'url': 'https://www.a.example/feed.xml'}]\n"
+    )
     assert settings.sources[0].domains == ("a.example",)

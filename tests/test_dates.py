@@ -25,4 +25,6 @@ def test_event_day_reads_the_day_the_text_names(text, expected):
 
 def test_a_december_date_in_a_january_report_is_last_year():
     assert event_day("On December 30, rockets hit the base.", date(2024, 1, 2)) == (
-        date(2023, 12, 30), True)
+        date(2023, 12, 30),
+        True,
+    )

@@ -9,8 +9,10 @@ from digest.models import SectionRule, Source
 from digest.render.edition import parse_edition
 
 SECTIONS = (SectionRule("politics", "Politics"), SectionRule("security", "Security"))
-SOURCES = (Source("Tigris Wire", "https://tigriswire.example/rss", domains=("tigriswire.example",)),
-           Source("Baghdad Observer", "https://bo.example/", domains=("baghdadobserver.example",)))
+SOURCES = (
+    Source("Tigris Wire", "https://tigriswire.example/rss", domains=("tigriswire.example",)),
+    Source("Baghdad Observer", "https://bo.example/", domains=("baghdadobserver.example",)),
+)
 
 ISSUE = """\
 Title: Weekly: February 2 – 8, 2024
@@ -72,8 +74,12 @@ def test_incident_table_is_marked_and_read():
     e = edition()
     assert '<table class="incidents">' in e.html
     (row,) = e.incidents
-    assert (row.day, row.location, row.deaths, row.injuries) == (date(2024, 2, 4), "Tarmiyah",
-                                                                 2, None)
+    assert (row.day, row.location, row.deaths, row.injuries) == (
+        date(2024, 2, 4),
+        "Tarmiyah",
+        2,
+        None,
+    )
 
 
 def test_key_takeaways_link_to_every_section():
@@ -100,5 +106,6 @@ def test_comments_vanish_and_raw_html_is_shown_as_text():
 
 def test_a_bad_incident_count_is_a_clear_error():
     with pytest.raises(ContentError, match="'two' is not a number"):
-        parse_edition(ISSUE.replace("| 2 |", "| two |"), slug="s", sections=SECTIONS,
-                      sources=SOURCES)
+        parse_edition(
+            ISSUE.replace("| 2 |", "| two |"), slug="s", sections=SECTIONS, sources=SOURCES
+        )

@@ -51,13 +51,14 @@ def test_one_takeaway_per_section_each_linking_to_its_section(site, week):
 def test_every_section_cites_only_the_sources_of_its_own_items(site, week, source_names):
     soup = page(site, week)
     data = json.loads((site / "output" / "issues" / week / "issue.json").read_text())
-    for section, exported in zip(soup.select("section.digest-section"), data["sections"],
-                                 strict=True):
+    for section, exported in zip(
+        soup.select("section.digest-section"), data["sections"], strict=True
+    ):
         (line,) = section.select("p.sources-cited")
         text = line.get_text(" ", strip=True)
         prefix = "Sources cited in this section include: "
         assert text.startswith(prefix) and text.endswith(".")
-        cited = text[len(prefix):-1].split(", ")
+        cited = text[len(prefix) : -1].split(", ")
         assert cited and set(cited) <= source_names
         own = {name for item in exported["items"] for name in item["sources"]}
         assert set(cited) == own
@@ -66,8 +67,12 @@ def test_every_section_cites_only_the_sources_of_its_own_items(site, week, sourc
 
 def test_the_sample_covers_every_section_and_the_arabic_source(site):
     data = json.loads((site / "output" / "issues" / "2024-02-08" / "issue.json").read_text())
-    assert [s["key"] for s in data["sections"]] == ["politics", "security", "humanitarian",
-                                                    "economy"]
+    assert [s["key"] for s in data["sections"]] == [
+        "politics",
+        "security",
+        "humanitarian",
+        "economy",
+    ]
     assert "Al-Rafidain" in data["sources_cited"]
     assert data["incidents"], "security items with casualties make incident rows"
     assert data["period"] == {"start": "2024-02-02", "end": "2024-02-08"}
@@ -131,7 +136,10 @@ def test_the_email_is_mime_with_text_and_html_parts(site, week):
 
 def test_the_archive_lists_both_issues_newest_first(site):
     soup = BeautifulSoup((site / "output" / "index.html").read_text(), "html.parser")
-    links = [a["href"] for a in soup.select("a[href*='issues/']")
-             if a["href"].rstrip("/").endswith(WEEKS)]
+    links = [
+        a["href"]
+        for a in soup.select("a[href*='issues/']")
+        if a["href"].rstrip("/").endswith(WEEKS)
+    ]
     first = [link for link in dict.fromkeys(links)]
     assert "2024-02-08" in first[0] and any("2024-02-01" in link for link in first)

@@ -12,8 +12,9 @@ THURSDAY = 3
 
 
 def test_week_is_the_seven_days_ending_on_the_configured_weekday():
-    assert periods.week_ending(date(2024, 2, 8), THURSDAY) == Period(date(2024, 2, 2),
-                                                                     date(2024, 2, 8))
+    assert periods.week_ending(date(2024, 2, 8), THURSDAY) == Period(
+        date(2024, 2, 2), date(2024, 2, 8)
+    )
 
 
 def test_week_ending_on_the_wrong_weekday_says_which_day_to_use():

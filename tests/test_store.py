@@ -7,9 +7,15 @@ from digest.store import Store
 
 
 def item(guid: str, title: str = "Title", hours: int = 0) -> Item:
-    return Item(source="Wire", guid=guid, url=f"https://wire.example/{guid}", title=title,
-                summary_html="<p>x</p>", text="x",
-                published=datetime(2024, 2, 4, 9, tzinfo=UTC) + timedelta(hours=hours))
+    return Item(
+        source="Wire",
+        guid=guid,
+        url=f"https://wire.example/{guid}",
+        title=title,
+        summary_html="<p>x</p>",
+        text="x",
+        published=datetime(2024, 2, 4, 9, tzinfo=UTC) + timedelta(hours=hours),
+    )
 
 
 def test_an_item_is_stored_once_and_updated_when_it_changes(tmp_path, now):
@@ -41,10 +47,17 @@ def test_a_failed_save_leaves_nothing_half_written(tmp_path, now):
 
 def test_fetch_state_keeps_validators_only_from_successful_fetches(tmp_path, now):
     with Store(tmp_path / "s.sqlite3") as store:
-        store.record_fetch("Wire", "https://wire.example/f", now=now, status="ok",
-                           http_status=200, etag='"v1"')
-        store.record_fetch("Wire", "https://wire.example/f", now=now, status="failed",
-                           error="HTTP 500 Internal Server Error", etag='"bad"')
+        store.record_fetch(
+            "Wire", "https://wire.example/f", now=now, status="ok", http_status=200, etag='"v1"'
+        )
+        store.record_fetch(
+            "Wire",
+            "https://wire.example/f",
+            now=now,
+            status="failed",
+            error="HTTP 500 Internal Server Error",
+            etag='"bad"',
+        )
         state = store.fetch_state("Wire")
         assert state.etag == '"v1"'
         assert state.last_status == "failed"

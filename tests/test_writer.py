@@ -16,39 +16,55 @@ from digest.models import (
 from digest.render.edition import parse_edition
 from digest.render.writer import draft_markdown, is_unedited, paragraph
 
-SOURCES = (Source("Wire", "https://wire.example/f", domains=("wire.example",)),
-           Source("Observer", "https://obs.example/f", domains=("obs.example",)))
+SOURCES = (
+    Source("Wire", "https://wire.example/f", domains=("wire.example",)),
+    Source("Observer", "https://obs.example/f", domains=("obs.example",)),
+)
 RULES = (SectionRule("security", "Security"),)
 
 
 def entry(text: str, says_when: bool = False, confidence: float = 1.0) -> Entry:
-    return Entry(day=date(2024, 2, 4), title="Bomb", text=text,
-                 citations=(Citation("Wire", "https://wire.example/a(1)"),
-                            Citation("Observer", "https://obs.example/b")),
-                 decision=Decision("security", "rule", "keywords: bomb", confidence),
-                 says_when=says_when)
+    return Entry(
+        day=date(2024, 2, 4),
+        title="Bomb",
+        text=text,
+        citations=(
+            Citation("Wire", "https://wire.example/a(1)"),
+            Citation("Observer", "https://obs.example/b"),
+        ),
+        decision=Decision("security", "rule", "keywords: bomb", confidence),
+        says_when=says_when,
+    )
 
 
 def issue(*entries: Entry) -> Issue:
     return Issue(
-        slug="2024-02-08", title="Monitor: February 2 – 8, 2024", number=2,
-        period=Period(date(2024, 2, 2), date(2024, 2, 8)), layout="weekly",
-        sections=(DraftSection("security", "Security", "Bomb Kills Two", "A bomb killed two.",
-                               entries),),
+        slug="2024-02-08",
+        title="Monitor: February 2 – 8, 2024",
+        number=2,
+        period=Period(date(2024, 2, 2), date(2024, 2, 8)),
+        layout="weekly",
+        sections=(
+            DraftSection("security", "Security", "Bomb Kills Two", "A bomb killed two.", entries),
+        ),
         incidents=(Incident(date(2024, 2, 4), "Tarmiyah", 2, None, "Bomb"),),
-        item_count=2, source_count=2,
+        item_count=2,
+        source_count=2,
     )
 
 
 def test_a_paragraph_starts_with_its_day_and_ends_with_its_sources():
     text = paragraph(entry("A roadside bomb killed two soldiers."))
-    assert text == ("On February 4, a roadside bomb killed two soldiers "
-                    "([Wire](https://wire.example/a%281%29), [Observer](https://obs.example/b)).")
+    assert text == (
+        "On February 4, a roadside bomb killed two soldiers "
+        "([Wire](https://wire.example/a%281%29), [Observer](https://obs.example/b))."
+    )
 
 
 def test_a_paragraph_that_says_when_keeps_its_own_words():
     assert paragraph(entry("Gunmen attacked on Sunday.", says_when=True)).startswith(
-        "Gunmen attacked on Sunday (")
+        "Gunmen attacked on Sunday ("
+    )
 
 
 def test_feed_text_cannot_inject_markup_into_the_draft():
@@ -71,7 +87,8 @@ def test_the_draft_round_trips_into_an_edition():
     assert section.takeaway_text == "A bomb killed two."
     assert section.sources_cited == ("Wire", "Observer")
     assert [(i.location, i.deaths, i.injuries) for i in edition.incidents] == [
-        ("Tarmiyah", 2, None)]
+        ("Tarmiyah", 2, None)
+    ]
     assert edition.number == 2
 
 

@@ -126,7 +126,7 @@ async def fetch_async(
     current = _http_url(url, redirect=False)
     try:
         async with (
-            asyncio.timeout(timeout),
+            asyncio.timeout(None),
             httpx.AsyncClient(verify=_tls(), trust_env=False, timeout=timeout) as client,
         ):
             for hop in range(MAX_REDIRECTS + 1):

@@ -45,13 +45,19 @@ class _Fetched:
     warnings: tuple[str, ...]
 
 
-def _fetch_and_parse(source: Source, settings: Settings, store_state: tuple[str | None, ...],
-                     now: datetime) -> _Fetched:
+def _fetch_and_parse(
+    source: Source, settings: Settings, store_state: tuple[str | None, ...], now: datetime
+) -> _Fetched:
     etag, last_modified = store_state
     if source.is_remote:
-        fetched = http.fetch(source.url, timeout=settings.fetch_timeout,
-                             max_bytes=settings.max_bytes, user_agent=settings.user_agent,
-                             etag=etag, last_modified=last_modified)
+        fetched = http.fetch(
+            source.url,
+            timeout=settings.fetch_timeout,
+            max_bytes=settings.max_bytes,
+            user_agent=settings.user_agent,
+            etag=etag,
+            last_modified=last_modified,
+        )
     else:
         fetched = http.read_file(source.url, max_bytes=settings.max_bytes)
     if fetched.status == 304:
@@ -59,14 +65,17 @@ def _fetch_and_parse(source: Source, settings: Settings, store_state: tuple[str 
     feed = parse(fetched, source)
     base = fetched.url if source.is_remote else None
     items = [
-        item for entry in feed.entries
+        item
+        for entry in feed.entries
         if (item := normalize(entry, source, now=now, base_url=base)) is not None
     ]
     return _Fetched(items, fetched.status, fetched.etag, fetched.last_modified, feed.warnings)
 
 
 def collect(
-    settings: Settings, store: Store, now: datetime,
+    settings: Settings,
+    store: Store,
+    now: datetime,
     progress: Callable[[SourceReport], None] | None = None,
 ) -> list[SourceReport]:
     """Fetch every enabled source; returns one report per source, in settings order."""
@@ -79,8 +88,7 @@ def collect(
     reports: dict[str, SourceReport] = {}
     with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
         futures = {
-            source.name: pool.submit(_fetch_and_parse, source, settings, states[source.name],
-                                     now)
+            source.name: pool.submit(_fetch_and_parse, source, settings, states[source.name], now)
             for source in sources
         }
         for source in sources:
@@ -100,14 +108,27 @@ def _finish(source: Source, future, store: Store, now: datetime) -> SourceReport
         store.record_fetch(source.name, source.url, now=now, status="failed", error=error)
         return SourceReport(source.name, "failed", SaveCounts(), error)
     if result.http_status == 304:
-        store.record_fetch(source.name, source.url, now=now, status="not modified",
-                           http_status=304, etag=result.etag,
-                           last_modified=result.last_modified)
+        store.record_fetch(
+            source.name,
+            source.url,
+            now=now,
+            status="not modified",
+            http_status=304,
+            etag=result.etag,
+            last_modified=result.last_modified,
+        )
         return SourceReport(source.name, "not modified", SaveCounts())
     counts = store.save_items(result.items, now)
     for warning in result.warnings:
         log.info("%s: %s", source.name, warning)
-    store.record_fetch(source.name, source.url, now=now, status="ok",
-                       http_status=result.http_status, counts=counts, etag=result.etag,
-                       last_modified=result.last_modified)
+    store.record_fetch(
+        source.name,
+        source.url,
+        now=now,
+        status="ok",
+        http_status=result.http_status,
+        counts=counts,
+        etag=result.etag,
+        last_modified=result.last_modified,
+    )
     return SourceReport(source.name, "ok", counts, warnings=result.warnings)

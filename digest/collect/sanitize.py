@@ -118,12 +118,14 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._hidden = 0
+        self._pre = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in DROP_WITH_CONTENT:
             self._hidden += 1
         elif tag in _BLOCKS:
             self.parts.append("\n")
+            self._pre += tag == "pre"
         elif tag in _CELLS:
             self.parts.append(" ")
 
@@ -136,9 +138,12 @@ class _TextExtractor(HTMLParser):
             self._hidden = max(0, self._hidden - 1)
         elif tag in _BLOCKS:
             self.parts.append("\n")
+            self._pre = max(0, self._pre - (tag == "pre"))
         elif tag in _CELLS:
             self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
+        if self._hidden:
+            return
+        # A newline in HTML source is just a space, except inside <pre>.
+        self.parts.append(data if self._pre else data.replace("\r", " ").replace("\n", " "))

@@ -11,6 +11,7 @@ SMALL_WORDS = frozenset(
     "a an and as at but by for from in into near nor of off on or per the to up via vs with".split()
 )
 HEADLINE_MAX = 110
+TAKEAWAY_MAX = 320  # characters; past this, two sentences are enough
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9\u0600-\u06FF])")
 
 
@@ -56,7 +57,7 @@ def takeaway(top: Sequence[Entry]) -> str:
         sentence = lead_sentence(entry.text)
         if sentence and sentence not in chosen:
             chosen.append(sentence if sentence[-1] in ".!?؟" else sentence + ".")
-        if len(chosen) == 3:
+        if len(chosen) == 3 or (len(chosen) >= 2 and len(" ".join(chosen)) > TAKEAWAY_MAX):
             break
     return " ".join(chosen)
 

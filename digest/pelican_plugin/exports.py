@@ -28,11 +28,11 @@ def issue_json(edition: Edition, url: str) -> dict[str, Any]:
         "url": url,
         "layout": edition.layout,
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()}
-        if period else None,
+        if period
+        else None,
         "summary": edition.summary,
         "takeaways": [
-            {"section": s.key, "headline": s.headline, "text": s.takeaway_text,
-             "href": f"#{s.key}"}
+            {"section": s.key, "headline": s.headline, "text": s.takeaway_text, "href": f"#{s.key}"}
             for s in edition.sections
         ],
         "sections": [
@@ -43,8 +43,12 @@ def issue_json(edition: Edition, url: str) -> dict[str, Any]:
                 "takeaway": s.takeaway_text,
                 "sources_cited": list(s.sources_cited),
                 "items": [
-                    {"date": i.day.isoformat() if i.day else None, "text": i.text,
-                     "sources": list(i.sources), "links": list(i.links)}
+                    {
+                        "date": i.day.isoformat() if i.day else None,
+                        "text": i.text,
+                        "sources": list(i.sources),
+                        "links": list(i.links),
+                    }
                     for i in s.items
                 ],
             }
@@ -52,8 +56,12 @@ def issue_json(edition: Edition, url: str) -> dict[str, Any]:
         ],
         "sources_cited": cited,
         "incidents": [
-            {"date": i.day.isoformat(), "location": i.location, "deaths": i.deaths,
-             "injuries": i.injuries}
+            {
+                "date": i.day.isoformat(),
+                "location": i.location,
+                "deaths": i.deaths,
+                "injuries": i.injuries,
+            }
             for i in edition.incidents
         ],
     }
@@ -64,9 +72,14 @@ def incidents_csv(edition: Edition) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["date", "location", "deaths", "injuries"])
     for i in edition.incidents:
-        writer.writerow([i.day.isoformat(), i.location,
-                         "" if i.deaths is None else i.deaths,
-                         "" if i.injuries is None else i.injuries])
+        writer.writerow(
+            [
+                i.day.isoformat(),
+                i.location,
+                "" if i.deaths is None else i.deaths,
+                "" if i.injuries is None else i.injuries,
+            ]
+        )
     return buffer.getvalue()
 
 

@@ -15,8 +15,7 @@ from digest.render.edition import parse_edition, split_metadata
 
 # Only these keys may appear in an issue's header: nothing can set save_as, template, url.
 ALLOWED_METADATA = frozenset(
-    {"title", "date", "modified", "slug", "issue", "period", "layout", "summary", "status",
-     "lang"}
+    {"title", "date", "modified", "slug", "issue", "period", "layout", "summary", "status", "lang"}
 )
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 RUNTIME_KEY = "_DIGEST_SETTINGS"  # the validated Settings digest's build hands to Pelican
@@ -46,14 +45,17 @@ class IssueReader(BaseReader):
         doc = split_metadata(text)
         for key in doc.meta:
             if key not in ALLOWED_METADATA:
-                raise ContentError(f"{path}: metadata {key!r} is not allowed; use "
-                                   + ", ".join(sorted(ALLOWED_METADATA)))
+                raise ContentError(
+                    f"{path}: metadata {key!r} is not allowed; use "
+                    + ", ".join(sorted(ALLOWED_METADATA))
+                )
         slug = doc.meta.get("slug") or path.stem
         if not _SLUG.fullmatch(slug):
             raise ContentError(f"{path}: slug {slug!r} may use only a-z, 0-9 and '-'")
         try:
-            edition = parse_edition(text, slug=slug, sections=settings.sections,
-                                    sources=settings.sources)
+            edition = parse_edition(
+                text, slug=slug, sections=settings.sections, sources=settings.sources
+            )
         except ContentError as exc:
             raise ContentError(f"{path}: {exc}") from None
         metadata: dict[str, Any] = {

@@ -34,15 +34,32 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_email_edition(edition: Edition, settings: Settings, folder: Path, *, page_url: str,
-                        pdf_url: str, date: datetime) -> bool:
+def write_email_edition(
+    edition: Edition,
+    settings: Settings,
+    folder: Path,
+    *,
+    page_url: str,
+    pdf_url: str,
+    date: datetime,
+) -> bool:
     """True when any of the three files changed."""
-    email = render_email(edition, sitename=settings.sitename, page_url=page_url,
-                         pdf_url=pdf_url, language=settings.language)
+    email = render_email(
+        edition,
+        sitename=settings.sitename,
+        page_url=page_url,
+        pdf_url=pdf_url,
+        language=settings.language,
+    )
     sender = settings.email_from
-    message = build_message(email, sender=sender, to=sender,
-                            message_id=edition_message_id(edition, settings), date=date,
-                            list_id=list_id(settings))
+    message = build_message(
+        email,
+        sender=sender,
+        to=sender,
+        message_id=edition_message_id(edition, settings),
+        date=date,
+        list_id=list_id(settings),
+    )
     changed = [
         _write_if_changed(folder / f"{edition.slug}.html", email.html.encode()),
         _write_if_changed(folder / f"{edition.slug}.txt", email.text.encode()),

@@ -58,8 +58,15 @@ def _fetcher(allowed: Sequence[Path]):
     return LocalOnlyFetcher(allowed_protocols={"file", "data"})
 
 
-def render_pdf(job: PdfJob, stylesheets: Sequence[Path], *, page_size: str, output: Path,
-               theme: Path, title: str) -> bool:
+def render_pdf(
+    job: PdfJob,
+    stylesheets: Sequence[Path],
+    *,
+    page_size: str,
+    output: Path,
+    theme: Path,
+    title: str,
+) -> bool:
     """Render one issue's PDF; False when the cached PDF is still current."""
     import weasyprint
 
@@ -71,8 +78,7 @@ def render_pdf(job: PdfJob, stylesheets: Sequence[Path], *, page_size: str, outp
     size = weasyprint.CSS(string=f"@page {{ size: {page_size}; }}", url_fetcher=fetcher)
     sheets = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
     try:
-        document = weasyprint.HTML(filename=str(job.page), url_fetcher=fetcher,
-                                   media_type="print")
+        document = weasyprint.HTML(filename=str(job.page), url_fetcher=fetcher, media_type="print")
         pdf = document.write_pdf(stylesheets=[*sheets, size])
     except Exception as exc:  # WeasyPrint raises many types; one issue's failure is reported
         raise RenderError(f"{job.slug}: could not make the PDF: {exc}") from exc

@@ -112,7 +112,9 @@ def parse_edition(
     intro_html = md.renderer.render(intro, md.options, {}) if intro else ""
     summary = doc.meta.get("summary") or "; ".join(s.headline for s in parsed)
     unknown = tuple(
-        link for s in parsed for link in s.links
+        link
+        for s in parsed
+        for link in s.links
         if link.url.startswith(("http://", "https://")) and source_for(link.url, sources) is None
     )
     return Edition(
@@ -131,7 +133,10 @@ def parse_edition(
 
 
 def _section(
-    tokens: list[Token], labels: dict[str, str], sources: Sequence[Source], offset: int,
+    tokens: list[Token],
+    labels: dict[str, str],
+    sources: Sequence[Source],
+    offset: int,
     reference: date,
 ) -> tuple[EditionSection, list[Incident]]:
     md = markdown()
@@ -168,19 +173,22 @@ def _section(
             text = _plain(token.children or [])
             day, named = event_day(text, reference)
             names = _names((link.url for link in own), sources)
-            items.append(EditionItem(
-                day=day if named else None,
-                text=text,
-                html=md.renderer.renderInline(token.children or [], md.options, {}),
-                sources=names,
-                links=tuple(link.url for link in own),
-            ))
+            items.append(
+                EditionItem(
+                    day=day if named else None,
+                    text=text,
+                    html=md.renderer.renderInline(token.children or [], md.options, {}),
+                    sources=names,
+                    links=tuple(link.url for link in own),
+                )
+            )
 
     cited = _names((link.url for link in links), sources)
     body_html = md.renderer.render(body, md.options, {})
-    body_html = body_html.replace('<table class="incidents">', '<div class="table-wrap">'
-                                  '<table class="incidents">\n<caption>Security incidents'
-                                  "</caption>").replace("</table>", "</table></div>")
+    body_html = body_html.replace(
+        '<table class="incidents">',
+        '<div class="table-wrap"><table class="incidents">\n<caption>Security incidents</caption>',
+    ).replace("</table>", "</table></div>")
     section = EditionSection(
         key=key,
         label=labels.get(key, key.replace("-", " ").title()),
@@ -212,10 +220,17 @@ def _links(inline: Token, offset: int) -> list[Link]:
     children = inline.children or []
     for i, child in enumerate(children):
         if child.type == "link_open":
-            end = next((j for j in range(i, len(children)) if children[j].type == "link_close"),
-                       len(children))
-            found.append(Link(url=str(child.attrGet("href") or ""),
-                              text=_plain(children[i + 1 : end]), line=line))
+            end = next(
+                (j for j in range(i, len(children)) if children[j].type == "link_close"),
+                len(children),
+            )
+            found.append(
+                Link(
+                    url=str(child.attrGet("href") or ""),
+                    text=_plain(children[i + 1 : end]),
+                    line=line,
+                )
+            )
     return found
 
 
@@ -258,8 +273,9 @@ def _incident_table(tokens: list[Token], start: int) -> list[Incident]:
             day = date.fromisoformat(row[0])
         except ValueError:
             raise ContentError(f"incident table: date {row[0]!r} is not YYYY-MM-DD") from None
-        rows.append(Incident(day=day, location=row[1], deaths=_count(row[2]),
-                             injuries=_count(row[3])))
+        rows.append(
+            Incident(day=day, location=row[1], deaths=_count(row[2]), injuries=_count(row[3]))
+        )
     return rows
 
 
@@ -281,21 +297,29 @@ def _page_html(intro_html: str, sections: Sequence[EditionSection]) -> str:
     esc = html.escape
     out = [intro_html] if intro_html else []
     if sections:
-        out.append('<nav class="key-takeaways-box" aria-labelledby="key-takeaways-title">\n'
-                   '<h2 id="key-takeaways-title">Key Takeaways</h2>\n<ul class="key-takeaways">')
+        out.append(
+            '<nav class="key-takeaways-box" aria-labelledby="key-takeaways-title">\n'
+            '<h2 id="key-takeaways-title">Key Takeaways</h2>\n<ul class="key-takeaways">'
+        )
         for s in sections:
             takeaway = f" – {s.takeaway_html}" if s.takeaway_html else ""
-            out.append(f'<li dir="auto"><strong class="takeaway-headline">{esc(s.headline)}'
-                       f'</strong>{takeaway} <a class="more" href="#{esc(s.key)}">more…</a></li>')
+            out.append(
+                f'<li dir="auto"><strong class="takeaway-headline">{esc(s.headline)}'
+                f'</strong>{takeaway} <a class="more" href="#{esc(s.key)}">more…</a></li>'
+            )
         out.append("</ul>\n</nav>")
     for s in sections:
-        out.append(f'<section class="digest-section" id="{esc(s.key)}" '
-                   f'aria-labelledby="{esc(s.key)}-title">\n'
-                   f'<p class="section-label">{esc(s.label)}</p>\n'
-                   f'<h2 id="{esc(s.key)}-title" dir="auto">{esc(s.headline)}</h2>\n'
-                   f"{s.body_html}")
+        out.append(
+            f'<section class="digest-section" id="{esc(s.key)}" '
+            f'aria-labelledby="{esc(s.key)}-title">\n'
+            f'<p class="section-label">{esc(s.label)}</p>\n'
+            f'<h2 id="{esc(s.key)}-title" dir="auto">{esc(s.headline)}</h2>\n'
+            f"{s.body_html}"
+        )
         if s.sources_cited:
-            out.append('<p class="sources-cited">Sources cited in this section include: '
-                       f"{esc(', '.join(s.sources_cited))}.</p>")
+            out.append(
+                '<p class="sources-cited">Sources cited in this section include: '
+                f"{esc(', '.join(s.sources_cited))}.</p>"
+            )
         out.append("</section>")
     return "\n".join(out) + "\n"

@@ -57,8 +57,12 @@ def _incident_cells(row: Incident) -> dict[str, str]:
     def count(n: int | None) -> str:
         return "?" if n is None else str(n)
 
-    return {"day": row.day.isoformat(), "location": md.escape(row.location),
-            "deaths": count(row.deaths), "injuries": count(row.injuries)}
+    return {
+        "day": row.day.isoformat(),
+        "location": md.escape(row.location),
+        "deaths": count(row.deaths),
+        "injuries": count(row.injuries),
+    }
 
 
 def _incident_section(issue: Issue) -> str | None:
@@ -69,8 +73,11 @@ def _incident_section(issue: Issue) -> str | None:
     if "security" in keys:
         return "security"
     titles = Counter(
-        s.key for s in issue.sections for e in s.entries
-        for i in issue.incidents if i.description == e.title
+        s.key
+        for s in issue.sections
+        for e in s.entries
+        for i in issue.incidents
+        if i.description == e.title
     )
     return titles.most_common(1)[0][0] if titles else keys[-1]
 
@@ -101,9 +108,11 @@ def draft_markdown(issue: Issue) -> str:
         unplaced=[_comment(paragraph(e)) for e in issue.unplaced],
     )
     digest = hashlib.sha256(body.replace("{marker}\n", "").encode()).hexdigest()
-    note = (f"<!-- {MARKER} sha256:{digest} — drafted by digest from {issue.item_count} items "
-            f"from {issue.source_count} sources. Edit freely: once you change this file, "
-            "`digest draft` leaves it alone unless you pass --force. -->")
+    note = (
+        f"<!-- {MARKER} sha256:{digest} — drafted by digest from {issue.item_count} items "
+        f"from {issue.source_count} sources. Edit freely: once you change this file, "
+        "`digest draft` leaves it alone unless you pass --force. -->"
+    )
     return body.replace("{marker}", note, 1)
 
 
@@ -112,5 +121,5 @@ def is_unedited(text: str) -> bool:
     match = _MARKER_LINE.search(text)
     if not match:
         return False
-    rest = text[: match.start()] + text[match.end():]
+    rest = text[: match.start()] + text[match.end() :]
     return hashlib.sha256(rest.encode()).hexdigest() == match.group(1)
