@@ -6,6 +6,8 @@ Reads like the pipeline: pelican -> for each issue: pdf, email. Pelican's own er
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +15,7 @@ from typing import Any
 
 from digest.config import Settings
 from digest.errors import RenderError
-from digest.pelican_plugin.reader import RUNTIME_KEY
+from digest.pelican_plugin.reader import PROBLEMS_KEY, RUNTIME_KEY
 from digest.publish import pdf
 from digest.publish.email_edition import write_email_edition
 
@@ -54,19 +56,25 @@ def run_pelican(settings: Settings) -> list[Any]:
 
     pelican_settings = dict(settings.pelican)
     pelican_settings[RUNTIME_KEY] = settings
+    reasons: list[str] = []
+    pelican_settings[PROBLEMS_KEY] = reasons
     problems = _Problems()
     pelican_log = logging.getLogger("pelican")
     pelican_log.addHandler(problems)
     signals.article_generator_finalized.connect(keep)
+    chatter = io.StringIO()
     try:
-        Pelican(pelican_settings).run()
+        with contextlib.redirect_stdout(chatter):  # Pelican prints its "Done: ..." line
+            Pelican(pelican_settings).run()
     except Exception as exc:  # Pelican raises bare exceptions for theme/template trouble
         raise RenderError(f"site: Pelican failed: {type(exc).__name__}: {exc}") from exc
     finally:
         signals.article_generator_finalized.disconnect(keep)
         pelican_log.removeHandler(problems)
+    log.info("site: %s", " ".join(chatter.getvalue().split()))
     if problems.messages:
-        raise RenderError("site: " + "; ".join(problems.messages))
+        # The reader's reasons name file and cause; Pelican's own lines only the file.
+        raise RenderError("site: " + "; ".join(reasons or problems.messages))
     return sorted(articles, key=lambda a: a.slug)
 
 

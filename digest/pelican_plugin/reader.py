@@ -19,6 +19,7 @@ ALLOWED_METADATA = frozenset(
 )
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 RUNTIME_KEY = "_DIGEST_SETTINGS"  # the validated Settings digest's build hands to Pelican
+PROBLEMS_KEY = "_DIGEST_PROBLEMS"  # where the reader leaves its reasons: Pelican drops them
 
 
 def settings_for(pelican_settings: dict[str, Any]) -> config.Settings:
@@ -36,7 +37,14 @@ class IssueReader(BaseReader):
     file_extensions: ClassVar[list[str]] = ["md", "markdown"]
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
-        path = Path(source_path)
+        try:
+            return self._read(Path(source_path))
+        except ContentError as exc:
+            # Pelican logs only "Could not process <file>"; keep the reason for the build.
+            self.settings.setdefault(PROBLEMS_KEY, []).append(str(exc))
+            raise
+
+    def _read(self, path: Path) -> tuple[str, dict[str, Any]]:
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:

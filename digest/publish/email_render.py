@@ -7,6 +7,7 @@ Pure: an Edition and URLs in, strings and an EmailMessage out. Sending lives in
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import textwrap
 import unicodedata
@@ -459,6 +460,8 @@ def build_message(
         message.add_alternative(
             email.html, subtype="html", charset="utf-8", cte=_transfer_encoding(email.html)
         )
+        # The same message must give the same bytes: no random MIME boundary.
+        message.set_boundary("=_" + hashlib.sha256(message_id.encode()).hexdigest()[:32])
         data = message.as_bytes()
     except (ValueError, TypeError, UnicodeError) as exc:
         raise RenderError(f"email to {to!r}: cannot build the message: {exc}") from exc

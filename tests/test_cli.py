@@ -1,0 +1,135 @@
+"""The commands as a user meets them: messages, exit codes, and files never lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def collected(project) -> Path:
+    conf = project()
+    assert run_cli(conf, "collect").exit_code == 0
+    return conf
+
+
+def test_collect_reports_every_source_and_a_summary(project):
+    result = run_cli(project(), "collect")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split()[:3] == ["source", "status", "new"]
+    assert lines[-1] == "7 sources: 96 new items, 0 updated, 0 failed"
+
+
+def test_a_second_collect_stores_nothing_twice(collected):
+    result = run_cli(collected, "collect")
+    assert result.output.splitlines()[-1] == "7 sources: 0 new items, 0 updated, 0 failed"
+
+
+def test_one_broken_source_does_not_stop_the_others(project):
+    conf = project()
+    (conf.parent / "samples" / "feeds" / "tigris-wire.rss").write_text("<html><body>Log in"
+                                                                       "</body></html>")
+    result = run_cli(conf, "collect")
+    assert result.exit_code == 0
+    assert "Tigris Wire" in result.output and "failed" in result.output
+    assert result.output.splitlines()[-1] == "7 sources: 78 new items, 0 updated, 1 failed"
+    assert run_cli(conf, "collect", "--strict").exit_code == 1
+    health = run_cli(conf, "sources").output
+    assert "Tigris Wire" in health and "not a feed" in health
+
+
+def test_draft_prints_the_path_and_never_overwrites_an_edited_issue(collected):
+    result = run_cli(collected, "draft", "--week-ending", "2024-02-08")
+    assert result.exit_code == 0
+    path = collected.parent / "content" / "issues" / "2024-02-08.md"
+    assert "content/issues/2024-02-08.md" in result.output or str(path) in result.output
+
+    # Unedited: a new draft may replace it, and says nothing changed.
+    assert run_cli(collected, "draft", "--week-ending", "2024-02-08").exit_code == 0
+
+    edited = path.read_text().replace("## ", "## EDITED ", 1)
+    path.write_text(edited)
+    refused = run_cli(collected, "draft", "--week-ending", "2024-02-08")
+    assert refused.exit_code == 3
+    assert "you have edited this issue" in refused.output
+    assert path.read_text() == edited
+
+    forced = run_cli(collected, "draft", "--week-ending", "2024-02-08", "--force")
+    assert forced.exit_code == 0
+    assert (path.parent / "2024-02-08.md.bak").read_text() == edited
+    assert "EDITED" not in path.read_text()
+
+
+def test_draft_on_the_wrong_weekday_suggests_the_right_one(collected):
+    result = run_cli(collected, "draft", "--week-ending", "2024-02-07")
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "error: --week-ending 2024-02-07: that is a Wednesday, but weeks end on Thursday "
+        "(DIGEST_WEEK_ENDS_ON); try 2024-02-01")
+
+
+def test_draft_before_collect_says_what_to_do(project):
+    result = run_cli(project(), "draft", "--week-ending", "2024-02-08")
+    assert result.exit_code == 1
+    assert "run `digest collect` first" in result.output
+
+
+def test_a_settings_typo_is_one_readable_line_and_exit_2(project):
+    result = run_cli(project("DIGEST_WEEK_END_ON = 'friday'\n"), "build")
+    assert result.exit_code == 2
+    assert "DIGEST_WEEK_END_ON: unknown setting; did you mean DIGEST_WEEK_ENDS_ON?" in (
+        result.output)
+    assert "Traceback" not in result.output
+
+
+def test_check_lists_content_problems_with_file_and_line(collected):
+    run_cli(collected, "draft", "--week-ending", "2024-02-08")
+    path = collected.parent / "content" / "issues" / "2024-02-08.md"
+    text = path.read_text().replace("{#economy}", "{#money}")
+    text += "\nOn February 8, a rumour ([Blog](https://blog.example/post)).\n"
+    path.write_text(text)
+    lines = text.splitlines()
+    heading = next(i for i, line in enumerate(lines, 1) if "{#money}" in line)
+    result = run_cli(collected, "check")
+    assert result.exit_code == 1
+    assert (f"error: content/issues/2024-02-08.md:{heading}: section id 'money' is not a key "
+            "of DIGEST_SECTIONS") in result.output
+    assert f"content/issues/2024-02-08.md:{len(lines)}: link to unknown source blog.example" in (
+        result.output)
+
+
+def test_a_broken_content_file_fails_the_build(collected):
+    # BAD-INPUTS 33
+    issues = collected.parent / "content" / "issues"
+    (issues / "broken.md").write_bytes(b"Title: Broken\nDate: 2024-02-08\n\n\xff\xfe bad bytes\n")
+    result = run_cli(collected, "build")
+    assert result.exit_code == 1
+    assert "broken.md" in result.output and "not UTF-8" in result.output
+
+
+def test_metadata_that_would_redirect_output_is_refused(collected):
+    # BAD-INPUTS 30, 31
+    issues = collected.parent / "content" / "issues"
+    (issues / "evil.md").write_text("Title: Evil\nDate: 2024-02-08\nSave_as: ../../evil.html\n\n"
+                                    "## X {#politics}\n")
+    result = run_cli(collected, "build")
+    assert result.exit_code == 1
+    assert "metadata 'save_as' is not allowed" in result.output
+    assert not (collected.parent.parent / "evil.html").exists()
+
+
+def test_the_build_is_reproducible_and_skips_unchanged_pdfs(collected):
+    run_cli(collected, "draft", "--week-ending", "2024-02-08")
+    first = run_cli(collected, "build")
+    assert first.exit_code == 0, first.output
+    assert "PDFs 1 rendered, 0 unchanged" in first.output
+    output = collected.parent / "output"
+    before = {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    second = run_cli(collected, "build")
+    assert "PDFs 0 rendered, 1 unchanged" in second.output
+    after = {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    assert after == before
