@@ -51,6 +51,13 @@ DEFAULT_CATEGORY = "Issues"
 USE_FOLDER_AS_CATEGORY = False
 SLUGIFY_SOURCE = "basename"
 DEFAULT_DATE_FORMAT = "%B %-d, %Y"
+# Escape everything in templates: titles and summaries may carry text from feeds.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "autoescape": True,
+}
 
 # --- Feeds (absolute links; full content) -------------------------------------------
 FEED_DOMAIN = SITEURL

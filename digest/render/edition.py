@@ -171,6 +171,8 @@ def _section(
         links.extend(own)
         if body[i - 1].type == "paragraph_open":
             text = _plain(token.children or [])
+            if _right_to_left(text):  # WeasyPrint ignores dir="auto": say it outright
+                body[i - 1].attrSet("dir", "rtl")
             day, named = event_day(text, reference)
             names = _names((link.url for link in own), sources)
             items.append(
@@ -286,6 +288,15 @@ def _count(cell: str) -> int | None:
     if cell in ("", "?", "-", "–", "—", "unknown"):
         return None
     raise ContentError(f"incident table: {cell!r} is not a number (use ? when unknown)")
+
+
+_RTL_LETTER = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
+_LTR_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+
+
+def _right_to_left(text: str) -> bool:
+    """Mostly Arabic/Hebrew-script letters (Arabic, Kurdish Sorani, Persian ...)."""
+    return len(_RTL_LETTER.findall(text)) > len(_LTR_LETTER.findall(text))
 
 
 def _slug(text: str) -> str:
