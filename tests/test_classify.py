@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from digest.config import DEFAULT_SECTIONS
+from digest.taxonomy import DEFAULT_SECTIONS
 from digest.issues.classify import classify
 from digest.models import Item, SectionRule, Source
 
