@@ -48,7 +48,7 @@ class Source:
 class RawEntry:
     """One entry as a parser found it: untrusted, unnormalized."""
 
-    title: str
+    title: str  # HTML (plain-text titles arrive escaped); normalize makes it plain text
     url: str | None = None
     guid: str | None = None
     summary_html: str = ""  # HTML (or text) exactly as the source gave it

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ssl
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -135,14 +136,16 @@ class LocalServer:
         self._server.server_close()
 
 
-def drip(handler: Handler, every: float = 0.2) -> None:
-    """Headers at once, then one body byte every `every` seconds, until the client leaves."""
+def drip(handler: Handler, every: float = 0.2, limit: float = 5) -> None:
+    """Headers at once, then one body byte every `every` seconds until the client leaves,
+    or `limit` seconds pass (so a client without a deadline fails instead of hanging)."""
     handler.send_response(200)
     handler.send_header("Content-Type", "application/rss+xml")
     handler.send_header("Content-Length", "100000")
     handler.end_headers()
+    ends = time.monotonic() + limit
     try:
-        while not handler.server.stopping.wait(every):
+        while time.monotonic() < ends and not handler.server.stopping.wait(every):
             handler.wfile.write(b" ")
             handler.wfile.flush()
     except OSError:  # the client gave up, as it should

@@ -31,8 +31,9 @@ def test_a_second_collect_stores_nothing_twice(collected):
 
 def test_one_broken_source_does_not_stop_the_others(project):
     conf = project()
-    (conf.parent / "samples" / "feeds" / "tigris-wire.rss").write_text("<html><body>Log in"
-                                                                       "</body></html>")
+    (conf.parent / "samples" / "feeds" / "tigris-wire.rss").write_text(
+        "<html><body>Log in</body></html>"
+    )
     result = run_cli(conf, "collect")
     assert result.exit_code == 0
     assert "Tigris Wire" in result.output and "failed" in result.output
@@ -69,7 +70,8 @@ def test_draft_on_the_wrong_weekday_suggests_the_right_one(collected):
     assert result.exit_code == 1
     assert result.output.strip() == (
         "error: --week-ending 2024-02-07: that is a Wednesday, but weeks end on Thursday "
-        "(DIGEST_WEEK_ENDS_ON); try 2024-02-01")
+        "(DIGEST_WEEK_ENDS_ON); try 2024-02-01"
+    )
 
 
 def test_draft_before_collect_says_what_to_do(project):
@@ -82,7 +84,8 @@ def test_a_settings_typo_is_one_readable_line_and_exit_2(project):
     result = run_cli(project("DIGEST_WEEK_END_ON = 'friday'\n"), "build")
     assert result.exit_code == 2
     assert "DIGEST_WEEK_END_ON: unknown setting; did you mean DIGEST_WEEK_ENDS_ON?" in (
-        result.output)
+        result.output
+    )
     assert "Traceback" not in result.output
 
 
@@ -96,10 +99,13 @@ def test_check_lists_content_problems_with_file_and_line(collected):
     heading = next(i for i, line in enumerate(lines, 1) if "{#money}" in line)
     result = run_cli(collected, "check")
     assert result.exit_code == 1
-    assert (f"error: content/issues/2024-02-08.md:{heading}: section id 'money' is not a key "
-            "of DIGEST_SECTIONS") in result.output
+    assert (
+        f"error: content/issues/2024-02-08.md:{heading}: section id 'money' is not a key "
+        "of DIGEST_SECTIONS"
+    ) in result.output
     assert f"content/issues/2024-02-08.md:{len(lines)}: link to unknown source blog.example" in (
-        result.output)
+        result.output
+    )
 
 
 def test_a_broken_content_file_fails_the_build(collected):
@@ -114,8 +120,9 @@ def test_a_broken_content_file_fails_the_build(collected):
 def test_metadata_that_would_redirect_output_is_refused(collected):
     # BAD-INPUTS 30, 31
     issues = collected.parent / "content" / "issues"
-    (issues / "evil.md").write_text("Title: Evil\nDate: 2024-02-08\nSave_as: ../../evil.html\n\n"
-                                    "## X {#politics}\n")
+    (issues / "evil.md").write_text(
+        "Title: Evil\nDate: 2024-02-08\nSave_as: ../../evil.html\n\n## X {#politics}\n"
+    )
     result = run_cli(collected, "build")
     assert result.exit_code == 1
     assert "metadata 'save_as' is not allowed" in result.output

@@ -126,36 +126,19 @@ async def fetch_async(
     current = _http_url(url, redirect=False)
     try:
         async with (
-            asyncio.timeout(None),
+            asyncio.timeout(timeout),
             httpx.AsyncClient(verify=_tls(), trust_env=False, timeout=timeout) as client,
         ):
             for hop in range(MAX_REDIRECTS + 1):
                 async with _send(client, current, headers, allow_private, hop > 0) as response:
-                    status = response.status_code
-                    if status in REDIRECT_STATUSES:
-                        location = response.headers.get("location")
-                        if not location:
-                            raise FetchError(f"HTTP {status} redirect without a Location header")
-                        current = _http_url(redirect_target(str(current), location), redirect=True)
-                        continue
-                    if status == 304:
-                        if not (etag or last_modified):
-                            raise FetchError("HTTP 304 Not Modified, but we sent no validators")
-                        body = b""
-                    elif 200 <= status < 300:
-                        body = await _read_body(response, max_bytes)
-                    else:
-                        raise HTTPStatusError(status, response.headers.get("retry-after"))
-                    names = {k.lower(): v for k, v in response.headers.items()}
-                    return Fetched(
-                        url=str(current),
-                        status=status,
-                        headers=names,
-                        body=body,
-                        etag=names.get("etag") or (etag if status == 304 else None),
-                        last_modified=names.get("last-modified")
-                        or (last_modified if status == 304 else None),
-                    )
+                    if response.status_code not in REDIRECT_STATUSES:
+                        return await _result(response, str(current), max_bytes, etag, last_modified)
+                    location = response.headers.get("location")
+                    if not location:
+                        raise FetchError(
+                            f"HTTP {response.status_code} redirect without a Location header"
+                        )
+                    current = _http_url(redirect_target(str(current), location), redirect=True)
             raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})")
     except (TimeoutError, httpx.TimeoutException):
         raise FetchTimeout(f"timed out after {timeout:g} s") from None
@@ -203,6 +186,32 @@ def read_file(path: str, *, max_bytes: int) -> Fetched:
 # --------------------------------------------------------------------------- internals
 
 
+async def _result(
+    response: httpx.Response, url: str, max_bytes: int, etag: str | None, modified: str | None
+) -> Fetched:
+    status = response.status_code
+    if status == 304:
+        if not (etag or modified):  # a 304 to an unconditional GET: no cache entry to reuse
+            raise FetchError("HTTP 304 Not Modified, but we sent no validators")
+        body = b""
+    elif 200 <= status < 300:
+        body = await _read_body(response, max_bytes)
+    else:
+        raise HTTPStatusError(status, response.headers.get("retry-after"))
+    names = {name.lower(): value for name, value in response.headers.items()}
+    if status != 304:
+        etag = modified = None
+    # A 304 may leave the validators out: the ones we sent still hold.
+    return Fetched(
+        url=url,
+        status=status,
+        headers=names,
+        body=body,
+        etag=names.get("etag") or etag,
+        last_modified=names.get("last-modified") or modified,
+    )
+
+
 def _http_url(url: str, *, redirect: bool) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
@@ -247,7 +256,8 @@ async def _send(
         finally:
             await response.aclose()
         return
-    assert error is not None
+    if error is None:  # getaddrinfo answered with no address at all
+        raise FetchError(f"could not resolve host {_short(host)}")
     raise error
 
 
@@ -281,6 +291,8 @@ def _is_public(address: Address) -> bool:
 def _allowed(address: Address, port: int, allow_private: bool | Collection[str]) -> bool:
     if isinstance(allow_private, bool):
         return allow_private
+    if isinstance(allow_private, str):  # one endpoint, not a substring test
+        allow_private = {allow_private}
     shown = f"[{address}]" if address.version == 6 else str(address)
     return f"{shown}:{port}" in allow_private
 
