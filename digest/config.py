@@ -101,8 +101,17 @@ def read_pelican_settings(path: Path) -> dict[str, Any]:
     pelican_log = logging.getLogger("pelican.settings")
     level = pelican_log.level
     pelican_log.setLevel(logging.ERROR)
+    content = path.parent / "content"
     try:
         return read_settings(str(path))
+    except ValueError as exc:
+        if "path containing the content" in str(exc):
+            raise ConfigError(
+                f"PATH: the content folder does not exist; create it "
+                f"(e.g. mkdir -p {content}/issues)",
+                path=str(path),
+            ) from exc
+        raise ConfigError(f"could not run it: ValueError: {exc}", path=str(path)) from exc
     except SyntaxError as exc:
         raise ConfigError(f"line {exc.lineno}: {exc.msg}", path=str(path)) from exc
     except Exception as exc:  # the config is user code: any error in it is a user error

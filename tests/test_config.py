@@ -97,3 +97,16 @@ def test_source_domains_include_the_feed_host(project):
         project, "DIGEST_SOURCES = [{'name': 'A', 'url': 'https://www.a.example/feed.xml'}]\n"
     )
     assert settings.sources[0].domains == ("a.example",)
+
+
+def test_a_missing_content_folder_says_what_to_create(project):
+    import shutil
+
+    conf = project(samples=False)
+    shutil.rmtree(conf.parent / "content")
+    with pytest.raises(ConfigError) as err:
+        config.load(conf)
+    assert err.value.problems == [
+        f"PATH: the content folder does not exist; create it (e.g. mkdir -p "
+        f"{conf.parent / 'content'}/issues)"
+    ]
