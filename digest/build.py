@@ -96,7 +96,6 @@ def build(settings: Settings) -> BuildReport:
                 page_size=settings.pdf_page_size,
                 output=output,
                 theme=theme,
-                title=article.title,
             ):
                 report.pdfs_rendered += 1
             else:

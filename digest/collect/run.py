@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -99,9 +99,9 @@ def collect(
     return [reports[s.name] for s in sources]
 
 
-def _finish(source: Source, future, store: Store, now: datetime) -> SourceReport:
+def _finish(source: Source, future: Future[_Fetched], store: Store, now: datetime) -> SourceReport:
     try:
-        result: _Fetched = future.result()
+        result = future.result()
     except (FetchError, ParseError) as exc:
         error = str(exc)
         log.warning("%s: %s", source.name, error)

@@ -65,9 +65,12 @@ def render_pdf(
     page_size: str,
     output: Path,
     theme: Path,
-    title: str,
 ) -> bool:
-    """Render one issue's PDF; False when the cached PDF is still current."""
+    """Render one issue's PDF; False when the cached PDF is still current.
+
+    `stylesheets` are the theme CSS files the page links (WeasyPrint loads them through
+    the page); they are only hashed here, so a style change re-renders every PDF.
+    """
     import weasyprint
 
     stamp = job.target.with_name(CACHE_NAME)
@@ -76,10 +79,9 @@ def render_pdf(
         return False
     fetcher = _fetcher([output, theme])
     size = weasyprint.CSS(string=f"@page {{ size: {page_size}; }}", url_fetcher=fetcher)
-    sheets = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
     try:
         document = weasyprint.HTML(filename=str(job.page), url_fetcher=fetcher, media_type="print")
-        pdf = document.write_pdf(stylesheets=[*sheets, size])
+        pdf = document.write_pdf(stylesheets=[size])
     except Exception as exc:  # WeasyPrint raises many types; one issue's failure is reported
         raise RenderError(f"{job.slug}: could not make the PDF: {exc}") from exc
     job.target.write_bytes(pdf)
