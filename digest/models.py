@@ -54,6 +54,7 @@ class RawEntry:
     summary_html: str = ""  # HTML (or text) exactly as the source gave it
     published: datetime | None = None  # None when missing or unparseable
     language: str | None = None
+    base: str | None = None  # what relative links in summary_html resolve against (xml:base)
 
 
 @dataclass(frozen=True)

@@ -49,10 +49,11 @@ def test_rss2():
     assert first.url == "https://example.org/news/governors"
     assert first.published == datetime(2024, 2, 4, 7, 0, tzinfo=UTC)
     assert first.language == "en"
-    # content:encoded wins over description; its relative link is resolved.
-    assert (
-        first.summary_html == '<p>Full text with <a href="https://example.org/more">more</a>.</p>'
-    )
+    # content:encoded wins over description; its relative link is resolved when cleaned.
+    assert first.summary_html == '<p>Full text with <a href="/more">more</a>.</p>'
+    assert first.base == FEED_URL
+    item = normalize(first, SOURCE, now=datetime(2024, 2, 10, tzinfo=UTC), base_url=None)
+    assert 'href="https://example.org/more"' in item.summary_html
     # BAD-INPUTS 24: a relative item link is made absolute against the feed URL.
     assert second.url == "https://example.org/news/relative"
     assert (second.guid, second.published) == (None, None)
@@ -64,7 +65,9 @@ def test_atom_with_xml_base_chain():  # BAD-INPUTS 24
     assert feed.kind == "atom"
     first, second = feed.entries
     assert first.url == "https://example.org/news/2024/post-1.html"
-    assert 'href="https://example.org/news/about.html"' in first.summary_html
+    assert first.base == "https://example.org/news/2024/"
+    item = normalize(first, SOURCE, now=datetime(2024, 2, 10, tzinfo=UTC), base_url=FEED_URL)
+    assert 'href="https://example.org/news/about.html"' in item.summary_html
     assert first.published == datetime(2024, 2, 5, 8, 30, tzinfo=UTC)  # updated, in UTC
     assert second.url == "https://example.org/top-level"
     assert second.published == datetime(2024, 2, 3, 8, 0, tzinfo=UTC)  # published wins

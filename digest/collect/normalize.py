@@ -41,7 +41,7 @@ def normalize(
         raise ValueError("now must be timezone-aware")
     title = _truncate(" ".join(html_to_text(clean_text(entry.title)).split()), MAX_TITLE)
     raw_summary = clean_text(entry.summary_html)[:MAX_INPUT]
-    summary_html = clean_html(raw_summary, base_url)
+    summary_html = clean_html(raw_summary, entry.base or base_url)
     text = _truncate(html_to_text(summary_html), MAX_TEXT)
     if len(summary_html) > MAX_HTML:
         # Cutting may split a tag or an entity; cleaning again closes what the cut left open.
