@@ -6,7 +6,8 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,22 +79,18 @@ def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Exit 1 when any source failed.")
+@click.option("--force", is_flag=True, help="Fetch sources that are backing off, too.")
 @click.pass_context
 @_reports_errors
-def collect(ctx: click.Context, strict: bool) -> None:
+def collect(ctx: click.Context, strict: bool, force: bool) -> None:
     """Fetch every enabled source into the store."""
     from digest.collect.run import collect as collect_sources
     from digest.store import Store
 
     settings = _settings(ctx)
-    show_progress = sys.stderr.isatty()
-
-    def progress(report: Any) -> None:
-        if show_progress:
-            click.echo(f"  {report.source}: {report.status}", err=True)
-
-    with Store(settings.store_path) as store:
-        reports = collect_sources(settings, store, now(), progress)
+    total = sum(1 for s in settings.sources if s.enabled)
+    with Store(settings.store_path) as store, _progress_bar("collecting", total) as advance:
+        reports = collect_sources(settings, store, now(), advance, force=force)
     rows = [("source", "status", "new", "updated", "unchanged", "error")]
     rows += [
         (
@@ -107,46 +104,84 @@ def collect(ctx: click.Context, strict: bool) -> None:
         for r in reports
     ]
     click.echo(_table(rows))
-    failed = [r for r in reports if r.failed]
+    failed = sum(r.failed for r in reports)
+    skipped = sum(r.status in ("backing off", "disabled") for r in reports)
     new = sum(r.counts.new for r in reports)
     updated = sum(r.counts.updated for r in reports)
-    click.echo(f"{len(reports)} sources: {new} new items, {updated} updated, {len(failed)} failed")
+    summary = f"{len(reports)} sources: {new} new items, {updated} updated, {failed} failed"
+    click.echo(summary + (f", {skipped} skipped" if skipped else ""))
     if strict and failed:
         sys.exit(1)
 
 
+@contextmanager
+def _progress_bar(label: str, total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr when it is a terminal; otherwise nothing (cron, pipes)."""
+    if not sys.stderr.isatty() or total == 0:
+        yield lambda name: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda name: bar.update(task, advance=1, description=f"{label}: {name}")
+
+
 @main.command()
+@click.option("--reset", "reset", metavar="NAME", help="Forget a source's failures and back-off.")
 @click.pass_context
 @_reports_errors
-def sources(ctx: click.Context) -> None:
-    """Each source's health: last fetch, status, items, last error."""
+def sources(ctx: click.Context, reset: str | None) -> None:
+    """Each source's health: last fetch, status, failures, next try, items, last error."""
     from digest.store import Store
 
     settings = _settings(ctx)
     with Store(settings.store_path) as store:
+        if reset is not None:
+            if settings.source(reset) is None:
+                names = ", ".join(s.name for s in settings.sources) or "none"
+                raise DigestError(f"--reset: no source named {reset!r} (sources: {names})")
+            if store.reset_source(reset):
+                click.echo(f"{reset}: failures and back-off forgotten; the next collect fetches it")
+            else:
+                click.echo(f"{reset}: never fetched yet; nothing to reset")
+            return
         states = {s.name: s for s in store.source_states()}
-    rows = [("source", "kind", "last fetch", "status", "items", "last error")]
+    rows = [("source", "kind", "health", "last fetch", "items", "last error")]
     for source in settings.sources:
         state = states.get(source.name)
-        if state is None:
-            rows.append((source.name, source.kind, "never", "-", "0", ""))
+        if state is None or state.url != source.url:
+            health = "never fetched" if state is None else "new URL, not fetched yet"
+            rows.append((source.name, source.kind, health, "never", "0", ""))
             continue
-        status = state.last_status or "-"
-        if state.last_http_status:
-            status += f" ({state.last_http_status})"
-        if not source.enabled:
-            status += ", disabled"
         rows.append(
             (
                 source.name,
                 source.kind,
-                (state.last_fetch or "never")[:19],
-                status,
+                _health(source.enabled, state),
+                (state.last_fetch or "never")[:16].replace("T", " "),
                 str(state.items),
                 state.last_error or "",
             )
         )
     click.echo(_table(rows))
+
+
+def _health(enabled: bool, state: Any) -> str:
+    if not enabled:
+        return "off in settings"
+    if state.disabled:
+        return "disabled (gone)"
+    status = state.last_status or "-"
+    if state.last_http_status and status != "ok":
+        status += f" ({state.last_http_status})"
+    if state.failures:
+        status = f"failing: {state.failures} in a row, last {status}"
+    if state.retry_at and state.retry_at > now():
+        status += f"; next try {state.retry_at:%Y-%m-%d %H:%M} UTC"
+    return status
 
 
 @main.command()

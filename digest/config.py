@@ -42,7 +42,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DIGEST_FIRST_ISSUE", None, "Week-ending date (YYYY-MM-DD) of issue number 1."),
     Setting("DIGEST_FETCH_TIMEOUT", 30, "Total seconds allowed to fetch one source."),
     Setting("DIGEST_MAX_BYTES", 10_000_000, "Largest response body accepted, in bytes."),
-    Setting("DIGEST_CONCURRENCY", 4, "Sources fetched at once."),
+    Setting("DIGEST_CONCURRENCY", 8, "Sources fetched at once."),
+    Setting("DIGEST_MAX_ITEMS_PER_SOURCE", 500, "Most entries kept from one fetch of a source."),
+    Setting(
+        "DIGEST_ALLOW_PRIVATE",
+        [],
+        "Private/loopback endpoints ('host:port') sources may use; normally refused.",
+    ),
     Setting("DIGEST_USER_AGENT", "digest/0.1 (+https://github.com/digest)", "HTTP User-Agent."),
     Setting("DIGEST_PDF_PAGE_SIZE", "A4", "PDF page size: A4 or Letter."),
     Setting("DIGEST_EMAIL_FROM", "Newsletter <newsletter@example.org>", "From: of emails."),
@@ -70,6 +76,8 @@ class Settings:
     fetch_timeout: float
     max_bytes: int
     concurrency: int
+    max_items: int
+    allow_private: frozenset[str]
     user_agent: str
     pdf_page_size: str
     email_from: str
@@ -185,6 +193,10 @@ def validate(raw: dict[str, Any], config_path: Path) -> Settings:
     timeout = _number("DIGEST_FETCH_TIMEOUT", get("DIGEST_FETCH_TIMEOUT"), 1, 600, problems)
     max_bytes = _number("DIGEST_MAX_BYTES", get("DIGEST_MAX_BYTES"), 1000, 10**9, problems)
     concurrency = _number("DIGEST_CONCURRENCY", get("DIGEST_CONCURRENCY"), 1, 64, problems)
+    max_items = _number(
+        "DIGEST_MAX_ITEMS_PER_SOURCE", get("DIGEST_MAX_ITEMS_PER_SOURCE"), 1, 100_000, problems
+    )
+    allow_private = _endpoints(get("DIGEST_ALLOW_PRIVATE"), problems)
     agent = get("DIGEST_USER_AGENT")
     if not isinstance(agent, str) or not agent.strip() or any(c in agent for c in "\r\n"):
         problems.append("DIGEST_USER_AGENT: must be a one-line string")
@@ -219,6 +231,8 @@ def validate(raw: dict[str, Any], config_path: Path) -> Settings:
         fetch_timeout=float(timeout),
         max_bytes=int(max_bytes),
         concurrency=int(concurrency),
+        max_items=int(max_items),
+        allow_private=allow_private,
         user_agent=str(agent),
         pdf_page_size=str(page),
         email_from=str(sender),
@@ -231,6 +245,22 @@ def _number(name: str, value: Any, low: float, high: float, problems: list[str])
         problems.append(f"{name}: must be a number from {low:g} to {high:g}, got {value!r}")
         return low
     return value
+
+
+def _endpoints(value: Any, problems: list[str]) -> frozenset[str]:
+    """DIGEST_ALLOW_PRIVATE: "ip:port" endpoints (IPv6 as "[::1]:8080"), as collect/http.py
+    compares them with the address it resolved."""
+    shape = re.compile(r"(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):\d{1,5}")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        problems.append("DIGEST_ALLOW_PRIVATE: must be a list of 'ip:port' strings")
+        return frozenset()
+    for endpoint in value:
+        if not shape.fullmatch(endpoint):
+            problems.append(
+                f"DIGEST_ALLOW_PRIVATE: {endpoint!r} is not an address and port like "
+                "'10.0.0.5:8080' or '[::1]:8080'"
+            )
+    return frozenset(value)
 
 
 def _sections(value: Any, problems: list[str]) -> tuple[SectionRule, ...]:

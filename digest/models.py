@@ -72,7 +72,7 @@ class Item:
     """One stored news item: sanitized, normalized, timezone-aware."""
 
     source: str  # Source.name
-    guid: str  # identity within the source
+    guid: str | None  # the feed's own id for the entry, if it gave one
     url: str | None
     title: str  # plain text, NFC
     summary_html: str  # sanitized HTML

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from digest.models import Item
-from digest.store import Store
+from digest.store import FetchRecord, Store
 
 
 def item(guid: str, title: str = "Title", hours: int = 0) -> Item:
@@ -47,21 +47,19 @@ def test_a_failed_save_leaves_nothing_half_written(tmp_path, now):
 
 def test_fetch_state_keeps_validators_only_from_successful_fetches(tmp_path, now):
     with Store(tmp_path / "s.sqlite3") as store:
-        store.record_fetch(
-            "Wire", "https://wire.example/f", now=now, status="ok", http_status=200, etag='"v1"'
+        url = "https://wire.example/f"
+        store.record_fetch("Wire", url, FetchRecord(now, "ok", http_status=200, etag='"v1"'))
+        failed = FetchRecord(
+            now, "failed", error="HTTP 500 Internal Server Error", etag='"bad"', failures=1
         )
-        store.record_fetch(
-            "Wire",
-            "https://wire.example/f",
-            now=now,
-            status="failed",
-            error="HTTP 500 Internal Server Error",
-            etag='"bad"',
-        )
+        store.record_fetch("Wire", url, failed)
         state = store.fetch_state("Wire")
         assert state.etag == '"v1"'
-        assert state.last_status == "failed"
+        assert (state.last_status, state.failures) == ("failed", 1)
         assert state.last_error == "HTTP 500 Internal Server Error"
+        assert store.reset_source("Wire") and not store.reset_source("Nobody")
+        state = store.fetch_state("Wire")
+        assert (state.etag, state.failures, state.retry_at) == (None, 0, None)
 
 
 def test_reopening_the_store_keeps_its_schema_and_data(tmp_path, now):

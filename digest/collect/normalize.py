@@ -1,8 +1,7 @@
 """RawEntry (untrusted, as a parser found it) -> Item (what the store keeps).
 
-Identity: an item's key within its source is, in this order, the entry's guid, its link, or
-a hash of its normalized title and date ("sha256:<hex>"). The store enforces it with a UNIQUE
-index on (source, guid); a guid longer than MAX_GUID is replaced by its hash.
+Identity: the feed's guid is kept as given (cleaned; one longer than MAX_GUID is replaced by
+its hash); collect/identity.py decides which stored item an entry is.
 
 Dates: the published time is kept in UTC. Missing -> the fetch time, flag "missing"; more
 than FUTURE_SLACK ahead -> the fetch time, flag "future"; before EARLIEST -> the fetch time,
@@ -51,12 +50,8 @@ def normalize(
 
     url = safe_url(clean_text(entry.url or ""), base_url)
     published, flag = _published(entry.published, now)
-    guid = " ".join(clean_text(entry.guid or "").split()) or url
-    if not guid:
-        stamp = entry.published.isoformat() if entry.published else ""
-        basis = f"{title or text}\n{stamp}"  # text stands in for a missing title
-        guid = "sha256:" + hashlib.sha256(basis.encode()).hexdigest()
-    elif len(guid) > MAX_GUID:
+    guid = " ".join(clean_text(entry.guid or "").split()) or None
+    if guid and len(guid) > MAX_GUID:
         guid = "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
 
     language = clean_text(entry.language or "").strip()

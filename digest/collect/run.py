@@ -1,134 +1,259 @@
 """Collect every enabled source into the store; one broken source never stops the others.
 
-Fetching and parsing run concurrently (DIGEST_CONCURRENCY); each source's items are
-saved in one transaction, so a failure leaves nothing half-written.
+Fetches run concurrently on one event loop (at most DIGEST_CONCURRENCY at once), parsing runs
+in worker processes (collect/parsing.py), and results are saved in settings order, each
+source's items in one transaction, so a run is deterministic and a failure leaves nothing
+half-written. Sources in back-off or disabled (collect/backoff.py) are skipped and reported.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 
-from digest.collect import http
-from digest.collect.detect import parse
-from digest.collect.normalize import normalize
+from digest.collect import backoff, http
+from digest.collect.parsing import Parsed, parse_items, parser_pool
 from digest.config import Settings
 from digest.errors import FetchError, ParseError
-from digest.models import Item, Source
-from digest.store import SaveCounts, Store
+from digest.models import Source
+from digest.store import FetchRecord, SaveCounts, SourceState, Store
 
 log = logging.getLogger(__name__)
+
+FAILED = frozenset({"failed", "timeout"})
 
 
 @dataclass(frozen=True)
 class SourceReport:
     source: str
-    status: str  # "ok", "not modified", "failed"
+    status: str  # "ok", "not modified", "failed", "timeout", "backing off", "disabled"
     counts: SaveCounts
     error: str | None = None
     warnings: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
-        return self.status == "failed"
+        return self.status in FAILED
 
 
 @dataclass(frozen=True)
-class _Fetched:
-    items: list[Item]
-    http_status: int | None
-    etag: str | None
-    last_modified: str | None
-    warnings: tuple[str, ...]
-
-
-def _fetch_and_parse(
-    source: Source, settings: Settings, store_state: tuple[str | None, ...], now: datetime
-) -> _Fetched:
-    etag, last_modified = store_state
-    if source.is_remote:
-        fetched = http.fetch(
-            source.url,
-            timeout=settings.fetch_timeout,
-            max_bytes=settings.max_bytes,
-            user_agent=settings.user_agent,
-            etag=etag,
-            last_modified=last_modified,
-        )
-    else:
-        fetched = http.read_file(source.url, max_bytes=settings.max_bytes)
-    if fetched.status == 304:
-        return _Fetched([], 304, fetched.etag, fetched.last_modified, ())
-    feed = parse(fetched, source)
-    base = fetched.url if source.is_remote else None
-    items = [
-        item
-        for entry in feed.entries
-        if (item := normalize(entry, source, now=now, base_url=base)) is not None
-    ]
-    return _Fetched(items, fetched.status, fetched.etag, fetched.last_modified, feed.warnings)
+class _Outcome:
+    parsed: Parsed | None  # None for 304 Not Modified
+    fetched: http.Fetched
 
 
 def collect(
     settings: Settings,
     store: Store,
     now: datetime,
-    progress: Callable[[SourceReport], None] | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    force: bool = False,
 ) -> list[SourceReport]:
-    """Fetch every enabled source; returns one report per source, in settings order."""
+    """Fetch every enabled source; one report per source, in settings order. `progress` is
+    called with a source's name as soon as it is done; `force` ignores back-off."""
+    return asyncio.run(_collect(settings, store, now, progress or (lambda name: None), force))
+
+
+async def _collect(
+    settings: Settings,
+    store: Store,
+    now: datetime,
+    progress: Callable[[str], None],
+    force: bool,
+) -> list[SourceReport]:
+    states = {state.name: state for state in store.source_states()}
     sources = [s for s in settings.sources if s.enabled]
-    states = {}
-    for source in sources:
-        state = store.fetch_state(source.name)
-        states[source.name] = (state.etag, state.last_modified) if state else (None, None)
-
-    reports: dict[str, SourceReport] = {}
-    with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
-        futures = {
-            source.name: pool.submit(_fetch_and_parse, source, settings, states[source.name], now)
-            for source in sources
-        }
-        for source in sources:
-            report = _finish(source, futures[source.name], store, now)
-            reports[source.name] = report
-            if progress:
-                progress(report)
-    return [reports[s.name] for s in sources]
-
-
-def _finish(source: Source, future: Future[_Fetched], store: Store, now: datetime) -> SourceReport:
-    try:
-        result = future.result()
-    except (FetchError, ParseError) as exc:
-        error = str(exc)
-        log.warning("%s: %s", source.name, error)
-        store.record_fetch(source.name, source.url, now=now, status="failed", error=error)
-        return SourceReport(source.name, "failed", SaveCounts(), error)
-    if result.http_status == 304:
-        store.record_fetch(
-            source.name,
-            source.url,
-            now=now,
-            status="not modified",
-            http_status=304,
-            etag=result.etag,
-            last_modified=result.last_modified,
+    for source in sources:  # a source whose URL the editor changed starts afresh
+        state = states.get(source.name)
+        if state and state.url != source.url:
+            states.pop(source.name)
+    skips = {
+        s.name: report for s in sources if (report := _skipped(states.get(s.name), now, force))
+    }
+    due = [s for s in sources if s.name not in skips]
+    pool = _Pool(max(1, min(os.cpu_count() or 1, len(due))))
+    limit = asyncio.Semaphore(settings.concurrency)
+    tasks = {
+        source.name: asyncio.create_task(
+            _fetch_and_parse(source, settings, states.get(source.name), now, limit, pool)
         )
-        return SourceReport(source.name, "not modified", SaveCounts())
-    counts = store.save_items(result.items, now)
-    for warning in result.warnings:
+        for source in due
+    }
+    for task_name, task in tasks.items():
+        task.add_done_callback(lambda _, name=task_name: progress(name))
+    reports = []
+    try:
+        for source in sources:
+            if source.name in skips:
+                reports.append(skips[source.name])
+                progress(source.name)
+            else:
+                outcome = await tasks[source.name]
+                reports.append(_record(source, outcome, states.get(source.name), store, now))
+    finally:
+        pool.shutdown()
+    return reports
+
+
+async def _fetch_and_parse(
+    source: Source,
+    settings: Settings,
+    state: SourceState | None,
+    now: datetime,
+    limit: asyncio.Semaphore,
+    pool: _Pool,
+) -> _Outcome | FetchError | ParseError:
+    try:
+        async with limit:
+            if source.is_remote:
+                fetched = await http.fetch_async(
+                    source.url,
+                    timeout=settings.fetch_timeout,
+                    max_bytes=settings.max_bytes,
+                    user_agent=settings.user_agent,
+                    etag=state.etag if state else None,
+                    last_modified=state.last_modified if state else None,
+                    allow_private=settings.allow_private,
+                )
+            else:
+                fetched = await asyncio.to_thread(
+                    http.read_file, source.url, max_bytes=settings.max_bytes
+                )
+        if fetched.status == 304:  # nothing to parse: the whole point of a 304
+            return _Outcome(None, fetched)
+        job = partial(
+            parse_items,
+            fetched,
+            source,
+            now=now,
+            budget=settings.fetch_timeout,
+            max_items=settings.max_items,
+        )
+        return _Outcome(await pool.run(job), fetched)
+    except (FetchError, ParseError) as exc:
+        return exc
+
+
+def _record(
+    source: Source,
+    outcome: _Outcome | FetchError | ParseError,
+    state: SourceState | None,
+    store: Store,
+    now: datetime,
+) -> SourceReport:
+    if isinstance(outcome, FetchError | ParseError):
+        return _record_failure(source, outcome, state, store, now)
+    fetched = outcome.fetched
+    record = FetchRecord(
+        at=now,
+        status="ok" if outcome.parsed else "not modified",
+        http_status=fetched.status if source.is_remote else None,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+    )
+    if outcome.parsed is None:
+        store.record_fetch(source.name, source.url, record)
+        return SourceReport(source.name, record.status, SaveCounts())
+    counts = store.save_items(outcome.parsed.items, now)
+    for warning in outcome.parsed.warnings:
         log.info("%s: %s", source.name, warning)
+    store.record_fetch(source.name, source.url, replace(record, counts=counts))
+    return SourceReport(source.name, "ok", counts, warnings=outcome.parsed.warnings)
+
+
+def _record_failure(
+    source: Source,
+    error: FetchError | ParseError,
+    state: SourceState | None,
+    store: Store,
+    now: datetime,
+) -> SourceReport:
+    http_status = error.status if isinstance(error, http.HTTPStatusError) else None
+    failures = (state.failures if state else 0) + 1
+    gone = (state.gone if state else 0) + 1 if http_status == 410 else 0
+    verdict = backoff.after_failure(
+        http_status=http_status,
+        retry_after=error.retry_after if isinstance(error, http.HTTPStatusError) else None,
+        failures=failures,
+        gone=gone,
+        now=now,
+    )
+    status = "timeout" if isinstance(error, http.FetchTimeout) else "failed"
+    message = str(error)
+    if verdict.disabled:
+        message += f"; disabled ({verdict.disabled}): run `digest sources --reset {source.name}`"
+    elif verdict.retry_at:
+        message += f"; next try after {verdict.retry_at:%Y-%m-%d %H:%M} UTC"
+    log.warning("%s: %s", source.name, message)
     store.record_fetch(
         source.name,
         source.url,
-        now=now,
-        status="ok",
-        http_status=result.http_status,
-        counts=counts,
-        etag=result.etag,
-        last_modified=result.last_modified,
+        FetchRecord(
+            at=now,
+            status=status,
+            http_status=http_status,
+            error=message,
+            failures=failures,
+            gone=gone,
+            retry_at=verdict.retry_at,
+            disabled=verdict.disabled,
+        ),
     )
-    return SourceReport(source.name, "ok", counts, warnings=result.warnings)
+    return SourceReport(source.name, status, SaveCounts(), message)
+
+
+def _skipped(state: SourceState | None, now: datetime, force: bool) -> SourceReport | None:
+    """A report for a source this run leaves alone, or None when it is due."""
+    if state is None:
+        return None
+    if state.disabled:
+        return SourceReport(
+            state.name,
+            "disabled",
+            SaveCounts(),
+            f"{state.disabled}; run `digest sources --reset {state.name}` to fetch it again",
+        )
+    if state.retry_at and state.retry_at > now and not force:
+        return SourceReport(
+            state.name,
+            "backing off",
+            SaveCounts(),
+            f"next try after {state.retry_at:%Y-%m-%d %H:%M} UTC (last error: "
+            f"{state.last_error or 'none'}); `digest collect --force` tries now",
+        )
+    return None
+
+
+class _Pool:
+    """The parser processes, started on first use. When a worker dies (the OOM killer, say),
+    every job in flight fails with it: each is tried once more in a fresh pool, so only the
+    document that kills a worker twice is lost."""
+
+    def __init__(self, workers: int):
+        self._workers = workers
+        self._executor: Executor | None = None
+
+    async def run(self, job: Callable[[], Parsed]) -> Parsed:
+        for _ in range(2):
+            if self._executor is None:
+                self._executor = parser_pool(self._workers)
+            executor = self._executor
+            try:
+                return await asyncio.get_running_loop().run_in_executor(executor, job)
+            except BrokenProcessPool:
+                if self._executor is executor:  # the first job to notice replaces the pool
+                    self.shutdown(wait=False)
+        raise ParseError("the parser process died twice on this document (out of memory?)")
+
+    def shutdown(self, *, wait: bool = True) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=wait, cancel_futures=True)
+            self._executor = None

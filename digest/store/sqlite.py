@@ -1,26 +1,25 @@
 """The SQLite store: the only SQL in digest.
 
 One file (DIGEST_STORE_PATH), WAL mode, schema versions in `PRAGMA user_version`.
-Items are unique per (source, guid); the guid is the feed's id, else its link, else a
-hash of title and date (see collect/normalize.py), so an item re-fetched is updated,
-never duplicated. Every write is one transaction.
+An item is found again by its guid, else its canonical URL, else a hash of its title and
+date (collect/identity.py), and each of those keys is a UNIQUE index, so an item re-fetched
+is updated, never duplicated. Every write is one transaction.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from digest.collect.identity import Keys, batch_keys, canonical_url, content_key
 from digest.errors import StoreError
 from digest.models import Item
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: items and per-source fetch state and history
-    """
+_V1 = """
     CREATE TABLE items (
         id INTEGER PRIMARY KEY,
         source TEXT NOT NULL,
@@ -59,8 +58,61 @@ MIGRATIONS: tuple[str, ...] = (
         unchanged INTEGER NOT NULL DEFAULT 0,
         error TEXT
     );
-    """,
-)
+"""
+
+# 2: identity by guid, then canonical URL (across sources), then content hash, each one a
+# UNIQUE index (see collect/identity.py); back-off and "gone" state per source.
+_V2 = """
+    CREATE TABLE items_v2 (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        guid TEXT,
+        url_key TEXT,
+        content_key TEXT NOT NULL,
+        url TEXT,
+        title TEXT NOT NULL,
+        summary_html TEXT NOT NULL,
+        text TEXT NOT NULL,
+        published TEXT NOT NULL,
+        language TEXT,
+        date_flag TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX items_by_guid ON items_v2 (source, guid) WHERE guid IS NOT NULL;
+    CREATE UNIQUE INDEX items_by_url ON items_v2 (url_key) WHERE url_key IS NOT NULL;
+    CREATE UNIQUE INDEX items_by_content ON items_v2 (source, content_key)
+        WHERE guid IS NULL AND url_key IS NULL;
+    CREATE INDEX items_v2_content ON items_v2 (source, content_key);
+    ALTER TABLE sources ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sources ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sources ADD COLUMN retry_at TEXT;
+    ALTER TABLE sources ADD COLUMN disabled TEXT
+"""
+
+
+def _migrate_v2(db: sqlite3.Connection) -> None:
+    _run_script(db, _V2)
+    # Version 1 kept one key per item (guid, else link, else a hash): sort it back out.
+    rows = [_item(row) for row in db.execute("SELECT * FROM items ORDER BY id")]
+    stamps = db.execute("SELECT first_seen, last_seen FROM items ORDER BY id").fetchall()
+    for item, (first, last) in zip(rows, stamps, strict=True):
+        if item.guid and (item.guid == item.url or item.guid.startswith("sha256:")):
+            item = replace(item, guid=None)
+        keys = Keys(item.guid, canonical_url(item.url), content_key(item))
+        _insert(db, item, keys, first, table="items_v2")
+        db.execute("UPDATE items_v2 SET last_seen = ? WHERE id = last_insert_rowid()", (last,))
+    _run_script(
+        db,
+        """
+        DROP TABLE items;
+        ALTER TABLE items_v2 RENAME TO items;
+        CREATE INDEX items_published ON items (published)
+        """,
+    )
+
+
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _migrate_v2)
 
 
 @dataclass(frozen=True)
@@ -68,6 +120,23 @@ class SaveCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """One fetch of one source, as the store keeps it."""
+
+    at: datetime
+    status: str  # "ok", "not modified", "failed", "timeout"
+    http_status: int | None = None
+    counts: SaveCounts = SaveCounts()
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: int = 0  # failed fetches in a row, this one included
+    gone: int = 0  # 410 Gone answers in a row
+    retry_at: datetime | None = None
+    disabled: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +150,10 @@ class SourceState:
     last_http_status: int | None
     last_error: str | None
     last_success: str | None
+    failures: int
+    gone: int
+    retry_at: datetime | None
+    disabled: str | None
     items: int
 
 
@@ -127,69 +200,44 @@ class Store:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path}: made by a newer digest (schema {version}); upgrade")
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
             with self._transaction() as db:
-                for statement in filter(str.strip, script.split(";")):
-                    db.execute(statement)
+                if callable(step):
+                    step(db)
+                else:
+                    _run_script(db, step)
                 db.execute(f"PRAGMA user_version = {number}")
 
     # ------------------------------------------------------------------ items
 
     def save_items(self, items: Iterable[Item], now: datetime) -> SaveCounts:
-        """Insert new items, update changed ones; all or nothing."""
+        """Insert new items and update changed ones, all or nothing. Which stored item an
+        entry is: collect/identity.py. An article another source already brought in is
+        counted as unchanged and left to that source."""
         new = updated = unchanged = 0
         stamp = now.isoformat()
+        touched: set[int] = set()  # rows this batch has matched: two entries never share one
         with self._transaction() as db:
-            for item in items:
-                row = db.execute(
-                    "SELECT url, title, summary_html, published FROM items "
-                    "WHERE source = ? AND guid = ?",
-                    (item.source, item.guid),
-                ).fetchone()
-                values = (
-                    item.url,
-                    item.title,
-                    item.summary_html,
-                    item.text,
-                    _stamp(item.published),
-                    item.language,
-                    item.date_flag,
-                )
+            for item, keys in batch_keys(list(items)):
+                row = _match(db, item, keys, touched)
                 if row is None:
-                    db.execute(
-                        "INSERT INTO items (url, title, summary_html, text, published, language,"
-                        " date_flag, source, guid, first_seen, last_seen)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (*values, item.source, item.guid, stamp, stamp),
-                    )
+                    touched.add(_insert(db, item, keys, stamp))
                     new += 1
-                elif (row["url"], row["title"], row["summary_html"]) != (
-                    item.url,
-                    item.title,
-                    item.summary_html,
-                ):
-                    # A changed story keeps its first-known date unless the date was a guess.
-                    db.execute(
-                        "UPDATE items SET url = ?, title = ?, summary_html = ?, text = ?,"
-                        " published = CASE WHEN date_flag IS NULL THEN published ELSE ? END,"
-                        " language = ?, date_flag = ?, last_seen = ?"
-                        " WHERE source = ? AND guid = ?",
-                        (*values, stamp, item.source, item.guid),
-                    )
-                    updated += 1
-                else:
-                    db.execute(
-                        "UPDATE items SET last_seen = ? WHERE source = ? AND guid = ?",
-                        (stamp, item.source, item.guid),
-                    )
+                    continue
+                touched.add(row["id"])
+                if row["source"] != item.source or _same(row, item):
+                    db.execute("UPDATE items SET last_seen = ? WHERE id = ?", (stamp, row["id"]))
                     unchanged += 1
+                else:
+                    _update(db, row, item, keys, stamp)
+                    updated += 1
         return SaveCounts(new, updated, unchanged)
 
     def items_between(self, start: datetime, end: datetime) -> list[Item]:
         """Items published in [start, end), oldest first, in a stable order."""
         rows = self._db.execute(
             "SELECT * FROM items WHERE published >= ? AND published < ?"
-            " ORDER BY published, source, guid",
+            " ORDER BY published, source, coalesce(guid, url_key, content_key)",
             (_stamp(start), _stamp(end)),
         ).fetchall()
         return [_item(row) for row in rows]
@@ -207,24 +255,22 @@ class Store:
             "SELECT s.*, (SELECT count(*) FROM items i WHERE i.source = s.name) AS items"
             " FROM sources s ORDER BY s.name"
         ).fetchall()
-        return [SourceState(**dict(row)) for row in rows]
+        states = []
+        for row in rows:
+            fields = dict(row)
+            retry_at = fields.pop("retry_at")
+            states.append(
+                SourceState(
+                    **fields, retry_at=datetime.fromisoformat(retry_at) if retry_at else None
+                )
+            )
+        return states
 
-    def record_fetch(
-        self,
-        name: str,
-        url: str,
-        *,
-        now: datetime,
-        status: str,
-        http_status: int | None = None,
-        counts: SaveCounts = SaveCounts(),
-        error: str | None = None,
-        etag: str | None = None,
-        last_modified: str | None = None,
-    ) -> None:
-        """Remember how a fetch went: the source's state plus one history row."""
-        stamp = now.isoformat()
-        ok = status in ("ok", "not modified")
+    def record_fetch(self, name: str, url: str, fetch: FetchRecord) -> None:
+        """Remember how a fetch went: the source's state plus one history row. Validators
+        are kept from successful fetches only."""
+        stamp = fetch.at.isoformat()
+        ok = fetch.status in ("ok", "not modified")
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO sources (name, url) VALUES (?, ?)"
@@ -237,9 +283,26 @@ class Store:
                 " etag = CASE WHEN ? THEN coalesce(?, etag) ELSE etag END,"
                 " last_modified = CASE WHEN ? THEN coalesce(?, last_modified)"
                 " ELSE last_modified END,"
-                " last_success = CASE WHEN ? THEN ? ELSE last_success END"
+                " last_success = CASE WHEN ? THEN ? ELSE last_success END,"
+                " failures = ?, gone = ?, retry_at = ?, disabled = ?"
                 " WHERE name = ?",
-                (stamp, status, http_status, error, ok, etag, ok, last_modified, ok, stamp, name),
+                (
+                    stamp,
+                    fetch.status,
+                    fetch.http_status,
+                    fetch.error,
+                    ok,
+                    fetch.etag,
+                    ok,
+                    fetch.last_modified,
+                    ok,
+                    stamp,
+                    fetch.failures,
+                    fetch.gone,
+                    fetch.retry_at.isoformat() if fetch.retry_at else None,
+                    fetch.disabled,
+                    name,
+                ),
             )
             db.execute(
                 "INSERT INTO fetches (source, at, status, http_status, new, updated, unchanged,"
@@ -247,19 +310,147 @@ class Store:
                 (
                     name,
                     stamp,
-                    status,
-                    http_status,
-                    counts.new,
-                    counts.updated,
-                    counts.unchanged,
-                    error,
+                    fetch.status,
+                    fetch.http_status,
+                    fetch.counts.new,
+                    fetch.counts.updated,
+                    fetch.counts.unchanged,
+                    fetch.error,
                 ),
             )
+
+    def reset_source(self, name: str) -> bool:
+        """Forget a source's failures, back-off, "gone" verdict and validators, so the next
+        collect fetches it in full; False when the store has never seen it."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE sources SET failures = 0, gone = 0, retry_at = NULL, disabled = NULL,"
+                " etag = NULL, last_modified = NULL WHERE name = ?",
+                (name,),
+            )
+        return cursor.rowcount > 0
 
 
 def _stamp(moment: datetime) -> str:
     """UTC, whole seconds: one text form, so SQL string order is time order."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def _match(db: sqlite3.Connection, item: Item, keys: Keys, touched: set[int]) -> sqlite3.Row | None:
+    """The stored row this entry is, if any: by guid, then URL, then content (see
+    collect/identity.py)."""
+    if keys.guid:
+        row = db.execute(
+            "SELECT * FROM items WHERE source = ? AND guid = ?", (item.source, keys.guid)
+        ).fetchone()
+        if row is not None:
+            return row
+    if keys.url:
+        row = db.execute("SELECT * FROM items WHERE url_key = ?", (keys.url,)).fetchone()
+        # One link, two different guids: the same story only when its headline or date
+        # agrees (a feed that changes guids on every fetch, feedbin #580), else two stories.
+        if (
+            row is not None
+            and row["id"] not in touched
+            and (
+                not (row["guid"] and keys.guid)
+                or row["title"] == item.title
+                or row["published"] == _stamp(item.published)
+            )
+        ):
+            return row
+    rows = db.execute(
+        "SELECT * FROM items WHERE source = ? AND content_key = ? ORDER BY id",
+        (item.source, keys.content),
+    ).fetchall()
+    return next((row for row in rows if row["id"] not in touched), None)
+
+
+def _same(row: sqlite3.Row, item: Item) -> bool:
+    return (row["url"], row["title"], row["summary_html"]) == (
+        item.url,
+        item.title,
+        item.summary_html,
+    )
+
+
+def _insert(
+    db: sqlite3.Connection, item: Item, keys: Keys, stamp: str, table: str = "items"
+) -> int:
+    guid = (
+        keys.guid
+        if keys.guid and not _taken(db, table, "source = ? AND guid = ?", (item.source, keys.guid))
+        else None
+    )
+    url_key = keys.url if keys.url and not _taken(db, table, "url_key = ?", (keys.url,)) else None
+    content = keys.content
+    if (
+        guid is None
+        and url_key is None
+        and _taken(
+            db,
+            table,
+            "source = ? AND content_key = ? AND guid IS NULL AND url_key IS NULL",
+            (item.source, content),
+        )
+    ):  # the key of a row this batch already matched: this entry is another story
+        content = f"{content}#{_count(db, table, item.source, content)}"
+    cursor = db.execute(
+        f"INSERT INTO {table} (source, guid, url_key, content_key, url, title, summary_html,"
+        " text, published, language, date_flag, first_seen, last_seen)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (item.source, guid, url_key, content, *_values(item), stamp, stamp),
+    )
+    return cursor.lastrowid or 0
+
+
+def _update(db: sqlite3.Connection, row: sqlite3.Row, item: Item, keys: Keys, stamp: str) -> None:
+    # Fill keys the row lacks (a guid first seen now), unless another row holds them.
+    guid = row["guid"] or (
+        keys.guid
+        if keys.guid
+        and not _taken(db, "items", "source = ? AND guid = ?", (item.source, keys.guid))
+        else None
+    )
+    url_key = row["url_key"] or (
+        keys.url if keys.url and not _taken(db, "items", "url_key = ?", (keys.url,)) else None
+    )
+    # A changed story keeps its first-known date unless that date was a guess.
+    db.execute(
+        "UPDATE items SET url = ?, title = ?, summary_html = ?, text = ?,"
+        " published = CASE WHEN date_flag IS NULL THEN published ELSE ? END,"
+        " language = ?, date_flag = CASE WHEN date_flag IS NULL THEN NULL ELSE ? END,"
+        " guid = ?, url_key = ?, last_seen = ? WHERE id = ?",
+        (*_values(item), guid, url_key, stamp, row["id"]),
+    )
+
+
+def _values(item: Item) -> tuple[object, ...]:
+    return (
+        item.url,
+        item.title,
+        item.summary_html,
+        item.text,
+        _stamp(item.published),
+        item.language,
+        item.date_flag,
+    )
+
+
+def _taken(db: sqlite3.Connection, table: str, where: str, args: tuple[object, ...]) -> bool:
+    return db.execute(f"SELECT 1 FROM {table} WHERE {where} LIMIT 1", args).fetchone() is not None
+
+
+def _count(db: sqlite3.Connection, table: str, source: str, content: str) -> int:
+    return db.execute(
+        f"SELECT count(*) FROM {table} WHERE source = ? AND content_key LIKE ?",
+        (source, content + "%"),
+    ).fetchone()[0]
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    for statement in filter(str.strip, script.split(";")):
+        db.execute(statement)
 
 
 def _item(row: sqlite3.Row) -> Item:

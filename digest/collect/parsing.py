@@ -1,0 +1,92 @@
+"""Parse and normalize fetched documents in worker processes.
+
+feedparser is pure Python: threads would take turns on one core, processes use them all.
+A worker is also where one hostile document is contained: its address space is capped
+(RLIMIT_AS), so an entity or nesting blow-up is a MemoryError for that source, not the
+machine's OOM killer; and an interval timer stops a parse that runs past its time budget.
+Workers come from a fork server, so they start from a clean, single-threaded process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from types import FrameType
+
+from digest.collect.detect import parse
+from digest.collect.http import Fetched
+from digest.collect.normalize import normalize
+from digest.errors import ParseError
+from digest.models import Item, Source
+
+MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker
+
+
+@dataclass(frozen=True)
+class Parsed:
+    items: list[Item]
+    warnings: tuple[str, ...]
+
+
+def parse_items(
+    fetched: Fetched, source: Source, *, now: datetime, budget: float, max_items: int
+) -> Parsed:
+    """The normalized items of one fetched document; ParseError when it is unusable, too
+    big or too slow to parse. Runs in a worker (see parser_pool) or in-process."""
+    timed = _start_timer(budget)
+    try:
+        feed = parse(fetched, source)
+        warnings = feed.warnings
+        entries = feed.entries
+        if len(entries) > max_items:
+            warnings += (f"kept the first {max_items:,} of {len(entries):,} entries",)
+            entries = entries[:max_items]
+        base = fetched.url if source.is_remote else None
+        items = [
+            item
+            for entry in entries
+            if (item := normalize(entry, source, now=now, base_url=base)) is not None
+        ]
+    except MemoryError:
+        raise ParseError("document too big to parse (memory limit reached)") from None
+    except RecursionError:
+        raise ParseError("document nested too deeply to parse") from None
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    return Parsed(items, warnings)
+
+
+def parser_pool(workers: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_worker)
+
+
+def _limit_worker() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    signal.signal(signal.SIGALRM, _out_of_time)
+    _Budget.armed = True
+
+
+class _Budget:
+    armed = False  # only workers own their SIGALRM; the main process's is left alone
+    seconds = 0.0
+
+
+def _start_timer(budget: float) -> bool:
+    if not _Budget.armed:
+        return False
+    _Budget.seconds = budget
+    signal.setitimer(signal.ITIMER_REAL, budget)
+    return True
+
+
+def _out_of_time(signum: int, frame: FrameType | None) -> None:
+    raise ParseError(f"parsing took longer than {_Budget.seconds:g} s")
