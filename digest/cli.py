@@ -74,7 +74,7 @@ def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
     """digest: collect news, draft an issue, build the site, PDF and email edition."""
     logging.basicConfig(format="%(message)s", level=logging.INFO if verbose else logging.WARNING)
     logging.getLogger("digest").setLevel(logging.INFO if verbose else logging.WARNING)
-    ctx.obj = {"config": config_path}
+    ctx.obj = {"config": config_path, "verbose": verbose}
 
 
 @main.command()
@@ -104,6 +104,10 @@ def collect(ctx: click.Context, strict: bool, force: bool) -> None:
         for r in reports
     ]
     click.echo(_table(rows))
+    if ctx.obj["verbose"]:  # ill-formed but readable feeds are common: say so only when asked
+        for report in reports:
+            for warning in report.warnings:
+                click.echo(f"{report.source}: {warning}", err=True)
     failed = sum(r.failed for r in reports)
     skipped = sum(r.status in ("backing off", "disabled") for r in reports)
     new = sum(r.counts.new for r in reports)

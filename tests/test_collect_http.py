@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import ipaddress
+import socket
 import time
 import tracemalloc
 import zlib
@@ -213,6 +215,57 @@ def test_private_addresses_are_refused_unless_allowed(server):  # BAD-INPUTS 6, 
     assert get(server.url("/feed"), allow_private={server.origin}).body == FEED
 
 
+class StubResolver:
+    """getaddrinfo answering from a script: one answer list per call, the last one repeated."""
+
+    def __init__(self, *answers: list[str]):
+        self.answers = list(answers)
+        self.calls: list[str] = []
+
+    def __call__(self, host, port, *args, **kwargs):
+        self.calls.append(host)
+        ips = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        family = {4: socket.AF_INET, 6: socket.AF_INET6}
+        return [
+            (family[ipaddress.ip_address(ip).version], socket.SOCK_STREAM, 6, "", (ip, port))
+            for ip in ips
+        ]
+
+
+def test_a_name_resolving_to_a_private_address_is_refused(server, monkeypatch):  # BAD-INPUTS 7
+    server.static("/feed", body=FEED)
+    monkeypatch.setattr(socket, "getaddrinfo", StubResolver(["127.0.0.1"]))
+    with pytest.raises(FetchError, match=r"^refused a private address 127.0.0.1$"):
+        get(f"http://news.example:{server.port}/feed", allow_private=False)
+    # One private answer among public ones is enough to refuse.
+    monkeypatch.setattr(socket, "getaddrinfo", StubResolver(["93.184.215.14", "127.0.0.1"]))
+    with pytest.raises(FetchError, match=r"^refused a private address 127.0.0.1$"):
+        get(f"http://news.example:{server.port}/feed", allow_private=False)
+    assert server.requests == []
+
+
+def test_a_rebinding_name_is_resolved_once_and_pinned(server, monkeypatch):  # BAD-INPUTS 7
+    # Public on the first lookup, loopback on any later one: a client that checked one
+    # answer and connected with another would reach the fixture. We connect to the address
+    # we checked (a public one, unreachable here), so the fixture never sees a request.
+    resolver = StubResolver(["192.0.0.170"], ["127.0.0.1"])
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    monkeypatch.setattr(ipaddress.IPv4Address, "is_global", property(lambda a: not a.is_loopback))
+    with pytest.raises(FetchError):
+        get(f"http://rebind.example:{server.port}/feed", allow_private=False, timeout=1)
+    assert resolver.calls == ["rebind.example"]
+    assert server.requests == []
+
+
+def test_a_redirect_to_a_name_resolving_privately_is_refused(server, internal, monkeypatch):
+    # BAD-INPUTS 7: the public-standing fixture redirects to a name that resolves inside.
+    server.redirect("/feed", f"http://intranet.example:{internal.port}/secret")
+    monkeypatch.setattr(socket, "getaddrinfo", StubResolver(["10.1.2.3"]))
+    with pytest.raises(FetchError, match=r"^refused redirect to a private address 10.1.2.3$"):
+        get(server.url("/feed"), allow_private={server.origin})
+    assert internal.requests == []
+
+
 def test_https_to_http_downgrade_is_refused():  # BAD-INPUTS 9
     with pytest.raises(FetchError, match=r"^refused redirect from https to http "):
         redirect_target("https://example.org/feed", "http://example.org/feed")
@@ -264,6 +317,30 @@ def test_a_gzip_bomb_trips_the_decoded_cap(server):  # BAD-INPUTS 3
     finally:
         tracemalloc.stop()
     assert peak < 8_000_000  # it never inflated the 50 MB, not even one chunk's worth
+
+
+def test_a_gzip_bomb_served_as_a_file_trips_the_cap_too(server):  # BAD-INPUTS 3
+    bomb = gzip.compress(b"\0" * 50_000_000, compresslevel=9)
+    server.static("/feed.xml.gz", body=bomb, headers={"Content-Type": "application/gzip"})
+    with pytest.raises(FetchError, match=r"^response larger than 1,000,000 bytes$"):
+        get(server.url("/feed.xml.gz"))
+    server.static("/small.xml.gz", body=gzip.compress(FEED))
+    assert get(server.url("/small.xml.gz")).body == FEED
+
+
+def test_a_content_length_smaller_than_the_body_bounds_what_we_read(server):  # BAD-INPUTS 4
+    def liar(handler: Handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", "100")
+        handler.end_headers()
+        try:
+            for _ in range(160):  # 10 MB
+                handler.wfile.write(b"x" * 65_536)
+        except OSError:  # we hung up after 100 bytes, as we should
+            pass
+
+    server.route("/liar", liar)
+    assert get(server.url("/liar")).body == b"x" * 100
 
 
 def test_a_content_length_that_promises_more_than_arrives_is_an_error(server):  # BAD-INPUTS 4

@@ -40,6 +40,7 @@ from digest.errors import FetchError
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_GZIP_MAGIC = b"\x1f\x8b"
 ACCEPT = (
     "application/atom+xml, application/rss+xml, application/feed+json, "
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.1"
@@ -304,7 +305,12 @@ async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
     if inflater is None and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"response larger than {max_bytes:,} bytes")
     body = bytearray()
+    first = True
     async for raw in response.aiter_raw():
+        if first and inflater is None and raw.startswith(_GZIP_MAGIC):
+            # A feed.xml.gz served as a file, without Content-Encoding: same bounded inflating.
+            inflater, coding = _Inflater("gzip"), "gzip"
+        first = False
         body += raw if inflater is None else inflater.feed(raw, max_bytes - len(body))
         if len(body) > max_bytes:
             raise FetchError(f"response larger than {max_bytes:,} bytes")

@@ -163,8 +163,6 @@ def _record(
         store.record_fetch(source.name, source.url, record)
         return SourceReport(source.name, record.status, SaveCounts())
     counts = store.save_items(outcome.parsed.items, now)
-    for warning in outcome.parsed.warnings:
-        log.info("%s: %s", source.name, warning)
     store.record_fetch(source.name, source.url, replace(record, counts=counts))
     return SourceReport(source.name, "ok", counts, warnings=outcome.parsed.warnings)
 
@@ -211,24 +209,15 @@ def _record_failure(
 
 
 def _skipped(state: SourceState | None, now: datetime, force: bool) -> SourceReport | None:
-    """A report for a source this run leaves alone, or None when it is due."""
+    """A report for a source this run leaves alone, or None when it is due. The last error
+    already says why and until when (see _record_failure)."""
     if state is None:
         return None
     if state.disabled:
-        return SourceReport(
-            state.name,
-            "disabled",
-            SaveCounts(),
-            f"{state.disabled}; run `digest sources --reset {state.name}` to fetch it again",
-        )
+        return SourceReport(state.name, "disabled", SaveCounts(), state.last_error)
     if state.retry_at and state.retry_at > now and not force:
-        return SourceReport(
-            state.name,
-            "backing off",
-            SaveCounts(),
-            f"next try after {state.retry_at:%Y-%m-%d %H:%M} UTC (last error: "
-            f"{state.last_error or 'none'}); `digest collect --force` tries now",
-        )
+        hint = "; `digest collect --force` tries now"
+        return SourceReport(state.name, "backing off", SaveCounts(), f"{state.last_error}{hint}")
     return None
 
 
