@@ -1,0 +1,244 @@
+"""Collect benchmark: 200 feeds x 50 items from a loopback server, cold and warm.
+
+    .venv/bin/python benchmarks/collect.py [--feeds 200] [--items 50] [--repeat 3]
+
+A server in its own process serves a mix of RSS 2.0, Atom 1.0 and JSON Feed 1.1 documents
+of realistic size (each item a headline, a link and two or three paragraphs of HTML), with
+ETags, and answers 304 to a matching If-None-Match. The script prints:
+
+- cold collect: a fresh store, every source fetched, parsed, sanitized and stored;
+- warm collect: the same store again, every source answering 304;
+- the baseline: bare `feedparser.parse` over the same bytes, one after the other, in one
+  process (what a simple script would do with the documents already downloaded).
+
+Target (issue 3): cold throughput >= 1.0x the baseline; warm collect <= 1 s. The best of
+`--repeat` runs is reported for each, so a hiccup on a busy machine does not count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import feedparser
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from digest import config  # noqa: E402
+from digest.collect.run import collect  # noqa: E402
+from digest.store import Store  # noqa: E402
+
+START = datetime(2024, 2, 1, tzinfo=UTC)
+WORDS = (
+    "the minister said on tuesday that security forces in the province had arrested several "
+    "suspects after an attack on a checkpoint near the city killed two people and wounded five "
+    "others according to local officials residents parliament budget talks resumed water "
+    "electricity shortages displaced families returned aid convoy reached border crossing"
+).split()
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _sentence(rnd: random.Random, words: int) -> str:
+    return " ".join(rnd.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def _summary(rnd: random.Random, feed: int, item: int) -> str:
+    paragraphs = []
+    for n in range(rnd.randint(2, 3)):
+        text = " ".join(_sentence(rnd, rnd.randint(12, 25)) for _ in range(rnd.randint(2, 4)))
+        link = f'<a href="/news/{feed}/{item}/{n}">more</a>'
+        paragraphs.append(f"<p>{text} <strong>{_sentence(rnd, 3)}</strong> {link}</p>")
+    return "".join(paragraphs)
+
+
+def make_feed(number: int, items: int) -> tuple[str, bytes]:
+    """(content type, body) of feed `number`: RSS, Atom or JSON Feed in turn."""
+    rnd = random.Random(number)
+    site = f"https://site{number}.example"
+    entries = []
+    for n in range(items):
+        when = START + timedelta(hours=3 * n + number % 24)
+        entries.append((_sentence(rnd, 10), f"{site}/news/{n}", when, _summary(rnd, number, n)))
+    kind = number % 5
+    if kind in (0, 1):
+        body = "".join(
+            f"<item><title>{escape(t)}</title><link>{u}</link><guid>{u}</guid>"
+            f"<pubDate>{format_datetime(w)}</pubDate>"
+            f"<description><![CDATA[{s}]]></description></item>"
+            for t, u, w, s in entries
+        )
+        doc = (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Site {number}</title><link>{site}/</link><description>News</description>"
+            f"<language>en</language>{body}</channel></rss>"
+        )
+        return "application/rss+xml", doc.encode()
+    if kind in (2, 3):
+        body = "".join(
+            f"<entry><title>{escape(t)}</title><link href='{u}'/><id>{u}</id>"
+            f"<updated>{w.isoformat()}</updated><content type='html'>{escape(s)}</content></entry>"
+            for t, u, w, s in entries
+        )
+        doc = (
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
+            f'xml:lang="en"><title>Site {number}</title><id>{site}/</id>'
+            f"<updated>{START.isoformat()}</updated>{body}</feed>"
+        )
+        return "application/atom+xml", doc.encode()
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": f"Site {number}",
+        "home_page_url": f"{site}/",
+        "language": "en",
+        "items": [
+            {"id": u, "url": u, "title": t, "date_published": w.isoformat(), "content_html": s}
+            for t, u, w, s in entries
+        ],
+    }
+    return "application/feed+json", json.dumps(feed).encode()
+
+
+# --------------------------------------------------------------------------- server
+
+
+def _serve(feeds: int, items: int, ready: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    documents = {}
+    for number in range(feeds):
+        kind, body = make_feed(number, items)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        documents[f"/feed/{number}"] = (kind, body, etag)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            kind, body, etag = documents[self.path]
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    ready.put(server.server_address[1])
+    server.serve_forever()
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def _settings(folder: Path, port: int, feeds: int) -> config.Settings:
+    sources = [
+        {"name": f"site{n}", "url": f"http://127.0.0.1:{port}/feed/{n}"} for n in range(feeds)
+    ]
+    conf = folder / "pelican.conf.py"
+    (folder / "content").mkdir()
+    conf.write_text(
+        f"SITENAME = 'Bench'\nDIGEST_SOURCES = {sources!r}\n"
+        f"DIGEST_ALLOW_PRIVATE = ['127.0.0.1:{port}']\n"
+        "DIGEST_STORE_PATH = 'store.sqlite3'\n"
+    )
+    return config.load(conf)
+
+
+def _collect_once(settings: config.Settings, fresh: bool) -> tuple[float, int, list[str]]:
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{settings.store_path}{suffix}").unlink(missing_ok=True)
+    now = datetime.now(UTC)
+    with Store(settings.store_path) as store:
+        started = time.perf_counter()
+        reports = collect(settings, store, now)
+        elapsed = time.perf_counter() - started
+    new = sum(r.counts.new for r in reports)
+    return elapsed, new, sorted({r.status for r in reports})
+
+
+def _baseline(port: int, feeds: int) -> tuple[float, int, int]:
+    bodies = []
+    for n in range(feeds):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/feed/{n}") as response:
+            bodies.append((response.headers.get("Content-Type"), response.read()))
+    started = time.perf_counter()
+    entries = 0
+    for kind, body in bodies:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-type": kind})
+        entries += len(parsed.entries)
+    return time.perf_counter() - started, entries, sum(len(b) for _, b in bodies)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    ready: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    server = multiprocessing.Process(
+        target=_serve, args=(args.feeds, args.items, ready), daemon=True
+    )
+    server.start()
+    port = ready.get(timeout=120)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            settings = _settings(Path(folder), port, args.feeds)
+            base_time, base_entries, size = _baseline(port, args.feeds)
+            for _ in range(args.repeat - 1):
+                base_time = min(base_time, _baseline(port, args.feeds)[0])
+            cold = [_collect_once(settings, fresh=True) for _ in range(args.repeat)]
+            warm = [_collect_once(settings, fresh=False) for _ in range(args.repeat)]
+    finally:
+        server.terminate()
+
+    cold_time, items, cold_statuses = min(cold)
+    warm_time, warm_new, warm_statuses = min(warm)
+    expected = args.feeds * args.items
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"feeds: {args.feeds} x {args.items} items, {size / 1e6:.1f} MB; best of {args.repeat}")
+    print(
+        f"baseline (bare feedparser.parse, one process): {base_time:.2f} s, "
+        f"{base_entries / base_time:,.0f} entries/s ({base_entries} entries read; "
+        "feedparser 6.0 reads no JSON Feed)"
+    )
+    print(
+        f"cold collect: {cold_time:.2f} s, {items / cold_time:,.0f} items/s "
+        f"({items} of {expected} items stored; statuses {', '.join(cold_statuses)})"
+    )
+    print(f"warm collect (every source 304): {warm_time:.2f} s ({warm_new} new; {warm_statuses})")
+    ratio = (items / cold_time) / (expected / base_time)
+    print(f"cold throughput vs baseline: {ratio:.2f}x (target >= 1.0x, per item of the corpus)")
+    print(f"warm collect: {warm_time:.2f} s (target <= 1 s)")
+
+
+if __name__ == "__main__":
+    main()
