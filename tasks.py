@@ -84,10 +84,19 @@ def lint(c: Context) -> None:
     c.run(f"{BIN / 'ruff'} format --check .", echo=True)
 
 
+@task
+def corpus(c: Context) -> None:
+    """Download feedparser's test corpus into .cache/ once (the collect tests read it)."""
+    result = c.run(f"{sys.executable} {ROOT / 'tests' / 'corpus.py'}", pty=False, warn=True)
+    if not result.ok:  # tests/corpus.py has printed what to do
+        sys.exit(result.exited)
+
+
 @task(help={"k": "only tests matching this expression", "x": "stop at the first failure"})
 def test(c: Context, k: str = "", x: bool = False) -> None:
     """Run the whole test suite (and the linter)."""
     lint(c)
+    corpus(c)
     args = ["-q"]
     if k:
         args += ["-k", f"'{k}'"]

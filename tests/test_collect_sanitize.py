@@ -95,6 +95,18 @@ def test_html_to_text_does_not_recurse_on_deep_nesting():  # BAD-INPUTS 23
     assert html_to_text("<div>" * 5000 + "deep" + "</div>" * 5000) == "deep"
 
 
+def test_html_to_text_reads_markup_as_a_browser_does():  # BAD-INPUTS 25, 28
+    # feedparser corpus: entry_title_embed, xml_unclosed_comment, xml_malicious_comment.
+    assert html_to_text('safe<embed src="https://example.org/x"> description') == "safe description"
+    assert html_to_text("safe<!--") == "safe"
+    assert html_to_text("sa<!-- -- nonwhitespace >fe<script>alert(1)</script>") == "sa"
+
+
+def test_object_fallback_content_is_kept():  # BAD-INPUTS 25
+    html = 'safe<object classid="clsid:x"><param name="movie" value="x.swf"> <b>description</b>'
+    assert clean_html(html) == "safe <b>description</b>"
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [

@@ -1,7 +1,14 @@
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from digest.errors import StoreError
 from digest.models import Item
 from digest.store import FetchRecord, Store
 
@@ -67,3 +74,74 @@ def test_reopening_the_store_keeps_its_schema_and_data(tmp_path, now):
         store.save_items([item("a")], now)
     with Store(tmp_path / "s.sqlite3") as store:
         assert store.count_items() == 1
+
+
+# --------------------------------------------------------------------------- faults
+
+
+def test_a_store_locked_by_another_writer_is_a_clear_error(tmp_path, now):  # BAD-INPUTS 48
+    path = tmp_path / "s.sqlite3"
+    Store(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with Store(path, busy_timeout=0.2) as store:
+            started = time.monotonic()
+            with pytest.raises(StoreError, match=r"busy for 0.2 s \(a second collect\?\)"):
+                store.save_items([item("a")], now)
+            assert time.monotonic() - started < 5  # a bounded wait, not a hang
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store(path) as store:
+        assert store.count_items() == 0
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_nothing_half_written(tmp_path):
+    # BAD-INPUTS 48: RLIMIT_FSIZE stands in for a full disk, in a child process.
+    path = tmp_path / "s.sqlite3"
+    script = f"""
+import resource, signal, sys
+from datetime import UTC, datetime
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get EFBIG instead of being killed
+sys.path.insert(0, {str(Path(__file__).parents[1])!r})
+from tests.test_store import item
+from digest.store import Store
+from digest.errors import StoreError
+store = Store({str(path)!r})
+store.save_items([item("small")], datetime(2024, 2, 10, tzinfo=UTC))
+size = resource.getrlimit(resource.RLIMIT_FSIZE)
+resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, size[1]))
+big = [item(f"g{{n}}", title="x" * 5_000) for n in range(200)]
+try:
+    store.save_items(big, datetime(2024, 2, 10, tzinfo=UTC))
+except StoreError as exc:
+    print(exc)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert "free some disk space" in result.stdout, result.stderr
+    with Store(path) as store:
+        assert store.count_items() == 1  # the big batch is all or nothing
+
+
+def test_a_kill_during_a_save_leaves_nothing_half_written(tmp_path):  # BAD-INPUTS 48
+    path = tmp_path / "s.sqlite3"
+    script = f"""
+import os, signal, sys
+from datetime import UTC, datetime
+sys.path.insert(0, {str(Path(__file__).parents[1])!r})
+from tests.test_store import item
+from digest.store import Store
+def items():
+    for n in range(50):
+        if n == 30:
+            os.kill(os.getpid(), signal.SIGKILL)
+        yield item(f"g{{n}}")
+Store({str(path)!r}).save_items(items(), datetime.now(UTC))
+"""
+    result = subprocess.run([sys.executable, "-c", script], timeout=60)
+    assert result.returncode == -signal.SIGKILL
+    with Store(path) as store:
+        assert store.count_items() == 0

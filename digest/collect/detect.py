@@ -7,7 +7,7 @@ Content-Type only when the content does not say.
 
 from __future__ import annotations
 
-from digest.collect.feeds import is_blank, looks_like_html, parse_feed
+from digest.collect.feeds import is_blank, not_a_feed, parse_feed
 from digest.collect.html import parse_html_page
 from digest.collect.http import Fetched
 from digest.collect.jsonfeed import parse_jsonfeed
@@ -26,8 +26,8 @@ def parse(fetched: Fetched, source: Source) -> ParsedFeed:
         if source.selectors is None:  # config validation requires them; be explicit anyway
             raise ParseError("an html source needs selectors")
         return parse_html_page(body, fetched.url, source.selectors, headers=fetched.headers)
-    if looks_like_html(body):
-        raise ParseError("not a feed (got an HTML page)")
+    if reason := not_a_feed(body):  # an HTML page, an image ...: say what it is
+        raise ParseError(f"not a feed ({reason})")
     start = body.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")[:1]
     content_type = fetched.headers.get("content-type", "").split(";")[0].strip().lower()
     is_json = start in (b"{", b"[") or (start != b"<" and content_type in _JSON_TYPES)

@@ -116,6 +116,9 @@ def _migrate_v2(db: sqlite3.Connection) -> None:
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _migrate_v2)
 
 
+BUSY_TIMEOUT = 30.0  # seconds to wait for another writer before giving up
+
+
 @dataclass(frozen=True)
 class SaveCounts:
     new: int = 0
@@ -161,12 +164,13 @@ class SourceState:
 class Store:
     """A connection to the store; use as a context manager or call close()."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT):
         self.path = Path(path)
+        self._busy_timeout = busy_timeout
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
-                self.path, timeout=10, isolation_level=None, check_same_thread=False
+                self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
             )
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -176,7 +180,7 @@ class Store:
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+            raise StoreError(f"{self.path}: cannot open the store: {self._explain(exc)}") from exc
 
     def __enter__(self) -> Store:
         return self
@@ -193,12 +197,25 @@ class Store:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: {exc}") from exc
+            raise StoreError(f"{self.path}: {self._explain(exc)}") from exc
+
+    def _explain(self, exc: sqlite3.Error) -> str:
+        """sqlite3's message, and what to do about the common ones."""
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return (
+                f"{text}: another program kept the store busy for {self._busy_timeout:g} s "
+                "(a second collect?); nothing was written, run again when it has finished"
+            )
+        if "full" in text or "disk I/O" in text:  # EFBIG and some ENOSPC come as I/O errors
+            return f"{text}: free some disk space and run again; nothing was half-written"
+        return text
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
