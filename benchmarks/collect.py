@@ -223,7 +223,9 @@ def main() -> None:
     cold_time, items, cold_statuses = min(cold)
     warm_time, warm_new, warm_statuses = min(warm)
     expected = args.feeds * args.items
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
     print(f"feeds: {args.feeds} x {args.items} items, {size / 1e6:.1f} MB; best of {args.repeat}")
     print(
         f"baseline (bare feedparser.parse, one process): {base_time:.2f} s, "

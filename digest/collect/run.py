@@ -140,6 +140,9 @@ async def _fetch_and_parse(
         return _Outcome(await pool.run(job), fetched)
     except (FetchError, ParseError) as exc:
         return exc
+    except Exception as exc:  # a bug of ours on one odd document: never stop the others
+        log.info("%s: unexpected error", source.name, exc_info=True)
+        return ParseError(f"internal error ({type(exc).__name__}: {exc}); please report it")
 
 
 def _record(

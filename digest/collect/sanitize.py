@@ -9,7 +9,7 @@ content, only http/https/mailto links, and every link marked nofollow.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -83,10 +83,25 @@ def html_to_text(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    lines = ("".join(extractor.parts)).split("\n")
+    # What nh3 gives back is regular: allowed tags without attributes, and "<", ">", "&" in
+    # text escaped. So a scan for tags is exact here, and several times faster than a parser.
+    parts: list[str] = []
+    pre = 0
+    position = 0
+    for tag in _TAG.finditer(html):
+        text = html[position : tag.start()]
+        # A newline in HTML source is just a space, except inside <pre>.
+        parts.append(text if pre else text.replace("\n", " "))
+        name = tag.group(2)
+        if name in _BLOCKS:
+            parts.append("\n")
+            if name == "pre":
+                pre = max(0, pre - 1) if tag.group(1) else pre + 1
+        elif name in _CELLS:
+            parts.append(" ")
+        position = tag.end()
+    parts.append(html[position:].replace("\n", " "))
+    lines = unescape("".join(parts)).split("\n")
     return "\n".join(filter(None, (" ".join(line.split()) for line in lines)))
 
 
@@ -124,41 +139,4 @@ _BLOCKS = frozenset(
 )  # fmt: skip
 _CELLS = frozenset({"td", "th"})
 _TEXT_TAGS = TAGS | _BLOCKS | _CELLS
-
-
-class _TextExtractor(HTMLParser):
-    """A flat event parser: no tree, so 5,000 nested <div>s cost nothing and cannot recurse."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._hidden = 0
-        self._pre = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in DROP_WITH_CONTENT:
-            self._hidden += 1
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-            self._pre += tag == "pre"
-        elif tag in _CELLS:
-            self.parts.append(" ")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCKS:  # <br/> must not open a hidden region
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in DROP_WITH_CONTENT:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-            self._pre = max(0, self._pre - (tag == "pre"))
-        elif tag in _CELLS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if self._hidden:
-            return
-        # A newline in HTML source is just a space, except inside <pre>.
-        self.parts.append(data if self._pre else data.replace("\r", " ").replace("\n", " "))
+_TAG = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
