@@ -64,10 +64,6 @@ TEXT_DIFFERENCES = {
 NOT_FEEDS = {
     "illformed/rss_empty_document.xml": "not a feed (no RSS or Atom document found)",
 }
-# Known bugs outside this file's reach: tolerated here, pinned by a strict xfail below.
-KNOWN_BUGS = {
-    "illformed/always_strip_doctype.xml": "feeds.looks_like_html() trusts <!DOCTYPE html>",
-}
 
 
 @pytest.fixture(scope="session")
@@ -329,7 +325,7 @@ def test_hostile_corpus_folder_parses_into_clean_items(corpus: Path, tmp_path: P
     and XML-legal, links absolute http(s)/mailto or gone, and the stated text kept."""
     results, stored = collect(corpus, folder, tmp_path / "store.sqlite3")
     assert len(results) >= {"illformed": 19, "encoding": 215, "wellformed/base": 125}[folder]
-    errors = {r.name: str(r.error) for r in results if r.error and r.name not in KNOWN_BUGS}
+    errors = {r.name: str(r.error) for r in results if r.error}
     assert errors == {k: v for k, v in NOT_FEEDS.items() if k.startswith(folder)}
     problems = [f"{r.name}: {p}" for r in results for item in r.items for p in item_problems(item)]
     problems += stored_problems(results, stored)
@@ -382,9 +378,6 @@ def _hrefs(html: str) -> list[str]:
     return _audit(html).links
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason=KNOWN_BUGS["illformed/always_strip_doctype.xml"]
-)
 def test_a_feed_with_an_xhtml_doctype_is_still_a_feed(corpus: Path):  # BAD-INPUTS 19
     result = _collect_one(corpus, corpus / "illformed" / "always_strip_doctype.xml")
     assert result.error is None

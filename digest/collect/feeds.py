@@ -4,11 +4,11 @@ feedparser only ever gets our bytes wrapped in a BytesIO: given a str it fetches
 given a str *or bytes* it first tries `open()` on it as a path, so a body of b"/etc/passwd"
 would be read from disk. Before it sees a document we do two things to it:
 
-- we decode it (see `decode`) and hand feedparser UTF-8. feedparser follows RFC 3023, which
-  tries its UTF-8 default before a byte-order mark (a UTF-16 document with a BOM and no XML
-  declaration comes out as NUL-riddled "UTF-8"), and it reads the whole of a UTF-8 document
-  with one bad byte as windows-1252 (mojibake for every other non-ASCII character).
-- we drop the internal entity declarations that could expand to much (see
+- we decode it (charset.decode) and hand feedparser UTF-8. feedparser follows RFC 3023,
+  which tries its UTF-8 default before a byte-order mark (a UTF-16 document with a BOM and
+  no XML declaration comes out as NUL-riddled "UTF-8"), and it reads the whole of a UTF-8
+  document with one bad byte as windows-1252 (mojibake for every other non-ASCII character).
+- we drop the internal entity declarations that could expand to a lot (see
   `_without_costly_entities`). feedparser's loose parser expands the ones it considers safe
   without limit: one 100 KB entity referenced 50,000 times is 5 GB.
 
@@ -25,70 +25,50 @@ Contract for every parser in collect/: RawEntry.title and .summary_html are HTML
 
 from __future__ import annotations
 
-import codecs
+import email.utils
 import html
 import io
 import re
 import time
 import xml.sax
+from collections import Counter
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from feedparser.datetimes import _parse_date as _feedparser_date  # many legacy date syntaxes
 
+from digest.collect.charset import BOMS, decode, xml_declared_encoding
 from digest.collect.sanitize import html_to_text
 from digest.errors import ParseError
 from digest.models import ParsedFeed, RawEntry
 
-_BOM_CODECS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),  # before UTF-16LE, whose BOM it starts with
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-_BOMS = tuple(bom for bom, _ in _BOM_CODECS)
-# XML 1.0 appendix F: the first character ("<" or white space) of a UTF-16/32 document
-# without a BOM is an ASCII character padded with zero bytes.
-_ZERO_PADDED = (
-    (re.compile(rb"\x00\x00\x00[^\x00]"), "utf-32-be"),
-    (re.compile(rb"[^\x00]\x00\x00\x00"), "utf-32-le"),
-    (re.compile(rb"\x00[^\x00]\x00[^\x00]"), "utf-16-be"),
-    (re.compile(rb"[^\x00]\x00[^\x00]\x00"), "utf-16-le"),
-)
-_EBCDIC_XML = b"Lo\xa7\x94"  # "<?xm" in EBCDIC
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([^\"';,\s]+)", re.IGNORECASE)
-_XML_ENCODING = re.compile(r"\s*<\?xml[^>]*?\sencoding\s*=\s*[\"']([^\"'>]*)[\"']")
-# Labels Python's codecs do not know, and labels browsers read as a superset (the WHATWG
-# Encoding standard): a page labelled ISO-8859-1 with smart quotes is windows-1252.
-_ALIASES = {
-    "ucs-2": "utf-16", "iso-10646-ucs-2": "utf-16", "csunicode": "utf-16", "ucs-4": "utf-32",
-    "iso-10646-ucs-4": "utf-32", "csucs4": "utf-32", "windows-874": "cp874", "x-sjis": "cp932",
-}  # fmt: skip
-_SUPERSETS = {
-    "ascii": "windows-1252", "iso8859-1": "windows-1252", "cp1252": "windows-1252",
-    "iso8859-9": "cp1254", "tis-620": "cp874", "iso8859-11": "cp874", "gb2312": "gb18030",
-    "gbk": "gb18030", "euc_kr": "cp949", "big5": "big5hkscs", "shift_jis": "cp932",
-}  # fmt: skip
-# windows-1252 as browsers decode it: the five bytes cp1252 leaves undefined map to C1
-# controls (as in Latin-1), which normalize then strips.
-_C1_AS_WINDOWS_1252 = {
-    byte: bytes([byte]).decode("cp1252", "replace").replace("\ufffd", chr(byte))
-    for byte in range(0x80, 0xA0)
-}
-_ENTITY_DECLARATION = re.compile(r"<!ENTITY(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>")
+_REFERENCE = re.compile(r"&([\w.:-]+);")
 # An internal general entity whose value is plain text or one character reference.
 _PLAIN_ENTITY = re.compile(
     r"<!ENTITY\s+([\w.:-]+)\s+"
     r"(?:\"(&#x?[0-9a-fA-F]{1,6};|[^&%<\"]*)\"|'(&#x?[0-9a-fA-F]{1,6};|[^&%<']*)')\s*>"
 )
 ENTITY_BUDGET = 1_000_000  # characters all entity references together may expand to
-_FIRST_ELEMENT = re.compile(r"<[A-Za-z_]")
+# The prolog up to the end of the DOCTYPE: quoted values, comments and processing
+# instructions are taken whole, so a "]>" or a "<b" inside an entity's value ends nothing.
+_DOCTYPE = re.compile(
+    r"(?:\s|<\?.*?\?>|<!--.*?-->)*<!DOCTYPE\s(?:[^\[>\"']|\"[^\"]*\"|'[^']*')*"
+    r"(?:\[(?:[^\]\"'<]|\"[^\"]*\"|'[^']*'|<!--.*?-->|<\?.*?\?>|<(?!!--|\?))*\]\s*)?>",
+    re.DOTALL,
+)
+_XML_DECLARATION = re.compile(r"<\?xml\s[^>]*?\?>")
+_FEEDPARSER_DECLARATION = re.compile(r"<\?xml[^>]*?>")  # feedparser's own test
+_FIRST_ELEMENT = re.compile(r"<\w")  # where feedparser's own DOCTYPE handling stops looking
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# <html> first, or an HTML doctype not followed by a feed (some feeds carry an XHTML one).
 _HTML_START = re.compile(
-    rb"(?:\s|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
+    rb"(?:\s|<\?xml[^>]*>|<!--.*?-->)*"
+    rb"(?:<html[\s>]|<!doctype\s+html[^>]*>(?:\s|<!--.*?-->)*+(?!<(?:rss|feed|rdf:rdf)[\s>]))",
+    re.IGNORECASE | re.DOTALL,
 )
 _HTML_ANYWHERE = re.compile(r"<(?:html|head|body)[\s>]|<!doctype\s+html", re.IGNORECASE)
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
@@ -100,15 +80,6 @@ _MAGIC = (
 )  # fmt: skip
 
 
-def _windows_1252_fallback(error: UnicodeError) -> tuple[str, int]:
-    assert isinstance(error, UnicodeDecodeError)
-    bad = error.object[error.start : error.end]
-    return bytes(bad).decode("latin-1").translate(_C1_AS_WINDOWS_1252), error.end
-
-
-codecs.register_error("digest.windows-1252", _windows_1252_fallback)
-
-
 def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     """Parse an RSS/Atom document. An ill-formed one gives a warning and what could be read;
     a document with no feed in it raises ParseError("not a feed (...)")."""
@@ -116,8 +87,11 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
         raise ParseError("not a feed (empty document)")
     if reason := not_a_feed(body):
         raise ParseError(f"not a feed ({reason})")
-    text, warnings = decode(body, headers)
-    text = _without_costly_entities(text)
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    text, warnings = decode(body, content_type, declared=xml_declared_encoding(body))
+    text = _without_costly_entities(_with_declaration_first(text))
+    # feedparser puts a declaration and a line break before a document without one.
+    added_lines = 0 if _FEEDPARSER_DECLARATION.match(text) else 1
     response_headers = {
         name.lower(): value
         for name, value in headers.items()
@@ -139,7 +113,7 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     feed_language = feed.get("language")
     entries = tuple(_entry(entry, base, feed_language) for entry in result.entries)
     if result.get("bozo"):
-        warnings.append(_bozo_reason(result.get("bozo_exception")))
+        warnings.append(_bozo_reason(result.get("bozo_exception"), added_lines))
     title = _as_html(feed.get("title_detail"), feed.get("title") or "")
     return ParsedFeed(
         kind="atom" if version.startswith("atom") else "rss",
@@ -150,15 +124,15 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
 
 
 def is_blank(body: bytes) -> bool:
-    for bom in _BOMS:
+    for bom in BOMS:
         body = body.removeprefix(bom)
     return not body.strip(b" \t\r\n\x00")
 
 
 def looks_like_html(body: bytes) -> bool:
-    """True when the document's first element is <html> (a login or challenge page)."""
+    """True when the document is an HTML page (a login or challenge page)."""
     head = body[:4096]
-    for bom in _BOMS:
+    for bom in BOMS:
         head = head.removeprefix(bom)
     return _HTML_START.match(head) is not None
 
@@ -178,121 +152,39 @@ def one_line(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _quoted(text: str, limit: int = 60) -> str:
-    return repr(one_line(text, limit))
-
-
 def _html_page(head: str) -> str:
     title = _HTML_TITLE.search(head)
     shown = one_line(html.unescape(title.group(1))) if title else ""
     return f"got an HTML page: {shown!r}" if shown else "got an HTML page"
 
 
-def decode(body: bytes, headers: Mapping[str, str]) -> tuple[str, list[str]]:
-    """An XML document as text, and what was wrong with its encoding (for the warnings).
-
-    The order is RFC 7303's: a byte-order mark (or UTF-16/32's zero bytes, XML appendix F),
-    then the HTTP charset, then the XML declaration, then UTF-8. Labels are read the way
-    browsers read them: ISO-8859-1 and US-ASCII as windows-1252, GB2312 as GB18030, and so
-    on. The bytes outrank a label where that cannot be an accident: a body that is valid
-    UTF-8 is UTF-8 when a label says so or names only a Latin-1 charset (servers' usual
-    default); and in a document that should be UTF-8 but is not, each bad byte is read as
-    windows-1252 (smart quotes pasted from a word processor), not the whole document.
-    """
-    warnings: list[str] = []
-    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-    header_label = match.group(1) if (match := _CHARSET.search(content_type)) else None
-    sniffed, skip = _sniff(body)
-    if sniffed:
-        body = body[skip:]
-        declared = _codec(header_label) if header_label else None
-        if declared and declared[:6] != sniffed[:6] and sniffed != "cp037":
-            warnings.append(
-                f"the byte-order mark says {sniffed.upper()} but the Content-Type says "
-                f"{_quoted(header_label or '', 20)}: read as {sniffed.upper()}"
-            )
-        return _decode_as(body, sniffed, warnings), warnings
-
-    labels = []
-    head = body[:1024].decode("ascii", "replace")
-    xml_label = match.group(1) if (match := _XML_ENCODING.match(head)) else None
-    for where, label in (("Content-Type", header_label), ("XML declaration", xml_label)):
-        if not label:
-            continue
-        codec = _codec(label)
-        if codec is None:
-            warnings.append(f"unknown encoding {_quoted(label, 20)} in the {where}; ignored")
-        elif not codec.startswith(("utf-16", "utf-32")):  # impossible without zero bytes
-            labels.append(codec)
-    if not labels or "utf-8" in labels or set(labels) == {"windows-1252"}:
-        labels.insert(0, "utf-8")
-    for codec in dict.fromkeys(labels):
-        try:
-            return _decode_strictly(body, codec), warnings
-        except UnicodeDecodeError:
-            continue
-    return _decode_as(body, labels[0], warnings), warnings
-
-
-def _sniff(body: bytes) -> tuple[str | None, int]:
-    """The encoding a byte-order mark or zero-byte padding shows, and the BOM's length."""
-    for bom, codec in _BOM_CODECS:
-        if body.startswith(bom):
-            return codec, len(bom)
-    for pattern, codec in _ZERO_PADDED:
-        if pattern.match(body):
-            return codec, 0
-    if body.startswith(_EBCDIC_XML):
-        declared = _XML_ENCODING.match(body[:1024].decode("cp037"))
-        codec = _codec(declared.group(1)) if declared else None
-        return (codec if codec and codec.startswith("cp") else "cp037"), 0
-    return None, 0
-
-
-def _codec(label: str) -> str | None:
-    label = label.strip().lower()
-    try:
-        name = codecs.lookup(_ALIASES.get(label, label)).name
-    except (LookupError, ValueError):
-        return None
-    return _SUPERSETS.get(name, name)
-
-
-def _decode_strictly(body: bytes, codec: str) -> str:
-    if codec == "windows-1252":  # never fails
-        return body.decode("latin-1").translate(_C1_AS_WINDOWS_1252)
-    return body.decode(codec)
-
-
-def _decode_as(body: bytes, codec: str, warnings: list[str]) -> str:
-    """`body` in `codec`; where it is not, a warning and the bad bytes replaced."""
-    try:
-        return _decode_strictly(body, codec)
-    except UnicodeDecodeError as exc:
-        if codec == "utf-8":
-            how, errors = "read the bad bytes as windows-1252", "digest.windows-1252"
-        else:
-            how, errors = "replaced the bad bytes", "replace"
-        warnings.append(f"not valid {codec.upper()} (first bad byte at {exc.start:,}); {how}")
-        return body.decode(codec, errors)
+def _with_declaration_first(text: str) -> str:
+    """The document with white space before its XML declaration (a stray newline from a
+    PHP template) moved after it: before it, it makes the whole document ill-formed."""
+    stripped = text.lstrip()
+    if stripped is text or not _XML_DECLARATION.match(stripped):
+        return text
+    end = stripped.index("?>") + 2
+    return stripped[:end] + text[: len(text) - len(stripped)] + stripped[end:]
 
 
 def _without_costly_entities(text: str) -> str:
     """The document without the internal entity declarations whose expansion could be
     large: nested ones, markup, and any beyond ENTITY_BUDGET (value length times the number
     of references). The references to a dropped entity stay in the text as written."""
-    match = _FIRST_ELEMENT.search(text)
-    end = match.start() if match else len(text)
-    if "<!ENTITY" not in text[:end]:
+    if "<!ENTITY" not in text:
         return text
+    doctype, first_element = _DOCTYPE.match(text), _FIRST_ELEMENT.search(text)
+    end = max(doctype.end() if doctype else 0, first_element.end() if first_element else len(text))
     budget = ENTITY_BUDGET
+    references = Counter(_REFERENCE.findall(text, end))
 
     def keep_cheap(declaration: re.Match[str]) -> str:
         nonlocal budget
         plain = _PLAIN_ENTITY.fullmatch(declaration.group(0))
         if plain:
             value = plain.group(2) or plain.group(3) or ""
-            cost = len(value) * text.count(f"&{plain.group(1)};", end)
+            cost = len(value) * references[plain.group(1)]
             if cost <= budget:
                 budget -= cost
                 return declaration.group(0)
@@ -313,16 +205,37 @@ def _describe_markup(text: str) -> str:
 
 def parse_date(text: str | None) -> datetime | None:
     """An aware datetime from ISO 8601 / RFC 3339, RFC 822 or another syntax feedparser
-    knows; None when unreadable. A date without a zone is read as UTC (our convention: the
-    period a date falls in is decided per day, and we have nothing better to go on)."""
+    knows; None when unreadable or impossible (29 February 2023). A date without a zone is
+    read as UTC (our convention: the period a date falls in is decided per day, and we have
+    nothing better to go on)."""
     text = (text or "").strip()[:100]
     if not text:
         return None
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        return _from_struct(_feedparser_date(text))
+        if _ISO_DAY.match(text) and not _is_real_day(text[:10]):
+            return None  # feedparser would roll 2023-02-29 over to 1 March
+        value = _from_struct(_feedparser_date(text)) or _rfc822_date(text)
+        if value is None:
+            return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _is_real_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _rfc822_date(text: str) -> datetime | None:
+    """RFC 822 dates feedparser gives up on: "Sun, 04 Feb 2024 10:00:00" (no zone)."""
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
 
 
 def _entry(entry: Mapping[str, Any], base: str | None, feed_language: str | None) -> RawEntry:
@@ -337,10 +250,15 @@ def _entry(entry: Mapping[str, Any], base: str | None, feed_language: str | None
         url=_link(entry, base),
         guid=entry.get("id") or None,
         summary_html=summary,
-        published=_from_struct(entry.get("published_parsed") or entry.get("updated_parsed")),
+        published=_published(entry),
         language=language or feed_language or None,
-        base=_resolved(base, element_base) or base,
+        base=resolve_url(base, element_base) or base,
     )
+
+
+def _published(entry: Mapping[str, Any]) -> datetime | None:
+    # dict.get: FeedParserDict.get("updated") hands back "published", with a warning.
+    return parse_date(dict.get(entry, "published")) or parse_date(dict.get(entry, "updated"))
 
 
 def _link(entry: Mapping[str, Any], base: str | None) -> str | None:
@@ -351,10 +269,10 @@ def _link(entry: Mapping[str, Any], base: str | None) -> str | None:
     from_guid = entry.get("guidislink") and link == entry.get("id")
     if from_guid and not link.startswith("/") and not _is_http_url(link):
         return None
-    return _resolved(base, link) or None
+    return resolve_url(base, link) or None
 
 
-def _resolved(base: str | None, url: str) -> str:
+def resolve_url(base: str | None, url: str) -> str:
     """`url` made absolute against an http(s) `base`; as it is when either is malformed
     ("http://bad]test/"), which normalize then drops."""
     try:
@@ -386,8 +304,8 @@ def _from_struct(value: time.struct_time | None) -> datetime | None:
         return None
 
 
-def _bozo_reason(exc: BaseException | None) -> str:
+def _bozo_reason(exc: BaseException | None, added_lines: int) -> str:
     if isinstance(exc, xml.sax.SAXParseException):
-        message = one_line(exc.getMessage(), 120)
-        return f"ill-formed feed, read loosely: line {exc.getLineNumber()}: {message}"
+        line = max(1, exc.getLineNumber() - added_lines)
+        return f"ill-formed feed, read loosely: line {line}: {one_line(exc.getMessage(), 120)}"
     return f"feed problem: {one_line(str(exc), 200) if exc else 'unknown problem'}"

@@ -10,9 +10,8 @@ from __future__ import annotations
 import html
 import json
 from typing import Any
-from urllib.parse import urljoin
 
-from digest.collect.feeds import parse_date
+from digest.collect.feeds import parse_date, resolve_url
 from digest.errors import ParseError
 from digest.models import ParsedFeed, RawEntry
 
@@ -66,7 +65,7 @@ def _entry(item: dict[str, Any], base: str | None, feed_language: str | None) ->
         content = _text_to_html(plain)
     link = _string(item.get("url")) or _string(item.get("external_url"))
     if link and base:
-        link = urljoin(base, link)
+        link = resolve_url(base, link)
     raw_id = item.get("id")
     # 1.0 allowed numeric ids; a bool or an object is no identity at all.
     guid = str(raw_id) if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else None

@@ -14,6 +14,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from html import escape
 
 from digest.collect.sanitize import clean_html, html_to_text, safe_url
 from digest.models import Item, RawEntry, Source
@@ -43,8 +44,7 @@ def normalize(
     summary_html = clean_html(raw_summary, entry.base or base_url)
     text = _truncate(html_to_text(summary_html), MAX_TEXT)
     if len(summary_html) > MAX_HTML:
-        # Cutting may split a tag or an entity; cleaning again closes what the cut left open.
-        summary_html = clean_html(summary_html[:MAX_HTML])
+        summary_html = _cap_html(summary_html, text)
     if not title and not text:
         return None
 
@@ -91,6 +91,19 @@ def _published(value: datetime | None, now: datetime) -> tuple[datetime, str | N
     if value < EARLIEST:
         return now, "invalid"
     return value, None
+
+
+def _cap_html(html: str, text: str) -> str:
+    """At most MAX_HTML characters of clean HTML. Cutting may split a tag or an entity, and
+    cleaning again closes every tag the cut left open, which can take deeply nested markup
+    past the cap again: cut shorter until it fits, else keep the text as one paragraph."""
+    cut = MAX_HTML
+    while cut >= MAX_HTML // 8:
+        capped = clean_html(html[:cut])
+        if len(capped) <= MAX_HTML:
+            return capped
+        cut //= 2
+    return "<p>" + escape(_truncate(text, MAX_HTML // 2), quote=False) + "</p>"
 
 
 def _truncate(text: str, limit: int) -> str:
