@@ -75,7 +75,9 @@ def stored_titles(conf: Path) -> list[str]:
     from digest import config
 
     with Store(config.load(conf).store_path) as store:
-        return sorted(i.title for i in store.items_between(FROZEN - timedelta(30), FROZEN))
+        return sorted(
+            i.title for i in store.items_between(FROZEN - timedelta(30), FROZEN + timedelta(1))
+        )
 
 
 # --------------------------------------------------------------------------- conditional GET
@@ -269,3 +271,26 @@ def test_a_progress_bar_runs_on_a_terminal_and_not_in_a_pipe(site, server):
     os.close(leader)
     assert b"collecting" in seen
     assert b"1 sources: 0 new items" in seen  # the second run: the store is the same file
+
+
+def test_external_entities_and_dtds_are_never_fetched_or_read(site, server, tmp_path):
+    # BAD-INPUTS 16: DOCTYPE SYSTEM and external entities pointing at the fixture and a file.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-MARKER")
+    feed = (
+        f'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "{server.url("/x.dtd")}" ['
+        f'<!ENTITY remote SYSTEM "{server.url("/entity")}">'
+        f'<!ENTITY local SYSTEM "file://{secret}">]>'
+        "<rss version='2.0'><channel><title>W</title><item><title>A &remote; B &local; C"
+        "</title><link>https://wire.example/1</link><description>&local;</description>"
+        "</item></channel></rss>"
+    ).encode()
+    server.static("/feed", body=feed)
+    server.static("/x.dtd", body=b'<!ENTITY remote "FETCHED">')
+    server.static("/entity", body=b"FETCHED")
+    conf = site("/feed")
+    result = run_cli(conf, "collect")
+    assert "1 new items" in result.output
+    assert [path for path, _ in server.requests] == ["/feed"]
+    (title,) = stored_titles(conf)
+    assert "SECRET-MARKER" not in title and "FETCHED" not in title
