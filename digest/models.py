@@ -55,6 +55,7 @@ class RawEntry:
     published: datetime | None = None  # None when missing or unparseable
     language: str | None = None
     base: str | None = None  # what relative links in summary_html resolve against (xml:base)
+    date_text: str | None = None  # the date as written, when there was one (for flagging)
 
 
 @dataclass(frozen=True)

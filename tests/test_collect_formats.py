@@ -681,8 +681,9 @@ def test_a_not_a_feed_message_shows_untrusted_text_safely():  # BAD-INPUTS 20
         ("Sun, 04 Feb 2024 10:00:00 EDT", datetime(2024, 2, 4, 14, tzinfo=UTC), None),
         ("Thu, 29 Feb 2024 12:00:00 +0000", datetime(2024, 2, 29, 12, tzinfo=UTC), None),
         ("2024-02-29", datetime(2024, 2, 29, tzinfo=UTC), None),
-        ("Wed, 29 Feb 2023 12:00:00 +0000", NOW, "missing"),  # no such day
-        ("2023-02-29", NOW, "missing"),  # not 1 March, as feedparser alone would say
+        ("Wed, 29 Feb 2023 12:00:00 +0000", NOW, "invalid"),  # no such day
+        ("2023-02-29", NOW, "invalid"),  # not 1 March, as feedparser alone would say
+        ("yesterday-ish", NOW, "invalid"),  # given, but unreadable
         # New York's autumn changeover: the same wall time twice, an hour apart ...
         ("2024-11-03T01:30:00-04:00", datetime(2024, 11, 3, 5, 30, tzinfo=UTC), None),
         ("2024-11-03T01:30:00-05:00", datetime(2024, 11, 3, 6, 30, tzinfo=UTC), None),
@@ -713,7 +714,7 @@ def test_high_bit_bytes_in_a_date(pub_date, codec, published):  # BAD-INPUTS 22
     body = rss("Dated", declare=codec, extra="<pubDate>DATE</pubDate>").encode()
     (item,) = items(parse(fetched(body.replace(b"DATE", pub_date), "text/xml"), SOURCE))
     assert item.published == published
-    assert item.date_flag == (None if published != NOW else "missing")
+    assert item.date_flag == (None if published != NOW else "invalid")
 
 
 def test_dst_changeover_days_in_new_york():  # BAD-INPUTS 22, 50

@@ -251,6 +251,7 @@ def _entry(entry: Mapping[str, Any], base: str | None, feed_language: str | None
         guid=entry.get("id") or None,
         summary_html=summary,
         published=_published(entry),
+        date_text=dict.get(entry, "published") or dict.get(entry, "updated") or None,
         language=language or feed_language or None,
         base=resolve_url(base, element_base) or base,
     )

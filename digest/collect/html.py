@@ -69,9 +69,10 @@ def _entry(item: Tag, selectors: Selectors, base: str | None, language: object) 
     if url and base:
         url = resolve_url(base, url)
 
-    published = None
+    published = date_text = None
     if selectors.date and (date := item.select_one(selectors.date)):
-        published = parse_date(str(date.get("datetime") or date.get_text(" ", strip=True)))
+        date_text = str(date.get("datetime") or date.get_text(" ", strip=True)) or None
+        published = parse_date(date_text)
     summary = item.select_one(selectors.summary) if selectors.summary else None
     if summary and base:  # resolve here: only this module knows the page's <base href>
         for tag in summary.find_all(href=True):
@@ -82,5 +83,6 @@ def _entry(item: Tag, selectors: Selectors, base: str | None, language: object) 
         guid=None,  # pages have no ids: normalize falls back to the link
         summary_html=summary.decode_contents() if summary else "",
         published=published,
+        date_text=date_text,
         language=str(language) if isinstance(language, str) else None,
     )

@@ -76,6 +76,7 @@ def _entry(item: dict[str, Any], base: str | None, feed_language: str | None) ->
         guid=guid or None,
         summary_html=content,
         published=parse_date(date),
+        date_text=date or None,
         language=_string(item.get("language")) or feed_language,
     )
 

@@ -3,7 +3,8 @@
 Identity: the feed's guid is kept as given (cleaned; one longer than MAX_GUID is replaced by
 its hash); collect/identity.py decides which stored item an entry is.
 
-Dates: the published time is kept in UTC. Missing -> the fetch time, flag "missing"; more
+Dates: the published time is kept in UTC. Missing -> the fetch time, flag "missing";
+given but unreadable -> the fetch time, flag "invalid"; more
 than FUTURE_SLACK ahead -> the fetch time, flag "future"; before EARLIEST -> the fetch time,
 flag "invalid" (epoch 0 and other placeholders). Parsers read a date without a zone as UTC.
 """
@@ -50,6 +51,8 @@ def normalize(
 
     url = safe_url(clean_text(entry.url or ""), base_url)
     published, flag = _published(entry.published, now)
+    if flag == "missing" and (entry.date_text or "").strip():
+        flag = "invalid"  # a date was given but could not be read
     guid = " ".join(clean_text(entry.guid or "").split()) or None
     if guid and len(guid) > MAX_GUID:
         guid = "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
