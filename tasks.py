@@ -14,6 +14,8 @@ BIN = Path(sys.executable).parent
 DIGEST = f"{BIN / 'digest'} --config {ROOT / 'pelican.conf.py'}"
 # The sample fortnight: weeks ending on these Thursdays.
 SAMPLE_WEEKS = ("2024-02-01", "2024-02-08")
+# ... and the same news as a daily digest: the month page of February 2024.
+SAMPLE_MONTH = "2024-02"
 # Sample builds are reproducible: a fixed clock for everything that asks for "now".
 SAMPLE_EPOCH = "1707566400"  # 2024-02-10 12:00 UTC
 
@@ -44,14 +46,16 @@ def build(c: Context) -> None:
 
 @task
 def demo(c: Context) -> None:
-    """Collect the bundled samples, draft the sample weeks and build everything."""
+    """Collect the bundled samples, draft the sample weeks and month, build everything."""
     started = time.monotonic()
     env = {"SOURCE_DATE_EPOCH": SAMPLE_EPOCH}
     c.run(f"{DIGEST} collect", env=env)
-    for week in SAMPLE_WEEKS:
-        result = c.run(f"{DIGEST} draft --week-ending {week}", env=env, warn=True)
+    drafts = [(week, f"--week-ending {week}") for week in SAMPLE_WEEKS]
+    drafts.append((SAMPLE_MONTH, f"--layout daily --month {SAMPLE_MONTH}"))
+    for slug, options in drafts:
+        result = c.run(f"{DIGEST} draft {options}", env=env, warn=True)
         if result.exited == 3:  # the editor changed this issue: keep their version
-            print(f"content/issues/{week}.md: kept your edited version")
+            print(f"content/issues/{slug}.md: kept your edited version")
         elif not result.ok:
             sys.exit(result.exited)
     c.run(f"{DIGEST} build", env=env)
@@ -63,6 +67,11 @@ def demo(c: Context) -> None:
         print(f"    PDF         {out / 'issues' / week / (week + '.pdf')}")
         print(f"    data        {out / 'issues' / week / 'issue.json'}, incidents.csv")
         print(f"    email       {out / 'email' / (week + '.html')}, .txt, .eml")
+    month = out / "issues" / SAMPLE_MONTH
+    print(f"  daily digest  {month / 'index.html'}  (a heading per day)")
+    print(f"    PDF         {month / (SAMPLE_MONTH + '.pdf')}")
+    print(f"    data        {month / 'issue.json'}")
+    print(f"    email       {out / 'email' / (SAMPLE_MONTH + '.html')}, .txt, .eml")
     print(f"  feeds         {out / 'feeds'}/atom.xml, rss.xml, feed.json")
     print("  Markdown      content/issues/*.md  (edit these, then `make demo` again)")
     print("\nBrowse it: .venv/bin/invoke serve   then open http://127.0.0.1:8000/")

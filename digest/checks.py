@@ -47,6 +47,15 @@ def check_content(settings: Settings) -> tuple[list[str], list[str]]:
                 )
             if not section.sources_cited:
                 warnings.append(f"{where}: section cites no known source")
+        for day in edition.days:  # the daily layout: a heading per day
+            where = f"{name}:{day.line}"
+            if day.key in seen:
+                errors.append(f"{where}: day {day.key} has two headings")
+            seen.add(day.key)
+            if edition.period and day.day not in edition.period:
+                warnings.append(f"{where}: day {day.key} is outside the Period")
+            if not day.items:
+                warnings.append(f"{where}: day {day.key} has no items")
         for link in edition.unknown_links:
             warnings.append(
                 f"{name}:{link.line}: link to unknown source "

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -192,21 +192,103 @@ def _health(enabled: bool, state: Any) -> str:
 @click.option(
     "--week-ending",
     "week_ending",
-    required=True,
     metavar="YYYY-MM-DD",
-    help="Last day of the week to draft (the weekday of DIGEST_WEEK_ENDS_ON).",
+    help="Last day of the week to draft (the weekday of DIGEST_WEEK_ENDS_ON); weekly only.",
 )
+@click.option(
+    "--layout",
+    type=click.Choice(["weekly", "daily"]),
+    default="weekly",
+    show_default=True,
+    help="weekly: a week's issue in sections; daily: a month page with a heading per day.",
+)
+@click.option("--month", metavar="YYYY-MM", help="Month to draft with --layout daily.")
 @click.option("--force", is_flag=True, help="Replace an edited file (a backup is kept).")
+@click.option(
+    "--update", is_flag=True, help="Add items collected since the draft; change nothing else."
+)
+@click.option(
+    "--explain", is_flag=True, help="List every decision (day, section, merge); write nothing."
+)
 @click.pass_context
 @_reports_errors
-def draft(ctx: click.Context, week_ending: str, force: bool) -> None:
-    """Write the draft issue for a week to content/issues/ and print its path."""
-    from digest.drafting import draft_week
+def draft(
+    ctx: click.Context,
+    week_ending: str | None,
+    layout: str,
+    month: str | None,
+    force: bool,
+    update: bool,
+    explain: bool,
+) -> None:
+    """Write the draft issue for a week (or a month, daily) to content/issues/; print its path."""
+    from digest.drafting import draft_month, draft_week, plan_week, update_week
 
+    _check_draft_options(layout, week_ending, month)
+    if (update or explain) and layout != "weekly":
+        _usage_error("--update and --explain work on weekly issues (--week-ending)")
+    if sum((update, explain, force)) > 1:
+        _usage_error("choose one of --update, --explain and --force")
     settings = _settings(ctx)
-    result = draft_week(settings, week_ending, force=force)
+    if explain:
+        _, issue = plan_week(settings, week_ending or "")
+        click.echo(_table(_explanation_rows(issue)))
+        return
+    if layout == "daily":
+        result = draft_month(settings, month or "", force=force)
+    elif update:
+        result = update_week(settings, week_ending or "")
+    else:
+        result = draft_week(settings, week_ending or "", force=force)
     click.echo(_rel(result.path))
     click.echo(result.summary, err=True)
+
+
+def _explanation_rows(issue: Any) -> list[tuple[str, ...]]:
+    rows = [("day", "dated by", "section", "conf.", "story", "item", "why")]
+    for x in sorted(issue.explanations, key=lambda x: (x.story, x.item.published)):
+        decision = x.decision
+        rows.append(
+            (
+                x.day.isoformat(),
+                x.day_from,
+                decision.section if decision else "(you)",
+                f"{decision.confidence:.2f}" if decision else "",
+                f"{x.story}" + (f" ({x.story_size} told)" if x.story_size > 1 else ""),
+                _clip(f"{x.item.source}: {x.item.title}", 60),
+                f"{decision.reason}: {decision.detail}" if decision else "no rule matched",
+            )
+        )
+    return rows
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _check_draft_options(layout: str, week_ending: str | None, month: str | None) -> None:
+    """Wrong combinations of --layout, --week-ending and --month: one line, exit 2."""
+    from digest.issues.daily import parse_month
+
+    if layout == "daily":
+        if week_ending is not None:
+            _usage_error("--week-ending is for weekly issues; --layout daily takes --month YYYY-MM")
+        if month is None:
+            _usage_error("--layout daily needs --month YYYY-MM, e.g. --month 2023-10")
+        try:
+            parse_month(month or "", "--month")
+        except DigestError as exc:
+            _usage_error(str(exc))
+    else:
+        if month is not None:
+            _usage_error("--month goes with --layout daily; a weekly issue takes --week-ending")
+        if week_ending is None:
+            _usage_error("missing --week-ending YYYY-MM-DD (or --layout daily --month YYYY-MM)")
+
+
+def _usage_error(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
 
 
 @main.command()

@@ -1,4 +1,5 @@
-"""`digest draft`: the week's items from the store -> a draft issue file in content/issues/.
+"""`digest draft`: the week's items from the store -> a draft issue file in content/issues/
+(or, for the daily layout, a month's items -> content/issues/YYYY-MM.md).
 
 An editor's file is never overwritten: a file still matching the hash digest wrote is
 replaced; an edited one only with --force, and then a backup is kept beside it.
@@ -14,7 +15,11 @@ from digest.config import Settings
 from digest.errors import ContentError, DraftExistsError
 from digest.issues import periods
 from digest.issues.build import IssueSpec, draft_issue
-from digest.render.writer import draft_markdown, is_unedited
+from digest.issues.daily import MonthSpec, draft_daily, month_slug, month_title, parse_month
+from digest.models import Issue
+from digest.past_issues import section_model
+from digest.render.update import merge
+from digest.render.writer import draft_markdown, is_unedited, restamp
 from digest.store import Store
 
 # Reports of an event arrive after it: look this far past the period for them.
@@ -59,6 +64,26 @@ def _backup_path(path: Path) -> Path:
 
 
 def draft_week(settings: Settings, week_ending: str, *, force: bool = False) -> DraftResult:
+    spec, issue = plan_week(settings, week_ending)
+    text = draft_markdown(issue)
+    path = settings.issues_path / f"{spec.slug}.md"
+    summary = (
+        f"{spec.slug}: {len(issue.sections)} sections, "
+        f"{sum(len(s.entries) for s in issue.sections)} paragraphs, "
+        f"{len(issue.incidents)} incidents from {issue.item_count} items"
+        + (f"; {len(issue.unplaced)} items left for you to place" if issue.unplaced else "")
+    )
+    result = write_draft(path, text, summary, force=force)
+    with Store(settings.store_path) as store:
+        store.record_draft(spec.slug, [x.item for x in issue.explanations])
+    return result
+
+
+def plan_week(
+    settings: Settings, week_ending: str, *, skip: frozenset[int] = frozenset()
+) -> tuple[IssueSpec, Issue]:
+    """The week's draft as digest would write it (for `draft`, and `draft --explain`), from
+    the period's items but those in `skip` (store ids)."""
     spec = issue_spec(settings, periods.parse_day(week_ending, "--week-ending"))
     start, end = periods.utc_window(spec.period, settings.timezone)
     with Store(settings.store_path) as store:
@@ -68,15 +93,90 @@ def draft_week(settings: Settings, week_ending: str, *, force: bool = False) -> 
                 "run `digest collect` first"
             )
         items = store.items_between(start, end + LATE_REPORTS)
-    issue = draft_issue(items, spec, settings.sources, settings.sections)
-    text = draft_markdown(issue)
+    items = [item for item in items if item.id not in skip]
+    model = section_model(settings, exclude=spec.slug)
+    return spec, draft_issue(items, spec, settings.sources, settings.sections, model)
+
+
+def update_week(settings: Settings, week_ending: str) -> DraftResult:
+    """Add the items collected since the week's draft to it; nothing in the file changes."""
+    spec = issue_spec(settings, periods.parse_day(week_ending, "--week-ending"))
     path = settings.issues_path / f"{spec.slug}.md"
-    summary = (
-        f"{spec.slug}: {len(issue.sections)} sections, "
-        f"{sum(len(s.entries) for s in issue.sections)} paragraphs, "
-        f"{len(issue.incidents)} incidents from {issue.item_count} items"
-        + (f"; {len(issue.unplaced)} items left for you to place" if issue.unplaced else "")
+    if not path.exists():
+        raise ContentError(
+            f"{path.name}: no draft to update; run `digest draft --week-ending {spec.slug}`"
+        )
+    with Store(settings.store_path) as store:
+        done = store.drafted_ids(spec.slug)
+    if not done:
+        raise ContentError(
+            f"{path.name}: {settings.store_path.name} has no record of drafting it, so "
+            "digest cannot tell which items are new; --update works with the store "
+            "that drafted the file"
+        )
+    spec, issue = plan_week(settings, week_ending, skip=done)
+    if not issue.explanations:
+        return DraftResult(path, "unchanged", f"{spec.slug}: no new items since the draft")
+    current = path.read_text(encoding="utf-8")
+    merged = merge(current, draft_markdown(issue))
+    path.write_text(
+        restamp(merged) if is_unedited(current) else merged, encoding="utf-8", newline="\n"
     )
+    with Store(settings.store_path) as store:
+        store.record_draft(spec.slug, [x.item for x in issue.explanations])
+    added = sum(len(s.entries) for s in issue.sections)
+    summary = (
+        f"{spec.slug}: added {added} paragraphs, {len(issue.incidents)} incident rows"
+        f" and {len(issue.unplaced)} unplaced items from {issue.item_count} new items"
+    )
+    return DraftResult(path, "updated", summary)
+
+
+def draft_month(settings: Settings, month: str, *, force: bool = False) -> DraftResult:
+    """The daily layout: the month's items, a heading per day, into content/issues/YYYY-MM.md."""
+    spec = month_spec(settings, month)
+    start, end = periods.utc_window(spec.period, settings.timezone)
+    with Store(settings.store_path) as store:
+        if store.count_items() == 0:
+            raise ContentError(
+                f"{settings.store_path.name}: the store has no items yet; "
+                "run `digest collect` first"
+            )
+        items = store.items_between(start, end + LATE_REPORTS)
+    issue = draft_daily(items, spec)
+    if not issue.days:
+        raise ContentError(
+            f"--month {spec.slug}: no stored item is dated in {month_title(spec.period)}; "
+            "run `digest collect`, or pick a month the store covers"
+        )
+    stories = sum(len(day.entries) for day in issue.days)
+    summary = (
+        f"{spec.slug}: {len(issue.days)} days, {stories} numbered items "
+        f"from {issue.item_count} items"
+    )
+    return write_draft(
+        settings.issues_path / f"{spec.slug}.md",
+        text=draft_markdown(issue),
+        summary=summary,
+        force=force,
+    )
+
+
+def month_spec(settings: Settings, month: str) -> MonthSpec:
+    period = parse_month(month, "--month")
+    title = settings.issue_title.format(
+        sitename=settings.sitename, period=month_title(period), number=""
+    )
+    return MonthSpec(
+        slug=month_slug(period.start),
+        title=" ".join(title.split()),
+        period=period,
+        zone=settings.timezone,
+    )
+
+
+def write_draft(path: Path, text: str, summary: str, *, force: bool) -> DraftResult:
+    """The edit guard both layouts share: an edited file is replaced only with --force."""
     backup = None
     status = "written"
     if path.exists():

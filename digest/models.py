@@ -81,6 +81,7 @@ class Item:
     published: datetime  # aware (UTC)
     language: str | None = None
     date_flag: str | None = None  # None, "missing", "invalid" or "future"
+    id: int | None = None  # the store's row id, for items read from the store
 
 
 # --------------------------------------------------------------------------- issues
@@ -154,6 +155,14 @@ class DraftSection:
 
 
 @dataclass(frozen=True)
+class DraftDay:
+    """One day of a daily digest: its stories, numbered in this order."""
+
+    day: date
+    entries: tuple[Entry, ...]  # title, text (the summary) and every outlet that told it
+
+
+@dataclass(frozen=True)
 class Issue:
     """A drafted issue, before the editor touches it."""
 
@@ -161,12 +170,26 @@ class Issue:
     title: str
     number: int | None
     period: Period
-    layout: str  # "weekly"
+    layout: str  # "weekly" (sections) or "daily" (days)
     sections: tuple[DraftSection, ...]
     incidents: tuple[Incident, ...]
     item_count: int
     source_count: int
     unplaced: tuple[Entry, ...] = ()  # items no rule placed: shown to the editor, not readers
+    days: tuple[DraftDay, ...] = ()  # the daily layout's days, in date order
+    explanations: tuple[Explanation, ...] = ()  # every decision, for `digest draft --explain`
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What the draft did with one item of its period, and why."""
+
+    item: Item
+    day: date
+    day_from: str  # the phrase that dated it ("on Sunday"), or "published"
+    decision: Decision | None  # None: left for the editor to place
+    story: int  # items with the same number were merged into one paragraph
+    story_size: int
 
 
 @dataclass(frozen=True)
@@ -178,13 +201,15 @@ class Link:
 
 @dataclass(frozen=True)
 class EditionItem:
-    """One paragraph of a published section."""
+    """One paragraph of a published section, or one numbered item of a day."""
 
     day: date | None
     text: str  # plain text
     html: str
     sources: tuple[str, ...]
     links: tuple[str, ...]
+    title: str | None = None  # daily layout: the item's **bold** title
+    number: int | None = None  # daily layout: its number in the day's list
 
 
 @dataclass(frozen=True)
@@ -195,6 +220,20 @@ class EditionSection:
     takeaway_html: str
     takeaway_text: str
     body_html: str  # paragraphs, tables ... without the takeaway
+    items: tuple[EditionItem, ...]
+    sources_cited: tuple[str, ...]
+    links: tuple[Link, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class EditionDay:
+    """One day of a published daily digest: `## February 1, 2024 {#2024-02-01}`."""
+
+    key: str  # HTML id: the day, YYYY-MM-DD
+    day: date
+    heading: str  # the h2 text
+    body_html: str  # the numbered list (ol.daily-items), tables ...
     items: tuple[EditionItem, ...]
     sources_cited: tuple[str, ...]
     links: tuple[Link, ...]
@@ -216,3 +255,4 @@ class Edition:
     html: str  # the full issue body with the stable HTML hooks
     summary: str  # plain text, for archives and feeds
     unknown_links: tuple[Link, ...] = field(default=())  # links that map to no source
+    days: tuple[EditionDay, ...] = field(default=())  # the daily layout's days

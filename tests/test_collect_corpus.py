@@ -101,6 +101,8 @@ def collect(corpus: Path, folder: str, store_path: Path) -> tuple[list[Result], 
             results.append(result)
         stored = store.items_between(datetime(1990, 1, 1, tzinfo=UTC), NOW + timedelta(days=2))
         assert len(stored) == store.count_items()
+        assert all(item.id for item in stored)
+        stored = [replace(item, id=None) for item in stored]  # as they were handed in
     return results, stored
 
 

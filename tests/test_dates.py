@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from digest.issues.dates import event_day
+from digest.issues.dates import dated, event_day
 
 SUNDAY = date(2024, 2, 4)
 
@@ -28,3 +28,28 @@ def test_a_december_date_in_a_january_report_is_last_year():
         date(2023, 12, 30),
         True,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "phrase"),
+    [
+        ("قتل جنديان يوم الجمعة في هجوم قرب الطارمية", date(2024, 2, 2), "يوم الجمعة"),
+        ("أعلنت الوزارة أمس استئناف المحادثات", date(2024, 2, 3), "أمس"),
+        ("وقع الهجوم مساء السبت", date(2024, 2, 3), "مساء السبت"),
+        ("في 1 شباط انتخب المجلس محافظاً", date(2024, 2, 1), "1 شباط"),
+        ("في ١ فبراير انتخب المجلس محافظاً", date(2024, 2, 1), "١ فبراير"),
+        ("أقر البرلمان الموازنة", SUNDAY, None),
+    ],
+)
+def test_arabic_date_phrases(text, day, phrase):
+    assert dated(text, SUNDAY) == (day, phrase)
+
+
+def test_the_phrase_that_dated_an_item_is_reported():
+    assert dated("A bomb exploded late on Friday.", SUNDAY) == (date(2024, 2, 2), "late on Friday")
+    assert dated("Prices rose this morning.", SUNDAY) == (SUNDAY, "this morning")
+
+
+def test_an_arabic_december_date_in_a_january_report_is_last_year():
+    text = "في 30 كانون الأول سقطت صواريخ على القاعدة"
+    assert dated(text, date(2024, 1, 2)) == (date(2023, 12, 30), "30 كانون الأول")

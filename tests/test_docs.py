@@ -32,8 +32,8 @@ def test_every_command_is_documented(command):
 )
 def test_every_command_option_is_documented(option):
     command, flag = option
-    row = next(line for line in README.splitlines() if line.startswith(f"| `digest {command}"))
-    assert flag in row
+    rows = [line for line in README.splitlines() if line.startswith(f"| `digest {command}")]
+    assert any(flag in row for row in rows)
 
 
 def test_the_quick_start_is_exactly_the_two_make_commands():

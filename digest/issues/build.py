@@ -6,6 +6,7 @@ items -> event day (keep the period's) -> section (with its reason) -> same-stor
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -13,13 +14,15 @@ from zoneinfo import ZoneInfo
 from digest.issues import incidents as incident_rows
 from digest.issues.classify import classify
 from digest.issues.cluster import Candidate, clusters
-from digest.issues.dates import event_day
+from digest.issues.dates import dated
+from digest.issues.learn import Model
 from digest.issues.periods import local_day
 from digest.issues.takeaways import headline, importance, takeaway
 from digest.models import (
     Citation,
     DraftSection,
     Entry,
+    Explanation,
     Issue,
     Item,
     Period,
@@ -44,26 +47,35 @@ def draft_issue(
     spec: IssueSpec,
     sources: Sequence[Source],
     rules: Sequence[SectionRule],
+    model: Model | None = None,
 ) -> Issue:
     by_name = {source.name: source for source in sources}
     placed: list[Candidate] = []
-    unplaced: list[Entry] = []
-    used_items = 0
+    unplaced: list[Candidate] = []
+    phrases: dict[int, str] = {}
     for item in items:
-        day, says_when = event_day(item.text or item.title, local_day(item.published, spec.zone))
+        day, phrase = dated(item.text or item.title, local_day(item.published, spec.zone))
         if day not in spec.period:
             continue
-        used_items += 1
-        decision = classify(item, by_name.get(item.source), rules)
-        candidate = Candidate(item, decision.section if decision else "", day, says_when, decision)
-        if decision is None:
-            unplaced.append(_entry([candidate]))
-        else:
-            placed.append(candidate)
+        decision = classify(item, by_name.get(item.source), rules, model)
+        candidate = Candidate(
+            item, decision.section if decision else "", day, phrase is not None, decision
+        )
+        phrases[id(candidate)] = phrase or "published"
+        (placed if decision else unplaced).append(candidate)
 
+    groups = clusters(placed)
+    explanations = [
+        Explanation(c.item, c.day, phrases[id(c)], c.decision, story, len(group))
+        for story, group in enumerate([*groups, *([c] for c in unplaced)], start=1)
+        for c in group
+    ]
     entries_by_section: dict[str, list[Entry]] = {rule.key: [] for rule in rules}
-    for group in clusters(placed):
-        entries_by_section[group[0].section].append(_entry(group))
+    reports: dict[int, list[str]] = {}  # every outlet's text of an entry's story
+    for group in groups:
+        entry = _entry(group)
+        reports[id(entry)] = [c.item.text for c in group]
+        entries_by_section[_section_of(group)].append(entry)
 
     sections = []
     all_entries: list[Entry] = []
@@ -83,7 +95,7 @@ def draft_issue(
                 entries=tuple(ordered),
             )
         )
-    found = (incident_rows.incident(entry) for entry in all_entries)
+    found = (incident_rows.incident(entry, reports[id(entry)]) for entry in all_entries)
     incidents = sorted((i for i in found if i), key=lambda i: (i.day, i.location))
     return Issue(
         slug=spec.slug,
@@ -93,12 +105,20 @@ def draft_issue(
         layout="weekly",
         sections=tuple(sections),
         incidents=tuple(incidents),
-        item_count=used_items,
-        source_count=len(
-            {c.item.source for c in placed} | {e.citations[0].source for e in unplaced}
-        ),
-        unplaced=tuple(unplaced),
+        item_count=len(placed) + len(unplaced),
+        source_count=len({c.item.source for c in [*placed, *unplaced]}),
+        unplaced=tuple(_entry([c]) for c in unplaced),
+        explanations=tuple(explanations),
     )
+
+
+def _section_of(group: Sequence[Candidate]) -> str:
+    """The section most members were placed in; a tie goes to the most confident member."""
+    votes = Counter(c.section for c in group)
+    return max(
+        group,
+        key=lambda c: (votes[c.section], c.decision.confidence if c.decision else 0),
+    ).section
 
 
 def _rank(entry: Entry) -> tuple[int, int, int]:

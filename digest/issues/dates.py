@@ -25,6 +25,38 @@ MONTHS = (
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
+# Arabic: both month-name families (Levantine/Iraqi and the Egyptian one), weekdays with or
+# without "يوم", "أمس"/"البارحة" for yesterday. Day numbers may be Arabic-Indic digits.
+_AR_MONTHS = (
+    ("كانون الثاني", "يناير"),
+    ("شباط", "فبراير"),
+    ("آذار", "اذار", "مارس"),
+    ("نيسان", "أبريل", "ابريل"),
+    ("أيار", "ايار", "مايو"),
+    ("حزيران", "يونيو"),
+    ("تموز", "يوليو"),
+    ("آب", "اب", "أغسطس", "اغسطس"),
+    ("أيلول", "ايلول", "سبتمبر"),
+    ("تشرين الأول", "تشرين الاول", "أكتوبر", "اكتوبر"),
+    ("تشرين الثاني", "نوفمبر"),
+    ("كانون الأول", "كانون الاول", "ديسمبر"),
+)
+_AR_WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
+_AR_WEEKDAY_VARIANTS = {"الإثنين": 0, "الاربعاء": 2, "الاحد": 6}
+_AR_MONTH_NAMES = {name: n for n, names in enumerate(_AR_MONTHS, 1) for name in names}
+_AR_DAY_NAMES = {name: n for n, name in enumerate(_AR_WEEKDAYS)} | _AR_WEEKDAY_VARIANTS
+_AR_MONTH_DAY = re.compile(
+    r"(?<![\w\d])([0-9\u0660-\u0669]{1,2})\s+(?:من\s+)?("
+    + "|".join(sorted(_AR_MONTH_NAMES, key=len, reverse=True))
+    + r")(?!\w)"
+)
+_AR_WEEKDAY = re.compile(
+    r"(?:يوم\s+|مساء\s+|صباح\s+|ليلة\s+)?("
+    + "|".join(sorted(_AR_DAY_NAMES, key=len, reverse=True))
+    + r")(?![\w])"
+)
+_AR_YESTERDAY = re.compile(r"(?<!\w)(?:أمس|امس|البارحة)(?!\w)")
+
 _MONTH_DAY = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:on|late on|early on|last)\s+(" + "|".join(WEEKDAYS) + r")\b", re.I)
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
@@ -35,24 +67,35 @@ _MAX_LAG = timedelta(days=10)
 
 def event_day(text: str, published: date) -> tuple[date, bool]:
     """(the event's day, whether the text names it). Falls back to the publication day."""
-    for pattern in (_MONTH_DAY, _WEEKDAY, _YESTERDAY):
+    day, phrase = dated(text, published)
+    return day, phrase is not None
+
+
+def dated(text: str, published: date) -> tuple[date, str | None]:
+    """(the event's day, the phrase that names it, or None for the publication day)."""
+    for pattern in (_MONTH_DAY, _WEEKDAY, _YESTERDAY, _AR_MONTH_DAY, _AR_WEEKDAY, _AR_YESTERDAY):
         match = pattern.search(text)
         if not match:
             continue
         day = _resolve(match, published)
         if day is not None and published - _MAX_LAG <= day <= published:
-            return day, True
-    return published, bool(_TODAY.search(text))
+            return day, match.group(0)
+    today = _TODAY.search(text)
+    return published, today.group(0) if today else None
 
 
 def _resolve(match: re.Match[str], published: date) -> date | None:
-    if match.re is _YESTERDAY:
+    if match.re in (_YESTERDAY, _AR_YESTERDAY):
         return published - timedelta(days=1)
-    if match.re is _WEEKDAY:
-        back = (published.weekday() - WEEKDAYS.index(match.group(1).lower())) % 7
-        return published - timedelta(days=back)
-    month = MONTHS.index(match.group(1).lower()) + 1
-    day_number = int(match.group(2))
+    if match.re in (_WEEKDAY, _AR_WEEKDAY):
+        name = match.group(1)
+        weekday = WEEKDAYS.index(name.lower()) if match.re is _WEEKDAY else _AR_DAY_NAMES[name]
+        return published - timedelta(days=(published.weekday() - weekday) % 7)
+    if match.re is _AR_MONTH_DAY:
+        month, day_number = _AR_MONTH_NAMES[match.group(2)], int(match.group(1))
+    else:
+        month = MONTHS.index(match.group(1).lower()) + 1
+        day_number = int(match.group(2))
     # "December 30" read in a January item is last year's.
     for year in (published.year, published.year - 1):
         try:

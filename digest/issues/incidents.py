@@ -7,6 +7,7 @@ cannot read is left unknown (None), never guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 
 from digest.models import Entry, Incident
 
@@ -51,11 +52,15 @@ _DEATHS = (
     re.compile(_N + _NOUN + r"\s+(?:were|was|have been|had been)\s+killed", re.I),
     re.compile(r"\bleft\s+" + _N + _NOUN + r"\s+dead", re.I),
     re.compile(_N + _NOUN + r"\s+died", re.I),
+    re.compile(_N + _NOUN + r"\s+dead\b", re.I),  # "Four Dead, 11 Wounded in ..."
 )
 _INJURIES = (
     re.compile(r"\b(?:wound(?:ing|ed|s)|injur(?:ing|ed|es))\s+" + _N + _NOUN, re.I),
     re.compile(_N + _NOUN + r"\s+(?:were|was|have been|had been)\s+(?:wounded|injured)", re.I),
     re.compile(r"\b(?:and|,)\s+" + _N + _NOUN + r"\s+(?:wounded|injured)", re.I),
+)
+_PROVINCE = re.compile(
+    r"\b((?:al-|Al-)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?:province|governorate)\b"
 )
 _NO_CASUALTIES = re.compile(r"\bno (?:casualties|injuries|one was (?:hurt|injured))\b", re.I)
 _PLACE = re.compile(
@@ -94,7 +99,7 @@ def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> int | None:
 
 def location(text: str) -> str | None:
     for match in _PLACE.finditer(text):
-        place = match.group(1)
+        place = re.sub(r"['’]s$", "", match.group(1))  # "Jalawla's market"
         if place.split()[0] not in _NOT_PLACES:
             return place
     return None
@@ -107,15 +112,37 @@ def casualties(text: str) -> tuple[int | None, int | None]:
     return deaths, injuries
 
 
-def incident(entry: Entry) -> Incident | None:
-    """A draft row when the entry reports an attack with a place or a casualty count."""
+def incident(entry: Entry, reports: Sequence[str] = ()) -> Incident | None:
+    """A draft row when the entry reports an attack with a place or a casualty count.
+
+    `reports` are the other outlets' texts of the same story: tolls rise as reports come
+    in, so each count is the highest any report gives; the place and province come from
+    the entry's own text first."""
     text = f"{entry.title}. {entry.text}"
     if not _ATTACK.search(text):
         return None
-    deaths, injuries = casualties(text)
+    counts = [casualties(t) for t in (text, *reports)]
+    deaths = _highest(c[0] for c in counts)
+    injuries = _highest(c[1] for c in counts)
     place = location(entry.text) or location(entry.title)
+    if place is None:
+        place = next((p for r in reports if (p := location(r))), None)
     if place is None or (deaths is None and injuries is None):
         return None
+    region = next((r for t in (text, *reports) if (r := province(t))), None)
+    if region and region.casefold() not in place.casefold():
+        place = f"{place}, {region}"
     return Incident(
         day=entry.day, location=place, deaths=deaths, injuries=injuries, description=entry.title
     )
+
+
+def province(text: str) -> str | None:
+    """The province a report names ("in Salahaddin province", "Diyala governorate")."""
+    match = _PROVINCE.search(text)
+    return match.group(1) if match else None
+
+
+def _highest(values: Iterable[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return max(known) if known else None

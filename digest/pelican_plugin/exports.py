@@ -17,8 +17,8 @@ SCHEMA = "https://digest.example/schema/issue/1"
 def issue_json(edition: Edition, url: str) -> dict[str, Any]:
     """The documented issue.json (see README: "issue.json")."""
     cited: list[str] = []
-    for section in edition.sections:
-        cited.extend(name for name in section.sources_cited if name not in cited)
+    for part in (*edition.sections, *edition.days):
+        cited.extend(name for name in part.sources_cited if name not in cited)
     period = edition.period
     return {
         "schema": SCHEMA,
@@ -53,6 +53,25 @@ def issue_json(edition: Edition, url: str) -> dict[str, Any]:
                 ],
             }
             for s in edition.sections
+        ],
+        "days": [
+            {
+                "date": d.key,
+                "heading": d.heading,
+                "href": f"#{d.key}",
+                "sources_cited": list(d.sources_cited),
+                "items": [
+                    {
+                        "number": i.number,
+                        "title": i.title,
+                        "text": i.text,
+                        "sources": list(i.sources),
+                        "links": list(i.links),
+                    }
+                    for i in d.items
+                ],
+            }
+            for d in edition.days
         ],
         "sources_cited": cited,
         "incidents": [

@@ -26,6 +26,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
 from digest.errors import RenderError
+from digest.issues.daily import daily_period_title
 from digest.issues.periods import period_title
 from digest.models import Edition, Incident
 from digest.render.jinja import render
@@ -65,6 +66,18 @@ class _SectionView:
     headline: str
     takeaway_html: str
     takeaway_text: str
+    body_html: str
+    body_text: str
+    sources_cited: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _DayView:
+    """One day of a daily digest as both templates need it."""
+
+    key: str
+    heading: str
+    count: int  # items that day
     body_html: str
     body_text: str
     sources_cited: tuple[str, ...]
@@ -111,8 +124,20 @@ def render_email(
             edition.sections, takeaways, takeaway_texts, bodies, strict=True
         )
     ]
+    day_bodies = [_fragment(d.body_html, page_url) for d in edition.days]
+    days = [
+        _DayView(
+            key=d.key,
+            heading=d.heading,
+            count=len(d.items),
+            body_html=str(body),
+            body_text=html_to_text(body, refs),
+            sources_cited=d.sources_cited,
+        )
+        for d, body in zip(edition.days, day_bodies, strict=True)
+    ]
     # The editor may have put the incident table in a section; never show it twice.
-    shown = any(body.select_one("table.incidents") for body in bodies)
+    shown = any(body.select_one("table.incidents") for body in [*bodies, *day_bodies])
     incidents = () if shown else edition.incidents
     context = {
         "edition": edition,
@@ -122,8 +147,11 @@ def render_email(
         "pdf_url": pdf_url,
         "site_url": site_url,
         "language": language,
-        "period": period_title(edition.period),
+        "period": daily_period_title(edition.period)
+        if edition.layout == "daily"
+        else period_title(edition.period),
         "sections": sections,
+        "days": days,  # the daily layout's days ([] for a weekly issue)
     }
     html = render(
         "email.html.j2",

@@ -5,6 +5,9 @@ The contract an issue file follows (see the README):
 - the section's first paragraph beginning `Takeaway:` is its Key Takeaways bullet;
 - every other paragraph is an item; links in it cite sources, mapped by domain;
 - a table headed Date | Location | Deaths | Injuries is the incident table.
+
+A daily digest (`Layout: daily`) has a heading per day instead, `## February 1, 2024
+{#2024-02-01}`, each over a numbered list of `**Title** ([Source](url)). Summary.` items.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ from urllib.parse import urlsplit
 from markdown_it.token import Token
 
 from digest.errors import ContentError
+from digest.issues.daily import day_heading
 from digest.issues.dates import event_day
 from digest.models import (
     Edition,
+    EditionDay,
     EditionItem,
     EditionSection,
     Incident,
@@ -36,6 +41,8 @@ INCIDENT_HEADER = ("date", "location", "deaths", "injuries")
 _META_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
 _KEY_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
 _TAKEAWAY = re.compile(r"^\s*takeaway:\s*", re.I)
+_DAY_SUFFIX = re.compile(r"\s*\{#(\d{4}-\d{2}-\d{2})\}\s*$")
+LAYOUTS = ("weekly", "daily")
 _PERIOD = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(?:to|–|-|/)\s+(\d{4}-\d{2}-\d{2})$")
 
 
@@ -94,6 +101,9 @@ def parse_edition(
     number = doc.meta.get("issue")
     if number is not None and not number.isdigit():
         raise ContentError(f"Issue: {number!r} is not a whole number")
+    layout = doc.meta.get("layout", "weekly").strip().lower() or "weekly"
+    if layout not in LAYOUTS:
+        raise ContentError(f"Layout: {layout!r} is not one of {', '.join(LAYOUTS)}")
 
     md = markdown()
     tokens = md.parse(doc.body)
@@ -105,30 +115,52 @@ def parse_edition(
             groups.append([])
         (groups[-1] if groups else intro).append(token)
 
+    intro_html = md.renderer.render(intro, md.options, {}) if intro else ""
+    if layout == "daily":
+        days = [_day(g, sources, doc.body_line) for g in groups]
+        return Edition(
+            title=title,
+            slug=slug,
+            number=int(number) if number else None,
+            period=period,
+            layout=layout,
+            intro_html=intro_html,
+            sections=(),
+            incidents=tuple(i for _, rows in days for i in rows),
+            html=_daily_html(intro_html, [d for d, _ in days]),
+            summary=" ".join(
+                (doc.meta.get("summary") or _daily_summary([d for d, _ in days])).split()
+            ),
+            unknown_links=_unknown([link for d, _ in days for link in d.links], sources),
+            days=tuple(d for d, _ in days),
+        )
     reference = (period.end if period else date.today()) + timedelta(days=3)
     built = [_section(g, labels, sources, doc.body_line, reference) for g in groups]
     parsed = [s for s, _ in built]
     incidents = tuple(i for _, rows in built for i in rows)
-    intro_html = md.renderer.render(intro, md.options, {}) if intro else ""
     summary = doc.meta.get("summary") or "; ".join(s.headline for s in parsed)
-    unknown = tuple(
-        link
-        for s in parsed
-        for link in s.links
-        if link.url.startswith(("http://", "https://")) and source_for(link.url, sources) is None
-    )
+    unknown = _unknown([link for s in parsed for link in s.links], sources)
     return Edition(
         title=title,
         slug=slug,
         number=int(number) if number else None,
         period=period,
-        layout=doc.meta.get("layout", "weekly"),
+        layout=layout,
         intro_html=intro_html,
         sections=tuple(parsed),
         incidents=incidents,
         html=_page_html(intro_html, parsed),
         summary=" ".join(summary.split()),
         unknown_links=unknown,
+    )
+
+
+def _unknown(links: Sequence[Link], sources: Sequence[Source]) -> tuple[Link, ...]:
+    """Web links that credit no configured source (`digest check` warns about them)."""
+    return tuple(
+        link
+        for link in links
+        if link.url.startswith(("http://", "https://")) and source_for(link.url, sources) is None
     )
 
 
@@ -331,6 +363,161 @@ def _page_html(intro_html: str, sections: Sequence[EditionSection]) -> str:
             out.append(
                 '<p class="sources-cited">Sources cited in this section include: '
                 f"{esc(', '.join(s.sources_cited))}.</p>"
+            )
+        out.append("</section>")
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- daily layout
+
+
+def _day(
+    tokens: list[Token], sources: Sequence[Source], offset: int
+) -> tuple[EditionDay, list[Incident]]:
+    """One `## February 1, 2024 {#2024-02-01}` heading and what follows it.
+
+    Each top-level list item is an item (numbered when the list is), and so is a paragraph
+    outside a list; links anywhere cite sources. The top-level numbered list gets the
+    `daily-items` class.
+    """
+    md = markdown()
+    heading = tokens[1]  # heading_open, inline, heading_close
+    line = offset + (heading.map[0] if heading.map else 0) + 1
+    match = _DAY_SUFFIX.search(heading.content)
+    try:
+        day = date.fromisoformat(match.group(1)) if match else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ContentError(
+            f"line {line}: in a daily digest every '##' heading ends with its day, "
+            "e.g. '## February 1, 2024 {#2024-02-01}'"
+        )
+    raw_heading = heading.content[: match.start()].strip() if match else ""
+    title = _plain(md.parseInline(raw_heading)[0].children or []) if raw_heading else ""
+    body = tokens[3:]
+
+    links: list[Link] = []
+    items: list[EditionItem] = []
+    incidents: list[Incident] = []
+    lists: list[list[int]] = []  # open lists: [next number] when ordered, [] when not
+    item: list[Token] | None = None  # the inline tokens of the top-level item being read
+    opening = Token("list_item_open", "li", 1)  # that item's <li>
+    for i, token in enumerate(body):
+        if token.type in ("ordered_list_open", "bullet_list_open"):
+            ordered = token.type == "ordered_list_open"
+            start = str(token.attrGet("start") or "1")
+            lists.append([int(start) if start.isdigit() else 1] if ordered else [])
+            if ordered and len(lists) == 1:
+                token.attrSet("class", "daily-items")
+        elif token.type in ("ordered_list_close", "bullet_list_close"):
+            lists.pop()
+        elif token.type == "list_item_open" and len(lists) == 1:
+            item, opening = [], token
+        elif token.type == "list_item_close" and len(lists) == 1:
+            counter = lists[-1]
+            number = counter[0] if counter else None
+            if counter:
+                counter[0] += 1
+            items.append(_daily_item(item or [], opening, day, number, sources, offset))
+            item = None
+        elif token.type == "table_open":
+            incidents.extend(_incident_table(body, i))
+        elif token.type == "inline":
+            links.extend(_links(token, offset))
+            if item is not None:
+                item.append(token)
+            elif body[i - 1].type == "paragraph_open":
+                items.append(_daily_item([token], body[i - 1], day, None, sources, offset))
+
+    body_html = md.renderer.render(body, md.options, {})
+    body_html = body_html.replace(
+        '<table class="incidents">',
+        '<div class="table-wrap"><table class="incidents">\n<caption>Security incidents</caption>',
+    ).replace("</table>", "</table></div>")
+    found = EditionDay(
+        key=day.isoformat(),
+        day=day,
+        heading=title or day_heading(day),
+        body_html=body_html,
+        items=tuple(items),
+        sources_cited=_names((link.url for link in links), sources),
+        links=tuple(links),
+        line=line,
+    )
+    return found, incidents
+
+
+def _daily_item(
+    inlines: list[Token],
+    opening: Token,
+    day: date,
+    number: int | None,
+    sources: Sequence[Source],
+    offset: int,
+) -> EditionItem:
+    """An item "**Title** ([Source](url)). Summary.": its title is the leading bold text."""
+    md = markdown()
+    if not inlines:  # an empty list item
+        inlines = [Token("inline", "", 0, children=[])]
+    text = " ".join(_plain(inline.children or []) for inline in inlines)
+    opening.attrSet("dir", "rtl" if _right_to_left(text) else "auto")
+    children = [c for c in (inlines[0].children or []) if c.content or c.type != "text"]
+    title = None
+    if children and children[0].type == "strong_open":
+        end = next((j for j, c in enumerate(children) if c.type == "strong_close"), 0)
+        title = _plain(children[1:end]) or None
+    urls = [link.url for inline in inlines for link in _links(inline, offset)]
+    return EditionItem(
+        day=day,
+        text=" ".join(text.split()),
+        html=" ".join(
+            md.renderer.renderInline(inline.children or [], md.options, {}) for inline in inlines
+        ),
+        sources=_names(urls, sources),
+        links=tuple(urls),
+        title=title,
+        number=number,
+    )
+
+
+def _daily_summary(days: Sequence[EditionDay]) -> str:
+    """ "43 items on 9 days: <the three stories told by most outlets>"."""
+    items = [item for day in days for item in day.items]
+    if not items:
+        return ""
+    top = sorted(items, key=lambda item: -len(item.sources))[:3]  # stable: reading order
+    titles = "; ".join((item.title or item.text).rstrip(".") for item in top)
+    count = f"{len(items)} item{'' if len(items) == 1 else 's'}"
+    return f"{count} on {len(days)} day{'' if len(days) == 1 else 's'}: {titles}"
+
+
+def _daily_html(intro_html: str, days: Sequence[EditionDay]) -> str:
+    """The month page with its hooks: nav.toc, section.digest-day[id], ol.daily-items > li."""
+    esc = html.escape
+    out = [intro_html] if intro_html else []
+    if days:
+        out.append(
+            '<nav class="toc" aria-labelledby="toc-title">\n'
+            '<h2 id="toc-title">Contents</h2>\n<ul class="toc-days">'
+        )
+        for d in days:
+            count = len(d.items)
+            out.append(
+                f'<li><a href="#{esc(d.key)}">{esc(d.heading)}</a> '
+                f'<span class="toc-count">({count} item{"" if count == 1 else "s"})</span></li>'
+            )
+        out.append("</ul>\n</nav>")
+    for d in days:
+        out.append(
+            f'<section class="digest-day" id="{esc(d.key)}" aria-labelledby="{esc(d.key)}-title">\n'
+            f'<h2 id="{esc(d.key)}-title" dir="auto">{esc(d.heading)}</h2>\n'
+            f"{d.body_html}"
+        )
+        if d.sources_cited:
+            out.append(
+                '<p class="sources-cited">Sources cited on this day: '
+                f"{esc(', '.join(d.sources_cited))}.</p>"
             )
         out.append("</section>")
     return "\n".join(out) + "\n"

@@ -1,4 +1,4 @@
-"""Issue -> Markdown: the draft the editor edits (templates/issue.md.j2).
+"""Issue -> Markdown: the draft the editor edits (templates/issue.md.j2, daily.md.j2).
 
 The first comment carries a hash of the drafted text; while the file still matches it,
 the editor has not touched it and a new draft may replace it.
@@ -11,8 +11,10 @@ import re
 from collections import Counter
 
 from digest.issues.classify import LOW_CONFIDENCE
+from digest.issues.daily import LAYOUT as DAILY
+from digest.issues.daily import day_heading
 from digest.issues.periods import month_day
-from digest.models import DraftSection, Entry, Incident, Issue
+from digest.models import DraftDay, DraftSection, Entry, Incident, Issue
 from digest.render import markdown as md
 from digest.render.jinja import render
 
@@ -39,6 +41,32 @@ def paragraph(entry: Entry) -> str:
         text = f"On {month_day(entry.day)}, {first} {rest}".rstrip()
     cites = ", ".join(f"[{md.escape(c.source)}]({md.url(c.url)})" for c in entry.citations)
     return md.escape(text) + (f" ({cites})." if cites else ".")
+
+
+def daily_item(entry: Entry) -> str:
+    """ "**Title** ([Source](url), [Other](url)). Summary." in escaped Markdown.
+
+    Read as plain text it is the daily contract "Title (Source, Other). Summary."; an
+    outlet whose item had no link is named without one.
+    """
+    title = md.escape(entry.title.strip().rstrip(".;:,").strip()) or "Untitled"
+    cites = ", ".join(
+        f"[{md.escape(c.source)}]({md.url(c.url)})" if c.url else md.escape(c.source)
+        for c in entry.citations
+    )
+    line = f"**{title}**" + (f" ({cites})." if cites else ".")
+    summary = md.escape(entry.text.strip())
+    if summary and summary[-1] not in ".!?؟…":
+        summary += "."
+    return f"{line} {summary}" if summary else line
+
+
+def _day(day: DraftDay) -> dict[str, object]:
+    return {
+        "key": day.day.isoformat(),
+        "heading": day_heading(day.day),
+        "items": [daily_item(e) for e in day.entries],
+    }
 
 
 def _note(entry: Entry) -> str | None:
@@ -94,6 +122,18 @@ def _section(section: DraftSection, incidents: tuple[Incident, ...]) -> dict[str
 
 def draft_markdown(issue: Issue) -> str:
     """The draft file's full text, marker included."""
+    if issue.layout == DAILY:
+        body = render(
+            "daily.md.j2",
+            title=" ".join(issue.title.split()),
+            date=issue.period.end.isoformat(),
+            slug=issue.slug,
+            period=f"{issue.period.start.isoformat()} to {issue.period.end.isoformat()}",
+            layout=issue.layout,
+            marker="{marker}",
+            days=[_day(d) for d in issue.days],
+        )
+        return _with_marker(body, issue)
     where = _incident_section(issue)
     body = render(
         "issue.md.j2",
@@ -107,6 +147,11 @@ def draft_markdown(issue: Issue) -> str:
         sections=[_section(s, issue.incidents if s.key == where else ()) for s in issue.sections],
         unplaced=[_comment(paragraph(e)) for e in issue.unplaced],
     )
+    return _with_marker(body, issue)
+
+
+def _with_marker(body: str, issue: Issue) -> str:
+    """Put the edit-guard comment in place of "{marker}": a hash of everything else."""
     digest = hashlib.sha256(body.replace("{marker}\n", "").encode()).hexdigest()
     note = (
         f"<!-- {MARKER} sha256:{digest} — drafted by digest from {issue.item_count} items "
@@ -123,3 +168,15 @@ def is_unedited(text: str) -> bool:
         return False
     rest = text[: match.start()] + text[match.end() :]
     return hashlib.sha256(rest.encode()).hexdigest() == match.group(1)
+
+
+def restamp(text: str) -> str:
+    """`text` with its marker's hash made to match it again: for digest's own changes to a
+    file the editor has not touched (`digest draft --update`)."""
+    match = _MARKER_LINE.search(text)
+    if not match:
+        return text
+    rest = text[: match.start()] + text[match.end() :]
+    digest = hashlib.sha256(rest.encode()).hexdigest()
+    line = match.group(0).replace(match.group(1), digest, 1)
+    return text[: match.start()] + line + text[match.end() :]

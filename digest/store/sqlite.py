@@ -113,7 +113,17 @@ def _migrate_v2(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _migrate_v2)
+# 3: which items each drafted issue took in, so `digest draft --update` adds only new ones
+# (and never brings back a paragraph the editor deleted).
+_V3 = """
+    CREATE TABLE drafted (
+        slug TEXT NOT NULL,
+        item INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        PRIMARY KEY (slug, item)
+    ) WITHOUT ROWID
+"""
+
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _migrate_v2, _V3)
 
 
 BUSY_TIMEOUT = 30.0  # seconds to wait for another writer before giving up
@@ -262,6 +272,18 @@ class Store:
             (_stamp(start), _stamp(end)),
         ).fetchall()
         return [_item(row) for row in rows]
+
+    def record_draft(self, slug: str, items: Iterable[Item]) -> None:
+        """Remember that the draft `slug` has taken these (stored) items in."""
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO drafted (slug, item) VALUES (?, ?)",
+                [(slug, item.id) for item in items if item.id is not None],
+            )
+
+    def drafted_ids(self, slug: str) -> frozenset[int]:
+        rows = self._db.execute("SELECT item FROM drafted WHERE slug = ?", (slug,))
+        return frozenset(row[0] for row in rows)
 
     def count_items(self) -> int:
         return self._db.execute("SELECT count(*) FROM items").fetchone()[0]
@@ -485,4 +507,5 @@ def _item(row: sqlite3.Row) -> Item:
         published=datetime.fromisoformat(row["published"]),
         language=row["language"],
         date_flag=row["date_flag"],
+        id=row["id"],
     )

@@ -1,0 +1,258 @@
+"""Drafting quality and speed on a labeled set: sections, same-story merges, incident rows.
+
+    .venv/bin/python benchmarks/grouping.py [--data benchmarks/data/grouping]
+
+The labeled set (benchmarks/data/grouping/, written for digest, see its README) holds news
+items with an editor's section label, a story id shared by items telling one event, the
+event's date, incident rows per story, and six hand-written past issues to learn from.
+The script prints:
+
+- section accuracy: keyword rules only (the default taxonomy), and keywords plus the
+  classifier trained on the past issues;
+- merge precision and recall over pairs of items (two items "merged" when the draft puts
+  them in one paragraph; a pair "true" when they share a story id);
+- incident rows: drafted rows whose date, location, deaths and injuries all match the
+  editor's row for that story, over the editor's rows (and over the drafted rows);
+- drafting time for a 1,000-item and a 10,000-item week (the labeled items repeated under
+  other outlet names), draft_issue plus Markdown.
+
+Targets (issue 4): sections >= 85% from the default taxonomy, >= 90% once trained; merge
+precision >= 0.95, recall >= 0.8; incident rows >= 90% exact; 1,000 items in <= 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from digest import config  # noqa: E402
+from digest.drafting import issue_spec  # noqa: E402
+from digest.issues.build import draft_issue  # noqa: E402
+from digest.issues.classify import classify  # noqa: E402
+from digest.models import Item  # noqa: E402
+from digest.past_issues import section_model  # noqa: E402
+from digest.render.writer import draft_markdown  # noqa: E402
+
+OUTLETS = {
+    "Tigris Wire": "tigris-wire.example",
+    "Baghdad Observer": "baghdad-observer.example",
+    "Kurdistan Ledger": "kurdistan-ledger.example",
+    "Euphrates News Agency": "euphrates-news.example",
+    "Mesopotamia Economic Review": "mer.example",
+    "Relief Desk Iraq": "reliefdesk.example",
+    "Al-Rafidain Daily": "alrafidain.example",
+    "Nineveh Monitor": "nineveh-monitor.example",
+}
+WEEKS = (date(2024, 3, 7), date(2024, 3, 14), date(2024, 3, 21), date(2024, 3, 28))
+
+
+@dataclass(frozen=True)
+class Labeled:
+    item: Item
+    section: str
+    story: str
+    event_date: date
+
+
+def load(folder: Path) -> tuple[list[Labeled], dict[str, dict[str, object]]]:
+    labeled = []
+    for number, line in enumerate((folder / "items.jsonl").read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        item = Item(
+            source=row["source"],
+            guid=row["id"],
+            url=row["url"],
+            title=row["title"],
+            summary_html="",
+            text=row["summary"],
+            published=datetime.fromisoformat(row["published"]),
+            language=row.get("language"),
+            id=number,
+        )
+        labeled.append(
+            Labeled(item, row["section"], row["story"], date.fromisoformat(row["event_date"]))
+        )
+    incidents = {}
+    for line in (folder / "incidents.jsonl").read_text().splitlines():
+        if line.strip():
+            row = json.loads(line)
+            incidents[row["story"]] = row
+    return labeled, incidents
+
+
+def project(folder: Path, data: Path, with_past_issues: bool) -> config.Settings:
+    sources = [{"name": name, "url": f"https://{domain}/feed"} for name, domain in OUTLETS.items()]
+    (folder / "content" / "issues").mkdir(parents=True)
+    if with_past_issues:
+        for path in sorted((data / "past_issues").glob("*.md")):
+            shutil.copy(path, folder / "content" / "issues" / path.name)
+    conf = folder / "pelican.conf.py"
+    conf.write_text(
+        "SITENAME = 'Iraq Weekly Monitor'\n"
+        f"DIGEST_SOURCES = {sources!r}\n"
+        "DIGEST_TIMEZONE = 'Asia/Baghdad'\nDIGEST_WEEK_ENDS_ON = 'thursday'\n"
+    )
+    return config.load(conf)
+
+
+def section_accuracy(labeled: list[Labeled], settings: config.Settings, model) -> float:
+    right = 0
+    for row in labeled:
+        decision = classify(row.item, None, settings.sections, model)
+        right += decision is not None and decision.section == row.section
+    return right / len(labeled)
+
+
+def draft_weeks(labeled: list[Labeled], settings: config.Settings, model):
+    """Every week's draft: the issues, and for each item the story number it landed in."""
+    issues = []
+    landed: dict[int, str] = {}
+    by_id = {row.item.id: row for row in labeled}
+    for week in WEEKS:
+        spec = issue_spec(settings, week)
+        issue = draft_issue(
+            [row.item for row in labeled], spec, settings.sources, settings.sections, model
+        )
+        issues.append(issue)
+        for x in issue.explanations:
+            landed[x.item.id] = f"{week}:{x.story}"
+    missing = [by_id[i].item.guid for i in by_id if i not in landed]
+    return issues, landed, missing
+
+
+def merge_scores(labeled: list[Labeled], landed: dict[int, str]) -> tuple[float, float, int, int]:
+    rows = [row for row in labeled if row.item.id in landed]
+    predicted = {
+        (a.item.id, b.item.id)
+        for a, b in combinations(rows, 2)
+        if landed[a.item.id] == landed[b.item.id]
+    }
+    truth = {(a.item.id, b.item.id) for a, b in combinations(rows, 2) if a.story == b.story}
+    hits = len(predicted & truth)
+    precision = hits / len(predicted) if predicted else 1.0
+    recall = hits / len(truth) if truth else 1.0
+    return precision, recall, len(predicted), len(truth)
+
+
+def incident_scores(labeled, incidents, issues) -> tuple[int, int, int, list[str]]:
+    story_of_title = defaultdict(set)
+    for row in labeled:
+        story_of_title[row.item.title].add(row.story)
+    exact = 0
+    drafted = 0
+    misses = []
+    for issue in issues:
+        for row in issue.incidents:
+            drafted += 1
+            stories = story_of_title.get(row.description, set())
+            gold = next((incidents[s] for s in stories if s in incidents), None)
+            got = (row.day.isoformat(), row.location, row.deaths, row.injuries)
+            want = (
+                (gold["date"], gold["location"], gold["deaths"], gold["injuries"]) if gold else None
+            )
+            if want is not None and _same_row(got, want):
+                exact += 1
+            else:
+                misses.append(f"  drafted {got} / editor {want} ({row.description[:50]})")
+    return exact, drafted, len(incidents), misses
+
+
+def _same_row(got: tuple, want: tuple) -> bool:
+    def place(text: object) -> str:
+        return " ".join(str(text or "").casefold().replace("-", " ").split())
+
+    return got[0] == want[0] and place(got[1]) == place(want[1]) and got[2:] == want[2:]
+
+
+def timing(labeled: list[Labeled], settings: config.Settings, model, size: int) -> float:
+    """Seconds to draft one week of `size` items: the labeled items, repeated under other
+    outlet names and moved into one week, so the week is as dense as it is big."""
+    week = WEEKS[-1]
+    spec = issue_spec(settings, week)
+    items = []
+    copies = -(-size // len(labeled))
+    for copy in range(copies):
+        for row in labeled:
+            if len(items) == size:
+                break
+            shift = (week - timedelta(days=3)) - row.event_date
+            items.append(
+                replace(
+                    row.item,
+                    source=f"{row.item.source} {copy}" if copy else row.item.source,
+                    url=f"{row.item.url}?copy={copy}",
+                    published=row.item.published + shift,
+                    id=len(items) + 1,
+                )
+            )
+    started = time.perf_counter()
+    issue = draft_issue(items, spec, settings.sources, settings.sections, model)
+    draft_markdown(issue)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "benchmarks/data/grouping")
+    parser.add_argument("--misses", action="store_true", help="List every wrong incident row.")
+    args = parser.parse_args()
+    labeled, incidents = load(args.data)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = project(Path(tmp) / "plain", args.data, with_past_issues=False)
+        trained = project(Path(tmp) / "trained", args.data, with_past_issues=True)
+        model = section_model(trained)
+        keyword_accuracy = section_accuracy(labeled, plain, None)
+        learned_accuracy = section_accuracy(labeled, trained, model) if model else float("nan")
+        issues, landed, missing = draft_weeks(labeled, trained, model)
+        precision, recall, predicted_pairs, true_pairs = merge_scores(labeled, landed)
+        exact, drafted, editor_rows, misses = incident_scores(labeled, incidents, issues)
+        time_1k = min(timing(labeled, trained, model, 1_000) for _ in range(3))
+        time_10k = timing(labeled, trained, model, 10_000)
+
+    sections = defaultdict(int)
+    for row in labeled:
+        sections[row.section] += 1
+    stories = len({row.story for row in labeled})
+    print(
+        f"labeled set: {len(labeled)} items, {stories} stories, {editor_rows} incident rows; "
+        + ", ".join(f"{k} {v}" for k, v in sorted(sections.items()))
+    )
+    if model:
+        print(f"classifier: {model.describe()}")
+    print(f"section accuracy, keyword rules only: {keyword_accuracy:.1%} (target >= 85%)")
+    print(f"section accuracy, keywords + learned: {learned_accuracy:.1%} (target >= 90%)")
+    print(
+        f"merges: precision {precision:.3f} (target >= 0.95), recall {recall:.3f} "
+        f"(target >= 0.8); {predicted_pairs} pairs merged, {true_pairs} true pairs"
+    )
+    if missing:
+        print(f"  {len(missing)} items fell outside every week: {', '.join(missing[:10])}")
+    print(
+        f"incident rows: {exact} of {editor_rows} editor rows drafted exactly "
+        f"({exact / editor_rows:.1%}, target >= 90%); {drafted} rows drafted, "
+        f"{exact / drafted if drafted else 0:.1%} of them exact"
+    )
+    if args.misses:
+        print("\n".join(misses))
+    print(
+        f"drafting time: 1,000 items {time_1k:.2f} s (target <= 2 s), 10,000 items {time_10k:.2f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
