@@ -71,7 +71,7 @@ def draft_week(settings: Settings, week_ending: str, *, force: bool = False) -> 
         f"{spec.slug}: {len(issue.sections)} sections, "
         f"{sum(len(s.entries) for s in issue.sections)} paragraphs, "
         f"{len(issue.incidents)} incidents from {issue.item_count} items"
-        + (f"; {len(issue.unplaced)} items left for you to place" if issue.unplaced else "")
+        + (f"; {_items(len(issue.unplaced))} left for you to place" if issue.unplaced else "")
     )
     result = write_draft(path, text, summary, force=force)
     with Store(settings.store_path) as store:
@@ -96,6 +96,10 @@ def plan_week(
     items = [item for item in items if item.id not in skip]
     model = section_model(settings, exclude=spec.slug)
     return spec, draft_issue(items, spec, settings.sources, settings.sections, model)
+
+
+def _items(count: int) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
 
 
 def update_week(settings: Settings, week_ending: str) -> DraftResult:
