@@ -102,7 +102,7 @@ def project(folder: Path, data: Path, with_past_issues: bool) -> config.Settings
             shutil.copy(path, folder / "content" / "issues" / path.name)
     conf = folder / "pelican.conf.py"
     conf.write_text(
-        "SITENAME = 'Iraq Weekly Monitor'\n"
+        "SITENAME = 'Iraq Weekly Monitor'\nPATH = 'content'\n"
         f"DIGEST_SOURCES = {sources!r}\n"
         "DIGEST_TIMEZONE = 'Asia/Baghdad'\nDIGEST_WEEK_ENDS_ON = 'thursday'\n"
     )
