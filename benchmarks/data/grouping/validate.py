@@ -7,13 +7,28 @@ from urllib.parse import urlparse
 
 D = str(__import__("pathlib").Path(__file__).resolve().parent) + "/"
 SOURCES = {
-    "Tigris Wire": "tigris-wire.example", "Baghdad Observer": "baghdad-observer.example",
-    "Kurdistan Ledger": "kurdistan-ledger.example", "Euphrates News Agency": "euphrates-news.example",
-    "Mesopotamia Economic Review": "mer.example", "Relief Desk Iraq": "reliefdesk.example",
-    "Al-Rafidain Daily": "alrafidain.example", "Nineveh Monitor": "nineveh-monitor.example",
+    "Tigris Wire": "tigris-wire.example",
+    "Baghdad Observer": "baghdad-observer.example",
+    "Kurdistan Ledger": "kurdistan-ledger.example",
+    "Euphrates News Agency": "euphrates-news.example",
+    "Mesopotamia Economic Review": "mer.example",
+    "Relief Desk Iraq": "reliefdesk.example",
+    "Al-Rafidain Daily": "alrafidain.example",
+    "Nineveh Monitor": "nineveh-monitor.example",
 }
 SECTIONS = {"politics", "security", "humanitarian", "economy"}
-FIELDS = ["id", "source", "url", "language", "published", "title", "summary", "section", "story", "event_date"]
+FIELDS = [
+    "id",
+    "source",
+    "url",
+    "language",
+    "published",
+    "title",
+    "summary",
+    "section",
+    "story",
+    "event_date",
+]
 LO = dt.datetime.fromisoformat("2024-03-01T00:00:00+03:00")
 HI = dt.datetime.fromisoformat("2024-03-28T23:59:00+03:00")
 BAGHDAD = dt.timezone(dt.timedelta(hours=3))
@@ -35,7 +50,9 @@ with open(D + "items.jsonl", encoding="utf-8") as f:
             err(f"{n}: bad id {r['id']}")
         if r["source"] not in SOURCES:
             err(f"{r['id']}: unknown source {r['source']}")
-        elif urlparse(r["url"]).hostname != SOURCES[r["source"]] or not r["url"].startswith("https://"):
+        elif urlparse(r["url"]).hostname != SOURCES[r["source"]] or not r["url"].startswith(
+            "https://"
+        ):
             err(f"{r['id']}: url {r['url']} does not match {r['source']}")
         if r["language"] != ("ar" if r["source"] == "Al-Rafidain Daily" else "en"):
             err(f"{r['id']}: language {r['language']}")
@@ -106,25 +123,54 @@ for e in errors:
 multi = {s: rs for s, rs in stories.items() if len(rs) > 1}
 sec_items = collections.Counter(r["section"] for r in items)
 sec_stories = collections.Counter(rs[0]["section"] for rs in stories.values())
-print(f"items {len(items)}; stories {len(stories)}; multi-source stories {len(multi)} "
-      f"({sum(len(v) for v in multi.values())} items; sizes {dict(sorted(collections.Counter(len(v) for v in multi.values()).items()))}); "
-      f"single-item stories {len(stories) - len(multi)}")
+sizes = dict(sorted(collections.Counter(len(v) for v in multi.values()).items()))
+print(
+    f"items {len(items)}; stories {len(stories)}; multi-source stories {len(multi)} "
+    f"({sum(len(v) for v in multi.values())} items; sizes {sizes}); "
+    f"single-item stories {len(stories) - len(multi)}"
+)
 print("items per section", {k: f"{v} ({v / len(items):.0%})" for k, v in sec_items.most_common()})
 print("stories per section", dict(sec_stories.most_common()))
-print("multi-source stories per section", dict(collections.Counter(rs[0]["section"] for rs in multi.values()).most_common()))
+print(
+    "multi-source stories per section",
+    dict(collections.Counter(rs[0]["section"] for rs in multi.values()).most_common()),
+)
 print("items per source", dict(collections.Counter(r["source"] for r in items).most_common()))
-print("arabic items", sum(r["language"] == "ar" for r in items),
-      "; multi-source stories with an Arabic item", sum(any(r["language"] == "ar" for r in rs) for rs in multi.values()))
+print(
+    "arabic items",
+    sum(r["language"] == "ar" for r in items),
+    "; multi-source stories with an Arabic item",
+    sum(any(r["language"] == "ar" for r in rs) for rs in multi.values()),
+)
 sec_stories_n = sum(1 for rs in stories.values() if rs[0]["section"] == "security")
-print("incidents", len(incidents), "; security stories without incident row", sec_stories_n - len(incidents),
-      "; incidents with null deaths", sum(r["deaths"] is None for r in incidents),
-      "; null injuries", sum(r["injuries"] is None for r in incidents))
+print(
+    "incidents",
+    len(incidents),
+    "; security stories without incident row",
+    sec_stories_n - len(incidents),
+    "; incidents with null deaths",
+    sum(r["deaths"] is None for r in incidents),
+    "; null injuries",
+    sum(r["injuries"] is None for r in incidents),
+)
 weeks = collections.Counter()
 for r in items:
     d = dt.datetime.fromisoformat(r["published"]).astimezone(BAGHDAD).date()
-    weeks[min(e for e in ("2024-03-07", "2024-03-14", "2024-03-21", "2024-03-28") if d <= dt.date.fromisoformat(e))] += 1
+    weeks[
+        min(
+            e
+            for e in ("2024-03-07", "2024-03-14", "2024-03-21", "2024-03-28")
+            if d <= dt.date.fromisoformat(e)
+        )
+    ] += 1
 print("items by publication week (ending)", dict(sorted(weeks.items())))
-print("items published a day or more after the event",
-      sum(dt.datetime.fromisoformat(r["published"]).astimezone(BAGHDAD).date() > dt.date.fromisoformat(r["event_date"]) for r in items))
+print(
+    "items published a day or more after the event",
+    sum(
+        dt.datetime.fromisoformat(r["published"]).astimezone(BAGHDAD).date()
+        > dt.date.fromisoformat(r["event_date"])
+        for r in items
+    ),
+)
 print("items with non-+03:00 offset", sum(not r["published"].endswith("+03:00") for r in items))
 sys.exit(1 if errors else 0)
