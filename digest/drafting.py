@@ -16,7 +16,7 @@ from digest.errors import ContentError, DraftExistsError
 from digest.issues import periods
 from digest.issues.build import IssueSpec, draft_issue
 from digest.issues.daily import MonthSpec, draft_daily, month_slug, month_title, parse_month
-from digest.models import Issue
+from digest.models import Issue, Item, Period
 from digest.past_issues import section_model
 from digest.render.update import merge
 from digest.render.writer import draft_markdown, is_unedited, restamp
@@ -79,21 +79,26 @@ def draft_week(settings: Settings, week_ending: str, *, force: bool = False) -> 
     return result
 
 
-def plan_week(
-    settings: Settings, week_ending: str, *, skip: frozenset[int] = frozenset()
-) -> tuple[IssueSpec, Issue]:
-    """The week's draft as digest would write it (for `draft`, and `draft --explain`), from
-    the period's items but those in `skip` (store ids)."""
-    spec = issue_spec(settings, periods.parse_day(week_ending, "--week-ending"))
-    start, end = periods.utc_window(spec.period, settings.timezone)
+def period_items(settings: Settings, period: Period) -> list[Item]:
+    """The stored items that may belong to `period`: published in it, or up to LATE_REPORTS
+    after it (a report arrives after its event)."""
+    start, end = periods.utc_window(period, settings.timezone)
     with Store(settings.store_path) as store:
         if store.count_items() == 0:
             raise ContentError(
                 f"{settings.store_path.name}: the store has no items yet; "
                 "run `digest collect` first"
             )
-        items = store.items_between(start, end + LATE_REPORTS)
-    items = [item for item in items if item.id not in skip]
+        return store.items_between(start, end + LATE_REPORTS)
+
+
+def plan_week(
+    settings: Settings, week_ending: str, *, skip: frozenset[int] = frozenset()
+) -> tuple[IssueSpec, Issue]:
+    """The week's draft as digest would write it (for `draft`, and `draft --explain`), from
+    the period's items but those in `skip` (store ids)."""
+    spec = issue_spec(settings, periods.parse_day(week_ending, "--week-ending"))
+    items = [item for item in period_items(settings, spec.period) if item.id not in skip]
     model = section_model(settings, exclude=spec.slug)
     return spec, draft_issue(items, spec, settings.sources, settings.sections, model)
 
@@ -139,15 +144,7 @@ def update_week(settings: Settings, week_ending: str) -> DraftResult:
 def draft_month(settings: Settings, month: str, *, force: bool = False) -> DraftResult:
     """The daily layout: the month's items, a heading per day, into content/issues/YYYY-MM.md."""
     spec = month_spec(settings, month)
-    start, end = periods.utc_window(spec.period, settings.timezone)
-    with Store(settings.store_path) as store:
-        if store.count_items() == 0:
-            raise ContentError(
-                f"{settings.store_path.name}: the store has no items yet; "
-                "run `digest collect` first"
-            )
-        items = store.items_between(start, end + LATE_REPORTS)
-    issue = draft_daily(items, spec)
+    issue = draft_daily(period_items(settings, spec.period), spec)
     if not issue.days:
         raise ContentError(
             f"--month {spec.slug}: no stored item is dated in {month_title(spec.period)}; "
