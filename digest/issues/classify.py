@@ -72,7 +72,7 @@ def _learned(
     rules: Sequence[SectionRule],
     keys: list[str],
 ) -> Decision:
-    learned = model.predict(f"{item.title}. {item.text}").log_scores
+    learned = model.log_scores(f"{item.title}. {item.text}")
     hits = sum(scores.get(key, 0) for key in keys)
     combined = {
         key: learned[key] + KEYWORD_WEIGHT * math.log((scores.get(key, 0) + 1) / (hits + len(keys)))

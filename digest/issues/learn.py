@@ -49,13 +49,6 @@ def paragraph_text(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Prediction:
-    section: str
-    probability: float
-    log_scores: dict[str, float]  # per section: log prior + log likelihood, unnormalized
-
-
-@dataclass(frozen=True)
 class Model:
     sections: tuple[str, ...]
     log_prior: dict[str, float]
@@ -64,17 +57,16 @@ class Model:
     issues: int
     examples: int
 
-    def predict(self, text: str) -> Prediction:
+    def log_scores(self, text: str) -> dict[str, float]:
+        """Per section: log prior + log likelihood of the text's features, unnormalized."""
         features = [
             w for w in words(text) if any(w in self.log_likelihood[s] for s in self.sections)
         ]
-        scores = {
+        return {
             section: self.log_prior[section]
             + sum(self.log_likelihood[section].get(w, self.log_unseen[section]) for w in features)
             for section in self.sections
         }
-        best = max(self.sections, key=lambda s: (scores[s], -self.sections.index(s)))
-        return Prediction(best, softmax(scores)[best], scores)
 
     def describe(self) -> str:
         return f"learned from {self.examples} paragraphs of {self.issues} published issues"
