@@ -53,3 +53,26 @@ def test_the_phrase_that_dated_an_item_is_reported():
 def test_an_arabic_december_date_in_a_january_report_is_last_year():
     text = "في 30 كانون الأول سقطت صواريخ على القاعدة"
     assert dated(text, date(2024, 1, 2)) == (date(2023, 12, 30), "30 كانون الأول")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Day-month order, as humanitarian updates write it.
+        ("Families left their homes after heavy rain on 2 February.", date(2024, 2, 2)),
+        ("Returns rose in the week to 3rd February.", date(2024, 2, 3)),
+        # Weekdays with a time of day, or "late", look back.
+        ("Leaders met late Saturday but did not agree.", date(2024, 2, 3)),
+        ("Gunmen fired on a post Friday night, wounding one.", date(2024, 2, 2)),
+        # The first recent day named is the event's; a later date is a forward reference.
+        ("Residents were told on 1 February that the camp closes on 30 April.", date(2024, 2, 1)),
+        # A day named as background ("since", "ended on") is not the news's date.
+        ("Partners recorded 40 cases since 1 February.", SUNDAY),
+        ("Cases rose despite a campaign that ended on 2 February.", SUNDAY),
+        ("Families have left since the killing of a mukhtar on 2 February.", SUNDAY),
+        # A bare weekday may look ahead: it does not move the date.
+        ("A session to elect a speaker is scheduled for Monday.", SUNDAY),
+    ],
+)
+def test_event_day_reads_day_month_order_times_of_day_and_skips_background(text, expected):
+    assert event_day(text, SUNDAY)[0] == expected

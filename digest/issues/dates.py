@@ -58,9 +58,21 @@ _AR_WEEKDAY = re.compile(
 _AR_YESTERDAY = re.compile(r"(?<!\w)(?:أمس|امس|البارحة)(?!\w)")
 
 _MONTH_DAY = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
-_WEEKDAY = re.compile(r"\b(?:on|late on|early on|last)\s+(" + "|".join(WEEKDAYS) + r")\b", re.I)
+_DAY_MONTH = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(MONTHS) + r")\b", re.I
+)
+# A bare weekday may look ahead ("a session is scheduled for Monday"); these forms look back.
+_DAYS = "|".join(WEEKDAYS)
+_WEEKDAY = re.compile(
+    rf"\b(?:(?:on|late on|early on|late|early|last)\s+({_DAYS})|({_DAYS})(?=\s+(?:night|evening|"
+    rf"morning|afternoon)))\b",
+    re.I,
+)
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
 _TODAY = re.compile(r"\b(?:today|this morning|on \w+day morning)\b", re.I)
+# A day named in a clause like "since the killing on 20 March" or "the campaign that ended on
+# 15 March" is background to the news, not its date.
+_BACKGROUND = re.compile(r"\b(?:since|ended|began|started|until)\b|منذ|حتى", re.I)
 # How far back a weekday or month-day may point from the publication date.
 _MAX_LAG = timedelta(days=10)
 
@@ -73,9 +85,15 @@ def event_day(text: str, published: date) -> tuple[date, bool]:
 
 def dated(text: str, published: date) -> tuple[date, str | None]:
     """(the event's day, the phrase that names it, or None for the publication day)."""
-    for pattern in (_MONTH_DAY, _WEEKDAY, _YESTERDAY, _AR_MONTH_DAY, _AR_WEEKDAY, _AR_YESTERDAY):
-        match = pattern.search(text)
-        if not match:
+    # The first phrase that names a day in the recent past: "on 18 March that the camp will
+    # close on 30 April" is dated March 18.
+    patterns = (_MONTH_DAY, _DAY_MONTH, _WEEKDAY, _YESTERDAY, _AR_MONTH_DAY, _AR_WEEKDAY)
+    matches = sorted(
+        (m for pattern in (*patterns, _AR_YESTERDAY) for m in pattern.finditer(text)),
+        key=lambda m: m.start(),
+    )
+    for match in matches:
+        if _BACKGROUND.search(re.split(r"[.,;:]", text[: match.start()])[-1]):
             continue
         day = _resolve(match, published)
         if day is not None and published - _MAX_LAG <= day <= published:
@@ -88,11 +106,13 @@ def _resolve(match: re.Match[str], published: date) -> date | None:
     if match.re in (_YESTERDAY, _AR_YESTERDAY):
         return published - timedelta(days=1)
     if match.re in (_WEEKDAY, _AR_WEEKDAY):
-        name = match.group(1)
+        name = match.group(1) or match.group(2)
         weekday = WEEKDAYS.index(name.lower()) if match.re is _WEEKDAY else _AR_DAY_NAMES[name]
         return published - timedelta(days=(published.weekday() - weekday) % 7)
     if match.re is _AR_MONTH_DAY:
         month, day_number = _AR_MONTH_NAMES[match.group(2)], int(match.group(1))
+    elif match.re is _DAY_MONTH:
+        month, day_number = MONTHS.index(match.group(2).lower()) + 1, int(match.group(1))
     else:
         month = MONTHS.index(match.group(1).lower()) + 1
         day_number = int(match.group(2))
