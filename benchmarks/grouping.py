@@ -105,6 +105,7 @@ def project(folder: Path, data: Path, with_past_issues: bool) -> config.Settings
         "SITENAME = 'Iraq Weekly Monitor'\nPATH = 'content'\n"
         f"DIGEST_SOURCES = {sources!r}\n"
         "DIGEST_TIMEZONE = 'Asia/Baghdad'\nDIGEST_WEEK_ENDS_ON = 'thursday'\n"
+        "DIGEST_PLACES = 'iraq'\n"
     )
     return config.load(conf)
 
@@ -125,7 +126,12 @@ def draft_weeks(labeled: list[Labeled], settings: config.Settings, model):
     for week in WEEKS:
         spec = issue_spec(settings, week)
         issue = draft_issue(
-            [row.item for row in labeled], spec, settings.sources, settings.sections, model
+            [row.item for row in labeled],
+            spec,
+            settings.sources,
+            settings.sections,
+            model,
+            settings.places,
         )
         issues.append(issue)
         for x in issue.explanations:
@@ -155,10 +161,12 @@ def incident_scores(labeled, incidents, issues) -> tuple[int, int, int, list[str
     exact = 0
     drafted = 0
     misses = []
+    covered = set()
     for issue in issues:
         for row in issue.incidents:
             drafted += 1
             stories = story_of_title.get(row.description, set())
+            covered |= stories
             gold = next((incidents[s] for s in stories if s in incidents), None)
             got = (row.day.isoformat(), row.location, row.deaths, row.injuries)
             want = (
@@ -168,6 +176,10 @@ def incident_scores(labeled, incidents, issues) -> tuple[int, int, int, list[str
                 exact += 1
             else:
                 misses.append(f"  drafted {got} / editor {want} ({row.description[:50]})")
+    for story, gold in sorted(incidents.items()):
+        if story not in covered:
+            want = (gold["date"], gold["location"], gold["deaths"], gold["injuries"])
+            misses.append(f"  no row / editor {want} ({story})")
     return exact, drafted, len(incidents), misses
 
 
@@ -200,7 +212,7 @@ def timing(labeled: list[Labeled], settings: config.Settings, model, size: int) 
                 )
             )
     started = time.perf_counter()
-    issue = draft_issue(items, spec, settings.sources, settings.sections, model)
+    issue = draft_issue(items, spec, settings.sources, settings.sections, model, settings.places)
     draft_markdown(issue)
     return time.perf_counter() - started
 

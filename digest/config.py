@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digest.errors import ConfigError
+from digest.issues import places as gazetteer
+from digest.issues.places import Gazetteer
 from digest.models import SectionRule, Selectors, Source
 from digest.taxonomy import DEFAULT_SECTIONS
 
@@ -40,6 +42,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DIGEST_STORE_PATH", "digest.sqlite3", "SQLite store, relative to the config."),
     Setting("DIGEST_ISSUE_TITLE", "{sitename}: {period}", "Issue title template."),
     Setting("DIGEST_FIRST_ISSUE", None, "Week-ending date (YYYY-MM-DD) of issue number 1."),
+    Setting(
+        "DIGEST_PLACES",
+        None,
+        "Gazetteer for incident locations and cross-language merging: 'iraq' or a CSV path.",
+    ),
     Setting("DIGEST_FETCH_TIMEOUT", 30, "Total seconds allowed to fetch one source."),
     Setting("DIGEST_MAX_BYTES", 10_000_000, "Largest response body accepted, in bytes."),
     Setting("DIGEST_CONCURRENCY", 8, "Sources fetched at once."),
@@ -81,6 +88,7 @@ class Settings:
     user_agent: str
     pdf_page_size: str
     email_from: str
+    places: Gazetteer | None = field(repr=False, compare=False, default=None)
     pelican: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -207,6 +215,16 @@ def validate(raw: dict[str, Any], config_path: Path) -> Settings:
     if not isinstance(sender, str) or "@" not in sender or any(c in sender for c in "\r\n"):
         problems.append("DIGEST_EMAIL_FROM: must be one address, e.g. 'Monitor <m@example.org>'")
 
+    places = None
+    if get("DIGEST_PLACES") is not None:
+        if not isinstance(get("DIGEST_PLACES"), str):
+            problems.append("DIGEST_PLACES: must be 'iraq' or the path of a CSV gazetteer")
+        else:
+            try:
+                places = gazetteer.load(get("DIGEST_PLACES"), root)
+            except ConfigError as exc:
+                problems.extend(exc.problems)
+
     site_url = str(raw.get("SITEURL") or "")
     if site_url and not site_url.startswith(("http://", "https://")):
         problems.append("SITEURL: must be an absolute http(s) URL (feeds and emails link to it)")
@@ -236,6 +254,7 @@ def validate(raw: dict[str, Any], config_path: Path) -> Settings:
         user_agent=str(agent),
         pdf_page_size=str(page),
         email_from=str(sender),
+        places=places,
         pelican=raw,
     )
 

@@ -100,7 +100,9 @@ def plan_week(
     spec = issue_spec(settings, periods.parse_day(week_ending, "--week-ending"))
     items = [item for item in period_items(settings, spec.period) if item.id not in skip]
     model = section_model(settings, exclude=spec.slug)
-    return spec, draft_issue(items, spec, settings.sources, settings.sections, model)
+    return spec, draft_issue(
+        items, spec, settings.sources, settings.sections, model, settings.places
+    )
 
 
 def _items(count: int) -> str:

@@ -4,7 +4,9 @@ from digest.issues.cluster import Candidate, clusters
 from digest.models import Item
 
 
-def cand(source: str, title: str, text: str, day: int = 4) -> Candidate:
+def cand(
+    source: str, title: str, text: str, day: int = 4, says_when: bool = False
+) -> Candidate:
     item = Item(
         source=source,
         guid=title,
@@ -14,7 +16,7 @@ def cand(source: str, title: str, text: str, day: int = 4) -> Candidate:
         text=text,
         published=datetime(2024, 2, day, tzinfo=UTC),
     )
-    return Candidate(item, "security", date(2024, 2, day))
+    return Candidate(item, "security", date(2024, 2, day), says_when)
 
 
 def test_the_same_event_told_by_two_outlets_merges():
@@ -74,3 +76,32 @@ def test_unrelated_stories_on_the_same_days_all_stay_separate():
         for i in range(600)
     ]
     assert len(clusters(many)) == 600
+
+
+def test_an_outlet_tells_a_story_once_so_the_next_days_bomb_stays_apart():
+    # Two outlets report a bomb in Daquq on two days running; each report of the second
+    # mentions the first. The best matches join, and no group holds an outlet twice.
+    first = "A roadside bomb hit an army patrol in Daquq district, killing two soldiers."
+    second = (
+        "A bomb hit a federal police patrol in Daquq district, killing an officer, a day "
+        "after a roadside bomb killed two soldiers in the district."
+    )
+    groups = clusters(
+        [
+            cand("wire", "Roadside bomb kills two soldiers in Daquq", first, day=4),
+            cand("observer", "Army patrol hit by IED in Daquq", first, day=4),
+            cand("wire", "Federal police officer killed by bomb in Daquq", second, day=5),
+            cand("observer", "Second bombing in two days hits Daquq", second, day=5),
+        ]
+    )
+    assert sorted(sorted(c.item.published.day for c in g) for g in groups) == [[4, 4], [5, 5]]
+
+
+def test_reports_that_name_different_days_are_different_events():
+    text = "A roadside bomb struck an army patrol near Tarmiyah, killing two soldiers."
+    a = cand("wire", "Roadside bomb near Tarmiyah", text, day=4, says_when=True)
+    b = cand("observer", "Roadside bomb near Tarmiyah", text, day=5, says_when=True)
+    assert len(clusters([a, b])) == 2
+    # When one of them only has its publication day, a day apart may be a late report.
+    c = cand("observer", "Roadside bomb near Tarmiyah", text, day=5)
+    assert len(clusters([a, c])) == 1

@@ -166,8 +166,9 @@ def test_explain_lists_every_decision_and_writes_nothing(project):
     assert any("(2 told)" in line and "Drone Strike" in line for line in lines)
     assert any("source: default section of Mesopotamia Economic Review" in line for line in lines)
     assert any("on Sunday" in line and "rule: keywords:" in line for line in lines)
-    # An Arabic report dated by its own words: "الأحد" (Sunday), not its publication day.
-    assert any(line.startswith("2024-02-04  الأحد ") for line in lines)
+    # An Arabic report dated by its own words: "أمس الأحد" (yesterday, Sunday), not its
+    # publication day.
+    assert any(line.startswith("2024-02-04  أمس الأحد ") for line in lines)
 
 
 def test_explain_and_update_are_weekly_and_exclusive(project):

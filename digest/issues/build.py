@@ -17,6 +17,7 @@ from digest.issues.cluster import Candidate, clusters
 from digest.issues.dates import dated
 from digest.issues.learn import Model
 from digest.issues.periods import local_day
+from digest.issues.places import Gazetteer
 from digest.issues.takeaways import headline, importance, takeaway
 from digest.models import (
     Citation,
@@ -48,6 +49,7 @@ def draft_issue(
     sources: Sequence[Source],
     rules: Sequence[SectionRule],
     model: Model | None = None,
+    places: Gazetteer | None = None,
 ) -> Issue:
     by_name = {source.name: source for source in sources}
     placed: list[Candidate] = []
@@ -64,17 +66,17 @@ def draft_issue(
         phrases[id(candidate)] = phrase or "published"
         (placed if decision else unplaced).append(candidate)
 
-    groups = clusters(placed)
+    groups = clusters(placed, places)
     explanations = [
         Explanation(c.item, c.day, phrases[id(c)], c.decision, story, len(group))
         for story, group in enumerate([*groups, *([c] for c in unplaced)], start=1)
         for c in group
     ]
     entries_by_section: dict[str, list[Entry]] = {rule.key: [] for rule in rules}
-    reports: dict[int, list[str]] = {}  # every outlet's text of an entry's story
+    reports: dict[int, list[Item]] = {}  # every outlet's report of an entry's story
     for group in groups:
         entry = _entry(group)
-        reports[id(entry)] = [c.item.text for c in group]
+        reports[id(entry)] = sorted((c.item for c in group), key=lambda item: item.published)
         entries_by_section[_section_of(group)].append(entry)
 
     sections = []
@@ -95,7 +97,7 @@ def draft_issue(
                 entries=tuple(ordered),
             )
         )
-    found = (incident_rows.incident(entry, reports[id(entry)]) for entry in all_entries)
+    found = (incident_rows.incident(entry, reports[id(entry)], places) for entry in all_entries)
     incidents = sorted((i for i in found if i), key=lambda i: (i.day, i.location))
     return Issue(
         slug=spec.slug,

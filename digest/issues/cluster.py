@@ -14,13 +14,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from digest.issues import arabic
+from digest.issues.places import Gazetteer
 from digest.models import Decision, Item
 
-THRESHOLD = 0.24
+THRESHOLD = 0.17
+CROSS_THRESHOLD = 0.24  # an Arabic and an English report, compared on the words they can share
 COMMON_SHARE = 0.05  # a word in more than this share of the items is not distinctive ...
 MIN_COMMON = 20  # ... unless it is in fewer items than this
 _WORD = re.compile(r"[^\W\d_]{3,}|\d+", re.UNICODE)
@@ -29,6 +32,7 @@ _STOP = frozenset(
     "said says after over into near north south east west about than also been which who "
     "will would could more most some while when where other on in at of to by".split()
 )
+_PLACE = "@"  # a gazetteer place's token: "@Daquq", the same in every language
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,28 @@ class Candidate:
 _SUFFIX = re.compile(r"(?<=[a-z]{3})(?:ings?|ers?|ed|es|s)$")
 
 
-def _words(item: Item) -> frozenset[str]:
-    return frozenset(
-        _SUFFIX.sub("", w)
-        for w in _WORD.findall(f"{item.title} {item.text}".lower())
-        if w not in _STOP
-    )
+def _words(item: Item, places: Gazetteer | None = None) -> tuple[frozenset[str], bool]:
+    """(the item's words, whether it is in Arabic script). Arabic news words are put in
+    English (arabic.english) so the two languages share them; places become one token."""
+    text = f"{item.title} {item.text}"
+    words = set()
+    foreign = False
+    for word in _WORD.findall(arabic.strip_marks(text).lower()):
+        if word.isascii():
+            if word not in _STOP:
+                words.add(_SUFFIX.sub("", word))
+            continue
+        foreign = True
+        words.add(arabic.english(word) or arabic.normal(word))
+    if places is not None:
+        words.update(_PLACE + m.place.name for m in places.mentions(text))
+    return frozenset(words), foreign
+
+
+def _shared(words: frozenset[str]) -> frozenset[str]:
+    """The words an Arabic and an English report can both contain: English words (which the
+    glossary gives for Arabic ones), figures and places."""
+    return frozenset(w for w in words if w.isascii())
 
 
 def _vectors(word_sets: Sequence[frozenset[str]]) -> list[tuple[dict[str, float], float]]:
@@ -58,8 +78,12 @@ def _vectors(word_sets: Sequence[frozenset[str]]) -> list[tuple[dict[str, float]
     vectors = []
     for words in word_sets:
         vector = {w: math.log(1 + total / frequency[w]) for w in words}  # smoothed: >0
-        vectors.append((vector, math.sqrt(sum(x * x for x in vector.values()))))
+        vectors.append((vector, _norm(vector.values())))
     return vectors
+
+
+def _norm(weights: Iterable[float]) -> float:
+    return math.sqrt(sum(x * x for x in weights))
 
 
 def similarity(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:
@@ -71,17 +95,23 @@ def similarity(a: tuple[dict[str, float], float], b: tuple[dict[str, float], flo
     return sum(x * vb[w] for w, x in va.items() if w in vb) / (na * nb)
 
 
-def clusters(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
-    """Groups of candidates telling one story; singletons included, input order kept."""
-    parent = list(range(len(candidates)))
+def _cross(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:
+    """Cosine over the words both languages can hold (see _shared)."""
+    va = {w: x for w, x in a[0].items() if w.isascii()}
+    vb = {w: x for w, x in b[0].items() if w.isascii()}
+    return similarity((va, _norm(va.values())), (vb, _norm(vb.values())))
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
-    word_sets = [_words(c.item) for c in candidates]
+def clusters(
+    candidates: Sequence[Candidate], places: Gazetteer | None = None
+) -> list[list[Candidate]]:
+    """Groups of candidates telling one story; singletons included, input order kept.
+
+    The most similar pairs are joined first, and two groups are joined only when no outlet
+    is in both: an outlet tells a story once, so a second report of its own is a second
+    event (the next day's bomb in the same district), and the best match wins."""
+    read = [_words(c.item, places) for c in candidates]
+    word_sets = [words for words, _ in read]
     vectors = _vectors(word_sets)
     # Candidate pairs share a distinctive word (a place, a name, a figure): a pair sharing
     # only common words cannot reach the threshold, and skipping it keeps a 10,000-item
@@ -93,20 +123,48 @@ def clusters(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
         for w in word_sets[i]:
             if frequency[w] <= common:
                 postings[(c.day, w)].append(i)
+    pairs: list[tuple[float, int, int]] = []
     for i, c in enumerate(candidates):
         seen: set[int] = set()
         for w in word_sets[i]:
             if frequency[w] > common:
                 continue
-            for offset in (0, 1):  # the same day and the next: a story told a day late
+            for offset in (-1, 0, 1):  # a story told a day late, when a date is unsure
                 for j in postings.get((c.day + timedelta(days=offset), w), ()):
-                    if j in seen or (offset == 0 and j <= i):
+                    if j <= i or j in seen:
                         continue
                     seen.add(j)
-                    if candidates[j].item.source == c.item.source:
+                    other = candidates[j]
+                    if other.item.source == c.item.source:
                         continue  # one outlet's two reports are two paragraphs
-                    if similarity(vectors[i], vectors[j]) >= THRESHOLD:
-                        parent[root(j)] = root(i)
+                    if offset and c.says_when and other.says_when:
+                        continue  # both name their day, and the days differ
+                    if read[i][1] == read[j][1]:
+                        score, threshold = similarity(vectors[i], vectors[j]), THRESHOLD
+                    else:
+                        score, threshold = _cross(vectors[i], vectors[j]), CROSS_THRESHOLD
+                    if score >= threshold:
+                        pairs.append((score, i, j))
+    return _join(candidates, sorted(pairs, key=lambda p: (-p[0], p[1], p[2])))
+
+
+def _join(
+    candidates: Sequence[Candidate], pairs: Iterable[tuple[float, int, int]]
+) -> list[list[Candidate]]:
+    parent = list(range(len(candidates)))
+    outlets = [{c.item.source} for c in candidates]
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for _, i, j in pairs:
+        a, b = root(i), root(j)
+        if a != b and not outlets[a] & outlets[b]:
+            parent[b] = a
+            outlets[a] |= outlets[b]
     groups: dict[int, list[Candidate]] = {}  # dicts keep insertion order: first member's
     for i, c in enumerate(candidates):
         groups.setdefault(root(i), []).append(c)

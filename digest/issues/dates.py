@@ -55,7 +55,11 @@ _AR_WEEKDAY = re.compile(
     + "|".join(sorted(_AR_DAY_NAMES, key=len, reverse=True))
     + r")(?![\w])"
 )
-_AR_YESTERDAY = re.compile(r"(?<!\w)(?:أمس|امس|البارحة)(?!\w)")
+_AR_YESTERDAY = re.compile(  # "أمس الأحد": yesterday, Sunday
+    r"(?<!\w)(?:أمس|امس|البارحة)(?:\s+(?:"
+    + "|".join(sorted(_AR_DAY_NAMES, key=len, reverse=True))
+    + r"))?(?!\w)"
+)
 
 _MONTH_DAY = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
 _DAY_MONTH = re.compile(

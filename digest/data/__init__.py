@@ -1,0 +1,1 @@
+"""Data files shipped with digest: gazetteers and glossaries."""

@@ -1,0 +1,192 @@
+"""Places a text names, from a gazetteer: how incident rows are located and how an Arabic
+report and an English one are seen to be about the same town.
+
+A gazetteer is a CSV file (`name,province,kind,aliases,context`; see
+digest/data/places/iraq.csv, selected with DIGEST_PLACES = "iraq"). Names match whole words
+in either script: Latin ones case-insensitively with "al-"/"Al " and hyphens ignored
+("al-Qaim" = "Al Qaim" = "Qaim"), Arabic ones without diacritics, the article or attached
+prefixes ("بالموصل" = "موصل"). A name that is also a common word (`context` = yes: "Hit",
+"بلد") counts only after a locative word ("in Hit", "في بلد").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from digest.errors import ConfigError
+from digest.issues import arabic
+
+KINDS = {
+    # How specific a place is: an incident is located at the most specific place named.
+    "province": 0,
+    "city": 1,
+    "district": 2,
+    "subdistrict": 3,
+    "town": 3,
+    "village": 3,
+    "neighbourhood": 3,
+    "camp": 4,
+    "base": 4,
+    "field": 4,
+    "mountain": 4,
+    "valley": 4,
+    "desert": 4,
+    "crossing": 4,
+    "water": 4,
+    "port": 4,
+    "site": 4,
+}
+BUNDLED = ("iraq",)
+MAX_WORDS = 5
+_LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+", re.UNICODE)
+_ARTICLES = frozenset({"al", "el"})
+_LOCATIVE = frozenset(
+    "in near at outside from of to around inside across into في قرب قضاء ناحية مدينة".split()
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    province: str
+    kind: str
+    context: bool = False
+
+    @property
+    def rank(self) -> int:
+        return KINDS[self.kind]
+
+    @property
+    def label(self) -> str:
+        """How an editor writes it in an incident row: "Daquq, Kirkuk", or "Kirkuk"."""
+        if not self.province or self.province.casefold() == self.name.casefold():
+            return self.name
+        return f"{self.name}, {self.province}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    place: Place
+    start: int  # character offsets of the name in the text
+    end: int
+
+
+def _key_words(text: str) -> list[tuple[str, int, int]]:
+    """(normal form, start, end) of each word; Latin articles are dropped."""
+    words = []
+    for match in _LATIN_WORD.finditer(text):
+        word = match.group().casefold().replace("’", "'")
+        if word in _ARTICLES:
+            continue
+        words.append((word, match.start(), match.end()))
+    return words
+
+
+def _normal_name(name: str) -> tuple[str, ...]:
+    parts = []
+    for word, _, _ in _key_words(name.replace("-", " ")):
+        parts.append(next(arabic.forms(word)) if not word.isascii() else re.sub(r"'s$", "", word))
+    return tuple(parts)
+
+
+class Gazetteer:
+    """Names (and aliases) of places, looked up by their normal form."""
+
+    def __init__(self, places: list[tuple[Place, list[str]]]) -> None:
+        self._names: dict[tuple[str, ...], Place] = {}
+        self.provinces: dict[str, Place] = {}
+        for place, aliases in places:
+            if place.kind == "province":
+                self.provinces[place.name.casefold()] = place
+            for name in (place.name, *aliases):
+                key = _normal_name(name)
+                if key:
+                    self._names.setdefault(key, place)
+
+    def __len__(self) -> int:
+        return len({id(p) for p in self._names.values()})
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every place named in `text`, longest name first where names overlap, in order.
+        Offsets are into `text` with Arabic diacritics removed."""
+        words = _key_words(arabic.strip_marks(text).replace("-", " "))
+        found = []
+        i = 0
+        while i < len(words):
+            for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
+                place = self._match(words[i : i + size])
+                if place is None:
+                    continue
+                if place.context and (i == 0 or words[i - 1][0] not in _LOCATIVE):
+                    continue
+                found.append(Mention(place, words[i][1], words[i + size - 1][2]))
+                i += size
+                break
+            else:
+                i += 1
+        return found
+
+    def _match(self, window: list[tuple[str, int, int]]) -> Place | None:
+        if all(word.isascii() for word, _, _ in window):
+            return self._names.get(tuple(re.sub(r"'s$", "", w) for w, _, _ in window))
+        if len(window) == 1:
+            for form in arabic.forms(window[0][0]):
+                if place := self._names.get((form,)):
+                    return place
+            return None
+        forms = [list(arabic.forms(w)) for w, _, _ in window]
+        # The first word may carry prefixes; later ones only the article.
+        for first in forms[0]:
+            key = (first, *(f[-1] if len(f) > 1 else f[0] for f in forms[1:]))
+            if place := self._names.get(key):
+                return place
+        return None
+
+
+def parse(text: str, where: str) -> Gazetteer:
+    """A gazetteer from CSV text; every bad row is reported together, naming `where`."""
+    problems = []
+    places = []
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"name", "province", "kind", "aliases"} - set(reader.fieldnames or ())
+    if missing:
+        raise ConfigError(f"{where}: missing columns: {', '.join(sorted(missing))}")
+    for row in reader:
+        line = reader.line_num
+        name = (row.get("name") or "").strip()
+        kind = (row.get("kind") or "").strip()
+        if not name:
+            problems.append(f"{where}:{line}: a place needs a name")
+            continue
+        if kind not in KINDS:
+            problems.append(
+                f"{where}:{line}: {name}: kind {kind!r} is not one of {', '.join(KINDS)}"
+            )
+            continue
+        aliases = [a.strip() for a in (row.get("aliases") or "").split(";") if a.strip()]
+        context = (row.get("context") or "").strip().lower() in {"yes", "true", "1"}
+        places.append((Place(name, (row.get("province") or "").strip(), kind, context), aliases))
+    if problems:
+        raise ConfigError(problems)
+    return Gazetteer(places)
+
+
+def load(spec: str, root: Path) -> Gazetteer:
+    """DIGEST_PLACES: a bundled gazetteer's name ("iraq") or a CSV path relative to `root`."""
+    if spec in BUNDLED:
+        text = resources.files("digest.data").joinpath(f"places/{spec}.csv").read_text("utf-8")
+        return parse(text, f"DIGEST_PLACES ({spec})")
+    path = root / spec
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"DIGEST_PLACES: cannot read {path}: {exc}; give a CSV file with columns "
+            f"name,province,kind,aliases or one of: {', '.join(BUNDLED)}"
+        ) from exc
+    return parse(text, str(path))
