@@ -10,7 +10,7 @@ from digest.issues.learn import MIN_EXAMPLES, MIN_ISSUES, paragraph_text, train,
 from digest.models import Item
 from digest.past_issues import published_issues, section_model
 
-PROTEST = "Protesters blocked the road over electricity cuts and power shortages in Basra"
+PROTEST = "Residents blocked the road over electricity cuts and power shortages in Basra"
 BUDGET = "The finance ministry sent the budget with new oil revenue forecasts to the cabinet"
 
 

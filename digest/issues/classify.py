@@ -1,6 +1,18 @@
 """Which section an item belongs to, and why: the source's default, then keyword rules, and,
 once the editor has published enough issues, what was learned from them (issues/learn.py).
 
+Keywords (DIGEST_SECTIONS; defaults in taxonomy.py) match case-insensitively, as whole words
+or phrases; a keyword ending in `*` is a stem ("farmer*": farmers, farmer's). A phrase of
+several words counts PHRASE_WEIGHT times per hit (it says more than one word). A keyword
+ending in `!` is a marker of an editorial convention and counts MARKER_WEIGHT times, so it
+settles the section among another section's words: "protest!" keeps a protest over power
+cuts in politics, "budget*!" a budget that raises defence spending in economy, "flood*!" a
+flood that drowns a child in humanitarian. A hit in the headline counts TITLE_WEIGHT times.
+Arabic keywords also match with the prefixes they attach (و ف ب ك ل, ال) and with an
+accusative alif ("محافظاً"), but no other ending unless marked `*` ("محافظ", the governor, is
+not "محافظة", the province); diacritics, tatweel, the alef's forms and final ة/ه and ى/ي are
+not told apart. The reason given names the matched keywords that counted most.
+
 With a learned model, the keyword counts enter as one more piece of evidence: the section
 whose learned score plus KEYWORD_WEIGHT x log(share of the keyword hits) is highest wins, so
 a clear keyword signal still counts and the model settles what the keywords leave open.
@@ -17,25 +29,52 @@ from digest.issues.learn import Model, softmax
 from digest.models import Decision, Item, SectionRule, Source
 
 TITLE_WEIGHT = 2  # a keyword in the headline says more than one in the body
+PHRASE_WEIGHT = 2  # "drinking water" says more than "water"
+MARKER_WEIGHT = 5  # a marker outweighs the other section's vocabulary it is usually told with
 LOW_CONFIDENCE = 0.6
 KEYWORD_WEIGHT = 3.0
 
+# Arabic is compared as readers read it: no diacritics or tatweel, one alef, ة as ه, ى as ي.
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670]")
+# Attached conjunction and prepositions (و ف ب ك ل, "لل" for li + al-), then the article.
+_ARABIC_PREFIX = "(?:[وفبكل]{0,2}(?:ال)?)"
+
+
+def _fold(text: str) -> str:
+    return _MARKS.sub("", text).translate(_FOLD).lower()
+
 
 @cache
-def _pattern(keyword: str) -> re.Pattern[str]:
-    # Latin words match whole words; Arabic ones also match with attached prefixes (و، ب، ال).
-    if keyword.isascii():
-        return re.compile(r"\b" + re.escape(keyword) + r"\b", re.IGNORECASE)
-    return re.compile(re.escape(keyword))
+def _compile(keyword: str) -> tuple[str, re.Pattern[str], int]:
+    """A keyword as written in DIGEST_SECTIONS: a piece of text every match contains (a
+    quick test before the pattern's), the pattern, and what one hit counts."""
+    marker = keyword.endswith("!")
+    word = _fold(keyword.removesuffix("!").strip())
+    stem = word.endswith("*")
+    words = word.removesuffix("*").split()
+    weight = MARKER_WEIGHT if marker else PHRASE_WEIGHT if len(words) > 1 else 1
+    if word.isascii():
+        body = r"\s+".join(map(re.escape, words))
+        return words[0], re.compile(rf"\b{body}" + (r"\w*" if stem else r"\b")), weight
+    # Arabic words carry their prefixes attached, each word of a phrase its own.
+    body = r"\s+".join(_ARABIC_PREFIX + re.escape(w) for w in words)
+    return words[0], re.compile(rf"(?<!\w){body}" + (r"\w*" if stem else r"ا?(?!\w)")), weight
+
+
+def _hits(keyword: str, title: str, text: str) -> int:
+    """What `keyword` adds to its section's score, in a title and text already folded."""
+    needle, pattern, weight = _compile(keyword)
+    if needle not in title and needle not in text:
+        return 0  # most keywords are in no given item: skip the slower regex
+    return weight * (TITLE_WEIGHT * len(pattern.findall(title)) + len(pattern.findall(text)))
 
 
 def keyword_scores(text: str, title: str, rules: Sequence[SectionRule]) -> dict[str, int]:
+    title, text = _fold(title), _fold(text)
     scores: dict[str, int] = {}
     for rule in rules:
-        score = 0
-        for keyword in rule.keywords:
-            pattern = _pattern(keyword)
-            score += TITLE_WEIGHT * len(pattern.findall(title)) + len(pattern.findall(text))
+        score = sum(_hits(keyword, title, text) for keyword in rule.keywords)
         if score:
             scores[rule.key] = score
     return scores
@@ -87,8 +126,9 @@ def _learned(
 
 
 def _keywords(item: Item, rules: Sequence[SectionRule], key: str) -> str:
+    """The section's keywords found in the item, as listed, those that counted most first."""
     rule = next(r for r in rules if r.key == key)
-    matched = sorted(
-        k for k in rule.keywords if _pattern(k).search(item.title) or _pattern(k).search(item.text)
-    )
+    title, text = _fold(item.title), _fold(item.text)
+    counted = {k: _hits(k, title, text) for k in rule.keywords}
+    matched = sorted((k for k in counted if counted[k]), key=lambda k: (-counted[k], k))
     return "keywords: " + ", ".join(matched[:5])
