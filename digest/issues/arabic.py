@@ -55,6 +55,13 @@ def forms(word: str) -> Iterator[str]:
                 yield stem
 
 
+def without_article(word: str) -> str:
+    """A word that follows another in a name: it may carry the article, nothing else
+    ("عين الأسد" -> "عين" + "اسد"; the ب of "بغداد" stays)."""
+    word = normal(word)
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
+
+
 def english(word: str) -> str | None:
     """The glossary's English stem for an Arabic word, trying its prefix-stripped forms."""
     glossary = _glossary()

@@ -42,7 +42,6 @@ KINDS = {
     "site": 4,
 }
 BUNDLED = ("iraq",)
-MAX_WORDS = 5
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+", re.UNICODE)
 _ARTICLES = frozenset({"al", "el"})
 _LOCATIVE = frozenset(
@@ -66,6 +65,8 @@ class Place:
         """How an editor writes it in an incident row: "Daquq, Kirkuk", or "Kirkuk"."""
         if not self.province or self.province.casefold() == self.name.casefold():
             return self.name
+        if self.name.casefold() == f"{self.province} city".casefold():
+            return self.province  # "Kirkuk city, Kirkuk" is written "Kirkuk"
         return f"{self.name}, {self.province}"
 
 
@@ -94,11 +95,17 @@ def _normal_name(name: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def _locative(word: str) -> bool:
+    """ "in", "near", "في", also with a conjunction attached ("وفي")."""
+    return word in _LOCATIVE or (word[:1] in ("و", "ف") and word[1:] in _LOCATIVE)
+
+
 class Gazetteer:
     """Names (and aliases) of places, looked up by their normal form."""
 
     def __init__(self, places: list[tuple[Place, list[str]]]) -> None:
         self._names: dict[tuple[str, ...], Place] = {}
+        self._longest: dict[str, int] = {}  # a name's first word -> the most words it has
         self.provinces: dict[str, Place] = {}
         for place, aliases in places:
             if place.kind == "province":
@@ -107,6 +114,7 @@ class Gazetteer:
                 key = _normal_name(name)
                 if key:
                     self._names.setdefault(key, place)
+                    self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
 
     def __len__(self) -> int:
         return len({id(p) for p in self._names.values()})
@@ -115,14 +123,27 @@ class Gazetteer:
         """Every place named in `text`, longest name first where names overlap, in order.
         Offsets are into `text` with Arabic diacritics removed."""
         words = _key_words(arabic.strip_marks(text).replace("-", " "))
+        # A word's forms: Latin without a possessive; Arabic as written and without prefixes.
+        # A name's later words may only lose the article.
+        forms = [
+            [re.sub(r"'s$", "", w)] if w.isascii() else list(arabic.forms(w)) for w, _, _ in words
+        ]
+        later = [
+            f[0] if w.isascii() else arabic.without_article(w)
+            for (w, _, _), f in zip(words, forms, strict=True)
+        ]
         found = []
         i = 0
         while i < len(words):
-            for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
-                place = self._match(words[i : i + size])
+            longest = max((self._longest.get(f, 0) for f in forms[i]), default=0)
+            for size in range(min(longest, len(words) - i), 0, -1):
+                tail = tuple(later[i + 1 : i + size])
+                place = next(
+                    (p for first in forms[i] if (p := self._names.get((first, *tail)))), None
+                )
                 if place is None:
                     continue
-                if place.context and (i == 0 or words[i - 1][0] not in _LOCATIVE):
+                if place.context and not (i and _locative(words[i - 1][0])):
                     continue
                 found.append(Mention(place, words[i][1], words[i + size - 1][2]))
                 i += size
@@ -130,22 +151,6 @@ class Gazetteer:
             else:
                 i += 1
         return found
-
-    def _match(self, window: list[tuple[str, int, int]]) -> Place | None:
-        if all(word.isascii() for word, _, _ in window):
-            return self._names.get(tuple(re.sub(r"'s$", "", w) for w, _, _ in window))
-        if len(window) == 1:
-            for form in arabic.forms(window[0][0]):
-                if place := self._names.get((form,)):
-                    return place
-            return None
-        forms = [list(arabic.forms(w)) for w, _, _ in window]
-        # The first word may carry prefixes; later ones only the article.
-        for first in forms[0]:
-            key = (first, *(f[-1] if len(f) > 1 else f[0] for f in forms[1:]))
-            if place := self._names.get(key):
-                return place
-        return None
 
 
 def parse(text: str, where: str) -> Gazetteer:
