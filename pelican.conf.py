@@ -82,6 +82,9 @@ DIGEST_WEEK_ENDS_ON = "thursday"
 DIGEST_STORE_PATH = "digest.sqlite3"
 DIGEST_ISSUE_TITLE = "{sitename}: {period}"
 DIGEST_FIRST_ISSUE = "2024-02-01"
+# The bundled gazetteer: incident rows read "Daquq, Kirkuk", and Arabic and English reports
+# naming the same town can merge. Use a CSV of your own for another region.
+DIGEST_PLACES = "iraq"
 DIGEST_EMAIL_FROM = "Iraq Weekly Monitor <monitor@example.org>"
 
 DIGEST_SOURCES = [

@@ -56,7 +56,13 @@ OUTLETS = {
     "Al-Rafidain Daily": "alrafidain.example",
     "Nineveh Monitor": "nineveh-monitor.example",
 }
-WEEKS = (date(2024, 3, 7), date(2024, 3, 14), date(2024, 3, 21), date(2024, 3, 28))
+WEEKS = (
+    date(2024, 2, 29),
+    date(2024, 3, 7),
+    date(2024, 3, 14),
+    date(2024, 3, 21),
+    date(2024, 3, 28),
+)
 
 
 @dataclass(frozen=True)

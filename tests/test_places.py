@@ -52,9 +52,9 @@ def test_every_bad_row_is_reported_with_its_line():
         parse(bad, "places.csv")
     assert err.value.problems == [
         "places.csv:3: a place needs a name",
-        "places.csv:4: X: kind 'planet' is not one of province, city, district, subdistrict, "
-        "town, village, neighbourhood, camp, base, field, mountain, valley, desert, "
-        "crossing, water, port, site",
+        "places.csv:4: X: kind 'planet' is not one of region, province, city, desert, "
+        "district, subdistrict, town, village, neighbourhood, camp, base, field, mountain, "
+        "valley, crossing, water, port, site",
     ]
 
 

@@ -1,148 +1,139 @@
 """Draft incident rows (date, location, deaths, injuries) from attack reports.
 
-A heuristic reader of common news phrasing; the editor confirms every row. A count it
-cannot read is left unknown (None), never guessed.
+A heuristic reader of common news phrasing; the editor confirms every row. The rules are a
+monitor's conventions:
+
+- a row for an attack or armed violence with a physical effect (bombs, rockets, drones,
+  gunmen, shelling, airstrikes, clashes), whether or not anyone was hurt; none for what
+  follows or prevents one (arrests, raids, operations, caches, seizures, trials, funerals)
+  or for harm without an attacker (fires, floods, accidents, poisoning);
+- deaths and injuries each from the most recent report that states them, since tolls are
+  revised as reports come in (casualties.py reads one report);
+- the place: the most specific one the story names, written "Place, Province"
+  (locations.py).
+
+A count it cannot read is left unknown (None), never guessed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from digest.models import Entry, Incident
+from digest.issues import arabic
+from digest.issues.casualties import Toll, casualties, read, settle
+from digest.issues.locations import location, named_place, province, written_place
+from digest.issues.places import Gazetteer
+from digest.models import Entry, Incident, Item
 
-_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "dozens": None,
-    "several": None,
-}
-_ATTACK = re.compile(
-    r"\b(IEDs?|roadside bombs?|car bombs?|bomb(?:ing)?s?|explosions?|explosive device|"
-    r"rockets?|drone strikes?|drones?|mortars?|suicide|gunmen|attack(?:ed|s)?|ambush(?:ed)?|"
-    r"airstrikes?|air strikes?|shelling)\b",
+__all__ = ["casualties", "figures", "incident", "is_attack", "location", "province"]
+
+# What makes a report an attack: a weapon or armed actor with an effect.
+_WEAPON = re.compile(
+    r"\b(?:IEDs?|(?:roadside |sticky |car |magnetic |suicide )?bomb(?:s|ed|ing|ings|er|ers)?|"
+    r"blast|explo(?:sions?|sives?|ded?|des)|detonat\w+|"
+    r"(?<!prices )rockets?(?!\s+(?:up|higher|to)\b)|missiles?|katyushas?|mortars?|"
+    r"shell(?:ed|ing)|(?:mortar|artillery|tank) shells?|"
+    r"artillery|drones?|UAVs?|air ?strikes?|(?:air|drone|missile|artillery) strikes?|"
+    r"warplanes?|(?:jets?|aircraft|planes?) (?:strike|struck|bomb\w*|hit|pound\w*|target\w*)|"
+    r"grenades?|RPGs?|gunm[ae]n|gunfire|gunfights?|gun battles?|shot dead|shooting|shootout|"
+    r"firefight|exchange of fire|opened fire|open fire|fired (?:on|at)|ambush\w*|"
+    r"assassinat\w+|snipers?|landmines?|ISIS attack\w*|militants? attack\w*)\b"
+    r"|عبوه|عبوات|انفجار|تفجير|مفخخ|انتحاري|صاروخ|صواريخ|قذيفه|قذائف|هاون|طائر\S* \S*مسير|"
+    r"مسيره (?:مفخخه|مجهوله|تركيه|ايرانيه)|قصف|غاره|غارات|ضربه جويه|قنبله|رمانه يدويه|"
+    r"مسلحون|مسلحين|هجوم مسلح|اطلاق نار|اطلاق النار|اغتال|اغتيال|اشتباك|كمين",
     re.I,
 )
-_N = r"(?<!\bno )(?:at least |some |about )?\b(\d+|" + "|".join(k for k in _NUMBERS if k) + r")\b"
-_NOUN = r"(?:\s+(?:[a-z-]+\s+){0,2}?(?:people|persons?|soldiers?|civilians?|fighters?|members?|"
-_NOUN += r"officers?|policemen|police officers?|troops|militants?|children|men|women|others?|"
-_NOUN += r"workers?|farmers?|shepherds?|guards?|personnel|gunmen|passengers?|pilgrims?))?"
-_DEATHS = (
-    re.compile(r"\bkill(?:ing|ed|s)\s+" + _N + _NOUN, re.I),
-    re.compile(_N + _NOUN + r"\s+(?:were|was|have been|had been)\s+killed", re.I),
-    re.compile(r"\bleft\s+" + _N + _NOUN + r"\s+dead", re.I),
-    re.compile(_N + _NOUN + r"\s+died", re.I),
-    re.compile(_N + _NOUN + r"\s+dead\b", re.I),  # "Four Dead, 11 Wounded in ..."
+# Attack words that need a casualty count too: "MPs attack the budget" is no attack.
+_WEAK = re.compile(
+    r"\b(?:attack\w*|clash\w*|fight\w*|violen\w+|strikes?|struck|aircraft|helicopters?|"
+    r"jets?|dispute|feud|murder\w*|stabb\w*|kidnap\w*|blasts|under fire)\b|هجوم|اشتباكات|نزاع",
+    re.I,
 )
-_INJURIES = (
-    re.compile(r"\b(?:wound(?:ing|ed|s)|injur(?:ing|ed|es))\s+" + _N + _NOUN, re.I),
-    re.compile(_N + _NOUN + r"\s+(?:were|was|have been|had been)\s+(?:wounded|injured)", re.I),
-    re.compile(r"\b(?:and|,)\s+" + _N + _NOUN + r"\s+(?:wounded|injured)", re.I),
+# Mines and war remnants are news of their own (clearance, survivors) unless they hurt someone.
+_LEGACY = re.compile(
+    r"\b(?:remnants|ordnance|unexploded|(?:land)?mines|minefields?)\b|مخلفات|الغام", re.I
 )
-_PROVINCE = re.compile(
-    r"\b((?:al-|Al-)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?:province|governorate)\b"
+# A story about what follows or prevents an attack, or about harm without an attacker.
+_NOT_ATTACK = re.compile(
+    r"\b(?:arrest\w*|detain\w*|captur\w+|caught(?! fire)|apprehend\w*|seiz\w+|confiscat\w+|cache|"
+    r"defus\w+|dismantl\w+|foil\w*|thwart\w*|sentenc\w+|convict\w*|court|trial|verdict|"
+    r"funerals?|bur(?:y|ies|ied)|mourning|operation|sweep|clear(?:s|ed|ing|ance)|demining|"
+    r"mine action|risk education|awareness|summon\w*|envoy|committee|question(?:s|ed|ing)|"
+    r"condemn\w*|demand\w*|call(?:s|ed|ing)?(?:\s+\w+){0,3}?\s+for|calls (?:grow|mount)|"
+    r"heart attack|cyber\w*|fire (?:broke|breaks)|blaze|flood\w*|earthquake|quake|poison\w*|"
+    r"accident|crash\w*|collision|collaps\w+|drown\w*|electrocut\w*|gas cylinder)\b"
+    r"|القبض|اعتقال|ضبط|احباط|تفكيك|محكمه|الحكم|حكمت|الاعدام|تشييع|عمليه عسكريه|عمليه امنيه|"
+    r"حريق|فيضان|سيول|زلزال|تسمم|حادث سير",
+    re.I,
 )
-_NO_CASUALTIES = re.compile(r"\bno (?:casualties|injuries|one was (?:hurt|injured))\b", re.I)
-_PLACE = re.compile(
-    r"\b(?:in|near|outside|north of|south of|east of|west of)\s+(?:the\s+)?"
-    r"((?:al-|Al-)?[A-Z][\w'’-]+(?:\s+(?:al-)?[A-Z][\w'’-]+){0,2})"
-)
-_NOT_PLACES = frozenset(
-    {
-        "The",
-        "A",
-        "An",
-        "Iraq",
-        "Iraqi",
-        "February",
-        "January",
-        "March",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    }
-)
+_SENTENCE = re.compile(r"(?<=[.!?؟])\s+")
 
 
-def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> int | None:
-    for pattern in patterns:
-        match = pattern.search(text)
-        if match:
-            word = match.group(1).lower()
-            return int(word) if word.isdigit() else _NUMBERS.get(word)
-    return None
+def is_attack(title: str, text: str) -> bool:
+    """Whether one report tells of an attack, read from its headline, then its lead.
+
+    A follow-up (arrest, funeral, trial, reaction...) named before any weapon makes it the
+    follow-up's story, unless that part counts casualties (then the lead decides). A weapon
+    named first makes it an attack, at once if no follow-up is named too or casualties are
+    counted, else unless the lead turns out to be a follow-up ("Bombing: Calls Grow...")."""
+    weapon_first = False
+    for part in (title, _SENTENCE.split(text.strip(), maxsplit=1)[0]):
+        part = _normal(part)
+        follow_up, weapon = _NOT_ATTACK.search(part), _WEAPON.search(part)
+        weak = _WEAK.search(part)
+        if not (follow_up or weapon or weak):
+            continue
+        counted = any(n is not None for n in casualties(part))
+        if follow_up and (not weapon or follow_up.start() < weapon.start()):
+            if counted:
+                continue  # "Officer Wounded as Police Arrest Gang": what hurt him?
+            return False
+        if _LEGACY.search(part) and not counted:
+            continue
+        if (weapon and (not follow_up or counted)) or (weak and counted):
+            return True
+        weapon_first = weapon_first or bool(weapon)
+    return weapon_first
 
 
-def location(text: str) -> str | None:
-    for match in _PLACE.finditer(text):
-        place = re.sub(r"['’]s$", "", match.group(1))  # "Jalawla's market"
-        if place.split()[0] not in _NOT_PLACES:
-            return place
-    return None
+def figures(reports: Sequence[tuple[str, str]]) -> Toll:
+    """Deaths and injuries from (title, text) reports, oldest first: each figure from the
+    latest report that states it, since later reports revise the toll."""
+    deaths = injuries = None
+    for title, text in reports:
+        toll = settle(read(text), read(title))
+        deaths = toll.deaths if toll.deaths is not None else deaths
+        injuries = toll.injuries if toll.injuries is not None else injuries
+    return Toll(deaths, injuries)
 
 
-def casualties(text: str) -> tuple[int | None, int | None]:
-    deaths, injuries = _count(_DEATHS, text), _count(_INJURIES, text)
-    if deaths is None and injuries is None and _NO_CASUALTIES.search(text):
-        return 0, 0
-    return deaths, injuries
+def incident(
+    entry: Entry, items: Sequence[Item] = (), places: Gazetteer | None = None
+) -> Incident | None:
+    """A draft row when the story is an attack; None otherwise.
 
-
-def incident(entry: Entry, reports: Sequence[str] = ()) -> Incident | None:
-    """A draft row when the entry reports an attack with a place or a casualty count.
-
-    `reports` are the other outlets' texts of the same story: tolls rise as reports come
-    in, so each count is the highest any report gives; the place and province come from
-    the entry's own text first."""
-    text = f"{entry.title}. {entry.text}"
-    if not _ATTACK.search(text):
+    `items` are every outlet's report of the story (digest.models.Item), read in order of
+    publication; the entry alone is read when there are none. A place no report names is
+    "?", as an unknown figure is: the editor fills it in rather than losing the row.
+    """
+    by_time = sorted(items, key=lambda item: item.published)
+    reports = [(item.title, item.text) for item in by_time] or [(entry.title, entry.text)]
+    if not any(is_attack(title, text) for title, text in reports):
         return None
-    counts = [casualties(t) for t in (text, *reports)]
-    deaths = _highest(c[0] for c in counts)
-    injuries = _highest(c[1] for c in counts)
-    place = location(entry.text) or location(entry.title)
-    if place is None:
-        place = next((p for r in reports if (p := location(r))), None)
-    if place is None or (deaths is None and injuries is None):
-        return None
-    region = next((r for t in (text, *reports) if (r := province(t))), None)
-    if region and region.casefold() not in place.casefold():
-        place = f"{place}, {region}"
+    texts = [entry.text, entry.title, *(t for report in reports for t in reversed(report))]
+    place = named_place(texts, places) if places else None
+    place = place or written_place([entry.text, entry.title, *(text for _, text in reports)])
+    toll = figures(reports)
     return Incident(
-        day=entry.day, location=place, deaths=deaths, injuries=injuries, description=entry.title
+        day=entry.day,
+        location=place or "?",
+        deaths=toll.deaths,
+        injuries=toll.injuries,
+        description=entry.title,
     )
 
 
-def province(text: str) -> str | None:
-    """The province a report names ("in Salahaddin province", "Diyala governorate")."""
-    match = _PROVINCE.search(text)
-    return match.group(1) if match else None
-
-
-def _highest(values: Iterable[int | None]) -> int | None:
-    known = [v for v in values if v is not None]
-    return max(known) if known else None
+def _normal(text: str) -> str:
+    """Arabic in arabic.normal form so the word lists match; Latin text unchanged."""
+    return " ".join(arabic.normal(w) for w in text.split())

@@ -23,8 +23,10 @@ from digest.issues import arabic
 
 KINDS = {
     # How specific a place is: an incident is located at the most specific place named.
+    "region": -1,  # wider than a province: the Kurdistan Region, the Nineveh Plains
     "province": 0,
     "city": 1,
+    "desert": 1,  # "the Anbar desert near Rutba" happened at Rutba
     "district": 2,
     "subdistrict": 3,
     "town": 3,
@@ -35,7 +37,6 @@ KINDS = {
     "field": 4,
     "mountain": 4,
     "valley": 4,
-    "desert": 4,
     "crossing": 4,
     "water": 4,
     "port": 4,

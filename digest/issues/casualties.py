@@ -1,0 +1,251 @@
+"""How many were killed and how many wounded, as one report states it.
+
+A reader of the phrasings wire copy uses, in English (here) and Arabic (casualties_ar):
+counts in digits and number words ("killing one soldier", "left two soldiers dead and three
+wounded", "Four Dead, 11 Wounded", "one policeman was killed and one hurt"), a singular
+victim ("wounding the driver", "his son was wounded"), a toll update ("raising the death
+toll to three"), and statements of no harm ("no casualties", "nobody else was hurt").
+
+A figure the report does not state is None. Within one report: counting only the wounded
+means no one died (0); "no casualties" and "no one (else) was hurt" make every figure the
+report does not state 0; a vague count ("several wounded") states nothing. Which report
+wins when outlets differ is incidents.py's business.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from digest.issues import casualties_ar
+
+
+class Toll(NamedTuple):
+    deaths: int | None = None
+    injuries: int | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a report says before the rules that fill in zeros are applied."""
+
+    deaths: int | None = None
+    injuries: int | None = None
+    mentions_deaths: bool = False  # a death word, even with no count we can read
+    mentions_injuries: bool = False  # "several wounded": injured, count unknown
+    no_deaths: bool = False  # "no one was killed"
+    no_harm: bool = False  # "no casualties", "nobody (else) was hurt", "no losses"
+
+
+UNITS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+TENS = {
+    w: 10 * n
+    for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+}
+WORDS = {**UNITS, **TENS, "both": 2, "a dozen": 12, "dozen": 12, "another": 1}
+_VAGUE = (
+    r"several|dozens|scores|many|numerous|hundreds|a number of|a few|some|more|other|"
+    r"unspecified number of|an unknown number of"
+)
+_NUMBER = (
+    r"\d+|(?:"
+    + "|".join(TENS)
+    + r")(?:[- ](?:"
+    + "|".join(list(UNITS)[1:10])
+    + r"))?|"
+    + "|".join(sorted((w for w in WORDS if w not in TENS), key=len, reverse=True))
+)
+
+# People a report counts: the head noun of "two soldiers", "a passer-by", "his nephew".
+_SINGULAR = (
+    r"(?:person|man|woman|child|boy|girl|baby|infant|son|daughter|brother|sister|nephew|"
+    r"niece|cousin|father|mother|wife|husband|relative|soldier|civilian|fighter|member|"
+    r"officer|police ?(?:wo)?man|policeman|trooper|staffer|guard|bodyguard|recruit|"
+    r"conscript|militant|gunman|insurgent|jihadist|terrorist|attacker|bomber|smuggler|"
+    r"suspect|commander|leader|chief|mukhtar|elder|sheikh|cleric|imam|official|judge|lawyer|"
+    r"mayor|shepherd|herder|farmer|fisherman|driver|passenger|passer-by|pilgrim|worker|"
+    r"employee|contractor|engineer|doctor|nurse|teacher|student|journalist|activist|"
+    r"resident|villager|shopkeeper|trader|merchant|exchanger|owner|vendor|customer|shopper|"
+    r"tourist|visitor|candidate)"
+)
+_PLURAL = (
+    r"(?:" + _SINGULAR + r"s|people|persons|men|women|children|police ?(?:wo)?men|policemen|"
+    r"gunmen|fishermen|passers-by|troops|personnel|staff|police|peshmerga|others|ones)"
+)
+_PERSON = r"(?:" + _SINGULAR + r"|" + _PLURAL + r"|one|other)"
+# Words between a number and its noun ("two off-duty police officers", "four ISIS militants")
+# that are not where a phrase ends.
+_MODIFIER = (
+    r"(?:(?!(?:were|was|and|or|of|in|on|at|by|as|when|after|who|which|that|with|the|a|an|to|"
+    r"from|is|are|had|have|has|dead|killed|wounded|injured|hurt)\b)[\w'-]+\s+){0,3}?"
+)
+# Not people: "two days later", "three rockets", "five vehicles".
+_NOT_PEOPLE = (
+    r"(?!\s+(?:days?|weeks?|months?|years?|hours?|minutes?|km|kilomet\w*|miles?|met\w*|"
+    r"vehicles?|cars?|trucks?|rockets?|shells?|rounds?|mortars?|drones?|houses?|homes?|"
+    r"buildings?|shops?|times?|percent|per cent|dollars?|dinars?|villages?|o'clock)\b)"
+)
+_COUNT = (
+    r"(?<!\bno )(?<!\bnot )"
+    r"(?:(?:at least|some|about|around|nearly|almost|more than|over|up to|as many as)\s+)?"
+    r"(?:(?:the|all|all the)\s+)?(?:"
+    r"(?P<n>" + _NUMBER + r")" + _NOT_PEOPLE + r"(?:\s+" + _MODIFIER + _PERSON + r")?"
+    r"|(?:(?:a|an|the|his|her|one of the)\s+)?" + _MODIFIER + r"(?P<one>" + _SINGULAR + r")"
+    r"|(?:a|an)\s+(?P<next>second|third|fourth|fifth|sixth)"  # "... and wounding a third"
+    r"|(?P<vague>" + _VAGUE + r")(?:\s+" + _MODIFIER + _PERSON + r")?"
+    r")\b"
+)
+# After the counted noun, before the verb: "of the Popular Mobilization Forces",
+# ", including a nine-year-old boy,".
+_AFTER = (
+    r"(?:\s+(?:of|from|in|inside|aboard|belonging to)\s+[^.;,]{1,80}?"
+    r"|,\s+(?:including|among them|most of them|all of them|mostly)\s+[^.;,]{1,60},)?"
+)
+_AUX = r"(?:were|was|have been|has been|had been|have|has|had|are|is|got|being)"
+# A verb followed by its object is active, not a headline's passive: "a gunman killed three".
+_OBJECT = r"(?![\"'“”‘’]?\s+(?:at least\s+)?(?:\d+|" + _NUMBER + r"|a|an|the|his|her|their)\b)"
+
+
+def _passive(verb: str) -> str:
+    """ "two soldiers were killed", "Two Dead", "one policeman was killed and one hurt"."""
+    with_aux = rf"{_AUX}\s+(?:\w+ly\s+)?{verb}"
+    bare = rf"(?:\w+ly\s+)?(?<!\bthe\s){verb}{_OBJECT}"
+    return rf"{_COUNT}{_AFTER}\s+(?:{with_aux}|{bare})"
+
+
+_KILL = (
+    r"(?:kill(?:s|ed|ing)?|shot dead|shoot(?:s|ing)? dead|gunned down|gunning down|"
+    r"assassinat(?:es|ed|ing)|neutrali[sz](?:es|ed|ing)|claim(?:s|ed|ing) the lives of)"
+)
+_DEAD = (
+    r"(?:killed|slain|shot dead|shot and killed|gunned down|assassinated|dead|died|dies|perished|"
+    r"lost (?:their|his|her) li(?:ves|fe))\b"
+)
+_WOUND = r"(?:wound(?:s|ed|ing)?|injur(?:es|ed|ing)|hurting|maim(?:s|ed|ing))"
+_HURT = r"(?:wounded|injured|hurt|maimed)\b"
+_FLAGS = re.I
+_TOLL = re.compile(  # "raising the death toll to three": the figure a toll update settles on
+    r"\b(?:death )?toll\b[^.;]{0,60}?\b(?:to|at|reached|of)\s+" + _COUNT, _FLAGS
+)
+_DEATHS = tuple(
+    re.compile(p, _FLAGS)
+    for p in (
+        r"\b" + _KILL + r"[\"'“”‘’]?\s+" + _COUNT,
+        r"\b(?:left|leaving|leaves)\s+" + _COUNT + r"\s+dead\b",
+        _passive(_DEAD),
+    )
+)
+_INJURIES = tuple(
+    re.compile(p, _FLAGS)
+    for p in (
+        # "wounding two passers-by", but not "the wounded man"
+        r"(?<!\bthe )(?<!\ban )(?<!\ba )\b(?:\w+ly\s+)?" + _WOUND + r"\s+" + _COUNT,
+        _passive(_HURT),
+        _COUNT + r"(?:\s+(?:still|remain|remains|remained|are|were|was|is)){1,2}\s+"
+        r"(?:in (?:the )?hospital|hospitali[sz]ed|in (?:a )?(?:critical|serious|stable) "
+        r"condition|receiving treatment|being treated)",
+    )
+)
+_NO_HARM = re.compile(
+    r"\bno\s+(?:reports? of\s+)?(?:(?:other|further|immediate|human|reported|serious|major)\s+)*"
+    r"(?:casualties|injuries|losses|victims)\b"
+    r"|\b(?:nobody|no one|no-one|none|no \w+)\s+(?:else\s+)?"
+    r"(?:was|were|has been|have been|had been|got|is|are)\s+(?:hurt|injured|wounded|harmed)"
+    r"|\b(?:nobody|no one|no-one) else was (?:in|inside|aboard|with|present)\b"
+    r"|\bwithout (?:causing )?(?:any )?(?:casualties|injuries)|\b(?:unhurt|unharmed)\b",
+    _FLAGS,
+)
+_NO_DEATHS = re.compile(
+    r"\b(?:nobody|no one|no-one|none|no \w+)\s+(?:else\s+)?(?:was|were|has been|had been)\s+"
+    r"killed|\bno\s+(?:deaths|fatalities)\b",
+    _FLAGS,
+)
+_DEATH_WORD = re.compile(r"\b(?:kill\w*|dead|died|dies|death|slain|fatal\w*)\b", _FLAGS)
+_DEATH_HINT = re.compile(r"kill|dead|die|slain|gunned|assassinat|neutrali|lives|perish", re.I)
+_INJURY_HINT = re.compile(r"wound|injur|hurt|maim|hospital|condition|treat", re.I)
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_LATIN = re.compile("[A-Za-z]")
+
+
+def number(word: str) -> int | None:
+    """An English number in digits or words ("11", "eleven", "twenty-one")."""
+    word = word.casefold().replace("-", " ")
+    if word.isdigit():
+        return int(word)
+    if word in WORDS:
+        return WORDS[word]
+    tens, _, unit = word.partition(" ")
+    return TENS[tens] + UNITS[unit] if tens in TENS and unit in UNITS else None
+
+
+def _first(
+    patterns: tuple[re.Pattern[str], ...], hint: re.Pattern[str], text: str
+) -> tuple[bool, int | None]:
+    """(whether a count is stated, its value): the earliest phrase in the text wins, as the
+    lead states the event's own figure and later sentences recall others. Only sentences
+    with a `hint` word are searched: the patterns are costly to try at every word."""
+    for sentence in _SENTENCE.split(text):
+        if not hint.search(sentence):
+            continue
+        found = [m for p in patterns if (m := p.search(sentence))]
+        if found:
+            return True, _value(min(found, key=lambda m: m.start()))
+    return False, None
+
+
+@lru_cache(maxsize=4096)  # a story's reports are read for its rank, its row and its toll
+def read(text: str) -> Reading:
+    """The figures one text states, in English or Arabic."""
+    if len(_ARABIC.findall(text)) > len(_LATIN.findall(text)):
+        return Reading(**casualties_ar.read(text))
+    toll = _TOLL.search(text)
+    said_deaths, deaths = (True, _value(toll)) if toll else _first(_DEATHS, _DEATH_HINT, text)
+    said_injuries, injuries = _first(_INJURIES, _INJURY_HINT, text)
+    return Reading(
+        deaths=deaths,
+        injuries=injuries,
+        mentions_deaths=said_deaths or bool(_DEATH_WORD.search(text)),
+        mentions_injuries=said_injuries,
+        no_deaths=bool(_NO_DEATHS.search(text)),
+        no_harm=bool(_NO_HARM.search(text)),
+    )
+
+
+def _value(match: re.Match[str]) -> int | None:
+    """The count a _COUNT match names: a number, one person, or None for "several"."""
+    if match.group("n"):
+        return number(match.group("n"))
+    return 1 if match.group("one") or match.group("next") else None
+
+
+def settle(reading: Reading, fallback: Reading | None = None) -> Toll:
+    """The report's figures, with `fallback` (its headline) filling what the text lacks and
+    the zero rules applied: only wounded counted -> no deaths; "no casualties" -> 0."""
+    r, f = reading, fallback or Reading()
+    deaths = r.deaths if r.deaths is not None else f.deaths
+    injuries = r.injuries if r.injuries is not None else f.injuries
+    mentions_deaths = r.mentions_deaths or f.mentions_deaths
+    mentions_injuries = r.mentions_injuries or f.mentions_injuries
+    if deaths is None and (r.no_deaths or f.no_deaths):
+        deaths = 0
+    if r.no_harm or f.no_harm:
+        deaths = 0 if deaths is None and not mentions_deaths else deaths
+        injuries = 0 if injuries is None and not mentions_injuries else injuries
+    if deaths is None and not mentions_deaths and (injuries is not None or mentions_injuries):
+        deaths = 0
+    return Toll(deaths, injuries)
+
+
+def casualties(text: str) -> tuple[int | None, int | None]:
+    """(deaths, injuries) one text states; None where it does not say."""
+    toll = settle(read(text))
+    return toll.deaths, toll.injuries
