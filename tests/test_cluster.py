@@ -4,9 +4,7 @@ from digest.issues.cluster import Candidate, clusters
 from digest.models import Item
 
 
-def cand(
-    source: str, title: str, text: str, day: int = 4, says_when: bool = False
-) -> Candidate:
+def cand(source: str, title: str, text: str, day: int = 4, says_when: bool = False) -> Candidate:
     item = Item(
         source=source,
         guid=title,
