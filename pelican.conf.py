@@ -86,6 +86,7 @@ DIGEST_FIRST_ISSUE = "2024-02-01"
 # naming the same town can merge. Use a CSV of your own for another region.
 DIGEST_PLACES = "iraq"
 DIGEST_EMAIL_FROM = "Iraq Weekly Monitor <monitor@example.org>"
+DIGEST_SUBSCRIBE_URL = "https://monitor.example.org/subscribe"
 
 DIGEST_SOURCES = [
     {

@@ -58,6 +58,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("DIGEST_USER_AGENT", "digest/0.1 (+https://github.com/digest)", "HTTP User-Agent."),
     Setting("DIGEST_PDF_PAGE_SIZE", "A4", "PDF page size: A4 or Letter."),
+    Setting(
+        "DIGEST_SUBSCRIBE_URL",
+        None,
+        "Where the site's subscribe form posts the reader's email address (http(s) URL).",
+    ),
     Setting("DIGEST_EMAIL_FROM", "Newsletter <newsletter@example.org>", "From: of emails."),
 )
 SETTING_NAMES = frozenset(s.name for s in SETTINGS)
@@ -89,6 +94,7 @@ class Settings:
     pdf_page_size: str
     email_from: str
     places: Gazetteer | None = field(repr=False, compare=False, default=None)
+    subscribe_url: str | None = None
     pelican: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -225,6 +231,14 @@ def validate(raw: dict[str, Any], config_path: Path) -> Settings:
             except ConfigError as exc:
                 problems.extend(exc.problems)
 
+    subscribe = get("DIGEST_SUBSCRIBE_URL")
+    if subscribe is not None and (
+        not isinstance(subscribe, str) or not subscribe.startswith(("http://", "https://"))
+    ):
+        problems.append(
+            "DIGEST_SUBSCRIBE_URL: must be an http(s) URL the subscribe form posts to, or None"
+        )
+
     site_url = str(raw.get("SITEURL") or "")
     if site_url and not site_url.startswith(("http://", "https://")):
         problems.append("SITEURL: must be an absolute http(s) URL (feeds and emails link to it)")
@@ -255,6 +269,7 @@ def validate(raw: dict[str, Any], config_path: Path) -> Settings:
         pdf_page_size=str(page),
         email_from=str(sender),
         places=places,
+        subscribe_url=subscribe,
         pelican=raw,
     )
 
