@@ -30,19 +30,31 @@ PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
 INDEX_SAVE_AS = "index.html"
 ARCHIVES_SAVE_AS = "archives/index.html"
-DIRECT_TEMPLATES = ["index", "archives"]
+ARCHIVES_URL = "archives/"
+# Issues by year: archives/2024/ (themes/digest/templates/period_archives.html).
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+# Pagefind's search page; `digest build` writes the index into output/pagefind/.
+SEARCH_SAVE_AS = "search/index.html"
+SEARCH_URL = "search/"
+DIRECT_TEMPLATES = ["index", "archives", "search"]
 DEFAULT_PAGINATION = 20
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
-# Pages digest does not publish (yet): no author, category or tag listings.
+# Tag pages, for issues that carry tags (digest's plugin writes the tags index, tags/,
+# only then). Section pages across issues (sections/<key>/), the 404 page, sitemap.xml
+# and robots.txt come from digest's plugin too (digest/pelican_plugin/pages.py).
+TAG_URL = "tags/{slug}/"
+TAG_SAVE_AS = "tags/{slug}/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+# Pages digest does not publish: no author or category listings.
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 CATEGORY_SAVE_AS = ""
 CATEGORIES_SAVE_AS = ""
-TAG_SAVE_AS = ""
-TAGS_SAVE_AS = ""
 ARTICLE_LANG_SAVE_AS = ""
 DRAFT_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""
@@ -63,6 +75,12 @@ JINJA_ENVIRONMENT = {
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/atom.xml"
 FEED_ALL_RSS = "feeds/rss.xml"
+FEED_ALL_JSON = "feeds/feed.json"  # digest's own (Pelican writes no JSON Feed)
+# One feed per section (digest's own): that section of every issue; {key} = its DIGEST_SECTIONS
+# key. Set one to None to leave that format out. Templates list them: DIGEST_SECTION_FEEDS.
+FEED_SECTION_ATOM = "feeds/sections/{key}.atom.xml"
+FEED_SECTION_RSS = "feeds/sections/{key}.rss.xml"
+FEED_SECTION_JSON = "feeds/sections/{key}.json"
 FEED_ATOM = None
 FEED_RSS = None
 CATEGORY_FEED_ATOM = None

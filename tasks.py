@@ -101,11 +101,20 @@ def corpus(c: Context) -> None:
         sys.exit(result.exited)
 
 
+@task
+def site_tools(c: Context) -> None:
+    """Install vnu.jar and axe-core (pinned, from npm) into .cache/npm/ once (the site tests)."""
+    result = c.run(f"{sys.executable} {ROOT / 'tests' / 'site_tools.py'}", pty=False, warn=True)
+    if not result.ok:  # tests/site_tools.py has printed what to do
+        sys.exit(result.exited)
+
+
 @task(help={"k": "only tests matching this expression", "x": "stop at the first failure"})
 def test(c: Context, k: str = "", x: bool = False) -> None:
     """Run the whole test suite (and the linter)."""
     lint(c)
     corpus(c)
+    site_tools(c)
     args = ["-q"]
     if k:
         args += ["-k", f"'{k}'"]

@@ -1,7 +1,8 @@
-"""`digest build`: the Pelican site and feeds, then each issue's PDF and email edition.
+"""`digest build`: the Pelican site and feeds, the search index, then each issue's PDF and
+email edition.
 
-Reads like the pipeline: pelican -> for each issue: pdf, email. Pelican's own errors
-("Could not process ...") fail the build instead of being logged and forgotten.
+Reads like the pipeline: pelican -> pagefind (once) -> for each issue: pdf, email. Pelican's
+own errors ("Could not process ...") fail the build instead of being logged and forgotten.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 from digest.config import Settings
 from digest.errors import RenderError
 from digest.pelican_plugin.reader import PROBLEMS_KEY, RUNTIME_KEY
-from digest.publish import pdf
+from digest.publish import pdf, search
 from digest.publish.email_edition import write_email_edition
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,8 @@ class BuildReport:
     pdfs_rendered: int = 0
     pdfs_current: int = 0
     emails_written: int = 0
+    search_pages: int = 0  # issue pages in the search index
+    search_seconds: float = 0.0  # time Pagefind took (the benchmark reports it on its own)
     problems: list[str] = field(default_factory=list)
 
 
@@ -82,6 +86,11 @@ def build(settings: Settings) -> BuildReport:
     report = BuildReport()
     articles = run_pelican(settings)
     output = settings.output_path
+    started = time.perf_counter()
+    pages = search.page_glob(settings.pelican.get("ARTICLE_SAVE_AS") or "{slug}.html")
+    report.search_pages = search.index_site(output, pages)
+    report.search_seconds = time.perf_counter() - started
+    log.info("search: %d pages indexed in %.2f s", report.search_pages, report.search_seconds)
     theme = Path(settings.pelican["THEME"]).resolve()
     css = sorted((output / "theme" / "css").glob("*.css"))
     for article in articles:

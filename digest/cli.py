@@ -306,6 +306,8 @@ def build(ctx: click.Context) -> None:
         f"PDFs {report.pdfs_rendered} rendered, {report.pdfs_current} unchanged; "
         f"email editions {report.emails_written} written"
     )
+    if report.search_pages:
+        click.echo(f"search: {report.search_pages} pages indexed in {report.search_seconds:.2f} s")
     if report.problems:
         for problem in report.problems:
             click.echo(f"error: {problem}", err=True)

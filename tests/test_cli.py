@@ -135,8 +135,12 @@ def test_the_build_is_reproducible_and_skips_unchanged_pdfs(collected):
     assert first.exit_code == 0, first.output
     assert "PDFs 1 rendered, 0 unchanged" in first.output
     output = collected.parent / "output"
-    before = {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    # Not pagefind/: Pagefind writes its filter index in hash-map order, so its bytes differ
+    # between two runs over the same pages (Pagefind/pagefind#638; digest/publish/search.py).
+    kept = [p for p in sorted(output.rglob("*")) if p.relative_to(output).parts[0] != "pagefind"]
+    before = {p: p.read_bytes() for p in kept if p.is_file()}
     second = run_cli(collected, "build")
     assert "PDFs 0 rendered, 1 unchanged" in second.output
-    after = {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    kept = [p for p in sorted(output.rglob("*")) if p.relative_to(output).parts[0] != "pagefind"]
+    after = {p: p.read_bytes() for p in kept if p.is_file()}
     assert after == before

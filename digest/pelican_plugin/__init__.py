@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pelican import signals
 
-from digest.pelican_plugin.exports import fix_feed_anchors, write_exports
+from digest.pelican_plugin import feeds, pages
+from digest.pelican_plugin.exports import write_exports
 from digest.pelican_plugin.reader import add_reader, forget_markdown_package
 
 
@@ -16,4 +17,5 @@ def register() -> None:
     signals.article_generator_preread.connect(forget_markdown_package)
     signals.page_generator_preread.connect(forget_markdown_package)
     signals.article_writer_finalized.connect(write_exports)
-    signals.feed_generated.connect(fix_feed_anchors)
+    feeds.register()
+    pages.register()  # sections across issues, 404, sitemap.xml, robots.txt

@@ -1,4 +1,4 @@
-"""Per-issue exports beside each issue page (issue.json, incidents.csv) and the JSON Feed."""
+"""Per-issue exports beside each issue page: issue.json and incidents.csv (feeds: feeds.py)."""
 
 from __future__ import annotations
 
@@ -102,40 +102,6 @@ def incidents_csv(edition: Edition) -> str:
     return buffer.getvalue()
 
 
-def absolute_anchors(content: str, page_url: str) -> str:
-    """In-page links ("more…" -> #section) made absolute: feeds are read elsewhere."""
-    return content.replace('href="#', f'href="{page_url}#')
-
-
-def fix_feed_anchors(context: Any, feed: Any) -> None:
-    for item in feed.items:
-        for key in ("description", "content"):
-            if item.get(key):
-                item[key] = absolute_anchors(item[key], item["link"])
-
-
-def json_feed(articles: list[Any], settings: dict[str, Any], site_url: str) -> dict[str, Any]:
-    """JSON Feed 1.1 of issues, newest first, full content."""
-    return {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": settings.get("SITENAME", ""),
-        "home_page_url": site_url + "/",
-        "feed_url": f"{site_url}/feeds/feed.json",
-        "language": settings.get("DEFAULT_LANG", "en"),
-        "items": [
-            {
-                "id": f"{site_url}/{a.url}",
-                "url": f"{site_url}/{a.url}",
-                "title": a.title,
-                "content_html": absolute_anchors(a.content, f"{site_url}/{a.url}"),
-                "summary": a.digest.summary,
-                "date_published": a.date.isoformat(),
-            }
-            for a in articles[: settings.get("FEED_MAX_ITEMS") or None]
-        ],
-    }
-
-
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8", newline="\n")
@@ -151,5 +117,3 @@ def write_exports(generator: Any, writer: Any = None) -> None:
         data = issue_json(article.digest, f"{site_url}/{article.url}")
         _write(folder / "issue.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         _write(folder / "incidents.csv", incidents_csv(article.digest))
-    feed = json_feed(issues, settings, site_url)
-    _write(output / "feeds" / "feed.json", json.dumps(feed, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,319 @@
+"""The feeds: what every feed entry carries, the JSON Feed, and a feed per section.
+
+Pelican writes the Atom and RSS feeds of issues (FEED_ALL_ATOM, FEED_ALL_RSS); `polish` runs
+on each before it is written. digest writes the rest after the articles:
+
+- FEED_ALL_JSON: JSON Feed 1.1 of issues;
+- FEED_SECTION_ATOM, FEED_SECTION_RSS, FEED_SECTION_JSON (paths with `{key}`): one feed per
+  DIGEST_SECTIONS key that has appeared in an issue; an entry is that section of one issue
+  (its headline, its HTML, a link to <issue URL>#<key>).
+
+Every entry's content is the issue's own HTML passed once more through an allow-list (no
+script, style, event handlers or javascript: links; feeds are read far from our site) with
+every link made absolute against the issue's URL. Ids never change on a rebuild: Atom and
+RSS keep Pelican's tag: URI of the issue (tag:<host>,<date>:<path>), a section entry adds
+`#<key>`; the JSON Feed uses the URL. Dates are the issue's Date (published) and Modified,
+else Date (updated), so a feed's bytes depend on the content only; an empty feed's date is
+SOURCE_DATE_EPOCH when set.
+
+Templates get DIGEST_SECTION_FEEDS: [{key, title, atom, rss, json}], absolute URLs (None
+for a format that is switched off), one per section that has a feed, in DIGEST_SECTIONS
+order.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import nh3
+from feedgenerator import Atom1Feed, Rss201rev2Feed, get_tag_uri
+from markupsafe import Markup
+from pelican import signals
+
+from digest.collect.sanitize import DROP_WITH_CONTENT, TAGS, URL_SCHEMES
+from digest.errors import RenderError
+from digest.models import EditionSection
+from digest.pelican_plugin.reader import settings_for
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+CONTEXT_KEY = "DIGEST_SECTION_FEEDS"
+# The issue page's own structure may stay (headings, sections, classes, ids), nothing more.
+FEED_TAGS = TAGS | {"h2", "section", "nav", "header", "footer", "article", "aside"}
+FEED_ATTRIBUTES = {
+    "*": {"lang", "dir", "id", "class"},
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "time": {"datetime"},
+}
+
+
+def feed_html(html: str, page_url: str) -> str:
+    """`html` safe for a feed: allow-listed, and every link absolute against `page_url`."""
+    return nh3.clean(
+        html,
+        tags=set(FEED_TAGS),
+        clean_content_tags=set(DROP_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in FEED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        url_relative=("rewrite_with_base", page_url),
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _source_date() -> datetime | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else None
+
+
+def _settle_empty_feed(feed: Any) -> None:
+    """feedgenerator dates a feed without entries "now": use SOURCE_DATE_EPOCH if set."""
+    fixed = _source_date()
+    if not feed.items and fixed is not None:
+        feed.latest_post_date = lambda: fixed
+
+
+def polish(context: Any, feed: Any) -> None:
+    """Pelican's `feed_generated`: safe absolute content, stable ids, an author everywhere."""
+    author = context.get("AUTHOR") or context.get("SITENAME") or "unknown"
+    for item in feed.items:
+        for key in ("description", "content"):
+            if item.get(key):
+                item[key] = feed_html(item[key], item["link"])
+        if not item.get("author_name"):
+            item["author_name"] = author
+        if isinstance(feed, Rss201rev2Feed) and str(item.get("unique_id")).startswith("tag:"):
+            item["unique_id_is_permalink"] = False
+    _settle_empty_feed(feed)
+
+
+# --------------------------------------------------------------------------- the files
+
+
+def _url(site_url: str, path: str) -> str:
+    return f"{site_url}/{path}"
+
+
+def _issue_url(site_url: str, article: Any) -> str:
+    return _url(site_url, article.url)
+
+
+def _author(article: Any, settings: dict[str, Any]) -> str:
+    author = getattr(article, "author", None)
+    return str(author) if author else settings.get("AUTHOR") or settings.get("SITENAME") or ""
+
+
+def _updated(article: Any) -> datetime:
+    return getattr(article, "modified", None) or article.date
+
+
+def section_html(section: EditionSection) -> str:
+    """A section as the issue page shows it below its headline: paragraphs, table, sources."""
+    parts = []
+    if section.takeaway_html:
+        parts.append(f'<p class="takeaway">{section.takeaway_html}</p>')
+    parts.append(section.body_html)
+    if section.sources_cited:
+        names = Markup.escape(", ".join(section.sources_cited))
+        cited = f"Sources cited in this section include: {names}."
+        parts.append(f'<p class="sources-cited">{cited}</p>')
+    return "\n".join(parts)
+
+
+def _write(output: Path, path: str, text: str) -> None:
+    target = (output / path).resolve()
+    if not target.is_relative_to(output.resolve()):
+        raise RenderError(f"feeds: {path!r} is outside the output folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _xml(feed: Any) -> str:
+    _settle_empty_feed(feed)
+    return feed.writeString("utf-8")
+
+
+def _json(feed: dict[str, Any]) -> str:
+    return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_path(settings: dict[str, Any]) -> str:
+    return settings.get("FEED_ALL_JSON") or "feeds/feed.json"
+
+
+def json_feed(articles: list[Any], settings: dict[str, Any], site_url: str) -> dict[str, Any]:
+    """JSON Feed 1.1 of issues, newest first, full content."""
+    items = []
+    for a in articles[: settings.get("FEED_MAX_ITEMS") or None]:
+        url = _issue_url(site_url, a)
+        items.append(
+            {
+                "id": url,
+                "url": url,
+                "title": a.title,
+                "content_html": feed_html(a.content, url),
+                "summary": a.digest.summary,
+                "date_published": a.date.isoformat(),
+                "date_modified": _updated(a).isoformat(),
+                "authors": [{"name": _author(a, settings)}],
+            }
+        )
+    return {
+        "version": JSON_FEED_VERSION,
+        "title": settings.get("SITENAME", ""),
+        "home_page_url": site_url + "/",
+        "feed_url": _url(site_url, _json_path(settings)),
+        "description": settings.get("SITESUBTITLE") or "",
+        "language": settings.get("DEFAULT_LANG", "en"),
+        "authors": [{"name": settings.get("AUTHOR") or settings.get("SITENAME", "")}],
+        "items": items,
+    }
+
+
+def _section_paths(settings: dict[str, Any], key: str) -> dict[str, str | None]:
+    paths: dict[str, str | None] = {}
+    for kind in ("atom", "rss", "json"):
+        pattern = settings.get(f"FEED_SECTION_{kind.upper()}")
+        if pattern and "{key}" not in pattern:
+            raise RenderError(f"FEED_SECTION_{kind.upper()}: {pattern!r} must contain {{key}}")
+        paths[kind] = pattern.format(key=key) if pattern else None
+    return paths
+
+
+def section_entries(articles: list[Any], key: str) -> list[tuple[Any, EditionSection]]:
+    """That section of each issue that has it, newest issue first."""
+    return [(a, s) for a in articles for s in a.digest.sections if s.key == key]
+
+
+def section_feeds(articles: list[Any], settings: dict[str, Any]) -> list[dict[str, Any]]:
+    """DIGEST_SECTION_FEEDS: the sections that have feeds, with their feeds' URLs."""
+    site_url = settings_for(settings).site_url
+    found = []
+    for rule in settings_for(settings).sections:
+        if not section_entries(articles, rule.key):
+            continue
+        paths = _section_paths(settings, rule.key)
+        if not any(paths.values()):
+            continue
+        urls = {kind: _url(site_url, p) if p else None for kind, p in paths.items()}
+        found.append({"key": rule.key, "title": rule.title, **urls})
+    return found
+
+
+def _section_xml(
+    kind: str,
+    label: str,
+    url: str,
+    entries: list[tuple[Any, EditionSection]],
+    settings: dict[str, Any],
+    site_url: str,
+) -> str:
+    feed_class = Atom1Feed if kind == "atom" else Rss201rev2Feed
+    title = f"{settings.get('SITENAME', '')} – {label}"
+    feed = feed_class(
+        title=title,
+        link=site_url + "/",
+        feed_url=url,
+        feed_guid=url,  # not the home page: that is the id of the feed of whole issues
+        description=settings.get("SITESUBTITLE") or title,
+        subtitle=settings.get("SITESUBTITLE") or None,
+        language=settings.get("DEFAULT_LANG", "en"),
+    )
+    for article, section in entries:
+        issue_url = _issue_url(site_url, article)
+        content = feed_html(section_html(section), issue_url)
+        feed.add_item(
+            title=section.headline,
+            link=f"{issue_url}#{section.key}",
+            unique_id=f"{get_tag_uri(issue_url, article.date)}#{section.key}",
+            unique_id_is_permalink=False if kind == "rss" else None,
+            # RSS has one field for content; Atom gets the takeaway as its summary
+            # (an Atom summary is type="html": the plain-text takeaway is escaped for it).
+            description=content if kind == "rss" else html.escape(section.takeaway_text) or None,
+            content=None if kind == "rss" else content,
+            categories=[label],
+            author_name=_author(article, settings),
+            pubdate=article.date,
+            updateddate=_updated(article),
+        )
+    return _xml(feed)
+
+
+def _section_json(
+    label: str,
+    url: str,
+    entries: list[tuple[Any, EditionSection]],
+    settings: dict[str, Any],
+    site_url: str,
+) -> dict[str, Any]:
+    items = []
+    for article, section in entries:
+        issue_url = _issue_url(site_url, article)
+        link = f"{issue_url}#{section.key}"
+        items.append(
+            {
+                "id": link,
+                "url": link,
+                "title": section.headline,
+                "content_html": feed_html(section_html(section), issue_url),
+                "summary": section.takeaway_text,
+                "date_published": article.date.isoformat(),
+                "date_modified": _updated(article).isoformat(),
+                "authors": [{"name": _author(article, settings)}],
+                "tags": [label],
+            }
+        )
+    return {
+        "version": JSON_FEED_VERSION,
+        "title": f"{settings.get('SITENAME', '')} – {label}",
+        "home_page_url": site_url + "/",
+        "feed_url": url,
+        "description": settings.get("SITESUBTITLE") or "",
+        "language": settings.get("DEFAULT_LANG", "en"),
+        "authors": [{"name": settings.get("AUTHOR") or settings.get("SITENAME", "")}],
+        "items": items,
+    }
+
+
+def offer_section_feeds(generator: Any) -> None:
+    """`article_generator_finalized`: DIGEST_SECTION_FEEDS for every template."""
+    issues = [a for a in generator.articles if getattr(a, "digest", None) is not None]
+    generator.context[CONTEXT_KEY] = section_feeds(issues, generator.settings)
+
+
+def write_feeds(generator: Any, writer: Any = None) -> None:
+    """`article_writer_finalized`: the JSON Feed of issues and every section's feeds."""
+    settings = generator.settings
+    site_url = settings_for(settings).site_url
+    output = Path(settings["OUTPUT_PATH"])
+    issues = [a for a in generator.articles if getattr(a, "digest", None) is not None]
+    if settings.get("FEED_ALL_JSON", "feeds/feed.json"):
+        _write(output, _json_path(settings), _json(json_feed(issues, settings, site_url)))
+    limit = settings.get("FEED_MAX_ITEMS") or None
+    for rule in settings_for(settings).sections:
+        entries = section_entries(issues, rule.key)[:limit]
+        if not entries:
+            continue
+        for kind, path in _section_paths(settings, rule.key).items():
+            if not path:
+                continue
+            url = _url(site_url, path)
+            if kind == "json":
+                text = _json(_section_json(rule.title, url, entries, settings, site_url))
+            else:
+                text = _section_xml(kind, rule.title, url, entries, settings, site_url)
+            _write(output, path, text)
+
+
+def register() -> None:
+    signals.feed_generated.connect(polish)
+    signals.article_generator_finalized.connect(offer_section_feeds)
+    signals.article_writer_finalized.connect(write_feeds)

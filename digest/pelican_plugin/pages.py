@@ -1,0 +1,204 @@
+"""The site's pages beyond Pelican's own: sections across issues, 404, sitemap, robots.txt.
+
+- `sections/<key>/`: one section (Security, Politics ...) in every issue, newest first,
+  from the Edition the reader attaches to each issue (`article.digest`); `sections/`
+  lists them in DIGEST_SECTIONS order.
+- `404.html` with root-relative links: a host serves it at any missing address.
+- `tags/`: the tags index, only when issues carry tags (Pelican writes `tags/<slug>/`).
+- `sitemap.xml`: every HTML page this Pelican run wrote (but the 404 page), absolute
+  URLs, sorted; `robots.txt` points to it.
+- Templates get SITE_ABSOLUTE_URL (SITEURL itself is made relative per page by
+  RELATIVE_URLS) for canonical and Open Graph links.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+from markupsafe import Markup
+from pelican import signals
+from pelican.generators import Generator
+
+from digest.models import EditionSection
+from digest.pelican_plugin.reader import settings_for
+
+SECTIONS_URL = "sections/"
+NOT_FOUND_SAVE_AS = "404.html"
+SITEMAP_SAVE_AS = "sitemap.xml"
+ROBOTS_SAVE_AS = "robots.txt"
+
+# Output paths (relative to OUTPUT_PATH) of the HTML pages Pelican wrote in this run,
+# filled from the content_written signal; reset when a run's generators are made.
+_written: set[str] = set()
+
+
+@dataclass
+class SectionBlock:
+    article: Any  # a Pelican Article carrying .digest
+    section: EditionSection
+
+
+@dataclass
+class SectionPage:
+    key: str
+    title: str
+    description: str | None
+    blocks: list[SectionBlock] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"{SECTIONS_URL}{self.key}/"
+
+    @property
+    def save_as(self) -> str:
+        return f"{SECTIONS_URL}{self.key}/index.html"
+
+
+def site_url(settings: dict[str, Any]) -> str:
+    return str(settings.get("SITEURL") or "").rstrip("/")
+
+
+def newest_first(articles: list[Any]) -> list[Any]:
+    return sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
+
+
+def section_pages(articles: list[Any], rules: list[Any]) -> list[SectionPage]:
+    """Each section key found in an issue, in DIGEST_SECTIONS order, then any others."""
+    pages: dict[str, SectionPage] = {
+        r.key: SectionPage(r.key, r.title, getattr(r, "description", None)) for r in rules
+    }
+    for article in newest_first(articles):
+        edition = getattr(article, "digest", None)
+        if edition is None:
+            continue
+        for section in edition.sections:
+            page = pages.setdefault(section.key, SectionPage(section.key, section.label, None))
+            page.blocks.append(SectionBlock(article, section))
+    return [p for p in pages.values() if p.blocks]
+
+
+def url_of(path: str) -> str:
+    """The public URL path of an output file: "a/index.html" -> "a/"."""
+    posix = PurePosixPath(path).as_posix()
+    if posix == "index.html":
+        return ""
+    if posix.endswith("/index.html"):
+        return posix[: -len("index.html")]
+    return posix
+
+
+def sitemap_xml(base: str, paths: set[str]) -> str:
+    urls = sorted({url_of(p) for p in paths if p != NOT_FOUND_SAVE_AS})
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [f"  <url><loc>{escape(f'{base}/{u}')}</loc></url>" for u in urls]
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def robots_txt(base: str) -> str:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {base}/{SITEMAP_SAVE_AS}\n"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+class DigestPagesGenerator(Generator):
+    """Runs after the articles and pages generators (Pelican appends plugin generators)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _written.clear()
+
+    def generate_context(self) -> None:
+        articles = [a for a in self.context.get("articles", []) if getattr(a, "digest", None)]
+        rules = list(settings_for(self.settings).sections)
+        self.sections = section_pages(articles, rules)
+        self.context["digest_sections"] = self.sections
+
+    def generate_output(self, writer: Any) -> None:
+        relative = self.settings.get("RELATIVE_URLS", False)
+        for page in self.sections:
+            writer.write_file(
+                page.save_as,
+                self.get_template("section"),
+                self.context,
+                relative_urls=relative,
+                digest_section=page,
+                template_name="section",
+            )
+        writer.write_file(
+            f"{SECTIONS_URL}index.html",
+            self.get_template("sections"),
+            self.context,
+            relative_urls=relative,
+            template_name="sections",
+        )
+        tags = self.context.get("tags") or []
+        tags_save_as = self.settings.get("TAGS_SAVE_AS")
+        if tags and tags_save_as and self.settings.get("TAG_SAVE_AS"):
+            writer.write_file(
+                tags_save_as,
+                self.get_template("tags"),
+                self.context,
+                relative_urls=relative,
+                template_name="tags",
+            )
+        base = site_url(self.settings)
+        # A host serves 404.html at any missing address: links start from the site root.
+        writer.write_file(
+            NOT_FOUND_SAVE_AS,
+            self.get_template("404"),
+            self.context,
+            relative_urls=False,
+            template_name="404",
+            SITEURL=urlsplit(base).path.rstrip("/"),
+        )
+        output = Path(self.output_path)
+        _write(output / SITEMAP_SAVE_AS, sitemap_xml(base, _written))
+        _write(output / ROBOTS_SAVE_AS, robots_txt(base))
+
+
+def remember_written(path: str, context: Any = None) -> None:
+    if str(path).endswith(".html") and context is not None:
+        output = context.get("OUTPUT_PATH")
+        if output:
+            _written.add(Path(path).resolve().relative_to(Path(output).resolve()).as_posix())
+
+
+def link_section_labels(content: str, sections: Any, siteurl: str) -> Markup:
+    """An issue body with each section's label ("Security") linked to its section page."""
+    for s in sections:
+        label = html.escape(s.label)
+        old = f'<p class="section-label">{label}</p>'
+        href = html.escape(f"{siteurl}/{SECTIONS_URL}{s.key}/")
+        new = f'<p class="section-label"><a href="{href}">{label}</a></p>'
+        content = content.replace(old, new, 1)
+    return Markup(content)  # the reader's own HTML, with links of ours added
+
+
+def prepare_templates(generator: Any) -> None:
+    """Absolute site URL (canonical, Open Graph) and the theme's filter for every template."""
+    generator.context["SITE_ABSOLUTE_URL"] = site_url(generator.settings)
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.filters["digest_link_sections"] = link_section_labels
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    return DigestPagesGenerator
+
+
+def register() -> None:
+    signals.generator_init.connect(prepare_templates)
+    signals.get_generators.connect(get_generators)
+    signals.content_written.connect(remember_written)

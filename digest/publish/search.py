@@ -1,0 +1,93 @@
+"""The site's search index: Pagefind over the built issue pages, once per build.
+
+Pagefind (PyPI `pagefind[bin]`) writes a static index and its UI into output/pagefind/
+(pagefind.js, pagefind-ui.js, the index and fragments); the /search/ page loads it. Only
+issue pages are indexed: the archive lists them, the email edition and the PDFs repeat them.
+
+The bundle is rebuilt from scratch each time: Pagefind leaves the fragments of a previous
+run beside the new ones, so a changed issue would otherwise leave stale files behind.
+
+Not byte-reproducible: with filters on the pages (data-pagefind-filter, the theme's
+"section" filter) Pagefind 1.5.2 writes its filter index in hash-map order, so two runs over
+identical pages give a different filter/*.pf_filter file, and with it a different hash in
+pagefind-entry.json and pagefind.<lang>_<hash>.pf_meta. The fragments and the index
+chunks are stable (Pagefind/pagefind#638: fixed for fragments in 1.3.0, "other files will
+still change"). The rest of output/ is reproducible; the determinism test leaves out
+pagefind/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from digest.errors import RenderError
+
+BUNDLE = "pagefind"
+TIMEOUT = 600  # seconds; Pagefind reads a few hundred pages a second
+
+
+def page_glob(save_as: str) -> str:
+    """The glob of the issue pages from Pelican's ARTICLE_SAVE_AS: every {field} is `*`."""
+    return re.sub(r"\{[^}]*\}", "*", save_as)
+
+
+def index_site(output: Path, glob: str) -> int:
+    """Index the pages `glob` matches under `output` into output/pagefind/; returns how many
+    pages the index holds. No pages: no index (and no stale one left behind)."""
+    output = output.resolve()
+    bundle = output / BUNDLE
+    if bundle.is_dir() and not bundle.is_symlink():
+        shutil.rmtree(bundle)
+    if not any(output.glob(glob)):
+        return 0
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(output),
+        "--output-path",
+        str(bundle),
+        "--glob",
+        glob,
+        "--quiet",
+    ]
+    try:
+        # Run from inside the site: whatever Pagefind writes by default lands there too.
+        done = subprocess.run(
+            command, cwd=output, capture_output=True, text=True, timeout=TIMEOUT, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RenderError(f"search: pagefind could not index {output}: {exc}") from exc
+    if done.returncode != 0:
+        reason = _reason(done.stderr + "\n" + done.stdout)
+        raise RenderError(
+            f"search: pagefind failed (exit {done.returncode}) indexing {output}: {reason}"
+        )
+    return pages_indexed(bundle)
+
+
+def pages_indexed(bundle: Path) -> int:
+    """The number of pages in a Pagefind bundle, from its pagefind-entry.json."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return sum(int(lang["page_count"]) for lang in entry["languages"].values())
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RenderError(f"search: pagefind wrote no usable index into {bundle}: {exc}") from exc
+
+
+def _reason(text: str) -> str:
+    """The one line of Pagefind's output that says what went wrong."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    for i, line in enumerate(lines):
+        if line.startswith("Error:"):
+            return " ".join(lines[i : i + 2]).removeprefix("Error:").strip()
+        if "panicked at" in line and i + 1 < len(lines):
+            return lines[i + 1]  # Rust's panic message: the line after "panicked at ..."
+    return lines[-1] if lines else "no output"

@@ -1,0 +1,279 @@
+"""The theme's pages: sections across issues, archives, about/404, search, sitemap, meta.
+
+The sample (collected and drafted once per session by `sample_site`) is copied with the
+repository's content/pages and the daily digest of February 2024, then built with Pelican
+only (no PDF or email): what the theme and digest/pelican_plugin/pages.py produce.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+from pelican import Pelican
+
+from digest import config
+from digest.models import SectionRule
+from digest.pelican_plugin import pages
+from digest.pelican_plugin.reader import RUNTIME_KEY
+from tests.conftest import ROOT, run_cli
+
+SITE = "https://monitor.example.org"
+SUBSCRIBE = "https://monitor.example.org/subscribe"
+
+
+def build_site(folder: Path, **overrides: Any) -> Path:
+    """Pelican alone over the project in folder, into folder/output; returns output."""
+    settings = config.load(folder / "pelican.conf.py")
+    pelican_settings = dict(settings.pelican)
+    pelican_settings[RUNTIME_KEY] = settings
+    pelican_settings.update(overrides)
+    out = Path(pelican_settings["OUTPUT_PATH"])
+    shutil.rmtree(out, ignore_errors=True)
+    Pelican(pelican_settings).run()
+    return out
+
+
+@pytest.fixture(scope="module")
+def project(sample_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("theme") / "site"
+    shutil.copytree(sample_site, folder, ignore=shutil.ignore_patterns("output"))
+    shutil.copytree(ROOT / "content" / "pages", folder / "content" / "pages")
+    result = run_cli(folder / "pelican.conf.py", "draft", "--layout", "daily", "--month", "2024-02")
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture(scope="module")
+def out(project: Path) -> Path:
+    return build_site(project)
+
+
+def soup(out: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((out / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def html_pages(out: Path) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+
+
+def issue_data(out: Path, slug: str) -> dict[str, Any]:
+    return json.loads((out / "issues" / slug / "issue.json").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def test_a_page_per_section_lists_that_section_of_every_issue_newest_first(out):
+    weeks = ["2024-02-08", "2024-02-01"]  # newest first
+    for key in ("politics", "security", "humanitarian", "economy"):
+        page = soup(out, f"sections/{key}/index.html")
+        blocks = page.select("article.section-issue")
+        expected = [
+            (week, s)
+            for week in weeks
+            for s in issue_data(out, week)["sections"]
+            if s["key"] == key
+        ]
+        assert len(blocks) == len(expected) == 2
+        for block, (week, section) in zip(blocks, expected, strict=True):
+            link = block.select_one("h2 a")
+            assert link["href"].endswith(f"issues/{week}/#{key}")
+            assert link.get_text(strip=True) == issue_data(out, week)["title"]
+            headline = block.select_one("h3").get_text(" ", strip=True)
+            assert " ".join(headline.split()) == " ".join(section["headline"].split())
+            takeaway = block.select_one(".section-issue-takeaway").get_text(" ", strip=True)
+            assert section["takeaway"].split()[0] in takeaway
+            assert len(block.select(".section-issue-body > p")) == len(section["items"])
+        assert page.h1.get_text(strip=True) == expected[0][1]["title"]
+
+
+def test_each_issue_section_links_its_section_page(out):
+    page = soup(out, "issues/2024-02-08/index.html")
+    for section in page.select("section.digest-section[id]"):
+        link = section.select_one(".section-label a")
+        assert link["href"] == f"../../sections/{section['id']}/"
+
+
+def test_the_sections_index_links_every_section_in_settings_order(out):
+    links = soup(out, "sections/index.html").select(".section-list h2 a")
+    assert [a["href"] for a in links] == [
+        "../sections/politics/",
+        "../sections/security/",
+        "../sections/humanitarian/",
+        "../sections/economy/",
+    ]
+
+
+def test_section_pages_come_from_issue_data_only():
+    class Article:
+        def __init__(self, slug, date, keys):
+            self.slug, self.date = slug, date
+            self.digest = type("E", (), {"sections": [_section(k) for k in keys]})()
+
+    def _section(key):
+        return type("S", (), {"key": key, "label": key.title()})()
+
+    rules = [SectionRule("security", "Security"), SectionRule("economy", "Economy")]
+    found = pages.section_pages(
+        [Article("a", 1, ["economy"]), Article("b", 2, ["security", "sport"])], rules
+    )
+    assert [p.key for p in found] == ["security", "economy", "sport"]
+    assert [b.article.slug for b in found[0].blocks] == ["b"]
+    assert found[2].url == "sections/sport/"
+
+
+# --------------------------------------------------------------------------- archives
+
+
+def test_the_by_year_archive_lists_the_years_issues_newest_first(out):
+    page = soup(out, "archives/2024/index.html")
+    titles = [h.get_text(strip=True) for h in page.select(".issue-card-title a")]
+    feed = json.loads((out / "feeds" / "feed.json").read_text(encoding="utf-8"))
+    assert titles == [i["title"] for i in feed["items"]]
+    assert len(titles) == 3
+    assert page.select(".issue-card-summary")
+    year_link = soup(out, "archives/index.html").select_one("#year-2024 a")
+    assert year_link["href"] == "../archives/2024/"
+
+
+def test_issue_pages_link_previous_and_next_issues(out):
+    middle = soup(out, "issues/2024-02-08/index.html")
+    assert middle.select_one('a[rel="prev"]')["href"] == "../../issues/2024-02-01/"
+    assert middle.select_one('a[rel="next"]')["href"] == "../../issues/2024-02/"
+    oldest = soup(out, "issues/2024-02-01/index.html")
+    assert oldest.select_one('a[rel="prev"]') is None
+    assert oldest.select_one('a[rel="next"]')["href"] == "../../issues/2024-02-08/"
+
+
+def test_issue_pages_link_their_pdf_and_email_edition(out):
+    links = soup(out, "issues/2024-02-08/index.html").select(".issue-links a")
+    hrefs = [a["href"] for a in links]
+    assert "../../issues/2024-02-08/2024-02-08.pdf" in hrefs
+    assert "../../email/2024-02-08.html" in hrefs
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_about_and_404_use_the_theme(out):
+    about = soup(out, "about/index.html")
+    assert about.h1.get_text(strip=True) == "About"
+    assert about.select_one("nav.site-nav")
+    missing = soup(out, "404.html")
+    assert missing.h1.get_text(strip=True) == "Page not found"
+    assert missing.select_one('meta[name="robots"]')["content"] == "noindex"
+    # Served at any missing address: links and styles start from the site root.
+    assert missing.select_one('link[rel="stylesheet"]')["href"] == "/theme/css/screen.css"
+    assert missing.select_one("a[rel=home]")["href"] == "/"
+
+
+def test_the_search_page_loads_pagefind_ui_and_says_it_needs_javascript(out):
+    page = soup(out, "search/index.html")
+    assert page.select_one('link[href="../pagefind/pagefind-ui.css"]')
+    assert page.select_one('script[src="../pagefind/pagefind-ui.js"]')
+    assert "JavaScript" in page.noscript.get_text()
+    nav = soup(out, "index.html").select("nav.site-nav a")
+    assert any(a.get_text() == "Search" and a["href"] == "./search/" for a in nav)
+
+
+def test_only_issue_pages_are_indexed_by_pagefind(out):
+    for path in html_pages(out):
+        body = soup(out, path).select("[data-pagefind-body]")
+        if path.startswith("issues/"):
+            assert len(body) == 1, path
+        else:
+            assert not body, path
+    filters = soup(out, "issues/2024-02-08/index.html").select("[data-pagefind-filter]")
+    assert [f["content"] for f in filters] == ["Politics", "Security", "Humanitarian", "Economy"]
+
+
+# --------------------------------------------------------------------------- meta
+
+
+def test_the_sitemap_lists_every_page_but_404_with_absolute_urls(out):
+    tree = ElementTree.parse(out / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in tree.getroot().findall("s:url/s:loc", ns)]
+    assert locs == sorted(locs)
+    expected = sorted(
+        f"{SITE}/" + re.sub(r"(^|/)index\.html$", r"\1", p)
+        for p in html_pages(out)
+        if p != "404.html"
+    )
+    assert locs == expected
+    for must in ("/", "/about/", "/archives/2024/", "/sections/security/", "/search/"):
+        assert f"{SITE}{must}" in locs
+
+
+def test_robots_txt_points_to_the_sitemap(out):
+    text = (out / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {SITE}/sitemap.xml" in text.splitlines()
+
+
+@pytest.mark.parametrize("kind", ["issue", "other"])
+def test_every_page_has_canonical_and_open_graph_meta(out, kind):
+    paths = [p for p in html_pages(out) if p.startswith("issues/") == (kind == "issue")]
+    assert paths
+    for path in paths:
+        page = soup(out, path)
+        url = f"{SITE}/" + re.sub(r"(^|/)index\.html$", r"\1", path)
+        assert page.select_one('link[rel="canonical"]')["href"] == url, path
+        assert page.select_one('meta[property="og:url"]')["content"] == url, path
+        og_type = page.select_one('meta[property="og:type"]')["content"]
+        assert og_type == ("article" if kind == "issue" else "website"), path
+        title = page.select_one('meta[property="og:title"]')["content"]
+        assert title and page.select_one('meta[name="twitter:title"]')["content"] == title
+        assert page.select_one('meta[name="twitter:card"]')["content"] == "summary"
+        assert len(page.select("h1")) == 1, path
+        if kind == "issue":
+            assert title == page.h1.get_text(strip=True)
+
+
+# --------------------------------------------------------------------------- subscribe
+
+
+def test_every_page_has_a_subscribe_form_posting_to_the_setting(out):
+    for path in html_pages(out):
+        form = soup(out, path).select_one("section.subscribe form")
+        assert form is not None, path
+        assert form["method"] == "post" and form["action"] == SUBSCRIBE
+        field = form.select_one('input[name="email"]')
+        assert field["type"] == "email" and field.has_attr("required")
+        label = form.select_one(f'label[for="{field["id"]}"]')
+        assert label and label.get_text(strip=True)
+
+
+def test_without_a_subscribe_url_the_box_links_to_the_feeds(project, tmp_path):
+    out = build_site(project, DIGEST_SUBSCRIBE_URL=None, OUTPUT_PATH=str(tmp_path / "out"))
+    for path in ("index.html", "issues/2024-02-08/index.html", "404.html"):
+        box = soup(out, path).select_one("section.subscribe")
+        assert box.select_one("form") is None
+        assert box.select_one('a[href="#feeds"]')
+        assert box.select_one('a[href$="/feeds/atom.xml"]')
+
+
+# --------------------------------------------------------------------------- direction
+
+
+def test_arabic_paragraphs_and_items_carry_their_direction(out):
+    arabic = re.compile(r"[\u0600-\u06ff]{4,}")
+    for path in ("issues/2024-02-08/index.html", "issues/2024-02/index.html"):
+        page = soup(out, path)
+        blocks = [
+            b
+            for b in page.select(".issue-body p, .issue-body li")
+            if arabic.search(b.get_text()) and not b.find(["p", "li"])
+        ]
+        mostly = [b for b in blocks if len(arabic.findall(b.get_text())) > 3]
+        assert mostly, path
+        for block in mostly:
+            assert block.get("dir") in {"rtl", "auto"}, block.get_text()[:60]
+    economy = soup(out, "sections/economy/index.html")
+    assert economy.select('.section-issue-body p[dir="rtl"]')
