@@ -1,0 +1,483 @@
+"""Build benchmark: archives of 52 and 520 weekly issues, plain Pelican vs `digest build`.
+
+    .venv/bin/python benchmarks/build.py [--issues 52,520] [--repeat N] [--profile]
+                                         [--variants base,cache,cache-generator]
+
+For each size a temporary project is made: the repository's pelican.conf.py, themes/,
+samples/ and content/pages/, and N synthetic issues from benchmarks/archive.py (about
+2,100 words each, four sections, citations, an incident table). The script prints, from
+one run:
+
+- plain Pelican: the same Markdown built by the same Pelican version with its default
+  settings and default theme and no plugin, reading .md with python-markdown (not a
+  dependency of digest: it lives in a scratch venv, .cache/bench-pelican/, made with pip on
+  the first run, same Python and same Pelican as .venv). Fresh output every time.
+- full build: `digest build` (the CLI, in a fresh process) of the whole archive into an
+  output folder holding only the PDFs (with their .pdf-cache stamps) and email editions of
+  an earlier build: every page, feed and export is written anew, every PDF is checked
+  (hashed) and found current, every email edition rendered and found unchanged. Pelican's
+  content cache, when a variant turns it on, starts empty. This is "rebuilding the site
+  after a theme or settings change", minus the PDFs.
+- rebuild: the archive built, issue N+1 added, `digest build` again. Its PDF is rendered
+  for real with WeasyPrint (shown on its own line).
+- search indexing, on its own line, when `digest build` runs one (timed around
+  digest.publish.search.index_site, Pagefind over the issue pages).
+
+digest, the theme, pelican.conf.py and samples/ are copied at the start, so edits made to the
+working tree while the benchmark runs do not mix into one run; the children import digest
+from that copy (PYTHONPATH).
+
+Times are wall-clock for the whole command (interpreter start and imports included, for
+both), the best of --repeat runs. Ratios: full / plain Pelican (target <= 1.0x at 520
+issues) and rebuild / plain Pelican (target <= 0.25x), issue 5.
+
+The PDFs of the archive are not rendered (520 WeasyPrint runs take longer than the rest
+of the benchmark together): a first build stands a placeholder file and a stamp with the
+real fingerprint (digest.publish.pdf.fingerprint of the page and CSS) in for each, which is
+exactly what `digest build` checks. The script checks that the full build then renders 0.
+
+Variants (settings appended to the temp project's pelican.conf.py only):
+  base              the repository's settings
+  cache             CACHE_CONTENT, LOAD_CONTENT_CACHE (reader layer, mtime)
+  cache-generator   the same with CONTENT_CACHING_LAYER = "generator"
+Each variant's rebuild output is compared file by file with the base variant's.
+
+--profile runs the full build and the rebuild of the largest size once more under
+cProfile and prints where the time goes, by phase and by function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import filecmp
+import json
+import os
+import platform
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from archive import FIRST_WEEK_ENDING, write_archive, write_issue  # noqa: E402
+
+SRC = ROOT  # main() points this at its snapshot of the working tree
+PLAIN_VENV = ROOT / ".cache" / "bench-pelican"
+PLAIN_REQUIREMENTS = ("markdown==3.11.3",)
+EPOCH = "1735689600"  # SOURCE_DATE_EPOCH: 2025-01-01, after the last synthetic issue
+VARIANTS = {
+    "base": "",
+    "cache": (
+        "CACHE_CONTENT = True\nLOAD_CONTENT_CACHE = True\n"
+        'CONTENT_CACHING_LAYER = "reader"\nCHECK_MODIFIED_METHOD = "mtime"\n'
+        'CACHE_PATH = "cache"\n'
+    ),
+    "cache-generator": (
+        "CACHE_CONTENT = True\nLOAD_CONTENT_CACHE = True\n"
+        'CONTENT_CACHING_LAYER = "generator"\nCHECK_MODIFIED_METHOD = "mtime"\n'
+        'CACHE_PATH = "cache"\n'
+    ),
+}
+PLAIN_CONF = """\
+SITENAME = "Iraq Weekly Monitor"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "Asia/Baghdad"
+"""
+
+# Phases for the profile: (label, file suffix, function name); cumulative time of each.
+PHASES = (
+    ("settings and plugins (digest.config.load)", "digest/config.py", "load"),
+    ("Pelican, all of it (run_pelican)", "digest/build.py", "run_pelican"),
+    ("  reading: articles (generate_context)", "pelican/generators.py", "generate_context"),
+    ("    Readers.read_file", "pelican/readers.py", "read_file"),
+    ("    our reader (IssueReader.read)", "pelican_plugin/reader.py", "read"),
+    ("    parse_edition", "render/edition.py", "parse_edition"),
+    ("  writing: all generate_output", "pelican/generators.py", "generate_output"),
+    ("    Writer.write_file (pages)", "pelican/writers.py", "write_file"),
+    ("    Writer.write_feed (Atom, RSS)", "pelican/writers.py", "write_feed"),
+    ("    jinja2 Template.render", "jinja2/environment.py", "render"),
+    ("    Paginator.page", "pelican/paginator.py", "page"),
+    ("    our exports (write_exports)", "pelican_plugin/exports.py", "write_exports"),
+    ("    our feed fix (fix_feed_anchors)", "pelican_plugin/exports.py", "fix_feed_anchors"),
+    ("    static/theme copy (copy_file)", "pelican/utils.py", "copy"),
+    ("  content cache: save_cache", "pelican/cache.py", "save_cache"),
+    ("  content cache: load (pickle.load)", "~", "<built-in method _pickle.load>"),
+    ("PDFs (render_pdf: check, or render)", "publish/pdf.py", "render_pdf"),
+    ("  fingerprint (hashing)", "publish/pdf.py", "fingerprint"),
+    ("email editions (write_email_edition)", "publish/email_edition.py", "write_email_edition"),
+)
+
+
+# --------------------------------------------------------------------------- the child
+
+
+def child(config: str, profile: str | None) -> None:
+    """`digest build` in this process, with timers around its parts; prints one JSON line."""
+    import digest.build as build_module
+    from digest.cli import main as cli_main
+    from digest.publish import pdf
+
+    timers: dict[str, float] = {}
+    calls: dict[str, int] = {}
+
+    def timed(name: str, func):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                timers[name] = timers.get(name, 0.0) + time.perf_counter() - started
+                calls[name] = calls.get(name, 0) + 1
+
+        return wrapper
+
+    build_module.run_pelican = timed("pelican", build_module.run_pelican)
+    pdf.render_pdf = timed("pdf", pdf.render_pdf)
+    build_module.write_email_edition = timed("email", build_module.write_email_edition)
+    try:  # the search index (Pagefind), when this digest has one
+        from digest.publish import search
+
+        search.index_site = timed("search", search.index_site)
+    except (ImportError, AttributeError):
+        pass
+    if os.environ.get("BENCH_SEED_PDFS"):  # the first build: placeholders, not WeasyPrint
+        pdf.render_pdf = timed("pdf", _seed_pdf)
+
+    import logging
+
+    warnings: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            warnings.append(f"{record.levelname}: {record.getMessage()[:200]}")
+
+    logging.getLogger("pelican").addHandler(Keep(level=logging.WARNING))
+    args = ["--config", config, "build"]
+    started = time.perf_counter()
+    code = 0
+    profiler = cProfile.Profile() if profile else None
+    try:
+        if profiler:
+            profiler.enable()
+        cli_main(args, standalone_mode=False)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    finally:
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)
+    timers["total"] = time.perf_counter() - started
+    import digest
+
+    result = {"timers": timers, "calls": calls, "code": code, "warnings": warnings}
+    print(json.dumps({**result, "digest": digest.__file__}))
+
+
+def _seed_pdf(job, stylesheets, *, page_size, output, theme) -> bool:
+    from digest.publish import pdf
+
+    job.target.write_bytes(b"%PDF-1.7\n% placeholder written by benchmarks/build.py\n")
+    job.target.with_name(pdf.CACHE_NAME).write_text(
+        pdf.fingerprint(job.page, stylesheets, page_size)
+    )
+    return True
+
+
+# --------------------------------------------------------------------------- the parent
+
+
+def plain_python() -> Path:
+    """A venv with the same Pelican plus python-markdown, made once under .cache/."""
+    import pelican
+
+    python = PLAIN_VENV / "bin" / "python"
+    version = pelican.__version__
+    probe = f"import markdown, pelican; assert pelican.__version__ == {version!r}"
+    check = [str(python), "-c", probe]
+    if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+        return python
+    print(f"making {PLAIN_VENV} (pelican=={version}, {', '.join(PLAIN_REQUIREMENTS)}) ...")
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(PLAIN_VENV)], check=True)
+    install = ["install", "--quiet", f"pelican=={version}", *PLAIN_REQUIREMENTS]
+    subprocess.run([str(python), "-m", "pip", *install], check=True)
+    return python
+
+
+def snapshot(src: Path) -> None:
+    """digest, its templates, the theme, settings and samples as they are now (others edit)."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("digest", "templates", "themes", "samples", "content/pages"):
+        shutil.copytree(ROOT / name, src / name, ignore=ignore)
+    shutil.copy2(ROOT / "pelican.conf.py", src / "pelican.conf.py")
+
+
+def make_project(folder: Path, issues: int, variant: str) -> Path:
+    """A digest project in folder with `issues` synthetic issues; returns its config path."""
+    folder.mkdir(parents=True)
+    for name in ("themes", "samples"):
+        shutil.copytree(SRC / name, folder / name)
+    shutil.copytree(SRC / "content" / "pages", folder / "content" / "pages")
+    write_archive(folder / "content" / "issues", issues)
+    conf = (SRC / "pelican.conf.py").read_text(encoding="utf-8")
+    conf += f'\nDIGEST_FIRST_ISSUE = "{FIRST_WEEK_ENDING.isoformat()}"\n' + VARIANTS[variant]
+    (folder / "pelican.conf.py").write_text(conf, encoding="utf-8")
+    return folder / "pelican.conf.py"
+
+
+def run_child(config: Path, *, seed: bool = False, profile: Path | None = None) -> dict:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONHASHSEED": "0", "PYTHONPATH": str(SRC)}
+    if seed:
+        env["BENCH_SEED_PDFS"] = "1"
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(config)]
+    if profile:
+        command += ["--profile-out", str(profile)]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=config.parent)
+    wall = time.perf_counter() - started
+    lines = done.stdout.strip().splitlines()
+    if done.returncode or not lines or not lines[-1].startswith("{"):
+        sys.exit(f"digest build failed ({config}):\n{done.stdout}\n{done.stderr}")
+    result = json.loads(lines[-1])
+    if result["code"]:
+        sys.exit(f"digest build exited {result['code']}:\n{done.stdout}\n{done.stderr}")
+    result["wall"] = wall
+    assert result["digest"].startswith(str(SRC)), result["digest"]
+    result["summary"] = next((line for line in lines if line.startswith("built ")), "")
+    return result
+
+
+def reset_output(output: Path, keep_slugs: set[str]) -> None:
+    """Everything but the archive's PDFs, their stamps and email editions goes."""
+    for path in sorted(output.rglob("*"), reverse=True):
+        relative = path.relative_to(output)
+        parts = relative.parts
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+            continue
+        if parts[0] == "email" and path.stem in keep_slugs:
+            continue
+        kept_pdf = path.suffix == ".pdf" or path.name == ".pdf-cache"
+        if parts[0] == "issues" and len(parts) == 3 and parts[1] in keep_slugs and kept_pdf:
+            continue
+        path.unlink()
+
+
+def digest_runs(folder: Path, issues: int, variant: str, repeat: int) -> dict:
+    config = make_project(folder, issues, variant)
+    output = folder / "output"
+    slugs = {p.stem for p in (folder / "content" / "issues").glob("*.md")}
+    seed = run_child(config, seed=True)  # placeholder PDFs + stamps, emails written
+    assert seed["calls"].get("pdf") == issues, seed
+    # The rebuild changes issue N's page too (its "Next issue" link), so its PDF is rendered
+    # again; the stamps are put back before each full build so every PDF is current there.
+    stamps = {path: path.read_bytes() for path in output.glob("issues/*/.pdf-cache")}
+    best: dict[str, dict] = {}
+    new_issue = issues + 1
+    for _ in range(repeat):
+        for stale in (folder / "content" / "issues").glob("*.md"):
+            if stale.stem not in slugs:
+                stale.unlink()
+        reset_output(output, slugs)
+        for path, stamp in stamps.items():
+            path.write_bytes(stamp)
+        shutil.rmtree(folder / "cache", ignore_errors=True)
+        full = run_child(config)
+        if f"PDFs 0 rendered, {issues} unchanged" not in full["summary"]:
+            sys.exit(f"full build re-rendered PDFs: {full['summary']}")
+        write_issue(folder / "content" / "issues", new_issue)
+        rebuild = run_child(config)
+        for name, result in (("full", full), ("rebuild", rebuild)):
+            if name not in best or result["wall"] < best[name]["wall"]:
+                best[name] = result
+    best["stamps"] = stamps  # type: ignore[assignment]
+    best["config"] = config  # type: ignore[assignment]
+    best["output"] = output  # type: ignore[assignment]
+    return best
+
+
+def plain_runs(folder: Path, issues: int, repeat: int, python: Path) -> dict:
+    folder.mkdir(parents=True)
+    shutil.copytree(SRC / "content" / "pages", folder / "content" / "pages")
+    write_archive(folder / "content" / "issues", issues)
+    (folder / "pelican.conf.py").write_text(PLAIN_CONF, encoding="utf-8")
+    best = None
+    for _ in range(repeat):
+        shutil.rmtree(folder / "output", ignore_errors=True)
+        command = [str(python), "-m", "pelican", "content", "-s", "pelican.conf.py", "-o", "output"]
+        started = time.perf_counter()
+        done = subprocess.run([*command, "-q"], cwd=folder, capture_output=True)
+        wall = time.perf_counter() - started
+        if done.returncode:
+            sys.exit(f"plain Pelican failed:\n{done.stdout.decode()}\n{done.stderr.decode()}")
+        best = wall if best is None else min(best, wall)
+    return {"wall": best, "output": folder / "output"}
+
+
+def site_size(output: Path) -> str:
+    pages = list(output.rglob("*.html"))
+    size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+    return f"{len(pages)} HTML files, {size / 1e6:.0f} MB in all"
+
+
+def compare_outputs(a: Path, b: Path) -> list[str]:
+    """Files that differ between two outputs (PDFs aside, and pagefind/: not reproducible)."""
+    different = []
+    for path in sorted(a.rglob("*")):
+        if path.is_dir() or path.suffix == ".pdf" or path.name == ".pdf-cache":
+            continue
+        if path.relative_to(a).parts[0] == "pagefind":
+            continue
+        other = b / path.relative_to(a)
+        if not other.exists() or not filecmp.cmp(path, other, shallow=False):
+            different.append(str(path.relative_to(a)))
+    return different
+
+
+def print_profile(stats_path: Path, title: str, wall: float) -> None:
+    stats = pstats.Stats(str(stats_path))
+    raw = stats.stats  # type: ignore[attr-defined]
+    print(f"\n### profile: {title} (under cProfile: {wall:.2f} s wall)")
+    for label, suffix, func in PHASES:
+        found = [
+            (cc, nc, tt, ct)
+            for (file, _, name), (cc, nc, tt, ct, _) in raw.items()
+            if name == func and file.replace(os.sep, "/").endswith(suffix)
+        ]
+        if found:
+            calls = sum(f[1] for f in found)
+            total = sum(f[3] for f in found)
+            print(f"  {label:<46} {total:7.2f} s  ({calls} calls)")
+    print("  top functions by own time:")
+    own = sorted(raw.items(), key=lambda kv: -kv[1][2])[:15]
+    for (file, line, name), (_, nc, tt, ct, _) in own:
+        where = "/".join(Path(file).parts[-2:]) if file != "~" else ""
+        print(f"    {tt:6.2f} s own {ct:6.2f} s cum {nc:8d}x  {name}  {where}:{line}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--issues", default="52,520")
+    parser.add_argument("--repeat", type=int, default=None, help="default: 3 below 200, else 1")
+    parser.add_argument("--variants", default="base")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the temp projects")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.profile_out)
+        return
+
+    sizes = [int(n) for n in args.issues.split(",")]
+    variants = args.variants.split(",")
+    python = plain_python()
+    import pelican
+
+    print(
+        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"Pelican {pelican.__version__}; plain Pelican: {python}"
+    )
+    temp = Path(tempfile.mkdtemp(prefix="digest-build-bench-"))
+    global SRC
+    SRC = temp / "src"
+    snapshot(SRC)
+    git = ["git", "-C", str(ROOT)]
+    head = subprocess.run([*git, "log", "-1", "--format=%h %cs"], capture_output=True, text=True)
+    status = [*git, "status", "--porcelain", "digest", "templates", "themes", "pelican.conf.py"]
+    changed = subprocess.run(status, capture_output=True, text=True).stdout.splitlines()
+    print(f"digest at {head.stdout.strip()} + {len(changed)} changed files (copied)")
+    try:
+        for issues in sizes:
+            repeat = args.repeat or (3 if issues < 200 else 1)
+            print(f"\n## {issues} issues (best of {repeat})")
+            plain = plain_runs(temp / f"plain-{issues}", issues, repeat, python)
+            base_wall = plain["wall"]
+            print(f"  {'plain Pelican, full build':<44} {base_wall:7.2f} s   1.00x")
+            print(f"    ({site_size(plain['output'])})")
+            outputs = {}
+            runs_stamps: dict[str, dict] = {}
+            for variant in variants:
+                runs = digest_runs(temp / f"{variant}-{issues}", issues, variant, repeat)
+                outputs[variant] = runs["output"]
+                runs_stamps[variant] = runs["stamps"]
+                full, rebuild = runs["full"], runs["rebuild"]
+                tag = "" if variant == "base" else f" [{variant}]"
+                print(
+                    f"  {'digest build, full' + tag:<44} {full['wall']:7.2f} s   "
+                    f"{full['wall'] / base_wall:.2f}x  (target <= 1.0x)"
+                )
+                _parts(full)
+                print(
+                    f"  {'digest build, rebuild +1 issue' + tag:<44} {rebuild['wall']:7.2f} s   "
+                    f"{rebuild['wall'] / base_wall:.2f}x  (target <= 0.25x)"
+                )
+                _parts(rebuild)
+                no_pdf = rebuild["wall"] - rebuild["timers"].get("pdf", 0.0)
+                print(
+                    f"  {'  rebuild without the new PDF' + tag:<44} {no_pdf:7.2f} s   "
+                    f"{no_pdf / base_wall:.2f}x"
+                )
+                if variant == "base":
+                    print(f"    ({site_size(runs['output'])})")
+                for warning in sorted(set(full["warnings"] + rebuild["warnings"]))[:5]:
+                    print(f"    Pelican said: {warning}")
+                if variant != "base" and "base" in outputs:
+                    diff = compare_outputs(outputs["base"], runs["output"])
+                    verdict = "identical" if not diff else f"{len(diff)} differ: {diff[:5]}"
+                    print(f"    output vs base after the rebuild: {verdict}")
+            if args.profile and issues == max(sizes):
+                for variant in variants:
+                    folder = temp / f"{variant}-{issues}"
+                    config = folder / "pelican.conf.py"
+                    (folder / "content" / "issues" / f"{_slug(issues + 1)}.md").unlink()
+                    keep = {p.stem for p in (folder / "content" / "issues").glob("*.md")}
+                    reset_output(folder / "output", keep)
+                    for path, stamp in runs_stamps[variant].items():
+                        path.write_bytes(stamp)
+                    shutil.rmtree(folder / "cache", ignore_errors=True)
+                    stats = temp / f"{variant}-full.prof"
+                    full = run_child(config, profile=stats)
+                    print_profile(stats, f"full build, {issues} issues, {variant}", full["wall"])
+                    write_issue(folder / "content" / "issues", issues + 1)
+                    stats = temp / f"{variant}-rebuild.prof"
+                    rebuild = run_child(config, profile=stats)
+                    print_profile(stats, f"rebuild +1, {issues} issues, {variant}", rebuild["wall"])
+    finally:
+        if args.keep:
+            print(f"\nkept {temp}")
+        else:
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+def _slug(number: int) -> str:
+    from archive import week_ending
+
+    return week_ending(number).isoformat()
+
+
+def _parts(result: dict) -> None:
+    timers, calls = result["timers"], result["calls"]
+    startup = result["wall"] - timers["total"]
+    parts = [f"start+imports {startup:.2f}", f"Pelican {timers.get('pelican', 0):.2f}"]
+    parts.append(f"PDFs {timers.get('pdf', 0):.2f} ({calls.get('pdf', 0)} checked)")
+    parts.append(f"emails {timers.get('email', 0):.2f}")
+    if "search" in timers:
+        parts.append(f"search index {timers['search']:.2f}")
+    print(f"    {'; '.join(parts)}  — {result['summary']}")
+    if "search" in timers:
+        print(f"    {'search indexing (Pagefind), in the build':<42} {timers['search']:7.2f} s")
+    else:
+        print("    search indexing: not run by digest build (no pagefind/search step in it)")
+
+
+if __name__ == "__main__":
+    main()
