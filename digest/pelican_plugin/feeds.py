@@ -35,7 +35,7 @@ from feedgenerator import Atom1Feed, Rss201rev2Feed, get_tag_uri
 from markupsafe import Markup
 from pelican import signals
 
-from digest.collect.sanitize import DROP_WITH_CONTENT, TAGS, URL_SCHEMES
+from digest.collect.sanitize import ATTRIBUTES, DROP_WITH_CONTENT, TAGS, URL_SCHEMES
 from digest.errors import RenderError
 from digest.models import EditionSection
 from digest.pelican_plugin.reader import settings_for
@@ -44,15 +44,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 CONTEXT_KEY = "DIGEST_SECTION_FEEDS"
 # The issue page's own structure may stay (headings, sections, classes, ids), nothing more.
 FEED_TAGS = TAGS | {"h2", "section", "nav", "header", "footer", "article", "aside"}
-FEED_ATTRIBUTES = {
-    "*": {"lang", "dir", "id", "class"},
-    "a": {"href", "title"},
-    "abbr": {"title"},
-    "ol": {"start"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "time": {"datetime"},
-}
+FEED_ATTRIBUTES = ATTRIBUTES | {"*": ATTRIBUTES["*"] | {"id", "class"}}
 
 
 def feed_html(html: str, page_url: str) -> str:
