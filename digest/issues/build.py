@@ -76,7 +76,7 @@ def draft_issue(
     reports: dict[int, list[Item]] = {}  # every outlet's report of an entry's story
     for group in groups:
         entry = _entry(group)
-        reports[id(entry)] = sorted((c.item for c in group), key=lambda item: item.published)
+        reports[id(entry)] = [c.item for c in group]
         entries_by_section[_section_of(group)].append(entry)
 
     sections = []

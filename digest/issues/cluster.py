@@ -65,12 +65,6 @@ def _words(item: Item, places: Gazetteer | None = None) -> tuple[frozenset[str],
     return frozenset(words), foreign
 
 
-def _shared(words: frozenset[str]) -> frozenset[str]:
-    """The words an Arabic and an English report can both contain: English words (which the
-    glossary gives for Arabic ones), figures and places."""
-    return frozenset(w for w in words if w.isascii())
-
-
 def _vectors(word_sets: Sequence[frozenset[str]]) -> list[tuple[dict[str, float], float]]:
     """IDF-weighted word vectors with their norms, the IDF taken over this batch."""
     frequency = Counter(w for words in word_sets for w in words)
@@ -95,11 +89,11 @@ def similarity(a: tuple[dict[str, float], float], b: tuple[dict[str, float], flo
     return sum(x * vb[w] for w, x in va.items() if w in vb) / (na * nb)
 
 
-def _cross(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:
-    """Cosine over the words both languages can hold (see _shared)."""
-    va = {w: x for w, x in a[0].items() if w.isascii()}
-    vb = {w: x for w, x in b[0].items() if w.isascii()}
-    return similarity((va, _norm(va.values())), (vb, _norm(vb.values())))
+def _shared(vector: tuple[dict[str, float], float]) -> tuple[dict[str, float], float]:
+    """The part of a vector an Arabic and an English report can both hold: English words
+    (which the glossary gives for Arabic ones), figures and places."""
+    shared = {w: x for w, x in vector[0].items() if w.isascii()}
+    return shared, _norm(shared.values())
 
 
 def clusters(
@@ -113,6 +107,7 @@ def clusters(
     read = [_words(c.item, places) for c in candidates]
     word_sets = [words for words, _ in read]
     vectors = _vectors(word_sets)
+    across = [_shared(v) for v in vectors]  # compared when two reports differ in script
     # Candidate pairs share a distinctive word (a place, a name, a figure): a pair sharing
     # only common words cannot reach the threshold, and skipping it keeps a 10,000-item
     # week from costing all pairs. Each candidate pair then gets its exact cosine.
@@ -142,7 +137,7 @@ def clusters(
                     if read[i][1] == read[j][1]:
                         score, threshold = similarity(vectors[i], vectors[j]), THRESHOLD
                     else:
-                        score, threshold = _cross(vectors[i], vectors[j]), CROSS_THRESHOLD
+                        score, threshold = similarity(across[i], across[j]), CROSS_THRESHOLD
                     if score >= threshold:
                         pairs.append((score, i, j))
     return _join(candidates, sorted(pairs, key=lambda p: (-p[0], p[1], p[2])))

@@ -107,10 +107,7 @@ class Gazetteer:
     def __init__(self, places: list[tuple[Place, list[str]]]) -> None:
         self._names: dict[tuple[str, ...], Place] = {}
         self._longest: dict[str, int] = {}  # a name's first word -> the most words it has
-        self.provinces: dict[str, Place] = {}
         for place, aliases in places:
-            if place.kind == "province":
-                self.provinces[place.name.casefold()] = place
             for name in (place.name, *aliases):
                 key = _normal_name(name)
                 if key:
