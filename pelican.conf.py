@@ -16,6 +16,7 @@ TIMEZONE = "Asia/Baghdad"
 PATH = "content"
 OUTPUT_PATH = "output"
 THEME = "themes/digest"
+CACHE_PATH = ".cache/pelican"  # digest build's content cache and page ledger (safe to delete)
 ARTICLE_PATHS = ["issues"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS: list[str] = []

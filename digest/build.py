@@ -17,7 +17,8 @@ from typing import Any
 
 from digest.config import Settings
 from digest.errors import RenderError
-from digest.pelican_plugin.reader import PROBLEMS_KEY, RUNTIME_KEY
+from digest.pelican_plugin import incremental
+from digest.pelican_plugin.reader import PROBLEMS_KEY, RUNTIME_KEY, preread
 from digest.publish import pdf, search
 from digest.publish.email_edition import write_email_edition
 
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 @dataclass
 class BuildReport:
     issues: list[str] = field(default_factory=list)
+    pages_written: int = 0  # issue and Pelican pages rendered this run
+    pages_unchanged: int = 0  # ... and those skipped: their inputs had not changed
     pdfs_rendered: int = 0
     pdfs_current: int = 0
     emails_written: int = 0
@@ -49,8 +52,11 @@ class _Problems(logging.Handler):
         self.messages.append(" ".join(message.split()))
 
 
-def run_pelican(settings: Settings) -> list[Any]:
+def run_pelican(
+    settings: Settings, report: BuildReport | None = None, *, full: bool = False
+) -> list[Any]:
     """Build the site into settings.output_path; returns the issue articles."""
+    report = report if report is not None else BuildReport()
     from pelican import Pelican, signals
 
     articles: list[Any] = []
@@ -58,14 +64,22 @@ def run_pelican(settings: Settings) -> list[Any]:
     def keep(generator: Any) -> None:
         articles.extend(a for a in generator.articles if getattr(a, "digest", None))
 
+    def count(sender: Any, writer: Any) -> None:
+        report.pages_written += getattr(writer, "written", 0)
+        report.pages_unchanged += getattr(writer, "skipped", 0)
+
     pelican_settings = dict(settings.pelican)
     pelican_settings[RUNTIME_KEY] = settings
+    if incremental.prepare(pelican_settings, settings.config_path.parent, full=full):
+        content = settings.content_path
+        preread(pelican_settings, sorted([*content.rglob("*.md"), *content.rglob("*.markdown")]))
     reasons: list[str] = []
     pelican_settings[PROBLEMS_KEY] = reasons
     problems = _Problems()
     pelican_log = logging.getLogger("pelican")
     pelican_log.addHandler(problems)
     signals.article_generator_finalized.connect(keep)
+    signals.page_writer_finalized.connect(count)
     chatter = io.StringIO()
     try:
         with contextlib.redirect_stdout(chatter):  # Pelican prints its "Done: ..." line
@@ -74,6 +88,7 @@ def run_pelican(settings: Settings) -> list[Any]:
         raise RenderError(f"site: Pelican failed: {type(exc).__name__}: {exc}") from exc
     finally:
         signals.article_generator_finalized.disconnect(keep)
+        signals.page_writer_finalized.disconnect(count)
         pelican_log.removeHandler(problems)
     log.info("site: %s", " ".join(chatter.getvalue().split()))
     if problems.messages:
@@ -82,9 +97,10 @@ def run_pelican(settings: Settings) -> list[Any]:
     return sorted(articles, key=lambda a: a.slug)
 
 
-def build(settings: Settings) -> BuildReport:
+def build(settings: Settings, *, full: bool = False) -> BuildReport:
+    """`full`: read every issue again and rewrite every page (PDF and email stamps hold)."""
     report = BuildReport()
-    articles = run_pelican(settings)
+    articles = run_pelican(settings, report, full=full)
     output = settings.output_path
     started = time.perf_counter()
     pages = search.page_glob(settings.pelican.get("ARTICLE_SAVE_AS") or "{slug}.html")
@@ -120,6 +136,7 @@ def build(settings: Settings) -> BuildReport:
             page_url=page_url,
             pdf_url=f"{page_url}{article.slug}.pdf",
             date=article.date,
+            source=Path(article.source_path),
         ):
             report.emails_written += 1
     return report

@@ -292,17 +292,23 @@ def _usage_error(message: str) -> NoReturn:
 
 
 @main.command()
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Read every issue again and rewrite every page (unchanged PDFs are still kept).",
+)
 @click.pass_context
 @_reports_errors
-def build(ctx: click.Context) -> None:
+def build(ctx: click.Context, full: bool) -> None:
     """Build the site and feeds, then each issue's PDF and email edition."""
     from digest.build import build as build_site
 
     settings = _settings(ctx)
-    report = build_site(settings)
+    report = build_site(settings, full=full)
     out = _rel(settings.output_path)
     click.echo(
-        f"built {len(report.issues)} issues into {out}/: "
+        f"built {len(report.issues)} issues into {out}/ "
+        f"({report.pages_written} pages written, {report.pages_unchanged} unchanged): "
         f"PDFs {report.pdfs_rendered} rendered, {report.pdfs_current} unchanged; "
         f"email editions {report.emails_written} written"
     )

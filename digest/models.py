@@ -210,6 +210,7 @@ class EditionItem:
     links: tuple[str, ...]
     title: str | None = None  # daily layout: the item's **bold** title
     number: int | None = None  # daily layout: its number in the day's list
+    language: str | None = None  # BCP 47 tag of right-to-left text ("ar"); else the site's
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,11 @@ from digest.errors import ContentError
 from digest.issues.daily import (
     MonthSpec,
     daily_period_title,
-    day_heading,
     draft_daily,
     month_title,
     parse_month,
 )
+from digest.issues.periods import day_heading
 from digest.models import Item, Period, Source
 from digest.publish.email_render import render_email
 from digest.render.edition import parse_edition

@@ -109,3 +109,31 @@ def test_a_bad_incident_count_is_a_clear_error():
         parse_edition(
             ISSUE.replace("| 2 |", "| two |"), slug="s", sections=SECTIONS, sources=SOURCES
         )
+
+
+RTL_ISSUE = """\
+Title: Mixed
+Date: 2024-02-08
+
+## Mixed Languages {#politics}
+
+في 4 شباط، اجتمع مجلس محافظة بغداد لانتخاب المحافظ الجديد ([المرصد](https://baghdadobserver.example/ar)).
+
+ئەنجومەنی پارێزگای هەولێر کۆبووەوە بۆ هەڵبژاردنی پارێزگار ([Rudaw](https://rudaw.example/ckb/1)).
+
+Baghdad's council met on February 4 to elect a governor ([Tigris Wire](https://tigriswire.example/e)).
+"""
+
+
+def test_right_to_left_items_carry_dir_and_their_language():
+    sources = (
+        *SOURCES,
+        Source("Rudaw", "https://rudaw.example/", language="ckb", domains=("rudaw.example",)),
+    )
+    section = parse_edition(RTL_ISSUE, slug="mixed", sections=SECTIONS, sources=sources).sections[0]
+    arabic, sorani, english = section.items
+    # Arabic by script when its source declares no language; the source's own when it does.
+    assert (arabic.language, sorani.language, english.language) == ("ar", "ckb", None)
+    assert '<p dir="rtl" lang="ar">' in section.body_html
+    assert '<p dir="rtl" lang="ckb">' in section.body_html
+    assert '<p dir="auto">Baghdad' in section.body_html

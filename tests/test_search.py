@@ -69,10 +69,12 @@ def test_a_rebuild_writes_only_into_output_and_leaves_no_stale_index(built):
     stale.write_bytes(b"old")
 
     def outside() -> dict[str, bytes]:
+        """Files outside output/ and the build's own cache (CACHE_PATH)."""
+        kept = (root / "output", root / ".cache" / "pelican")
         return {
             str(p.relative_to(root)): p.read_bytes()
             for p in sorted(root.rglob("*"))
-            if p.is_file() and (root / "output") not in p.parents
+            if p.is_file() and not any(folder in p.parents for folder in kept)
         }
 
     before = outside()

@@ -26,6 +26,7 @@ from tests.conftest import ROOT, run_cli
 
 SITE = "https://monitor.example.org"
 SUBSCRIBE = "https://monitor.example.org/subscribe"
+TAGS = {"2024-02-08": "Kirkuk, Elections", "2024-02-01": "Kirkuk"}  # the editor's, per issue
 
 
 def build_site(folder: Path, **overrides: Any) -> Path:
@@ -47,6 +48,9 @@ def project(sample_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     shutil.copytree(ROOT / "content" / "pages", folder / "content" / "pages")
     result = run_cli(folder / "pelican.conf.py", "draft", "--layout", "daily", "--month", "2024-02")
     assert result.exit_code == 0, result.output
+    for slug, tags in TAGS.items():
+        issue = folder / "content" / "issues" / f"{slug}.md"
+        issue.write_text(f"Tags: {tags}\n" + issue.read_text(encoding="utf-8"), encoding="utf-8")
     return folder
 
 
@@ -260,6 +264,24 @@ def test_without_a_subscribe_url_the_box_links_to_the_feeds(project, tmp_path):
 
 
 # --------------------------------------------------------------------------- direction
+
+
+def test_tagged_issues_have_tag_pages_and_a_tags_index(out):
+    kirkuk = soup(out, "tags/kirkuk/index.html")
+    assert [a["href"] for a in kirkuk.select(".archive-list a")] == [
+        "../../issues/2024-02-08/",
+        "../../issues/2024-02-01/",
+    ]
+    assert [
+        a["href"] for a in soup(out, "tags/elections/index.html").select(".archive-list a")
+    ] == ["../../issues/2024-02-08/"]
+    index = soup(out, "tags/index.html")
+    assert [(a.get_text(), a["href"]) for a in index.select(".archive-list a")] == [
+        ("Elections", "../tags/elections/"),
+        ("Kirkuk", "../tags/kirkuk/"),
+    ]
+    issue = soup(out, "issues/2024-02-08/index.html")
+    assert [a.get_text() for a in issue.select(".issue-tags a[rel=tag]")] == ["Kirkuk", "Elections"]
 
 
 def test_arabic_paragraphs_and_items_carry_their_direction(out):

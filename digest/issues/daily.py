@@ -23,7 +23,7 @@ from digest.errors import ContentError
 from digest.issues.cluster import Candidate, clusters
 from digest.issues.dates import MONTHS, event_day
 from digest.issues.incidents import casualties
-from digest.issues.periods import local_day, month_day, period_title
+from digest.issues.periods import local_day, period_title
 from digest.models import Citation, DraftDay, Entry, Issue, Item, Period
 
 LAYOUT = "daily"
@@ -67,11 +67,6 @@ def daily_period_title(period: Period | None) -> str:
     if period == parse_month(month_slug(period.start)):
         return month_title(period)
     return period_title(period)
-
-
-def day_heading(day: date) -> str:
-    """ "October 1, 2023": a day's heading."""
-    return f"{month_day(day)}, {day.year}"
 
 
 def draft_daily(items: Sequence[Item], spec: MonthSpec) -> Issue:

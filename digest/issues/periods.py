@@ -76,3 +76,8 @@ def issue_number(period: Period, first_issue: date | None) -> int | None:
 def month_day(day: date) -> str:
     """ "February 4" — how paragraphs name their day."""
     return f"{_month(day)} {day.day}"
+
+
+def day_heading(day: date) -> str:
+    """ "October 1, 2023": a day's heading."""
+    return f"{month_day(day)}, {day.year}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from digest.pelican_plugin import feeds, pages
+from digest.pelican_plugin import feeds, incremental, pages
 from digest.pelican_plugin.exports import write_exports
 from digest.pelican_plugin.reader import add_reader, forget_markdown_package
 
@@ -17,5 +17,6 @@ def register() -> None:
     signals.article_generator_preread.connect(forget_markdown_package)
     signals.page_generator_preread.connect(forget_markdown_package)
     signals.article_writer_finalized.connect(write_exports)
+    signals.get_writer.connect(incremental.get_writer)
     feeds.register()
     pages.register()  # sections across issues, 404, sitemap.xml, robots.txt

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import html
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -57,6 +58,21 @@ class SectionPage:
     @property
     def save_as(self) -> str:
         return f"{SECTIONS_URL}{self.key}/index.html"
+
+
+def link_neighbours(generator: Any) -> None:
+    """Each issue's newer_issue and older_issue, for the issue page's previous/next links.
+
+    Set once here: a template loop over `articles` per issue page is quadratic in the archive.
+    """
+    issues = newest_first([a for a in generator.articles if getattr(a, "digest", None)])
+    for article in issues:
+        # Pelican formats a URL from the settings on every access (a dozen per issue per
+        # build in the lists); its own override_url keeps the one it formatted.
+        article.override_url = article.url
+    for index, article in enumerate(issues):
+        article.newer_issue = issues[index - 1] if index > 0 else None
+        article.older_issue = issues[index + 1] if index + 1 < len(issues) else None
 
 
 def site_url(settings: dict[str, Any]) -> str:
@@ -172,7 +188,7 @@ def remember_written(path: str, context: Any = None) -> None:
     if str(path).endswith(".html") and context is not None:
         output = context.get("OUTPUT_PATH")
         if output:
-            _written.add(Path(path).resolve().relative_to(Path(output).resolve()).as_posix())
+            _written.add(Path(os.path.relpath(path, output)).as_posix())
 
 
 def link_section_labels(content: str, sections: Any, siteurl: str) -> Markup:
@@ -200,5 +216,6 @@ def get_generators(pelican: Any) -> type[Generator]:
 
 def register() -> None:
     signals.generator_init.connect(prepare_templates)
+    signals.article_generator_finalized.connect(link_neighbours)
     signals.get_generators.connect(get_generators)
     signals.content_written.connect(remember_written)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import html
+import multiprocessing
+import os
 import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -11,15 +15,30 @@ from pelican.readers import BaseReader
 
 from digest import config
 from digest.errors import ContentError
+from digest.models import Edition, SectionRule, Source
 from digest.render.edition import parse_edition, split_metadata
 
 # Only these keys may appear in an issue's header: nothing can set save_as, template, url.
 ALLOWED_METADATA = frozenset(
-    {"title", "date", "modified", "slug", "issue", "period", "layout", "summary", "status", "lang"}
+    {
+        "title",
+        "date",
+        "modified",
+        "slug",
+        "issue",
+        "period",
+        "layout",
+        "summary",
+        "status",
+        "lang",
+        "tags",
+    }
 )
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 RUNTIME_KEY = "_DIGEST_SETTINGS"  # the validated Settings digest's build hands to Pelican
 PROBLEMS_KEY = "_DIGEST_PROBLEMS"  # where the reader leaves its reasons: Pelican drops them
+PREREAD_KEY = "_DIGEST_PREREAD"  # issue files parsed in parallel before Pelican reads them
+_PREREAD_AT_LEAST = 16  # fewer files than this are parsed faster than a pool starts
 
 
 def settings_for(pelican_settings: dict[str, Any]) -> config.Settings:
@@ -45,37 +64,81 @@ class IssueReader(BaseReader):
             raise
 
     def _read(self, path: Path) -> tuple[str, dict[str, Any]]:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise ContentError(f"{path}: not UTF-8 text (byte {exc.start})") from None
         settings = settings_for(self.settings)
-        doc = split_metadata(text)
-        for key in doc.meta:
-            if key not in ALLOWED_METADATA:
-                raise ContentError(
-                    f"{path}: metadata {key!r} is not allowed; use "
-                    + ", ".join(sorted(ALLOWED_METADATA))
-                )
-        slug = doc.meta.get("slug") or path.stem
-        if not _SLUG.fullmatch(slug):
-            raise ContentError(f"{path}: slug {slug!r} may use only a-z, 0-9 and '-'")
-        try:
-            edition = parse_edition(
-                text, slug=slug, sections=settings.sections, sources=settings.sources
-            )
-        except ContentError as exc:
-            raise ContentError(f"{path}: {exc}") from None
+        found = self.settings.get(PREREAD_KEY, {}).pop(str(path), None)
+        if isinstance(found, ContentError):
+            raise found
+        edition, meta = found or read_issue(path, settings.sections, settings.sources)
         metadata: dict[str, Any] = {
             "title": self.process_metadata("title", edition.title),
-            "slug": slug,
+            "slug": edition.slug,
             "summary": html.escape(edition.summary),
             "digest": edition,
         }
-        for key in ("date", "modified", "status", "lang"):
-            if key in doc.meta:
-                metadata[key] = self.process_metadata(key, doc.meta[key])
+        for key in ("date", "modified", "status", "lang", "tags"):
+            if key in meta:
+                metadata[key] = self.process_metadata(key, meta[key])
         return edition.html, metadata
+
+
+def read_issue(
+    path: Path, sections: Sequence[SectionRule], sources: Sequence[Source]
+) -> tuple[Edition, dict[str, str]]:
+    """An issue file's Edition and its header; ContentError names the file and the cause."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    doc = split_metadata(text)
+    for key in doc.meta:
+        if key not in ALLOWED_METADATA:
+            raise ContentError(
+                f"{path}: metadata {key!r} is not allowed; use "
+                + ", ".join(sorted(ALLOWED_METADATA))
+            )
+    slug = doc.meta.get("slug") or path.stem
+    if not _SLUG.fullmatch(slug):
+        raise ContentError(f"{path}: slug {slug!r} may use only a-z, 0-9 and '-'")
+    try:
+        edition = parse_edition(text, slug=slug, sections=sections, sources=sources)
+    except ContentError as exc:
+        raise ContentError(f"{path}: {exc}") from None
+    return edition, doc.meta
+
+
+def _read_many(
+    paths: list[str], sections: Sequence[SectionRule], sources: Sequence[Source]
+) -> list[tuple[str, tuple[Edition, dict[str, str]] | ContentError]]:
+    found: list[tuple[str, tuple[Edition, dict[str, str]] | ContentError]] = []
+    for path in paths:
+        try:
+            found.append((path, read_issue(Path(path), sections, sources)))
+        except ContentError as exc:
+            found.append((path, exc))
+    return found
+
+
+def preread(pelican_settings: dict[str, Any], paths: Sequence[Path]) -> None:
+    """Parse many issue files at once, one process per CPU, before Pelican reads them one
+    by one: the reader then takes each parsed issue from memory.
+
+    Worth it on a cold build (no content cache: every issue must be parsed); a rebuild
+    parses the few new or changed files in the reader itself.
+    """
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if workers < 2 or len(paths) < _PREREAD_AT_LEAST:
+        return
+    settings = settings_for(pelican_settings)
+    names = [str(p.resolve()) for p in paths]
+    chunks = [names[i :: workers * 4] for i in range(workers * 4)]
+    found: dict[str, Any] = {}
+    # fork: the workers start with digest and its settings already imported.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        jobs = [pool.submit(_read_many, c, settings.sections, settings.sources) for c in chunks]
+        for job in jobs:
+            found.update(job.result())
+    pelican_settings[PREREAD_KEY] = found
 
 
 def add_reader(readers: Any) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from digest.config import Settings
 from digest.models import Edition
-from digest.publish.email_render import build_message, render_email
+from digest.publish import stamps
 
 
 def list_id(settings: Settings) -> str:
@@ -42,8 +42,33 @@ def write_email_edition(
     page_url: str,
     pdf_url: str,
     date: datetime,
+    source: Path | None = None,
 ) -> bool:
-    """True when any of the three files changed."""
+    """True when any of the three files was written; unchanged inputs render nothing.
+
+    `source`, the issue file: when it is older than the stamp, the issue is not compared.
+    """
+    outputs = [folder / f"{edition.slug}{suffix}" for suffix in (".html", ".txt", ".eml")]
+    made = stamps.Stamp(
+        folder / f".{edition.slug}.email-cache",
+        stamps.fingerprint(
+            stamps.code_fingerprint(),
+            repr((settings.sitename, settings.language, settings.email_from, list_id(settings))),
+            # What the issue is read with (not the feed URLs: local paths move with the project).
+            repr((settings.sections, [(s.name, s.domains, s.language) for s in settings.sources])),
+            repr((page_url, pdf_url, date.isoformat())),
+        ),
+    )
+
+    def key() -> str:
+        return stamps.fingerprint(repr(edition))
+
+    if made.is_current(outputs, [source] if source else [], key):
+        return False
+    # Imported only now: the renderer (BeautifulSoup, CSS inlining) is slow to import, and a
+    # rebuild usually renders one edition or none.
+    from digest.publish.email_render import build_message, render_email
+
     email = render_email(
         edition,
         sitename=settings.sitename,
@@ -60,9 +85,7 @@ def write_email_edition(
         date=date,
         list_id=list_id(settings),
     )
-    changed = [
-        _write_if_changed(folder / f"{edition.slug}.html", email.html.encode()),
-        _write_if_changed(folder / f"{edition.slug}.txt", email.text.encode()),
-        _write_if_changed(folder / f"{edition.slug}.eml", message.as_bytes()),
-    ]
+    data = (email.html.encode(), email.text.encode(), message.as_bytes())
+    changed = [_write_if_changed(path, body) for path, body in zip(outputs, data, strict=True)]
+    made.record(key())
     return any(changed)

@@ -497,13 +497,16 @@ def build_message(
     return message
 
 
+_HIGH_BYTES = bytes(range(128, 256))
+
+
 def _transfer_encoding(text: str) -> str:
     # Some relays still lack 8BITMIME, so bodies stay 7-bit; of the two encodings take the
     # smaller, since Gmail clips messages over ~100 KB and Arabic triples in quoted-printable.
     if text.isascii() and all(len(line) <= 998 for line in text.splitlines()):
         return "7bit"
     data = text.encode("utf-8")
-    high = sum(byte > 127 for byte in data)
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
     return "quoted-printable" if len(data) + 2 * high <= len(data) * 4 // 3 else "base64"
 
 

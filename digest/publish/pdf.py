@@ -7,13 +7,14 @@ read local files or reach the network.
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from digest.errors import RenderError
+from digest.publish import stamps
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +28,19 @@ class PdfJob:
     target: Path  # output/issues/<slug>/<slug>.pdf
 
 
-def fingerprint(page: Path, stylesheets: Sequence[Path], page_size: str) -> str:
-    digest = hashlib.sha256(page_size.encode())
-    for path in (page, *stylesheets):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+# The theme wraps what is never printed (links to the previous and next issue) in these
+# markers, so adding an issue does not make the previous issue's PDF again.
+_SCREEN_ONLY = re.compile(rb"<!--digest:screen-only-->.*?<!--/digest:screen-only-->", re.DOTALL)
+
+
+def fingerprint(page: Path, stylesheets: Sequence[Path]) -> str:
+    """The printed page and its stylesheets."""
+    printed = _SCREEN_ONLY.sub(b"", page.read_bytes())
+    return stamps.fingerprint(printed, *(path.read_bytes() for path in stylesheets))
+
+
+def stamp(job: PdfJob, page_size: str) -> stamps.Stamp:
+    return stamps.Stamp(job.target.with_name(CACHE_NAME), stamps.fingerprint(page_size)[:16])
 
 
 def _fetcher(allowed: Sequence[Path]):
@@ -71,12 +80,12 @@ def render_pdf(
     `stylesheets` are the theme CSS files the page links (WeasyPrint loads them through
     the page); they are only hashed here, so a style change re-renders every PDF.
     """
-    import weasyprint
-
-    stamp = job.target.with_name(CACHE_NAME)
-    key = fingerprint(job.page, stylesheets, page_size)
-    if job.target.exists() and stamp.exists() and stamp.read_text() == key:
+    made = stamp(job, page_size)
+    inputs = [job.page, *stylesheets]
+    if made.is_current([job.target], inputs, lambda: fingerprint(job.page, stylesheets)):
         return False
+    import weasyprint  # half a second to import: only when a PDF is made
+
     fetcher = _fetcher([output, theme])
     size = weasyprint.CSS(string=f"@page {{ size: {page_size}; }}", url_fetcher=fetcher)
     try:
@@ -85,6 +94,6 @@ def render_pdf(
     except Exception as exc:  # WeasyPrint raises many types; one issue's failure is reported
         raise RenderError(f"{job.slug}: could not make the PDF: {exc}") from exc
     job.target.write_bytes(pdf)
-    stamp.write_text(key)
+    made.record(fingerprint(job.page, stylesheets))
     log.debug("%s: PDF written (%d bytes)", job.slug, len(pdf))
     return True

@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 from markdown_it.token import Token
 
 from digest.errors import ContentError
-from digest.issues.daily import day_heading
 from digest.issues.dates import event_day
+from digest.issues.periods import day_heading
 from digest.models import (
     Edition,
     EditionDay,
@@ -203,10 +203,9 @@ def _section(
         links.extend(own)
         if body[i - 1].type == "paragraph_open":
             text = _plain(token.children or [])
-            if _right_to_left(text):  # WeasyPrint ignores dir="auto": say it outright
-                body[i - 1].attrSet("dir", "rtl")
-            day, named = event_day(text, reference)
             names = _names((link.url for link in own), sources)
+            language = _set_direction(body[i - 1], text, names, sources)
+            day, named = event_day(text, reference)
             items.append(
                 EditionItem(
                     day=day if named else None,
@@ -214,6 +213,7 @@ def _section(
                     html=md.renderer.renderInline(token.children or [], md.options, {}),
                     sources=names,
                     links=tuple(link.url for link in own),
+                    language=language,
                 )
             )
 
@@ -323,12 +323,33 @@ def _count(cell: str) -> int | None:
 
 
 _RTL_LETTER = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
+_HEBREW_LETTER = re.compile(r"[\u0590-\u05FF\uFB1D-\uFB4F]")
 _LTR_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 
 def _right_to_left(text: str) -> bool:
     """Mostly Arabic/Hebrew-script letters (Arabic, Kurdish Sorani, Persian ...)."""
     return len(_RTL_LETTER.findall(text)) > len(_LTR_LETTER.findall(text))
+
+
+def _set_direction(
+    opening: Token, text: str, names: Sequence[str], sources: Sequence[Source]
+) -> str | None:
+    """dir (and, for right-to-left text, lang) on a paragraph or item; returns the lang.
+
+    WeasyPrint ignores dir="auto", so right-to-left text says "rtl" outright. Its language
+    is the one its sources share in DIGEST_SOURCES (Kurdish Sorani: "ckb"), else Arabic or
+    Hebrew by script, so screen readers and fonts pick the right one.
+    """
+    if not _right_to_left(text):
+        opening.attrSet("dir", "auto")
+        return None
+    declared = {s.language for s in sources if s.name in names and s.language}
+    hebrew = len(_HEBREW_LETTER.findall(text)) * 2 > len(_RTL_LETTER.findall(text))
+    language = declared.pop() if len(declared) == 1 else "he" if hebrew else "ar"
+    opening.attrSet("dir", "rtl")
+    opening.attrSet("lang", language)
+    return language
 
 
 def _slug(text: str) -> str:
@@ -461,23 +482,25 @@ def _daily_item(
     if not inlines:  # an empty list item
         inlines = [Token("inline", "", 0, children=[])]
     text = " ".join(_plain(inline.children or []) for inline in inlines)
-    opening.attrSet("dir", "rtl" if _right_to_left(text) else "auto")
+    urls = [link.url for inline in inlines for link in _links(inline, offset)]
+    names = _names(urls, sources)
+    language = _set_direction(opening, text, names, sources)
     children = [c for c in (inlines[0].children or []) if c.content or c.type != "text"]
     title = None
     if children and children[0].type == "strong_open":
         end = next((j for j, c in enumerate(children) if c.type == "strong_close"), 0)
         title = _plain(children[1:end]) or None
-    urls = [link.url for inline in inlines for link in _links(inline, offset)]
     return EditionItem(
         day=day,
         text=" ".join(text.split()),
         html=" ".join(
             md.renderer.renderInline(inline.children or [], md.options, {}) for inline in inlines
         ),
-        sources=_names(urls, sources),
+        sources=names,
         links=tuple(urls),
         title=title,
         number=number,
+        language=language,
     )
 
 

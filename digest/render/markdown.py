@@ -36,8 +36,12 @@ def _neutralize_html(state: StateCore) -> None:
 
 
 @cache
+@cache
 def markdown() -> MarkdownIt:
-    """CommonMark plus tables; no raw HTML, no images, safe links."""
+    """CommonMark plus tables; no raw HTML, no images, safe links.
+
+    One parser for the process (parsing keeps no state in it); callers must not change it.
+    """
     md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
     md.disable("image")
     md.validateLink = safe_link

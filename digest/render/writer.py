@@ -12,8 +12,7 @@ from collections import Counter
 
 from digest.issues.classify import LOW_CONFIDENCE
 from digest.issues.daily import LAYOUT as DAILY
-from digest.issues.daily import day_heading
-from digest.issues.periods import month_day
+from digest.issues.periods import day_heading, month_day
 from digest.models import DraftDay, DraftSection, Entry, Incident, Issue
 from digest.render import markdown as md
 from digest.render.jinja import render

@@ -1,0 +1,214 @@
+"""Rebuilds that redo only what changed, for `digest build` (plain `pelican` runs are untouched).
+
+Two levers:
+
+- Pelican's content cache (reader layer): an issue file whose bytes are unchanged is not
+  parsed again. The cache lives in CACHE_PATH/site/ and is emptied whenever the settings,
+  the theme or digest's own code change (Pelican would not notice those on its own).
+- A writer that skips pages whose inputs are unchanged: an issue page is made from its
+  source file, its previous and next issues (their URL and title), Pelican's pages (the
+  menu), the settings, the theme's templates and digest's code. A ledger
+  (CACHE_PATH/site/pages.json) keeps each page's fingerprint and the modification time
+  it was written with; a page whose output was deleted or touched since is written again.
+  Lists (archives, sections, feeds, sitemap) are always written: adding an issue changes
+  them.
+
+`digest build --full` turns both off for one run and rewrites every page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from pelican import signals
+from pelican.writers import Writer
+
+from digest.publish import stamps
+
+log = logging.getLogger(__name__)
+
+INCREMENTAL_KEY = "_DIGEST_INCREMENTAL"  # set by digest build; absent in plain Pelican runs
+FOLDER = "site"
+LEDGER = "pages.json"
+_KEY_FILE = "key"
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+def settings_fingerprint(settings: dict[str, Any]) -> str:
+    """The settings (runtime keys aside), the theme's templates and digest's code."""
+
+    def stable(value: Any) -> str:
+        return _ADDRESS.sub("", repr(value))  # functions in settings: by name, not address
+
+    plain = {k: v for k, v in settings.items() if k.isupper() and not k.startswith("_")}
+    text = json.dumps(plain, sort_keys=True, default=stable)
+    templates = Path(settings["THEME"]) / "templates"
+    theme = [p.read_bytes() for p in sorted(templates.rglob("*")) if p.is_file()]
+    return stamps.fingerprint(stamps.code_fingerprint(), text, *theme)
+
+
+def prepare(settings: dict[str, Any], root: Path, *, full: bool) -> bool:
+    """Turn on the content cache and the skipping writer for this run (unless `full`).
+
+    CACHE_PATH is taken from the project folder `root` (Pelican takes it from the working
+    directory). Returns whether the content cache is empty: every issue will be parsed.
+    """
+    cache_path = root / str(settings.get("CACHE_PATH") or "cache")
+    folder = cache_path / FOLDER
+    key = settings_fingerprint(settings)
+    key_file = folder / _KEY_FILE
+    if full or not key_file.is_file() or key_file.read_text(encoding="ascii") != key:
+        shutil.rmtree(folder, ignore_errors=True)  # a stale cache must never be read
+    folder.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(key, encoding="ascii")
+    # Compiled templates: Jinja checks them against their source itself, so they outlive
+    # the content cache.
+    compiled = cache_path / "jinja"
+    compiled.mkdir(exist_ok=True)
+    bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
+    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": bytecode}
+    settings.update(
+        CACHE_PATH=str(folder),
+        CACHE_CONTENT=True,
+        LOAD_CONTENT_CACHE=not full,
+        CONTENT_CACHING_LAYER="reader",
+        CHECK_MODIFIED_METHOD="sha1",  # not mtime: a git checkout resets mtimes
+        GZIP_CACHE=False,  # a rebuild loads the whole cache: plain pickle loads fastest
+    )
+    settings[INCREMENTAL_KEY] = key
+    return full or not any(folder.glob("*Readers*"))  # Pelican's reader cache files
+
+
+class Ledger:
+    """Each written page's fingerprint and the st_mtime_ns it was written with."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.pages: dict[str, list[Any]] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.pages = {}
+
+    def is_current(self, output: Path, name: str, key: str) -> bool:
+        entry = self.pages.get(name)
+        if not entry or entry[0] != key:
+            return False
+        try:
+            return output.stat().st_mtime_ns == entry[1]
+        except OSError:
+            return False
+
+    def record(self, output: Path, name: str, key: str) -> None:
+        self.pages[name] = [key, output.stat().st_mtime_ns]
+
+    def save(self) -> None:
+        self.path.write_text(json.dumps(self.pages, sort_keys=True), encoding="utf-8")
+
+
+def _source_hash(content: Any) -> str:
+    return hashlib.sha256(Path(content.source_path).read_bytes()).hexdigest()
+
+
+def _neighbour(content: Any) -> tuple[str, str] | None:
+    return (content.url, content.title) if content is not None else None
+
+
+def content_key(site: str, content: Any, pages: list[Any]) -> str:
+    """What a page of one issue (or of one Pelican page) is made from."""
+    return stamps.fingerprint(
+        site,
+        _source_hash(content),
+        repr(_neighbour(getattr(content, "newer_issue", None))),
+        repr(_neighbour(getattr(content, "older_issue", None))),
+        repr(sorted((t.lang, t.url) for t in getattr(content, "translations", []))),
+        repr([(p.url, p.title) for p in pages]),
+    )
+
+
+class IncrementalWriter(Writer):
+    """Pelican's writer, but an issue or page whose inputs are unchanged is not rendered."""
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        assert settings is not None
+        self.site_key: str = settings[INCREMENTAL_KEY]
+        self.ledger = Ledger(Path(settings["CACHE_PATH"]) / LEDGER)
+        self.written = 0  # issue and Pelican pages rendered
+        self.skipped = 0  # ... and not rendered: unchanged
+        signals.finalized.connect(self._save)
+
+    def _save(self, pelican: Any) -> None:
+        signals.finalized.disconnect(self._save)
+        self.ledger.save()
+        log.info("site: %d unchanged pages not written again", self.skipped)
+
+    def write_file(
+        self,
+        name: str,
+        template: Any,
+        context: dict[str, Any],
+        relative_urls: bool = False,
+        paginated: Any = None,
+        template_name: str | None = None,
+        override_output: bool = False,
+        url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        content = kwargs.get("article") or kwargs.get("page")
+        if not name or content is None or paginated or not getattr(content, "source_path", None):
+            super().write_file(
+                name,
+                template,
+                context,
+                relative_urls,
+                paginated,
+                template_name,
+                override_output,
+                url,
+                **kwargs,
+            )
+            return
+        output = Path(self.output_path) / name
+        key = content_key(self.site_key, content, context.get("pages") or [])
+        if self.ledger.is_current(output, name, key):
+            self.skipped += 1
+            # Plugins that list what was written (the sitemap) still hear of the page.
+            signals.content_written.send(str(output), context={**context, **kwargs})
+            return
+        super().write_file(
+            name,
+            template,
+            context,
+            relative_urls,
+            paginated,
+            template_name,
+            override_output,
+            url,
+            **kwargs,
+        )
+        self.ledger.record(output, name, key)
+        self.written += 1
+
+    def unchanged(self, outputs: list[Path], content: Any) -> tuple[bool, str]:
+        """For files written beside a page from its issue alone (issue.json): (current, key)."""
+        key = stamps.fingerprint(self.site_key, _source_hash(content))
+        names = [path.relative_to(self.output_path).as_posix() for path in outputs]
+        current = all(
+            self.ledger.is_current(p, n, key) for p, n in zip(outputs, names, strict=True)
+        )
+        return current, key
+
+    def recorded(self, outputs: list[Path], key: str) -> None:
+        for path in outputs:
+            self.ledger.record(path, path.relative_to(self.output_path).as_posix(), key)
+
+
+def get_writer(pelican: Any) -> type[Writer] | None:
+    return IncrementalWriter if pelican.settings.get(INCREMENTAL_KEY) else None
