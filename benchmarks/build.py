@@ -67,6 +67,7 @@ from archive import FIRST_WEEK_ENDING, write_archive, write_issue  # noqa: E402
 
 SRC = ROOT  # main() points this at its snapshot of the working tree
 PLAIN_VENV = ROOT / ".cache" / "bench-pelican"
+CACHE = ".cache"  # the temp project's CACHE_PATH (.cache/pelican): removed before a full build
 PLAIN_REQUIREMENTS = ("markdown==3.11.3",)
 EPOCH = "1735689600"  # SOURCE_DATE_EPOCH: 2025-01-01, after the last synthetic issue
 PLAIN_CONF = """\
@@ -275,7 +276,7 @@ def digest_runs(folder: Path, issues: int, repeat: int) -> dict:
         reset_output(output, slugs)
         for path, stamp in stamps.items():
             path.write_bytes(stamp)
-        shutil.rmtree(folder / "cache", ignore_errors=True)
+        shutil.rmtree(folder / CACHE, ignore_errors=True)
         full = run_child(config)
         if f"PDFs 0 rendered, {issues} unchanged" not in full["summary"]:
             sys.exit(f"full build re-rendered PDFs: {full['summary']}")
@@ -415,7 +416,7 @@ def main() -> None:
                 print(f"    Pelican said: {warning}")
             folder = temp / f"digest-{issues}"
             again = temp / f"digest-{issues}-full"
-            shutil.copytree(folder, again, ignore=shutil.ignore_patterns("cache"))
+            shutil.copytree(folder, again, ignore=shutil.ignore_patterns(".cache"))
             run_child(again / "pelican.conf.py", full=True)
             diff = compare_outputs(again / "output", runs["output"])
             verdict = "identical" if not diff else f"{len(diff)} differ: {diff[:5]}"
@@ -427,7 +428,7 @@ def main() -> None:
                 reset_output(folder / "output", keep)
                 for path, stamp in runs["stamps"].items():
                     path.write_bytes(stamp)
-                shutil.rmtree(folder / "cache", ignore_errors=True)
+                shutil.rmtree(folder / CACHE, ignore_errors=True)
                 stats = temp / "full.prof"
                 full = run_child(config, profile=stats)
                 print_profile(stats, f"full build, {issues} issues", full["wall"])
