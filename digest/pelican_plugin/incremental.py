@@ -162,26 +162,15 @@ class IncrementalWriter(Writer):
         **kwargs: Any,
     ) -> None:
         content = kwargs.get("article") or kwargs.get("page")
-        if not name or content is None or paginated or not getattr(content, "source_path", None):
-            super().write_file(
-                name,
-                template,
-                context,
-                relative_urls,
-                paginated,
-                template_name,
-                override_output,
-                url,
-                **kwargs,
-            )
-            return
-        output = Path(self.output_path) / name
-        key = content_key(self.site_key, content, context.get("pages") or [])
-        if self.ledger.is_current(output, name, key):
-            self.skipped += 1
-            # Plugins that list what was written (the sitemap) still hear of the page.
-            signals.content_written.send(str(output), context={**context, **kwargs})
-            return
+        key = None
+        if name and content is not None and not paginated and getattr(content, "source_path", None):
+            output = Path(self.output_path) / name
+            key = content_key(self.site_key, content, context.get("pages") or [])
+            if self.ledger.is_current(output, name, key):
+                self.skipped += 1
+                # Plugins that list what was written (the sitemap) still hear of the page.
+                signals.content_written.send(str(output), context={**context, **kwargs})
+                return
         super().write_file(
             name,
             template,
@@ -193,6 +182,8 @@ class IncrementalWriter(Writer):
             url,
             **kwargs,
         )
+        if key is None:
+            return
         self.ledger.record(output, name, key)
         self.written += 1
 
