@@ -83,7 +83,7 @@ def prepare(settings: dict[str, Any], root: Path, *, full: bool) -> bool:
         GZIP_CACHE=False,  # a rebuild loads the whole cache: plain pickle loads fastest
     )
     settings[INCREMENTAL_KEY] = key
-    return full or not any(folder.glob("*Readers*"))  # Pelican's reader cache files
+    return not any(folder.glob("*Readers*"))  # Pelican's reader cache files
 
 
 class Ledger:
@@ -112,19 +112,16 @@ class Ledger:
         self.path.write_text(json.dumps(self.pages, sort_keys=True), encoding="utf-8")
 
 
-def _source_hash(content: Any) -> str:
-    return hashlib.sha256(Path(content.source_path).read_bytes()).hexdigest()
-
-
 def _neighbour(content: Any) -> tuple[str, str] | None:
     return (content.url, content.title) if content is not None else None
 
 
-def content_key(site: str, content: Any, pages: list[Any]) -> str:
-    """What a page of one issue (or of one Pelican page) is made from."""
+def content_key(site: str, source: str, content: Any, pages: list[Any]) -> str:
+    """What a page of one issue (or of one Pelican page) is made from; `source`: the hash
+    of its file."""
     return stamps.fingerprint(
         site,
-        _source_hash(content),
+        source,
         repr(_neighbour(getattr(content, "newer_issue", None))),
         repr(_neighbour(getattr(content, "older_issue", None))),
         repr(sorted((t.lang, t.url) for t in getattr(content, "translations", []))),
@@ -142,6 +139,7 @@ class IncrementalWriter(Writer):
         self.ledger = Ledger(Path(settings["CACHE_PATH"]) / LEDGER)
         self.written = 0  # issue and Pelican pages rendered
         self.skipped = 0  # ... and not rendered: unchanged
+        self._sources: dict[str, str] = {}  # source file -> its hash, read once a run
         signals.finalized.connect(self._save)
 
     def _save(self, pelican: Any) -> None:
@@ -165,7 +163,8 @@ class IncrementalWriter(Writer):
         key = None
         if name and content is not None and not paginated and getattr(content, "source_path", None):
             output = Path(self.output_path) / name
-            key = content_key(self.site_key, content, context.get("pages") or [])
+            source = self._source_hash(content)
+            key = content_key(self.site_key, source, content, context.get("pages") or [])
             if self.ledger.is_current(output, name, key):
                 self.skipped += 1
                 # Plugins that list what was written (the sitemap) still hear of the page.
@@ -187,9 +186,15 @@ class IncrementalWriter(Writer):
         self.ledger.record(output, name, key)
         self.written += 1
 
+    def _source_hash(self, content: Any) -> str:
+        path = content.source_path
+        if path not in self._sources:
+            self._sources[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return self._sources[path]
+
     def unchanged(self, outputs: list[Path], content: Any) -> tuple[bool, str]:
         """For files written beside a page from its issue alone (issue.json): (current, key)."""
-        key = stamps.fingerprint(self.site_key, _source_hash(content))
+        key = stamps.fingerprint(self.site_key, self._source_hash(content))
         names = [path.relative_to(self.output_path).as_posix() for path in outputs]
         current = all(
             self.ledger.is_current(p, n, key) for p, n in zip(outputs, names, strict=True)

@@ -66,11 +66,10 @@ def link_neighbours(generator: Any) -> None:
     Set once here: a template loop over `articles` per issue page is quadratic in the archive.
     """
     issues = newest_first([a for a in generator.articles if getattr(a, "digest", None)])
-    for article in issues:
+    for index, article in enumerate(issues):
         # Pelican formats a URL from the settings on every access (a dozen per issue per
         # build in the lists); its own override_url keeps the one it formatted.
         article.override_url = article.url
-    for index, article in enumerate(issues):
         article.newer_issue = issues[index - 1] if index > 0 else None
         article.older_issue = issues[index + 1] if index + 1 < len(issues) else None
 

@@ -193,8 +193,6 @@ def _section(
     items: list[EditionItem] = []
     incidents: list[Incident] = []
     for i, token in enumerate(body):
-        if token.type == "paragraph_open":
-            token.attrSet("dir", "auto")
         if token.type == "table_open":
             incidents.extend(_incident_table(body, i))
         if token.type != "inline":

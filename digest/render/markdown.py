@@ -36,7 +36,6 @@ def _neutralize_html(state: StateCore) -> None:
 
 
 @cache
-@cache
 def markdown() -> MarkdownIt:
     """CommonMark plus tables; no raw HTML, no images, safe links.
 
