@@ -77,6 +77,7 @@ FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/atom.xml"
 FEED_ALL_RSS = "feeds/rss.xml"
 FEED_ALL_JSON = "feeds/feed.json"  # digest's own (Pelican writes no JSON Feed)
+FEED_MAX_ITEMS = 20  # the latest issues, in full: five months of a weekly (Pelican: 100)
 # One feed per section (digest's own): that section of every issue; {key} = its DIGEST_SECTIONS
 # key. Set one to None to leave that format out. Templates list them: DIGEST_SECTION_FEEDS.
 FEED_SECTION_ATOM = "feeds/sections/{key}.atom.xml"

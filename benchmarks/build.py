@@ -32,8 +32,9 @@ issues) and rebuild / plain Pelican (target <= 0.25x), issue 5.
 
 The PDFs of the archive are not rendered (520 WeasyPrint runs take longer than the rest
 of the benchmark together): a first build stands a placeholder file and a stamp with the
-real fingerprint (digest.publish.pdf.fingerprint of the page and CSS) in for each, which is
-exactly what `digest build` checks. The script checks that the full build then renders 0.
+real token and fingerprint (digest.publish.pdf: style_token of the CSS, fingerprint of the
+page) in for each, which is exactly what `digest build` checks. The script checks that
+the full build then renders 0.
 
 After the rebuild, a copy of the project is built again with `digest build --full` (every
 issue read, every page written) and its output compared file by file with the rebuild's:
@@ -166,11 +167,11 @@ def child(config: str, profile: str | None) -> None:
     print(json.dumps({**result, "digest": digest.__file__}))
 
 
-def _seed_pdf(job, stylesheets, *, page_size, output, theme) -> bool:
+def _seed_pdf(job, *, page_size, style, output, theme) -> bool:
     from digest.publish import pdf
 
     job.target.write_bytes(b"%PDF-1.7\n% placeholder written by benchmarks/build.py\n")
-    pdf.stamp(job, page_size).record(pdf.fingerprint(job.page, stylesheets))
+    pdf.stamp(job, style).record(pdf.fingerprint(job.page))
     return True
 
 

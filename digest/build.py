@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class BuildReport:
     issues: list[str] = field(default_factory=list)
-    pages_written: int = 0  # issue and Pelican pages rendered this run
+    pages_written: int = 0  # issue pages, Pelican pages and lists of issues rendered
     pages_unchanged: int = 0  # ... and those skipped: their inputs had not changed
     pdfs_rendered: int = 0
     pdfs_current: int = 0
@@ -64,10 +64,6 @@ def run_pelican(
     def keep(generator: Any) -> None:
         articles.extend(a for a in generator.articles if getattr(a, "digest", None))
 
-    def count(sender: Any, writer: Any) -> None:
-        report.pages_written += getattr(writer, "written", 0)
-        report.pages_unchanged += getattr(writer, "skipped", 0)
-
     pelican_settings = dict(settings.pelican)
     pelican_settings[RUNTIME_KEY] = settings
     if incremental.prepare(pelican_settings, settings.config_path.parent, full=full):
@@ -79,7 +75,6 @@ def run_pelican(
     pelican_log = logging.getLogger("pelican")
     pelican_log.addHandler(problems)
     signals.article_generator_finalized.connect(keep)
-    signals.page_writer_finalized.connect(count)
     chatter = io.StringIO()
     try:
         with contextlib.redirect_stdout(chatter):  # Pelican prints its "Done: ..." line
@@ -88,8 +83,10 @@ def run_pelican(
         raise RenderError(f"site: Pelican failed: {type(exc).__name__}: {exc}") from exc
     finally:
         signals.article_generator_finalized.disconnect(keep)
-        signals.page_writer_finalized.disconnect(count)
         pelican_log.removeHandler(problems)
+    written, unchanged = pelican_settings.get(incremental.COUNTS_KEY, (0, 0))
+    report.pages_written += written
+    report.pages_unchanged += unchanged
     log.info("site: %s", " ".join(chatter.getvalue().split()))
     if problems.messages:
         # The reader's reasons name file and cause; Pelican's own lines only the file.
@@ -108,7 +105,9 @@ def build(settings: Settings, *, full: bool = False) -> BuildReport:
     report.search_seconds = time.perf_counter() - started
     log.info("search: %d pages indexed in %.2f s", report.search_pages, report.search_seconds)
     theme = Path(settings.pelican["THEME"]).resolve()
-    css = sorted((output / "theme" / "css").glob("*.css"))
+    style = pdf.style_token(
+        settings.pdf_page_size, sorted((output / "theme" / "css").glob("*.css"))
+    )
     for article in articles:
         report.issues.append(article.slug)
         folder = output / Path(article.save_as).parent
@@ -116,11 +115,7 @@ def build(settings: Settings, *, full: bool = False) -> BuildReport:
         job = pdf.PdfJob(article.slug, folder / "index.html", folder / f"{article.slug}.pdf")
         try:
             if pdf.render_pdf(
-                job,
-                css,
-                page_size=settings.pdf_page_size,
-                output=output,
-                theme=theme,
+                job, page_size=settings.pdf_page_size, style=style, output=output, theme=theme
             ):
                 report.pdfs_rendered += 1
             else:

@@ -47,8 +47,8 @@ def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _settings(ctx: click.Context) -> config.Settings:
-    return config.load(ctx.obj["config"])
+def _settings(ctx: click.Context, *, compile_selectors: bool = True) -> config.Settings:
+    return config.load(ctx.obj["config"], compile_selectors=compile_selectors)
 
 
 def _rel(path: Path) -> str:
@@ -268,7 +268,7 @@ def _clip(text: str, width: int) -> str:
 
 def _check_draft_options(layout: str, week_ending: str | None, month: str | None) -> None:
     """Wrong combinations of --layout, --week-ending and --month: one line, exit 2."""
-    from digest.issues.daily import parse_month
+    from digest.issues.periods import parse_month
 
     if layout == "daily":
         if week_ending is not None:
@@ -303,7 +303,7 @@ def build(ctx: click.Context, full: bool) -> None:
     """Build the site and feeds, then each issue's PDF and email edition."""
     from digest.build import build as build_site
 
-    settings = _settings(ctx)
+    settings = _settings(ctx, compile_selectors=False)  # the build scrapes nothing
     report = build_site(settings, full=full)
     out = _rel(settings.output_path)
     click.echo(

@@ -15,7 +15,8 @@ from digest.config import Settings
 from digest.errors import ContentError, DraftExistsError
 from digest.issues import periods
 from digest.issues.build import IssueSpec, draft_issue
-from digest.issues.daily import MonthSpec, draft_daily, month_slug, month_title, parse_month
+from digest.issues.daily import MonthSpec, draft_daily
+from digest.issues.periods import month_slug, month_title, parse_month
 from digest.models import Issue, Item, Period
 from digest.past_issues import section_model
 from digest.render.update import merge

@@ -23,14 +23,8 @@ from bs4 import BeautifulSoup
 
 from digest import config
 from digest.errors import ContentError
-from digest.issues.daily import (
-    MonthSpec,
-    daily_period_title,
-    draft_daily,
-    month_title,
-    parse_month,
-)
-from digest.issues.periods import day_heading
+from digest.issues.daily import MonthSpec, draft_daily
+from digest.issues.periods import daily_period_title, day_heading, month_title, parse_month
 from digest.models import Item, Period, Source
 from digest.publish.email_render import render_email
 from digest.render.edition import parse_edition

@@ -3,15 +3,22 @@ and what they leave alone is still right: it matches a `digest build --full`."""
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from digest import config
+from digest.pelican_plugin.reader import read_issue
+from digest.pelican_plugin.stored import StoredEdition
 from tests.conftest import run_cli
 
 ISSUES = "content/issues"
+# Lists of issues the writer can skip, in the two-issue sample: archives/2024/, and for each
+# of the four sections sections/<key>/ (the latest issues) and sections/<key>/2024/.
+LISTS = 1 + 4 * 2
 
 
 def outputs(site: Path) -> dict[str, bytes]:
@@ -57,7 +64,7 @@ def site(sample_site: Path, tmp_path: Path) -> Path:
 def test_an_unchanged_archive_writes_no_page_and_renders_nothing(site):
     before, stamps = outputs(site), mtimes(site)
     said = build(site)
-    assert pages_written(said) == (0, 2)
+    assert pages_written(said) == (0, 2 + LISTS)
     assert "PDFs 0 rendered, 2 unchanged; email editions 0 written" in said
     assert outputs(site) == before
     issue_files = [k for k in stamps if k.startswith(("issues/", "email/", "about/"))]
@@ -73,8 +80,9 @@ def test_adding_an_issue_writes_it_and_its_neighbour_and_matches_a_full_build(si
     (site / ISSUES / "2024-02-15.md").write_text(new, encoding="utf-8")
     pdf_before = (site / "output/issues/2024-02-08/2024-02-08.pdf").read_bytes()
     said = build(site)
-    # The new page, and the one before it (its "Next issue" link); not the oldest.
-    assert pages_written(said) == (2, 1)
+    # The new page, the one before it (its "Next issue" link) and the lists of 2024; not
+    # the oldest issue.
+    assert pages_written(said) == (2 + LISTS, 1)
     # The previous issue's PDF is kept: its printed content did not change.
     assert "PDFs 1 rendered, 2 unchanged; email editions 1 written" in said
     assert (site / "output/issues/2024-02-08/2024-02-08.pdf").read_bytes() == pdf_before
@@ -82,7 +90,7 @@ def test_adding_an_issue_writes_it_and_its_neighbour_and_matches_a_full_build(si
     assert 'href="../../issues/2024-02-15/" rel="next"' in page
     incremental = outputs(site)
     said = build(site, "--full")
-    assert pages_written(said) == (3, 0)
+    assert pages_written(said) == (3 + LISTS, 0)
     assert outputs(site) == incremental
 
 
@@ -103,7 +111,7 @@ def test_a_deleted_page_is_written_again(site):
     before = page.read_bytes()
     page.unlink()
     (site / "output/issues/2024-02-01/issue.json").unlink()
-    assert pages_written(build(site)) == (1, 1)
+    assert pages_written(build(site)) == (1, 1 + LISTS)
     assert page.read_bytes() == before
     assert (site / "output/issues/2024-02-01/issue.json").exists()
 
@@ -118,7 +126,7 @@ def test_a_settings_or_theme_change_reads_and_writes_everything_again(site):
         encoding="utf-8",
     )
     said = build(site)
-    assert pages_written(said) == (2, 0)
+    assert pages_written(said) == (2 + LISTS, 0)
     # The issues were parsed again with the new section title: no stale cached issue.
     assert "Safety" in (site / "output/issues/2024-02-08/index.html").read_text("utf-8")
     template = site / "themes/digest/templates/article.html"
@@ -128,7 +136,66 @@ def test_a_settings_or_theme_change_reads_and_writes_everything_again(site):
         ),
         encoding="utf-8",
     )
-    assert pages_written(build(site)) == (2, 0)
+    assert pages_written(build(site)) == (2 + LISTS, 0)
     assert 'data-test="changed"' in (site / "output/issues/2024-02-01/index.html").read_text(
         "utf-8"
     )
+
+
+def test_an_issue_of_a_new_year_leaves_the_earlier_years_lists_alone(site):
+    old = (site / ISSUES / "2024-02-08.md").read_text(encoding="utf-8")
+    new = old.replace("Slug: 2024-02-08", "Slug: 2025-01-02").replace(
+        "Date: 2024-02-08", "Date: 2025-01-02"
+    )
+    new = new.replace("Period: 2024-02-02 to 2024-02-08", "Period: 2024-12-27 to 2025-01-02")
+    (site / ISSUES / "2025-01-02.md").write_text(new, encoding="utf-8")
+    year_2024 = site / "output/sections/security/2024/index.html"
+    before = year_2024.stat().st_mtime_ns
+    said = build(site)
+    # New: the issue, archives/2025/, sections/<key>/2025/; changed: the newest 2024 issue
+    # (its "Next issue") and sections/<key>/ (the latest issues); the 2024 section pages
+    # gain a link to 2025 once.
+    assert pages_written(said) == (2 + 1 + 4 + 4 + 4, 1 + 1)
+    security = (site / "output/sections/security/2025/index.html").read_text(encoding="utf-8")
+    assert "issues/2025-01-02/#security" in security
+    assert "issues/2024-02-08/" not in security
+    assert year_2024.stat().st_mtime_ns > before
+    assert 'href="../../../sections/security/2025/"' in year_2024.read_text(encoding="utf-8")
+    # The next issue of 2025 leaves the 2024 pages alone.
+    (site / ISSUES / "2025-01-09.md").write_text(
+        new.replace("Slug: 2025-01-02", "Slug: 2025-01-09")
+        .replace("Date: 2025-01-02", "Date: 2025-01-09")
+        .replace("Period: 2024-12-27 to 2025-01-02", "Period: 2025-01-03 to 2025-01-09"),
+        encoding="utf-8",
+    )
+    stamps = mtimes(site)
+    build(site)
+    after = mtimes(site)
+    unchanged_2024 = [k for k in stamps if "/2024/" in k or k.startswith("archives/2024")]
+    assert unchanged_2024
+    assert all(after[k] == stamps[k] for k in unchanged_2024)
+    incremental = outputs(site)
+    build(site, "--full")
+    assert outputs(site) == incremental
+
+
+def test_a_stored_edition_reads_as_its_edition_and_unpacks_only_what_is_read(sample_site):
+    settings = config.load(sample_site / "pelican.conf.py")
+    path = sample_site / ISSUES / "2024-02-08.md"
+    edition, _ = read_issue(path, settings.sections, settings.sources)
+    stored = pickle.loads(pickle.dumps(StoredEdition(edition)))
+    # What lists show is there without unpacking the rest.
+    assert (stored.title, stored.slug, stored.period, stored.summary) == (
+        edition.title,
+        edition.slug,
+        edition.period,
+        edition.summary,
+    )
+    assert stored.section_keys == tuple((s.key, s.label) for s in edition.sections)
+    assert stored.__dict__["_edition"] is None
+    # Anything else unpacks it, whole and equal.
+    assert stored.sections == edition.sections
+    assert stored.edition == edition
+    assert repr(stored) == repr(edition)
+    with pytest.raises(AttributeError):
+        stored.no_such_field  # noqa: B018

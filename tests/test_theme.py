@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -119,10 +120,7 @@ def test_section_pages_come_from_issue_data_only():
     class Article:
         def __init__(self, slug, date, keys):
             self.slug, self.date = slug, date
-            self.digest = type("E", (), {"sections": [_section(k) for k in keys]})()
-
-    def _section(key):
-        return type("S", (), {"key": key, "label": key.title()})()
+            self.digest = type("E", (), {"section_keys": [(k, k.title()) for k in keys]})()
 
     rules = [SectionRule("security", "Security"), SectionRule("economy", "Economy")]
     found = pages.section_pages(
@@ -131,6 +129,26 @@ def test_section_pages_come_from_issue_data_only():
     assert [p.key for p in found] == ["security", "economy", "sport"]
     assert [b.article.slug for b in found[0].blocks] == ["b"]
     assert found[2].url == "sections/sport/"
+
+
+def test_a_section_shows_its_latest_issues_and_every_issue_by_year():
+    class Article:
+        def __init__(self, day):
+            self.slug, self.date = day.isoformat(), day
+            self.digest = type("E", (), {"section_keys": [("security", "Security")]})()
+
+    weeks = [date(2023, 12, 7) + timedelta(weeks=n) for n in range(pages.SECTION_LATEST + 3)]
+    (page,) = pages.section_pages([Article(d) for d in weeks], [SectionRule("security", "S")])
+    latest, *years = page.views()
+    assert latest.url == "sections/security/" and latest.year is None
+    newest = sorted(weeks, reverse=True)
+    assert [b.article.date for b in latest.blocks] == newest[: pages.SECTION_LATEST]
+    assert [(v.year, v.save_as) for v in years] == [
+        (2024, "sections/security/2024/index.html"),
+        (2023, "sections/security/2023/index.html"),
+    ]
+    assert [b.article.date for v in years for b in v.blocks] == newest
+    assert all(v.years == latest.years for v in years)
 
 
 # --------------------------------------------------------------------------- archives

@@ -11,24 +11,20 @@ earlier day).
 
 from __future__ import annotations
 
-import re
-from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from digest.errors import ContentError
 from digest.issues.cluster import Candidate, clusters
-from digest.issues.dates import MONTHS, event_day
+from digest.issues.dates import event_day
 from digest.issues.incidents import casualties
-from digest.issues.periods import local_day, period_title
+from digest.issues.periods import local_day
 from digest.models import Citation, DraftDay, Entry, Issue, Item, Period
 
 LAYOUT = "daily"
 _ONE_BLOCK = "day"  # clusters() blocks by (section, day): one constant section = by day
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 @dataclass(frozen=True)
@@ -39,34 +35,6 @@ class MonthSpec:
     title: str
     period: Period  # the first to the last day of the month
     zone: ZoneInfo
-
-
-def parse_month(text: str, what: str = "--month") -> Period:
-    """The days of a month written YYYY-MM (e.g. 2023-10), first to last."""
-    match = _MONTH.fullmatch(text.strip())
-    year, month = (int(part) for part in match.groups()) if match else (0, 0)
-    if not match or not 1 <= month <= 12 or year < 1:
-        raise ContentError(f"{what} {text!r}: not a month written YYYY-MM, e.g. 2023-10")
-    return Period(start=date(year, month, 1), end=date(year, month, monthrange(year, month)[1]))
-
-
-def month_slug(day: date) -> str:
-    """ "2023-10": the month page's slug and file name."""
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def month_title(period: Period) -> str:
-    """ "October 2023": the {period} of a daily digest's title."""
-    return f"{MONTHS[period.start.month - 1].title()} {period.start.year}"
-
-
-def daily_period_title(period: Period | None) -> str:
-    """ "October 2023" for a whole calendar month, else as weekly periods read."""
-    if period is None:
-        return ""
-    if period == parse_month(month_slug(period.start)):
-        return month_title(period)
-    return period_title(period)
 
 
 def draft_daily(items: Sequence[Item], spec: MonthSpec) -> Issue:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from calendar import monthrange
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +11,7 @@ from digest.errors import ContentError
 from digest.issues.dates import MONTHS
 from digest.models import Period
 
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -81,3 +84,31 @@ def month_day(day: date) -> str:
 def day_heading(day: date) -> str:
     """ "October 1, 2023": a day's heading."""
     return f"{month_day(day)}, {day.year}"
+
+
+def parse_month(text: str, what: str = "--month") -> Period:
+    """The days of a month written YYYY-MM (e.g. 2023-10), first to last."""
+    match = _MONTH.fullmatch(text.strip())
+    year, month = (int(part) for part in match.groups()) if match else (0, 0)
+    if not match or not 1 <= month <= 12 or year < 1:
+        raise ContentError(f"{what} {text!r}: not a month written YYYY-MM, e.g. 2023-10")
+    return Period(start=date(year, month, 1), end=date(year, month, monthrange(year, month)[1]))
+
+
+def month_slug(day: date) -> str:
+    """ "2023-10": the month page's slug and file name."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_title(period: Period) -> str:
+    """ "October 2023": the {period} of a daily digest's title."""
+    return f"{MONTHS[period.start.month - 1].title()} {period.start.year}"
+
+
+def daily_period_title(period: Period | None) -> str:
+    """ "October 2023" for a whole calendar month, else as weekly periods read."""
+    if period is None:
+        return ""
+    if period == parse_month(month_slug(period.start)):
+        return month_title(period)
+    return period_title(period)

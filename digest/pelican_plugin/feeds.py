@@ -23,6 +23,7 @@ order.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -38,6 +39,7 @@ from pelican import signals
 from digest.collect.sanitize import ATTRIBUTES, DROP_WITH_CONTENT, TAGS, URL_SCHEMES
 from digest.errors import RenderError
 from digest.models import EditionSection
+from digest.pelican_plugin.pages import newest_first
 from digest.pelican_plugin.reader import settings_for
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -47,8 +49,12 @@ FEED_TAGS = TAGS | {"h2", "section", "nav", "header", "footer", "article", "asid
 FEED_ATTRIBUTES = ATTRIBUTES | {"*": ATTRIBUTES["*"] | {"id", "class"}}
 
 
+@functools.lru_cache(maxsize=1024)
 def feed_html(html: str, page_url: str) -> str:
-    """`html` safe for a feed: allow-listed, and every link absolute against `page_url`."""
+    """`html` safe for a feed: allow-listed, and every link absolute against `page_url`.
+
+    Cached: the same issue or section goes into the Atom, RSS and JSON feeds.
+    """
     return nh3.clean(
         html,
         tags=set(FEED_TAGS),
@@ -180,9 +186,19 @@ def _section_paths(settings: dict[str, Any], key: str) -> dict[str, str | None]:
     return paths
 
 
-def section_entries(articles: list[Any], key: str) -> list[tuple[Any, EditionSection]]:
-    """That section of each issue that has it, newest issue first."""
-    return [(a, s) for a in articles for s in a.digest.sections if s.key == key]
+def has_section(articles: list[Any], key: str) -> bool:
+    return any(k == key for a in articles for k, _ in a.digest.section_keys)
+
+
+def section_entries(
+    articles: list[Any], key: str, limit: int | None
+) -> list[tuple[Any, EditionSection]]:
+    """That section of the newest `limit` issues that have it, newest issue first.
+
+    Only those issues' stored Editions are unpacked.
+    """
+    having = [a for a in newest_first(articles) if any(k == key for k, _ in a.digest.section_keys)]
+    return [(a, s) for a in having[:limit] for s in a.digest.sections if s.key == key]
 
 
 def section_feeds(articles: list[Any], settings: dict[str, Any]) -> list[dict[str, Any]]:
@@ -190,7 +206,7 @@ def section_feeds(articles: list[Any], settings: dict[str, Any]) -> list[dict[st
     site_url = settings_for(settings).site_url
     found = []
     for rule in settings_for(settings).sections:
-        if not section_entries(articles, rule.key):
+        if not has_section(articles, rule.key):
             continue
         paths = _section_paths(settings, rule.key)
         if not any(paths.values()):
@@ -291,7 +307,7 @@ def write_feeds(generator: Any, writer: Any = None) -> None:
         _write(output, _json_path(settings), _json(json_feed(issues, settings, site_url)))
     limit = settings.get("FEED_MAX_ITEMS") or None
     for rule in settings_for(settings).sections:
-        entries = section_entries(issues, rule.key)[:limit]
+        entries = section_entries(issues, rule.key, limit)
         if not entries:
             continue
         for kind, path in _section_paths(settings, rule.key).items():

@@ -10,8 +10,10 @@ Two levers:
   menu), the settings, the theme's templates and digest's code. A ledger
   (CACHE_PATH/site/pages.json) keeps each page's fingerprint and the modification time
   it was written with; a page whose output was deleted or touched since is written again.
-  Lists (archives, sections, feeds, sitemap) are always written: adding an issue changes
-  them.
+  A list of issues written through `write_listing` (a section's page of one year) or a
+  by-year archive is made from its issues' files and URLs and is skipped the same way.
+  The other lists (the paginated index, the archive, feeds, sitemap) change with every
+  new issue and are always written.
 
 `digest build --full` turns both off for one run and rewrites every page.
 """
@@ -35,6 +37,7 @@ from digest.publish import stamps
 log = logging.getLogger(__name__)
 
 INCREMENTAL_KEY = "_DIGEST_INCREMENTAL"  # set by digest build; absent in plain Pelican runs
+COUNTS_KEY = "_DIGEST_PAGE_COUNTS"  # (written, skipped), left in the settings for digest build
 FOLDER = "site"
 LEDGER = "pages.json"
 _KEY_FILE = "key"
@@ -129,6 +132,32 @@ def content_key(site: str, source: str, content: Any, pages: list[Any]) -> str:
     )
 
 
+def listing_key(site: str, issues: list[tuple[str, str]], extra: str, pages: list[Any]) -> str:
+    """What a list of issues is made from: each issue's (file hash, URL) and `extra`."""
+    return stamps.fingerprint(
+        site, extra, repr([(p.url, p.title) for p in pages]), *(" ".join(i) for i in issues)
+    )
+
+
+def write_listing(
+    writer: Writer,
+    name: str,
+    template: Any,
+    context: dict[str, Any],
+    *,
+    listing: Any,
+    **kwargs: Any,
+) -> None:
+    """Write a page listing issues; `listing` = (issues, extra text): what else it shows.
+
+    An IncrementalWriter skips it when neither changed; Pelican's writer writes it.
+    """
+    if isinstance(writer, IncrementalWriter):
+        writer.write_file(name, template, context, listing=listing, **kwargs)
+    else:
+        writer.write_file(name, template, context, **kwargs)
+
+
 class IncrementalWriter(Writer):
     """Pelican's writer, but an issue or page whose inputs are unchanged is not rendered."""
 
@@ -137,7 +166,7 @@ class IncrementalWriter(Writer):
         assert settings is not None
         self.site_key: str = settings[INCREMENTAL_KEY]
         self.ledger = Ledger(Path(settings["CACHE_PATH"]) / LEDGER)
-        self.written = 0  # issue and Pelican pages rendered
+        self.written = 0  # pages that could have been skipped, rendered
         self.skipped = 0  # ... and not rendered: unchanged
         self._sources: dict[str, str] = {}  # source file -> its hash, read once a run
         signals.finalized.connect(self._save)
@@ -145,6 +174,7 @@ class IncrementalWriter(Writer):
     def _save(self, pelican: Any) -> None:
         signals.finalized.disconnect(self._save)
         self.ledger.save()
+        self.settings[COUNTS_KEY] = (self.written, self.skipped)
         log.info("site: %d unchanged pages not written again", self.skipped)
 
     def write_file(
@@ -157,14 +187,12 @@ class IncrementalWriter(Writer):
         template_name: str | None = None,
         override_output: bool = False,
         url: str | None = None,
+        listing: tuple[list[Any], str] | None = None,
         **kwargs: Any,
     ) -> None:
-        content = kwargs.get("article") or kwargs.get("page")
-        key = None
-        if name and content is not None and not paginated and getattr(content, "source_path", None):
+        key = self._key(name, context, paginated, template_name, listing, kwargs)
+        if key is not None:
             output = Path(self.output_path) / name
-            source = self._source_hash(content)
-            key = content_key(self.site_key, source, content, context.get("pages") or [])
             if self.ledger.is_current(output, name, key):
                 self.skipped += 1
                 # Plugins that list what was written (the sitemap) still hear of the page.
@@ -185,6 +213,31 @@ class IncrementalWriter(Writer):
             return
         self.ledger.record(output, name, key)
         self.written += 1
+
+    def _key(
+        self,
+        name: str,
+        context: dict[str, Any],
+        paginated: Any,
+        template_name: str | None,
+        listing: tuple[list[Any], str] | None,
+        kwargs: dict[str, Any],
+    ) -> str | None:
+        """What the page is made from, or None: always written."""
+        if not name or paginated or template_name in self.settings["PAGINATED_TEMPLATES"]:
+            return None  # several files per call
+        pages = context.get("pages") or []
+        content = kwargs.get("article") or kwargs.get("page")
+        if content is not None and getattr(content, "source_path", None):
+            return content_key(self.site_key, self._source_hash(content), content, pages)
+        if listing is None and template_name == "period_archives":
+            listing = (kwargs.get("dates") or [], repr(context.get("period")))
+        if listing is None:
+            return None
+        issues, extra = listing
+        return listing_key(
+            self.site_key, [(self._source_hash(a), a.url) for a in issues], extra, pages
+        )
 
     def _source_hash(self, content: Any) -> str:
         path = content.source_path

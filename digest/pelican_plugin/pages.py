@@ -1,8 +1,10 @@
 """The site's pages beyond Pelican's own: sections across issues, 404, sitemap, robots.txt.
 
-- `sections/<key>/`: one section (Security, Politics ...) in every issue, newest first,
-  from the Edition the reader attaches to each issue (`article.digest`); `sections/`
-  lists them in DIGEST_SECTIONS order.
+- `sections/<key>/`: one section (Security, Politics ...) in the latest issues, newest
+  first, from the Edition the reader attaches to each issue (`article.digest`), and
+  `sections/<key>/<year>/`: that section in every issue of a year. Split by year so that
+  a new issue rewrites only this year's pages, and no page grows with the archive.
+  `sections/` lists the sections in DIGEST_SECTIONS order.
 - `404.html` with root-relative links: a host serves it at any missing address.
 - `tags/`: the tags index, only when issues carry tags (Pelican writes `tags/<slug>/`).
 - `sitemap.xml`: every HTML page this Pelican run wrote (but the 404 page), absolute
@@ -26,9 +28,11 @@ from pelican import signals
 from pelican.generators import Generator
 
 from digest.models import EditionSection
+from digest.pelican_plugin.incremental import write_listing
 from digest.pelican_plugin.reader import settings_for
 
 SECTIONS_URL = "sections/"
+SECTION_LATEST = 10  # issues on a section's own page; the rest on its year pages
 NOT_FOUND_SAVE_AS = "404.html"
 SITEMAP_SAVE_AS = "sitemap.xml"
 ROBOTS_SAVE_AS = "robots.txt"
@@ -40,12 +44,19 @@ _written: set[str] = set()
 
 @dataclass
 class SectionBlock:
-    article: Any  # a Pelican Article carrying .digest
-    section: EditionSection
+    article: Any  # a Pelican Article carrying .digest (a StoredEdition)
+    key: str
+
+    @property
+    def section(self) -> EditionSection:
+        """Read only for the pages written: it unpacks the issue's stored Edition."""
+        return next(s for s in self.article.digest.sections if s.key == self.key)
 
 
 @dataclass
 class SectionPage:
+    """One section across issues; `blocks`: every issue's, newest first."""
+
     key: str
     title: str
     description: str | None
@@ -55,9 +66,56 @@ class SectionPage:
     def url(self) -> str:
         return f"{SECTIONS_URL}{self.key}/"
 
+    def years(self) -> list[SectionYear]:
+        """Newest year first."""
+        years = dict.fromkeys(b.article.date.year for b in self.blocks)
+        return [SectionYear(year, f"{self.url}{year}/") for year in years]
+
+    def views(self) -> list[SectionView]:
+        """The pages to write: the latest issues, then one per year."""
+        years = self.years()
+        latest = SectionView(self, None, self.url, self.blocks[:SECTION_LATEST], years)
+        by_year = [
+            SectionView(
+                self,
+                y.year,
+                y.url,
+                [b for b in self.blocks if b.article.date.year == y.year],
+                years,
+            )
+            for y in years
+        ]
+        return [latest, *by_year]
+
+
+@dataclass(frozen=True)
+class SectionYear:
+    year: int
+    url: str
+
+
+@dataclass
+class SectionView:
+    """What section.html shows: the section, which year (None: the latest issues), its blocks."""
+
+    section: SectionPage
+    year: int | None
+    url: str
+    blocks: list[SectionBlock]
+    years: list[SectionYear]
+
     @property
     def save_as(self) -> str:
-        return f"{SECTIONS_URL}{self.key}/index.html"
+        return f"{self.url}index.html"
+
+    @property
+    def listing(self) -> tuple[list[Any], str]:
+        """For the incremental writer: the issues shown, and the rest of what is shown."""
+        # A year's page shows which years exist, not their counts: this year's next issue
+        # must not rewrite every earlier year.
+        total = len(self.section.blocks) if self.year is None else None
+        extra = repr((self.year, [y.year for y in self.years], total))
+        return [b.article for b in self.blocks], extra
 
 
 def link_neighbours(generator: Any) -> None:
@@ -91,9 +149,9 @@ def section_pages(articles: list[Any], rules: list[Any]) -> list[SectionPage]:
         edition = getattr(article, "digest", None)
         if edition is None:
             continue
-        for section in edition.sections:
-            page = pages.setdefault(section.key, SectionPage(section.key, section.label, None))
-            page.blocks.append(SectionBlock(article, section))
+        for key, label in edition.section_keys:
+            page = pages.setdefault(key, SectionPage(key, label, None))
+            page.blocks.append(SectionBlock(article, key))
     return [p for p in pages.values() if p.blocks]
 
 
@@ -142,15 +200,20 @@ class DigestPagesGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
+        template = self.get_template("section")
         for page in self.sections:
-            writer.write_file(
-                page.save_as,
-                self.get_template("section"),
-                self.context,
-                relative_urls=relative,
-                digest_section=page,
-                template_name="section",
-            )
+            for view in page.views():
+                write_listing(
+                    writer,
+                    view.save_as,
+                    template,
+                    self.context,
+                    listing=view.listing,
+                    relative_urls=relative,
+                    digest_section=page,
+                    digest_view=view,
+                    template_name="section",
+                )
         writer.write_file(
             f"{SECTIONS_URL}index.html",
             self.get_template("sections"),

@@ -16,6 +16,7 @@ from pelican.readers import BaseReader
 from digest import config
 from digest.errors import ContentError
 from digest.models import Edition, SectionRule, Source
+from digest.pelican_plugin.stored import StoredEdition
 from digest.render.edition import parse_edition, split_metadata
 
 # Only these keys may appear in an issue's header: nothing can set save_as, template, url.
@@ -46,7 +47,7 @@ def settings_for(pelican_settings: dict[str, Any]) -> config.Settings:
     found = pelican_settings.get(RUNTIME_KEY)
     if found is None:
         root = Path(pelican_settings["PATH"]).resolve().parent
-        found = config.validate(pelican_settings, root / "pelican.conf.py")
+        found = config.validate(pelican_settings, root / "pelican.conf.py", compile_selectors=False)
         pelican_settings[RUNTIME_KEY] = found
     return found
 
@@ -68,7 +69,7 @@ class IssueReader(BaseReader):
         found = self.settings.get(PREREAD_KEY, {}).pop(str(path), None)
         if isinstance(found, ContentError):
             raise found
-        edition, meta = found or read_issue(path, settings.sections, settings.sources)
+        edition, meta = found or _stored(read_issue(path, settings.sections, settings.sources))
         metadata: dict[str, Any] = {
             "title": self.process_metadata("title", edition.title),
             "slug": edition.slug,
@@ -106,13 +107,18 @@ def read_issue(
     return edition, doc.meta
 
 
+def _stored(read: tuple[Edition, dict[str, str]]) -> tuple[StoredEdition, dict[str, str]]:
+    return StoredEdition(read[0]), read[1]
+
+
 def _read_many(
     paths: list[str], sections: Sequence[SectionRule], sources: Sequence[Source]
-) -> list[tuple[str, tuple[Edition, dict[str, str]] | ContentError]]:
-    found: list[tuple[str, tuple[Edition, dict[str, str]] | ContentError]] = []
+) -> list[tuple[str, tuple[StoredEdition, dict[str, str]] | ContentError]]:
+    # Packed here, in the worker: the parent receives bytes, not object graphs.
+    found: list[tuple[str, tuple[StoredEdition, dict[str, str]] | ContentError]] = []
     for path in paths:
         try:
-            found.append((path, read_issue(Path(path), sections, sources)))
+            found.append((path, _stored(read_issue(Path(path), sections, sources))))
         except ContentError as exc:
             found.append((path, exc))
     return found

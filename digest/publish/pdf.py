@@ -33,14 +33,20 @@ class PdfJob:
 _SCREEN_ONLY = re.compile(rb"<!--digest:screen-only-->.*?<!--/digest:screen-only-->", re.DOTALL)
 
 
-def fingerprint(page: Path, stylesheets: Sequence[Path]) -> str:
-    """The printed page and its stylesheets."""
-    printed = _SCREEN_ONLY.sub(b"", page.read_bytes())
-    return stamps.fingerprint(printed, *(path.read_bytes() for path in stylesheets))
+def fingerprint(page: Path) -> str:
+    """The printed page."""
+    return stamps.fingerprint(_SCREEN_ONLY.sub(b"", page.read_bytes()))
 
 
-def stamp(job: PdfJob, page_size: str) -> stamps.Stamp:
-    return stamps.Stamp(job.target.with_name(CACHE_NAME), stamps.fingerprint(page_size)[:16])
+def style_token(page_size: str, stylesheets: Sequence[Path]) -> str:
+    """The page size and the theme's stylesheets, read once a build: a style change makes
+    every PDF again. The theme folder is copied on every build, so these files' times say
+    nothing; the pages', written only when they change, keep the stamps' fast path."""
+    return stamps.fingerprint(page_size, *(path.read_bytes() for path in stylesheets))[:16]
+
+
+def stamp(job: PdfJob, style: str) -> stamps.Stamp:
+    return stamps.Stamp(job.target.with_name(CACHE_NAME), style)
 
 
 def _fetcher(allowed: Sequence[Path]):
@@ -67,22 +73,14 @@ def _fetcher(allowed: Sequence[Path]):
     return LocalOnlyFetcher(allowed_protocols={"file", "data"})
 
 
-def render_pdf(
-    job: PdfJob,
-    stylesheets: Sequence[Path],
-    *,
-    page_size: str,
-    output: Path,
-    theme: Path,
-) -> bool:
+def render_pdf(job: PdfJob, *, page_size: str, style: str, output: Path, theme: Path) -> bool:
     """Render one issue's PDF; False when the cached PDF is still current.
 
-    `stylesheets` are the theme CSS files the page links (WeasyPrint loads them through
-    the page); they are only hashed here, so a style change re-renders every PDF.
+    `style`: style_token() of `page_size` and the stylesheets the page links (WeasyPrint
+    loads them through the page).
     """
-    made = stamp(job, page_size)
-    inputs = [job.page, *stylesheets]
-    if made.is_current([job.target], inputs, lambda: fingerprint(job.page, stylesheets)):
+    made = stamp(job, style)
+    if made.is_current([job.target], [job.page], lambda: fingerprint(job.page)):
         return False
     import weasyprint  # half a second to import: only when a PDF is made
 
@@ -94,6 +92,6 @@ def render_pdf(
     except Exception as exc:  # WeasyPrint raises many types; one issue's failure is reported
         raise RenderError(f"{job.slug}: could not make the PDF: {exc}") from exc
     job.target.write_bytes(pdf)
-    made.record(fingerprint(job.page, stylesheets))
+    made.record(fingerprint(job.page))
     log.debug("%s: PDF written (%d bytes)", job.slug, len(pdf))
     return True
