@@ -3,10 +3,12 @@
 from datetime import date
 
 import pytest
+from markdown_it.common.normalize_url import normalizeLink
 
 from digest.errors import ContentError
 from digest.models import SectionRule, Source
-from digest.render.edition import parse_edition
+from digest.render.edition import parse_edition, source_for
+from digest.render.markdown import normalize_link
 
 SECTIONS = (SectionRule("politics", "Politics"), SectionRule("security", "Security"))
 SOURCES = (
@@ -137,3 +139,38 @@ def test_right_to_left_items_carry_dir_and_their_language():
     assert '<p dir="rtl" lang="ar">' in section.body_html
     assert '<p dir="rtl" lang="ckb">' in section.body_html
     assert '<p dir="auto">Baghdad' in section.body_html
+
+
+def test_a_link_is_credited_to_the_source_with_the_most_specific_domain():
+    sources = (
+        Source("Example", "https://example.org/", domains=("example.org",)),
+        Source("Example News", "https://news.example.org/", domains=("news.example.org",)),
+    )
+    assert source_for("https://news.example.org/a", sources) == "Example News"
+    assert source_for("https://live.news.example.org/a", sources) == "Example News"
+    assert source_for("https://www.example.org/a", sources) == "Example"
+    assert source_for("https://other.example.org/a", sources) == "Example"
+    assert source_for("https://example.org.evil.example/a", sources) is None
+    assert source_for("https://notexample.org/a", sources) is None
+    assert source_for("https://news.example.org/a", list(sources)) == "Example News"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://tigriswire.example/news/2024/02/08/story-1?ref=rss&x=1#top",
+        "http://a.b-c.example:8080/p",
+        "https://Example.ORG/Path",
+        "https://example.org/a b",
+        "https://example.org/%7Euser/%zz",
+        "https://пример.example/путь",
+        "https://example.org/[x]",
+        "https://user:pw@example.org/",
+        "mailto:desk@example.org",
+        "#security",
+        "../2024-02-01/",
+        "https://example.org/it's(1)*!$;,",
+    ],
+)
+def test_the_fast_link_normalizer_agrees_with_markdown_it(url):
+    assert normalize_link(url) == normalizeLink(url)

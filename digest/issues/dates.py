@@ -61,15 +61,26 @@ _AR_YESTERDAY = re.compile(  # "أمس الأحد": yesterday, Sunday
     + r"))?(?!\w)"
 )
 
-_MONTH_DAY = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
+
+def _first_letters(*words: str) -> str:
+    """(?=[...]) of the words' first letters: Python's re otherwise tries every alternative
+    at every position; this halves the time these patterns take."""
+    return "(?=[" + "".join(sorted({w[0] for w in words})) + "])"
+
+
+_MONTH_DAY = re.compile(
+    rf"\b{_first_letters(*MONTHS)}(" + "|".join(MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b",
+    re.I,
+)
 _DAY_MONTH = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(MONTHS) + r")\b", re.I
 )
 # A bare weekday may look ahead ("a session is scheduled for Monday"); these forms look back.
 _DAYS = "|".join(WEEKDAYS)
 _WEEKDAY = re.compile(
-    rf"\b(?:(?:on|late on|early on|late|early|last)\s+({_DAYS})|({_DAYS})(?=\s+(?:night|evening|"
-    rf"morning|afternoon)))\b",
+    rf"\b{_first_letters('on', 'late', 'early', 'last', *WEEKDAYS)}"
+    rf"(?:(?:on|late on|early on|late|early|last)\s+({_DAYS})|"
+    rf"({_DAYS})(?=\s+(?:night|evening|morning|afternoon)))\b",
     re.I,
 )
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
@@ -77,6 +88,9 @@ _TODAY = re.compile(r"\b(?:today|this morning|on \w+day morning)\b", re.I)
 # A day named in a clause like "since the killing on 20 March" or "the campaign that ended on
 # 15 March" is background to the news, not its date.
 _BACKGROUND = re.compile(r"\b(?:since|ended|began|started|until)\b|منذ|حتى", re.I)
+_PATTERNS = (_MONTH_DAY, _DAY_MONTH, _WEEKDAY, _YESTERDAY)
+_AR_PATTERNS = (_AR_MONTH_DAY, _AR_WEEKDAY, _AR_YESTERDAY)  # looked for only in Arabic text
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 # How far back a weekday or month-day may point from the publication date.
 _MAX_LAG = timedelta(days=10)
 
@@ -91,10 +105,9 @@ def dated(text: str, published: date) -> tuple[date, str | None]:
     """(the event's day, the phrase that names it, or None for the publication day)."""
     # The first phrase that names a day in the recent past: "on 18 March that the camp will
     # close on 30 April" is dated March 18.
-    patterns = (_MONTH_DAY, _DAY_MONTH, _WEEKDAY, _YESTERDAY, _AR_MONTH_DAY, _AR_WEEKDAY)
+    patterns = _PATTERNS + (_AR_PATTERNS if _ARABIC_LETTER.search(text) else ())
     matches = sorted(
-        (m for pattern in (*patterns, _AR_YESTERDAY) for m in pattern.finditer(text)),
-        key=lambda m: m.start(),
+        (m for pattern in patterns for m in pattern.finditer(text)), key=lambda m: m.start()
     )
     for match in matches:
         if _BACKGROUND.search(re.split(r"[.,;:]", text[: match.start()])[-1]):

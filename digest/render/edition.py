@@ -81,12 +81,35 @@ def parse_period(value: str | None) -> Period | None:
 
 
 def source_for(url: str, sources: Sequence[Source]) -> str | None:
-    """The source a link credits, by its host (subdomains included)."""
+    """The source a link credits, by its host (subdomains included); the most specific
+    domain wins (news.example.org before example.org)."""
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    for source in sources:
-        if any(host == d or host.endswith("." + d) for d in source.domains):
-            return source.name
+    by_domain = _by_domain(sources)
+    labels = host.split(".")
+    # The host itself, then each parent domain: news.example.org, example.org, org.
+    for i in range(len(labels)):
+        name = by_domain.get(".".join(labels[i:]))
+        if name is not None:
+            return name
     return None
+
+
+_DOMAINS: dict[int, tuple[Sequence[Source], dict[str, str]]] = {}
+
+
+def _by_domain(sources: Sequence[Source]) -> dict[str, str]:
+    """domain -> the first source (in settings order) that lists it; built once per
+    settings' tuple of sources (a list may change: built each time)."""
+    known = _DOMAINS.get(id(sources))
+    if known is not None and known[0] is sources:
+        return known[1]
+    found: dict[str, str] = {}
+    for source in sources:
+        for domain in source.domains:
+            found.setdefault(domain, source.name)
+    if isinstance(sources, tuple):
+        _DOMAINS[id(sources)] = (sources, found)
+    return found
 
 
 def parse_edition(

@@ -11,10 +11,23 @@ import re
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_core import StateCore
 
 _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
 _SAFE_URL = re.compile(r"^(?:https?:|mailto:|#|/(?!/)|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.I)
+
+
+# An http(s) URL with a lowercase ASCII host and only characters percent-encoding keeps:
+# markdown-it's normalizeLink returns it unchanged, after a parse and an encode that take
+# a sixth of the time of reading an issue (a few dozen links each).
+_PLAIN_URL = re.compile(
+    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9\-._~/?#&=+,;:@!$'()*]*)?"
+)
+
+
+def normalize_link(url: str) -> str:
+    return url if _PLAIN_URL.fullmatch(url) else normalizeLink(url)
 
 
 def safe_link(url: str) -> bool:
@@ -44,6 +57,7 @@ def markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
     md.disable("image")
     md.validateLink = safe_link
+    md.normalizeLink = normalize_link
     md.core.ruler.push("neutralize_html", _neutralize_html)
     return md
 
