@@ -52,6 +52,16 @@ def pages_written(output: str) -> tuple[int, int]:
     return int(found.group(1)), int(found.group(2))
 
 
+def add_issue(site: Path, day: str, period: str) -> None:
+    """A copy of the sample's newest issue, dated `day` (YYYY-MM-DD) and covering `period`."""
+    text = (site / ISSUES / "2024-02-08.md").read_text(encoding="utf-8")
+    text = text.replace("Slug: 2024-02-08", f"Slug: {day}").replace(
+        "Date: 2024-02-08", f"Date: {day}"
+    )
+    text = text.replace("Period: 2024-02-02 to 2024-02-08", f"Period: {period}")
+    (site / ISSUES / f"{day}.md").write_text(text, encoding="utf-8")
+
+
 @pytest.fixture
 def site(sample_site: Path, tmp_path: Path) -> Path:
     """The built sample (two weekly issues), copied with its output and cache."""
@@ -72,12 +82,7 @@ def test_an_unchanged_archive_writes_no_page_and_renders_nothing(site):
 
 
 def test_adding_an_issue_writes_it_and_its_neighbour_and_matches_a_full_build(site):
-    old = (site / ISSUES / "2024-02-08.md").read_text(encoding="utf-8")
-    new = old.replace("Slug: 2024-02-08", "Slug: 2024-02-15").replace(
-        "Date: 2024-02-08", "Date: 2024-02-15"
-    )
-    new = new.replace("Period: 2024-02-02 to 2024-02-08", "Period: 2024-02-09 to 2024-02-15")
-    (site / ISSUES / "2024-02-15.md").write_text(new, encoding="utf-8")
+    add_issue(site, "2024-02-15", "2024-02-09 to 2024-02-15")
     pdf_before = (site / "output/issues/2024-02-08/2024-02-08.pdf").read_bytes()
     said = build(site)
     # The new page, the one before it (its "Next issue" link) and the lists of 2024; not
@@ -143,12 +148,7 @@ def test_a_settings_or_theme_change_reads_and_writes_everything_again(site):
 
 
 def test_an_issue_of_a_new_year_leaves_the_earlier_years_lists_alone(site):
-    old = (site / ISSUES / "2024-02-08.md").read_text(encoding="utf-8")
-    new = old.replace("Slug: 2024-02-08", "Slug: 2025-01-02").replace(
-        "Date: 2024-02-08", "Date: 2025-01-02"
-    )
-    new = new.replace("Period: 2024-02-02 to 2024-02-08", "Period: 2024-12-27 to 2025-01-02")
-    (site / ISSUES / "2025-01-02.md").write_text(new, encoding="utf-8")
+    add_issue(site, "2025-01-02", "2024-12-27 to 2025-01-02")
     year_2024 = site / "output/sections/security/2024/index.html"
     before = year_2024.stat().st_mtime_ns
     said = build(site)
@@ -162,12 +162,7 @@ def test_an_issue_of_a_new_year_leaves_the_earlier_years_lists_alone(site):
     assert year_2024.stat().st_mtime_ns > before
     assert 'href="../../../sections/security/2025/"' in year_2024.read_text(encoding="utf-8")
     # The next issue of 2025 leaves the 2024 pages alone.
-    (site / ISSUES / "2025-01-09.md").write_text(
-        new.replace("Slug: 2025-01-02", "Slug: 2025-01-09")
-        .replace("Date: 2025-01-02", "Date: 2025-01-09")
-        .replace("Period: 2024-12-27 to 2025-01-02", "Period: 2025-01-03 to 2025-01-09"),
-        encoding="utf-8",
-    )
+    add_issue(site, "2025-01-09", "2025-01-03 to 2025-01-09")
     stamps = mtimes(site)
     build(site)
     after = mtimes(site)
