@@ -98,7 +98,9 @@ def test_pagefind_that_cannot_write_its_index_fails_the_build_in_one_line(built)
     assert "Traceback" not in result.output
     (line,) = error_lines(result.output)
     assert line.startswith("error: search: pagefind failed (exit ")
-    assert str(built.parent / "output") in line and "File exists" in line
+    assert str(built.parent / "output") in line
+    # Pagefind writes its files concurrently: whichever write fails first is reported.
+    assert "File exists" in line or "Not a directory" in line, line
 
 
 def test_a_failing_pagefind_binary_fails_the_build_in_one_line(built, monkeypatch):
