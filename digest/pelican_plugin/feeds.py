@@ -186,8 +186,12 @@ def _section_paths(settings: dict[str, Any], key: str) -> dict[str, str | None]:
     return paths
 
 
+def _has(article: Any, key: str) -> bool:
+    return any(k == key for k, _ in article.digest.section_keys)
+
+
 def has_section(articles: list[Any], key: str) -> bool:
-    return any(k == key for a in articles for k, _ in a.digest.section_keys)
+    return any(_has(a, key) for a in articles)
 
 
 def section_entries(
@@ -197,7 +201,7 @@ def section_entries(
 
     Only those issues' stored Editions are unpacked.
     """
-    having = [a for a in newest_first(articles) if any(k == key for k, _ in a.digest.section_keys)]
+    having = [a for a in newest_first(articles) if _has(a, key)]
     return [(a, s) for a in having[:limit] for s in a.digest.sections if s.key == key]
 
 

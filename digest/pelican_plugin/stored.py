@@ -54,10 +54,7 @@ class StoredEdition:
         return getattr(self.edition, name)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_edition": None}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        return {**self.__dict__, "_edition": None}  # the packed bytes stand for it
 
     def __repr__(self) -> str:
         return repr(self.edition)
