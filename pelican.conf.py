@@ -94,7 +94,6 @@ TRANSLATION_FEED_RSS = None
 TAG_FEED_ATOM = None
 TAG_FEED_RSS = None
 RSS_FEED_SUMMARY_ONLY = False
-FEED_MAX_ITEMS = 50
 
 # --- digest ---------------------------------------------------------------------------
 DIGEST_TIMEZONE = "Asia/Baghdad"

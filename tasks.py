@@ -109,6 +109,13 @@ def site_tools(c: Context) -> None:
         sys.exit(result.exited)
 
 
+@task
+def fonts(c: Context) -> None:
+    """Fetch the print fonts from npm into themes/digest/static/fonts/ (their files are
+    committed: run this only to change or update them, then review the PDFs)."""
+    c.run(f"{sys.executable} {ROOT / 'themes' / 'digest' / 'fetch_fonts.py'}", pty=False)
+
+
 @task(help={"k": "only tests matching this expression", "x": "stop at the first failure"})
 def test(c: Context, k: str = "", x: bool = False) -> None:
     """Run the whole test suite (and the linter)."""

@@ -31,9 +31,10 @@ both), the best of --repeat runs. Ratios: full / plain Pelican (target <= 1.0x a
 issues) and rebuild / plain Pelican (target <= 0.25x), issue 5.
 
 The PDFs of the archive are not rendered (520 WeasyPrint runs take longer than the rest
-of the benchmark together): a first build stands a placeholder file and a stamp with the
-real token and fingerprint (digest.publish.pdf: style_token of the CSS, fingerprint of the
-page) in for each, which is exactly what `digest build` checks. The script checks that
+of the benchmark together; benchmarks/pdf.py measures them): in a first build a
+placeholder file stands in for each (digest.publish.pdf.render_jobs is replaced), stamped
+by make_pdfs with the real token and fingerprint, which is exactly what `digest build`
+checks. The script checks that
 the full build then renders 0.
 
 After the rebuild, a copy of the project is built again with `digest build --full` (every
@@ -96,7 +97,7 @@ PHASES = (
     ("    static/theme copy (copy_file)", "pelican/utils.py", "copy"),
     ("  content cache: save_cache", "pelican/cache.py", "save_cache"),
     ("  content cache: load (pickle.load)", "~", "<built-in method _pickle.load>"),
-    ("PDFs (render_pdf: check, or render)", "publish/pdf.py", "render_pdf"),
+    ("PDFs (make_pdfs: check, or render)", "publish/pdf.py", "make_pdfs"),
     ("  fingerprint (hashing)", "publish/pdf.py", "fingerprint"),
     ("email editions (write_email_edition)", "publish/email_edition.py", "write_email_edition"),
 )
@@ -126,7 +127,7 @@ def child(config: str, profile: str | None) -> None:
         return wrapper
 
     build_module.run_pelican = timed("pelican", build_module.run_pelican)
-    pdf.render_pdf = timed("pdf", pdf.render_pdf)
+    pdf.make_pdfs = timed("pdf", pdf.make_pdfs)
     build_module.write_email_edition = timed("email", build_module.write_email_edition)
     try:  # the search index (Pagefind), when this digest has one
         from digest.publish import search
@@ -135,7 +136,7 @@ def child(config: str, profile: str | None) -> None:
     except (ImportError, AttributeError):
         pass
     if os.environ.get("BENCH_SEED_PDFS"):  # the first build: placeholders, not WeasyPrint
-        pdf.render_pdf = timed("pdf", _seed_pdf)
+        pdf.render_jobs = _seed_pdfs
 
     import logging
 
@@ -167,12 +168,13 @@ def child(config: str, profile: str | None) -> None:
     print(json.dumps({**result, "digest": digest.__file__}))
 
 
-def _seed_pdf(job, *, page_size, style, output, theme) -> bool:
-    from digest.publish import pdf
+def _seed_pdfs(jobs, settings, limits):
+    """Placeholders for the PDFs, stamped as digest.publish.pdf stamps a real one."""
+    from digest.publish import workers
 
-    job.target.write_bytes(b"%PDF-1.7\n% placeholder written by benchmarks/build.py\n")
-    pdf.stamp(job, style).record(pdf.fingerprint(job.page))
-    return True
+    for job in jobs:
+        job.target.write_bytes(b"%PDF-1.7\n% placeholder written by benchmarks/build.py\n")
+        yield workers.Outcome(job, value=0)
 
 
 # --------------------------------------------------------------------------- the parent

@@ -10,8 +10,11 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,7 @@ from digest.config import Settings
 from digest.errors import RenderError
 from digest.pelican_plugin import incremental
 from digest.pelican_plugin.reader import PROBLEMS_KEY, RUNTIME_KEY, preread
-from digest.publish import pdf, search
+from digest.publish import pdf, search, workers
 from digest.publish.email_edition import write_email_edition
 
 log = logging.getLogger(__name__)
@@ -94,8 +97,16 @@ def run_pelican(
     return sorted(articles, key=lambda a: a.slug)
 
 
-def build(settings: Settings, *, full: bool = False) -> BuildReport:
-    """`full`: read every issue again and rewrite every page (PDF and email stamps hold)."""
+def build(
+    settings: Settings,
+    *,
+    full: bool = False,
+    now: datetime | None = None,
+    progress: Callable[[int], Callable[[str], None]] | None = None,
+) -> BuildReport:
+    """`full`: read every issue again and rewrite every page (PDF and email stamps hold).
+    `now`: the build's clock, the PDFs' creation date. `progress(total)`: for the PDFs
+    (the long part of a first build), returns a callback called as each is made."""
     report = BuildReport()
     articles = run_pelican(settings, report, full=full)
     output = settings.output_path
@@ -104,26 +115,13 @@ def build(settings: Settings, *, full: bool = False) -> BuildReport:
     report.search_pages = search.index_site(output, pages)
     report.search_seconds = time.perf_counter() - started
     log.info("search: %d pages indexed in %.2f s", report.search_pages, report.search_seconds)
-    theme = Path(settings.pelican["THEME"]).resolve()
-    style = pdf.style_token(
-        settings.pdf_page_size, sorted((output / "theme" / "css").glob("*.css"))
-    )
+    jobs = [_pdf_job(output / article.save_as, article.slug) for article in articles]
+    made = make_pdfs(settings, jobs, now=now, progress=progress)
+    report.pdfs_rendered, report.pdfs_current = len(made.rendered), made.current
+    report.problems.extend(made.problems)  # one issue's failed PDF fails that PDF only
     for article in articles:
         report.issues.append(article.slug)
-        folder = output / Path(article.save_as).parent
         page_url = f"{settings.site_url}/{article.url}"
-        job = pdf.PdfJob(article.slug, folder / "index.html", folder / f"{article.slug}.pdf")
-        try:
-            if pdf.render_pdf(
-                job, page_size=settings.pdf_page_size, style=style, output=output, theme=theme
-            ):
-                report.pdfs_rendered += 1
-            else:
-                report.pdfs_current += 1
-        except RenderError as exc:
-            # One issue's failed PDF fails that PDF only; the rest of the build goes on.
-            log.error("%s", exc)
-            report.problems.append(str(exc))
         if write_email_edition(
             article.digest,
             settings,
@@ -135,3 +133,52 @@ def build(settings: Settings, *, full: bool = False) -> BuildReport:
         ):
             report.emails_written += 1
     return report
+
+
+def make_pdfs(
+    settings: Settings,
+    jobs: list[pdf.PdfJob],
+    *,
+    now: datetime | None = None,
+    progress: Callable[[int], Callable[[str], None]] | None = None,
+) -> pdf.PdfReport:
+    """The PDFs of `jobs` that are not current, with the settings' page size and limits."""
+    limits = workers.Limits(
+        seconds=settings.pdf_timeout,
+        memory_mb=settings.pdf_memory_mb,
+        workers=settings.pdf_workers or workers.default_workers(),
+    )
+    return pdf.make_pdfs(
+        jobs,
+        page_size=settings.pdf_page_size,
+        output=settings.output_path,
+        theme=Path(settings.pelican["THEME"]).resolve(),
+        site_url=settings.site_url,
+        created=now,
+        limits=limits,
+        progress=progress,
+    )
+
+
+def _pdf_job(page: Path, slug: str) -> pdf.PdfJob:
+    return pdf.PdfJob(slug, page, page.parent / f"{slug}.pdf")
+
+
+def issue_pdf_jobs(settings: Settings, slugs: Sequence[str] = ()) -> list[pdf.PdfJob]:
+    """The PDF jobs of the issue pages already built (all, or those of `slugs`)."""
+    save_as = settings.pelican.get("ARTICLE_SAVE_AS") or "{slug}.html"
+    # ARTICLE_SAVE_AS as a pattern: {slug} is captured, any other {field} matched.
+    pattern = re.sub(r"\\\{slug\\\}", "(?P<slug>[^/]+)", re.escape(save_as), count=1)
+    shape = re.compile(re.sub(r"\\\{[^}]*\\\}", "[^/]+", pattern))
+    output = settings.output_path
+    found = {}
+    for page in sorted(output.glob(search.page_glob(save_as))):
+        match = shape.fullmatch(page.relative_to(output).as_posix())
+        if match and "slug" in match.groupdict():
+            found[match["slug"]] = _pdf_job(page, match["slug"])
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        raise RenderError(
+            f"{', '.join(missing)}: no such issue page in {output}; run `digest build` first"
+        )
+    return [found[slug] for slug in slugs] if slugs else list(found.values())

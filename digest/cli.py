@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -304,7 +305,8 @@ def build(ctx: click.Context, full: bool) -> None:
     from digest.build import build as build_site
 
     settings = _settings(ctx, compile_selectors=False)  # the build scrapes nothing
-    report = build_site(settings, full=full)
+    with contextlib.ExitStack() as bars:
+        report = build_site(settings, full=full, now=now(), progress=_pdf_progress(bars))
     out = _rel(settings.output_path)
     click.echo(
         f"built {len(report.issues)} issues into {out}/ "
@@ -314,10 +316,36 @@ def build(ctx: click.Context, full: bool) -> None:
     )
     if report.search_pages:
         click.echo(f"search: {report.search_pages} pages indexed in {report.search_seconds:.2f} s")
-    if report.problems:
-        for problem in report.problems:
-            click.echo(f"error: {problem}", err=True)
+    _fail_on(report.problems)
+
+
+def _pdf_progress(bars: contextlib.ExitStack) -> Callable[[int], Callable[[str], None]]:
+    return lambda total: bars.enter_context(_progress_bar("PDFs", total))
+
+
+def _fail_on(problems: list[str]) -> None:
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("slugs", nargs=-1, metavar="[SLUG]...")
+@click.pass_context
+@_reports_errors
+def pdf(ctx: click.Context, slugs: tuple[str, ...]) -> None:
+    """Make the PDFs of the built issues (all, or SLUG...) whose page or style changed."""
+    from digest.build import issue_pdf_jobs, make_pdfs
+
+    settings = _settings(ctx, compile_selectors=False)
+    jobs = issue_pdf_jobs(settings, slugs)
+    with contextlib.ExitStack() as bars:
+        report = make_pdfs(settings, jobs, now=now(), progress=_pdf_progress(bars))
+    click.echo(
+        f"PDFs {len(report.rendered)} rendered ({report.pages} pages), {report.current} unchanged"
+    )
+    _fail_on(report.problems)
 
 
 @main.command()

@@ -58,6 +58,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("DIGEST_USER_AGENT", "digest/0.1 (+https://github.com/digest)", "HTTP User-Agent."),
     Setting("DIGEST_PDF_PAGE_SIZE", "A4", "PDF page size: A4 or Letter."),
+    Setting("DIGEST_PDF_TIMEOUT", 120, "Seconds allowed to make one issue's PDF."),
+    Setting("DIGEST_PDF_MEMORY_MB", 2048, "Memory (address space) one PDF renderer may use, MB."),
+    Setting("DIGEST_PDF_WORKERS", 0, "PDFs made at once; 0: one per CPU core."),
     Setting(
         "DIGEST_SUBSCRIBE_URL",
         None,
@@ -92,6 +95,9 @@ class Settings:
     allow_private: frozenset[str]
     user_agent: str
     pdf_page_size: str
+    pdf_timeout: float
+    pdf_memory_mb: int
+    pdf_workers: int  # 0: one per core
     email_from: str
     places: Gazetteer | None = field(repr=False, compare=False, default=None)
     subscribe_url: str | None = None
@@ -221,6 +227,9 @@ def validate(raw: dict[str, Any], config_path: Path, *, compile_selectors: bool 
     page = get("DIGEST_PDF_PAGE_SIZE")
     if page not in PAGE_SIZES:
         problems.append(f"DIGEST_PDF_PAGE_SIZE: {page!r} is not one of " + ", ".join(PAGE_SIZES))
+    pdf_timeout = _number("DIGEST_PDF_TIMEOUT", get("DIGEST_PDF_TIMEOUT"), 1, 3600, problems)
+    pdf_memory = _number("DIGEST_PDF_MEMORY_MB", get("DIGEST_PDF_MEMORY_MB"), 256, 65536, problems)
+    pdf_workers = _number("DIGEST_PDF_WORKERS", get("DIGEST_PDF_WORKERS"), 0, 64, problems)
     sender = get("DIGEST_EMAIL_FROM")
     if not isinstance(sender, str) or "@" not in sender or any(c in sender for c in "\r\n"):
         problems.append("DIGEST_EMAIL_FROM: must be one address, e.g. 'Monitor <m@example.org>'")
@@ -271,6 +280,9 @@ def validate(raw: dict[str, Any], config_path: Path, *, compile_selectors: bool 
         allow_private=allow_private,
         user_agent=str(agent),
         pdf_page_size=str(page),
+        pdf_timeout=float(pdf_timeout),
+        pdf_memory_mb=int(pdf_memory),
+        pdf_workers=int(pdf_workers),
         email_from=str(sender),
         places=places,
         subscribe_url=subscribe,

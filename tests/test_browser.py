@@ -217,6 +217,8 @@ def unique_word(output: Path) -> tuple[str, str]:
         soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
         for tag in soup(["script", "style", "template"]):
             tag.decompose()
+        for tag in soup.select("[data-pagefind-ignore]"):  # what Pagefind leaves out
+            tag.decompose()
         text = (soup.body or soup).get_text(" ")
         page = file.relative_to(output).parent.as_posix() + "/"
         for word in set(re.findall(r"[a-z]{7,}", text.lower())):

@@ -31,6 +31,7 @@ from digest.issues.periods import period_title
 from digest.models import EditionSection
 from digest.pelican_plugin.incremental import write_listing
 from digest.pelican_plugin.reader import settings_for
+from digest.render.endnotes import add_endnotes
 
 SECTIONS_URL = "sections/"
 SECTION_LATEST = 10  # issues on a section's own page; the rest on its year pages
@@ -265,12 +266,18 @@ def link_section_labels(content: str, sections: Any, siteurl: str) -> Markup:
     return Markup(content)  # the reader's own HTML, with links of ours added
 
 
+def endnotes(content: str) -> Markup:
+    """The issue body with numbered endnotes for print (digest.render.endnotes)."""
+    return Markup(add_endnotes(str(content)))  # the reader's own HTML, numbered
+
+
 def prepare_templates(generator: Any) -> None:
     """Absolute site URL (canonical, Open Graph) and the theme's filter for every template."""
     generator.context["SITE_ABSOLUTE_URL"] = site_url(generator.settings)
     env = getattr(generator, "env", None)
     if env is not None:
         env.filters["digest_link_sections"] = link_section_labels
+        env.filters["digest_endnotes"] = endnotes
         # The theme's period macro uses it when present: one implementation, and the
         # lists of a large archive render faster than with the macro's own.
         env.filters.setdefault("period_title", period_title)

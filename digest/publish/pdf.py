@@ -1,36 +1,42 @@
-"""Issue page + print.css -> PDF with WeasyPrint, only when the page or stylesheet changed.
+"""Each issue's PDF, made again only when its printed page or the print style changed.
 
-WeasyPrint fetches nothing but our own output and theme files: every other URL (file:
-outside those folders, http(s), anything) is refused, so item HTML cannot make the PDF
-read local files or reach the network.
+What is printed and how is digest.publish.pdf_render (WeasyPrint). This module decides
+which PDFs are stale (stamps: the style token, then the page's fingerprint), renders
+those in worker processes in parallel, each within a time and memory limit
+(digest.publish.workers), and records the new stamps. A PDF that cannot be made is
+reported and removed (the page it was made from changed); the others are still made.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.metadata import version
 from pathlib import Path
 
-from digest.errors import RenderError
-from digest.publish import stamps
+from digest.publish import pdf_render, stamps, workers
+from digest.publish.pdf_render import PdfJob, RenderSettings
+
+__all__ = ["PdfJob", "PdfReport", "make_pdfs"]
 
 log = logging.getLogger(__name__)
 
 CACHE_NAME = ".pdf-cache"
 
-
-@dataclass(frozen=True)
-class PdfJob:
-    slug: str
-    page: Path  # output/issues/<slug>/index.html
-    target: Path  # output/issues/<slug>/<slug>.pdf
-
-
 # The theme wraps what is never printed (links to the previous and next issue) in these
 # markers, so adding an issue does not make the previous issue's PDF again.
 _SCREEN_ONLY = re.compile(rb"<!--digest:screen-only-->.*?<!--/digest:screen-only-->", re.DOTALL)
+
+
+@dataclass
+class PdfReport:
+    rendered: list[str] = field(default_factory=list)  # slugs
+    current: int = 0
+    pages: int = 0  # of the rendered PDFs
+    problems: list[str] = field(default_factory=list)  # one readable line each
 
 
 def fingerprint(page: Path) -> str:
@@ -38,60 +44,91 @@ def fingerprint(page: Path) -> str:
     return stamps.fingerprint(_SCREEN_ONLY.sub(b"", page.read_bytes()))
 
 
-def style_token(page_size: str, stylesheets: Sequence[Path]) -> str:
-    """The page size and the theme's stylesheets, read once a build: a style change makes
-    every PDF again. The theme folder is copied on every build, so these files' times say
-    nothing; the pages', written only when they change, keep the stamps' fast path."""
-    return stamps.fingerprint(page_size, *(path.read_bytes() for path in stylesheets))[:16]
+def style_token(page_size: str, theme_files: Sequence[Path]) -> str:
+    """The page size, the theme's stylesheets and fonts, WeasyPrint's version and our
+    renderer, read once a build: a change to any makes every PDF again. The theme folder is
+    copied on every build, so these files' times say nothing; the pages', written only when
+    they change, keep the stamps' fast path."""
+    renderer = Path(pdf_render.__file__).read_bytes()
+    return stamps.fingerprint(
+        page_size,
+        version("weasyprint"),
+        renderer,
+        *(part for path in theme_files for part in (path.name, path.read_bytes())),
+    )[:16]
+
+
+def theme_files(output: Path) -> list[Path]:
+    """The stylesheets and fonts as the site serves them (output/theme/)."""
+    theme = output / "theme"
+    return sorted([*theme.glob("css/*.css"), *theme.glob("fonts/*")])
 
 
 def stamp(job: PdfJob, style: str) -> stamps.Stamp:
     return stamps.Stamp(job.target.with_name(CACHE_NAME), style)
 
 
-def _fetcher(allowed: Sequence[Path]):
-    import mimetypes
-    from urllib.parse import unquote, urlsplit
-
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    roots = [p.resolve() for p in allowed]
-
-    class LocalOnlyFetcher(URLFetcher):
-        """Serves files under our output and theme folders, and data: URLs; nothing else."""
-
-        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            if url.startswith("file:"):
-                path = Path(unquote(urlsplit(url).path)).resolve()
-                if any(path.is_relative_to(root) for root in roots) and path.is_file():
-                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
-            raise ValueError(f"refused {url[:100]}")
-
-    return LocalOnlyFetcher(allowed_protocols={"file", "data"})
+def is_current(job: PdfJob, style: str) -> bool:
+    return stamp(job, style).is_current([job.target], [job.page], lambda: fingerprint(job.page))
 
 
-def render_pdf(job: PdfJob, *, page_size: str, style: str, output: Path, theme: Path) -> bool:
-    """Render one issue's PDF; False when the cached PDF is still current.
+def make_pdfs(
+    jobs: Sequence[PdfJob],
+    *,
+    page_size: str,
+    output: Path,
+    theme: Path,
+    site_url: str,
+    created: datetime | None,
+    limits: workers.Limits,
+    progress: Callable[[int], Callable[[str], None]] | None = None,
+) -> PdfReport:
+    """Render the PDFs of `jobs` that are not current. `created`: the PDFs' creation date
+    (the build's clock: SOURCE_DATE_EPOCH when set); `site_url`: where output/ is
+    published, for the PDF's links to the site. `progress(total)` returns a callback
+    called with each finished slug."""
+    report = PdfReport()
+    style = style_token(page_size, theme_files(output))
+    stale = [job for job in jobs if not is_current(job, style)]
+    report.current = len(jobs) - len(stale)
+    if not stale:
+        return report
+    settings = RenderSettings(
+        page_size=page_size,
+        roots=(output, theme),
+        created=created.isoformat(timespec="seconds") if created else None,
+        site_url=site_url,
+    )
+    advance = progress(len(stale)) if progress else (lambda slug: None)
+    for outcome in render_jobs(stale, settings, limits):
+        job = outcome.job
+        for level, message in outcome.logs:  # WeasyPrint's own warnings, refusals included
+            log.log(level, "%s: PDF: %s", job.slug, message)
+        if outcome.error is None:
+            stamp(job, style).record(fingerprint(job.page))
+            report.rendered.append(job.slug)
+            report.pages += outcome.value
+            log.debug("%s: PDF written (%d pages)", job.slug, outcome.value)
+        else:
+            _discard(job)
+            report.problems.append(
+                f"{job.slug}: could not make the PDF: {outcome.error}; "
+                "the issue is published without one"
+            )
+            log.error("%s", report.problems[-1])
+        advance(job.slug)
+    return report
 
-    `style`: style_token() of `page_size` and the stylesheets the page links (WeasyPrint
-    loads them through the page).
-    """
-    made = stamp(job, style)
-    if made.is_current([job.target], [job.page], lambda: fingerprint(job.page)):
-        return False
-    import weasyprint  # half a second to import: only when a PDF is made
 
-    fetcher = _fetcher([output, theme])
-    size = weasyprint.CSS(string=f"@page {{ size: {page_size}; }}", url_fetcher=fetcher)
-    try:
-        document = weasyprint.HTML(filename=str(job.page), url_fetcher=fetcher, media_type="print")
-        pdf = document.write_pdf(stylesheets=[size])
-    except Exception as exc:  # WeasyPrint raises many types; one issue's failure is reported
-        raise RenderError(f"{job.slug}: could not make the PDF: {exc}") from exc
-    job.target.write_bytes(pdf)
-    made.record(fingerprint(job.page))
-    log.debug("%s: PDF written (%d bytes)", job.slug, len(pdf))
-    return True
+def render_jobs(
+    jobs: Sequence[PdfJob], settings: RenderSettings, limits: workers.Limits
+) -> Iterator[workers.Outcome]:
+    """The rendering itself, in workers (benchmarks/build.py stands placeholders in)."""
+    return workers.run(jobs, module=pdf_render.__name__, init=settings, limits=limits)
+
+
+def _discard(job: PdfJob) -> None:
+    """A PDF of an older page, or half a new one, is worse than none."""
+    for path in (job.target, job.target.with_name(f".{job.target.name}.partial")):
+        path.unlink(missing_ok=True)
+    stamp(job, "").path.unlink(missing_ok=True)

@@ -1,0 +1,131 @@
+"""PDF benchmark: 52 weekly issues, digest's PDFs vs Chromium printing the same pages.
+
+    .venv/bin/python benchmarks/pdf.py [--issues 52] [--chromium PATH]
+
+A temporary project holds N synthetic issues from benchmarks/archive.py (about 2,100
+words each, four sections, citations, an incident table; the same as benchmarks/build.py)
+and is built once with `digest build`. Then, from one run, the script prints:
+
+- cold: every PDF and stamp deleted, `digest pdf` (the CLI, a fresh process) makes all N
+  PDFs: WeasyPrint in worker processes, one per core (DIGEST_PDF_WORKERS = 0);
+- warm: `digest pdf` again, nothing changed: every PDF is checked and found current;
+- the baseline: Debian's Chromium (`chromium-headless-shell --headless --print-to-pdf`)
+  printing the same N built issue pages one by one, a process per page, as a script would.
+  It prints them with the same print.css (the page links it for media="print").
+
+Times are wall-clock for whole commands (interpreter or browser start included), the best
+of --repeat runs. Targets (issue 6): cold <= 0.5x the Chromium baseline; warm <= 0.5 s.
+digest, the theme and settings are copied at the start (see benchmarks/build.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import build as build_bench  # noqa: E402  (benchmarks/build.py: the project it makes)
+
+CHROMIUM = "/usr/lib/chromium/chromium-headless-shell"
+
+
+def digest(config: Path, *args: str) -> float:
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": build_bench.EPOCH,
+        "PYTHONHASHSEED": "0",
+        "PYTHONPATH": str(build_bench.SRC),
+    }
+    command = [sys.executable, "-m", "digest", "--config", str(config), *args]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=config.parent)
+    wall = time.perf_counter() - started
+    if done.returncode:
+        sys.exit(f"digest {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    print(f"    {done.stdout.strip().splitlines()[-1]}")
+    return wall
+
+
+def forget_pdfs(output: Path) -> None:
+    for path in [*output.glob("issues/*/*.pdf"), *output.glob("issues/*/.pdf-cache")]:
+        path.unlink()
+
+
+def chromium(browser: str, pages: list[Path], out: Path) -> float:
+    out.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    for page in pages:
+        target = out / f"{page.parent.name}.pdf"
+        command = [
+            browser,
+            "--headless",
+            "--no-sandbox",  # as root (CI); the sandbox changes nothing for a local file
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={target}",
+            page.as_uri(),
+        ]
+        subprocess.run(command, check=True, capture_output=True)
+        if not target.exists():
+            sys.exit(f"chromium wrote no {target}")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--issues", type=int, default=52)
+    parser.add_argument("--repeat", type=int, default=1, help="best of N runs of each")
+    parser.add_argument("--chromium", default=CHROMIUM)
+    options = parser.parse_args()
+    if not Path(options.chromium).exists():
+        sys.exit(f"{options.chromium}: not found; install chromium-headless-shell (Debian)")
+    with tempfile.TemporaryDirectory(prefix="digest-pdf-bench-") as tmp:
+        build_bench.SRC = Path(tmp) / "src"
+        build_bench.snapshot(build_bench.SRC)
+        config = build_bench.make_project(Path(tmp) / "project", options.issues)
+        output = config.parent / "output"
+        print(f"building {options.issues} issues ...")
+        digest(config, "build")
+        pages = sorted(output.glob("issues/*/index.html"))
+        assert len(pages) == options.issues, len(pages)
+
+        cold, warm = [], []
+        for _ in range(options.repeat):
+            forget_pdfs(output)
+            print("  cold: digest pdf")
+            cold.append(digest(config, "pdf"))
+            print("  warm: digest pdf")
+            warm.append(digest(config, "pdf"))
+        made = sorted(output.glob("issues/*/*.pdf"))
+        assert len(made) == options.issues, len(made)
+        ours = sum(path.stat().st_size for path in made)
+        baseline = []
+        for _ in range(options.repeat):
+            print(f"  baseline: {Path(options.chromium).name} --print-to-pdf, page by page")
+            baseline.append(chromium(options.chromium, pages, Path(tmp) / "chromium"))
+        theirs = sum(p.stat().st_size for p in (Path(tmp) / "chromium").glob("*.pdf"))
+
+    cold_s, warm_s, base_s = min(cold), min(warm), min(baseline)
+    version = subprocess.run(
+        [options.chromium, "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    print()
+    print(f"{options.issues} issues; {platform.python_version()}, {os.cpu_count()} CPUs; {version}")
+    print(f"  Chromium, page by page   {base_s:7.2f} s   ({theirs / 1e6:.1f} MB)")
+    print(
+        f"  digest pdf, cold         {cold_s:7.2f} s   {cold_s / base_s:.2f}x   "
+        f"(target <= 0.5x; {ours / 1e6:.1f} MB)"
+    )
+    print(f"  digest pdf, warm         {warm_s:7.2f} s   (target <= 0.5 s)")
+
+
+if __name__ == "__main__":
+    main()

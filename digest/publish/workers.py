@@ -1,0 +1,237 @@
+"""Worker processes that each run jobs within a time and memory limit.
+
+The PDF renderer runs untrusted page content through a large C stack (Pango, HarfBuzz,
+FreeType): a page can make it loop or eat memory. So jobs run in worker processes, fresh
+interpreters (`python -m digest.publish.workers`, not forks of the build, which holds
+Pelican's whole site in memory), each with RLIMIT_AS set. A worker that passes a job's
+deadline is killed; one that dies or fails a job is replaced. A failed job never stops
+the others.
+
+A worker serves a module: it calls `module.setup(init)` once, then `module.work(state,
+job)` for each job it is given, so what it sets up (fonts, stylesheets) serves many jobs.
+Parent and worker exchange pickled frames over the worker's stdin and stdout; the worker's
+own prints go to stderr. Log records the work emits (WeasyPrint's warnings) travel back
+with each result and are logged here, under the job's name.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import pickle
+import resource
+import signal
+import struct
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import import_module
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import IO, Any
+
+import digest
+
+_HEADER = struct.Struct("!Q")
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: float  # wall-clock per job
+    memory_mb: int  # address space per worker process
+    workers: int  # processes at once
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Any
+    value: Any = None
+    error: str | None = None  # why the job failed, for a message
+    logs: list[tuple[int, str]] = field(default_factory=list)  # (level, message)
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _send(stream: IO[bytes], value: Any) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _read(stream: IO[bytes], size: int) -> bytes:
+    """Exactly `size` bytes (the pipes are unbuffered, so nothing waits in a buffer that
+    select() cannot see)."""
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    size = _HEADER.unpack(_read(stream, _HEADER.size))[0]
+    return pickle.loads(_read(stream, size))  # our own process, over its own pipe
+
+
+class _Worker:
+    def __init__(self, module: str, init: Any, limits: Limits) -> None:
+        env = dict(os.environ)
+        # The worker imports the digest this process runs, wherever it comes from.
+        home = str(Path(digest.__file__).resolve().parents[1])
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [home, env.get("PYTHONPATH")]))
+        command = [sys.executable, "-m", __name__, module, str(limits.memory_mb)]
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=0
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.stdin, self.stdout = self.process.stdin, self.process.stdout
+        _send(self.stdin, init)
+        self.job: Any = None
+        self.deadline = 0.0
+
+    def give(self, job: Any, seconds: float) -> None:
+        # Until the worker says it is ready, the same limit holds for its start (imports
+        # and fonts, about a second); the job's own clock starts then (_collect).
+        self.job, self.deadline = job, time.monotonic() + seconds
+        _send(self.stdin, job)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.stdin.close()
+        self.stdout.close()
+
+    def death(self) -> str:
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return "the renderer stopped answering"
+        if code < 0:
+            return f"the renderer was killed by signal {signal.Signals(-code).name}"
+        return f"the renderer stopped (exit status {code})"
+
+
+def run(jobs: Iterable[Any], *, module: str, init: Any, limits: Limits) -> Iterator[Outcome]:
+    """Run `module.work(module.setup(init), job)` for every job in worker processes;
+    yields an Outcome per job as it finishes."""
+    pending = deque(jobs)
+    workers: list[_Worker] = []
+    try:
+        while pending or workers:
+            while pending and len(workers) < limits.workers:
+                workers.append(_Worker(module, init, limits))
+            for worker in workers:
+                if worker.job is None and pending:
+                    worker.give(pending.popleft(), limits.seconds)
+            busy = [w for w in workers if w.job is not None]
+            idle = [w for w in workers if w.job is None]
+            for worker in idle:  # nothing left for it
+                worker.stop()
+                workers.remove(worker)
+            if not busy:
+                continue
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = set(wait([w.stdout for w in busy], timeout))
+            for worker in busy:
+                outcome = _collect(worker, ready, limits)
+                if outcome is None:
+                    continue
+                worker.job = None
+                if outcome.error is not None:  # a failed worker is not trusted again
+                    worker.stop()
+                    workers.remove(worker)
+                yield outcome
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+def _collect(worker: _Worker, ready: set[Any], limits: Limits) -> Outcome | None:
+    """The worker's outcome if it has one now (None: still working)."""
+    job = worker.job
+    if worker.stdout in ready:
+        try:
+            kind, value, logs = _receive(worker.stdout)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            return Outcome(job, error=worker.death())
+        if kind == "ready":
+            worker.deadline = time.monotonic() + limits.seconds
+            return None
+        if kind == "ok":
+            return Outcome(job, value=value, logs=logs)
+        return Outcome(job, error=value, logs=logs)
+    if time.monotonic() >= worker.deadline:
+        return Outcome(job, error=f"took longer than {limits.seconds:g} s, so it was stopped")
+    return None
+
+
+# --------------------------------------------------------------------------- the worker
+
+
+class _Keep(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, " ".join(record.getMessage().split())[:300]))
+
+
+def _serve(module_name: str, memory_mb: int) -> int:
+    """The worker's life: limits, setup once, then one job per frame until stdin closes."""
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    answers = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)  # a library's print() must not corrupt the frames
+    requests = os.fdopen(os.dup(0), "rb", buffering=0)
+    keep = _Keep()
+    logging.getLogger().addHandler(keep)
+    logging.getLogger().setLevel(logging.WARNING)
+    try:
+        module = import_module(module_name)
+        state = module.setup(_receive(requests))
+    except EOFError:
+        return 0
+    except MemoryError:
+        state, failure = None, f"ran out of memory while starting (limit {memory_mb} MB)"
+    except Exception as exc:  # told to the parent as the first job's failure
+        state, failure = None, f"could not start: {exc}"
+    else:
+        failure = None
+        _send(answers, ("ready", None, []))
+    # What setup made lives as long as the worker: the collector need not walk it again,
+    # and a page's many short-lived boxes trigger fewer collections.
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+    while True:
+        try:
+            job = _receive(requests)
+        except EOFError:
+            return 0
+        keep.records = []
+        if failure is not None:
+            _send(answers, ("error", failure, keep.records))
+            return 1
+        try:
+            _send(answers, ("ok", module.work(state, job), keep.records))
+        except MemoryError:
+            _send(answers, ("error", f"ran out of memory (limit {memory_mb} MB)", keep.records))
+            return 1
+        except Exception as exc:  # the job's own failure; a fresh worker takes the next
+            _send(answers, ("error", str(exc) or type(exc).__name__, keep.records))
+            return 1
+
+
+if __name__ == "__main__":
+    sys.exit(_serve(sys.argv[1], int(sys.argv[2])))

@@ -1,0 +1,47 @@
+"""digest.publish.workers: jobs in real worker processes, each within its limits."""
+
+from __future__ import annotations
+
+import time
+
+from digest.publish import workers
+
+PROBE = "tests.worker_probe"
+
+
+def run(jobs, *, seconds=60.0, memory_mb=1024, count=2):
+    limits = workers.Limits(seconds=seconds, memory_mb=memory_mb, workers=count)
+    return {o.job: o for o in workers.run(jobs, module=PROBE, init="ready", limits=limits)}
+
+
+def test_jobs_run_at_once_in_separate_processes_set_up_once():
+    jobs = [("sleep", 1.0), ("sleep", 1.01), ("sleep", 1.02), ("sleep", 1.03)]
+    started = time.monotonic()
+    outcomes = run(jobs)
+    elapsed = time.monotonic() - started
+    assert all(o.error is None for o in outcomes.values())
+    assert {o.value[0] for o in outcomes.values()} == {"ready"}  # setup's state
+    assert len({o.value[1] for o in outcomes.values()}) == 2  # two workers, reused
+    assert elapsed < 3.9  # four one-second jobs, two at a time (plus start-up)
+
+
+def test_a_job_past_its_deadline_is_stopped_and_the_others_finish():
+    started = time.monotonic()
+    outcomes = run([("sleep", 60.0), ("sleep", 0.0), ("sleep", 0.0)], seconds=3)
+    assert time.monotonic() - started < 20
+    assert outcomes[("sleep", 60.0)].error == "took longer than 3 s, so it was stopped"
+    assert outcomes[("sleep", 0.0)].error is None
+
+
+def test_a_job_over_the_memory_limit_fails_with_the_reason():
+    outcomes = run([("allocate", 2048), ("sleep", 0.0)], memory_mb=512)
+    assert outcomes[("allocate", 2048)].error == "ran out of memory (limit 512 MB)"
+    assert outcomes[("sleep", 0.0)].error is None
+
+
+def test_a_crashed_or_failed_worker_is_replaced():
+    jobs = [("crash", 0), ("fail", 0), ("sleep", 0.0), ("sleep", 0.01), ("sleep", 0.02)]
+    outcomes = run(jobs, count=1)
+    assert outcomes[("crash", 0)].error == "the renderer was killed by signal SIGSEGV"
+    assert outcomes[("fail", 0)].error == "this job fails"
+    assert all(outcomes[job].error is None for job in jobs[2:])

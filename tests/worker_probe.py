@@ -1,0 +1,25 @@
+"""A module digest.publish.workers can serve in tests: each job says what to do."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+
+def setup(init: str) -> str:
+    return init
+
+
+def work(state: str, job: tuple[str, float]) -> tuple[str, int]:
+    kind, amount = job
+    if kind == "sleep":
+        time.sleep(amount)
+    elif kind == "allocate":  # amount: MB, more than the worker may hold
+        blocks = [bytearray(1024 * 1024) for _ in range(int(amount))]
+        del blocks
+    elif kind == "crash":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    elif kind == "fail":
+        raise ValueError("this job fails")
+    return state, os.getpid()
