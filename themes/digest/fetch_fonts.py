@@ -72,7 +72,9 @@ def main() -> None:
                     truetype(package / "files" / f"{stem}-{subset}-{style}.woff2", scratch)
                     for subset in subsets
                 ]
-                font = Merger().merge([str(p) for p in parts]) if len(parts) > 1 else TTFont(parts[0])
+                font = (
+                    Merger().merge([str(p) for p in parts]) if len(parts) > 1 else TTFont(parts[0])
+                )
                 target = FONTS / f"{stem}-{style}.ttf"
                 font.save(target)
                 print(f"{target.relative_to(HERE)}: {target.stat().st_size // 1024} KB")
