@@ -11,8 +11,10 @@ def setup(init: str) -> str:
     return init
 
 
-def work(state: str, job: tuple[str, float]) -> tuple[str, int]:
+def work(state: str, job: tuple[str, float]) -> tuple[str, int, float, float]:
+    """(setup's state, this worker's pid, when the job started and ended)."""
     kind, amount = job
+    started = time.time()
     if kind == "sleep":
         time.sleep(amount)
     elif kind == "allocate":  # amount: MB, more than the worker may hold
@@ -22,4 +24,4 @@ def work(state: str, job: tuple[str, float]) -> tuple[str, int]:
         os.kill(os.getpid(), signal.SIGSEGV)
     elif kind == "fail":
         raise ValueError("this job fails")
-    return state, os.getpid()
+    return state, os.getpid(), started, time.time()

@@ -111,11 +111,10 @@ def make_pdfs(
             log.debug("%s: PDF written (%d pages)", job.slug, outcome.value)
         else:
             _discard(job)
-            report.problems.append(
+            report.problems.append(  # the CLI prints these: not logged too
                 f"{job.slug}: could not make the PDF: {outcome.error}; "
                 "the issue is published without one"
             )
-            log.error("%s", report.problems[-1])
         advance(job.slug)
     return report
 
@@ -129,6 +128,6 @@ def render_jobs(
 
 def _discard(job: PdfJob) -> None:
     """A PDF of an older page, or half a new one, is worse than none."""
-    for path in (job.target, job.target.with_name(f".{job.target.name}.partial")):
+    for path in (job.target, pdf_render.partial_path(job.target)):
         path.unlink(missing_ok=True)
     stamp(job, "").path.unlink(missing_ok=True)

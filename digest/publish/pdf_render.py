@@ -39,6 +39,11 @@ class PdfJob:
     target: Path  # output/issues/<slug>/<slug>.pdf
 
 
+def partial_path(target: Path) -> Path:
+    """Where a PDF is written before it replaces `target` (a killed render leaves it)."""
+    return target.with_name(f".{target.name}.partial")
+
+
 def _fetcher(roots: tuple[Path, ...]) -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -110,7 +115,7 @@ def work(renderer: Renderer, job: PdfJob) -> int:
     if renderer.settings.created:
         document.metadata.created = renderer.settings.created
         document.metadata.modified = renderer.settings.created
-    partial = job.target.with_name(f".{job.target.name}.partial")
+    partial = partial_path(job.target)
     document.write_pdf(partial, pdf_variant=VARIANT)
     os.replace(partial, job.target)
     return len(document.pages)
