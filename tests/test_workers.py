@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import tempfile
 import time
 
 from digest.publish import workers
@@ -46,3 +47,13 @@ def test_a_crashed_or_failed_worker_is_replaced():
     assert outcomes[("crash", 0)].error == "the renderer was killed by signal SIGSEGV"
     assert outcomes[("fail", 0)].error == "this job fails"
     assert all(outcomes[job].error is None for job in jobs[2:])
+
+
+def test_what_workers_leave_in_the_temporary_folder_is_removed(tmp_path, monkeypatch):
+    # A worker is killed when its work is done, so nothing it made in the temporary folder
+    # would be removed by it (WeasyPrint keeps its fonts in one per worker).
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    outcomes = run([("leave", 0), ("leave", 0), ("crash", 0)])
+    assert outcomes[("leave", 0)].error is None
+    assert list(tmp_path.iterdir()) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 import time
 
 
@@ -22,6 +23,8 @@ def work(state: str, job: tuple[str, float]) -> tuple[str, int, float, float]:
         del blocks
     elif kind == "crash":
         os.kill(os.getpid(), signal.SIGSEGV)
+    elif kind == "leave":  # a temporary folder, as WeasyPrint's fonts make, never removed
+        tempfile.mkdtemp(prefix="probe-")
     elif kind == "fail":
         raise ValueError("this job fails")
     return state, os.getpid(), started, time.time()

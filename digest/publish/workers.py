@@ -25,6 +25,7 @@ import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -83,8 +84,11 @@ def _receive(stream: IO[bytes]) -> Any:
 
 
 class _Worker:
-    def __init__(self, module: str, init: Any, limits: Limits) -> None:
-        env = dict(os.environ)
+    def __init__(self, module: str, init: Any, limits: Limits, scratch: str) -> None:
+        # A worker is killed when it is no longer needed, so it never removes what it put
+        # in the temporary folder (WeasyPrint's copies of the fonts): its temporary folder
+        # is the run's, which the run removes.
+        env = {**os.environ, "TMPDIR": scratch}
         # The worker imports the digest this process runs, wherever it comes from.
         home = str(Path(digest.__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [home, env.get("PYTHONPATH")]))
@@ -126,10 +130,11 @@ def run(jobs: Iterable[Any], *, module: str, init: Any, limits: Limits) -> Itera
     yields an Outcome per job as it finishes."""
     pending = deque(jobs)
     workers: list[_Worker] = []
+    scratch = tempfile.TemporaryDirectory(prefix="digest-workers-", ignore_cleanup_errors=True)
     try:
         while pending or workers:
             while pending and len(workers) < limits.workers:
-                workers.append(_Worker(module, init, limits))
+                workers.append(_Worker(module, init, limits, scratch.name))
             for worker in workers:
                 if worker.job is None and pending:
                     worker.give(pending.popleft(), limits.seconds)
@@ -154,6 +159,7 @@ def run(jobs: Iterable[Any], *, module: str, init: Any, limits: Limits) -> Itera
     finally:
         for worker in workers:
             worker.stop()
+        scratch.cleanup()
 
 
 def _collect(worker: _Worker, ready: set[Any], limits: Limits) -> Outcome | None:
