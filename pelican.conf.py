@@ -106,6 +106,8 @@ DIGEST_FIRST_ISSUE = "2024-02-01"
 DIGEST_PLACES = "iraq"
 DIGEST_EMAIL_FROM = "Iraq Weekly Monitor <monitor@example.org>"
 DIGEST_SUBSCRIBE_URL = "https://monitor.example.org/subscribe"
+# One-click unsubscribe (RFC 8058): each message links here with the reader's signed token.
+DIGEST_UNSUBSCRIBE_URL = "https://monitor.example.org/subscriptions/unsubscribe"
 
 DIGEST_SOURCES = [
     {

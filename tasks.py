@@ -59,6 +59,9 @@ def demo(c: Context) -> None:
         elif not result.ok:
             sys.exit(result.exited)
     c.run(f"{DIGEST} build", env=env)
+    # A dry run: the latest sample week's email, one message per sample subscriber.
+    latest = SAMPLE_WEEKS[-1]
+    c.run(f"{DIGEST} send {latest} --subscribers samples/subscribers.csv", env=env)
     out = ROOT / "output"
     print(f"\nDone in {time.monotonic() - started:.1f} s. What digest built:")
     print(f"  site          {out / 'index.html'}  (archive of issues)")
@@ -73,6 +76,7 @@ def demo(c: Context) -> None:
     print(f"    data        {month / 'issue.json'}")
     print(f"    email       {out / 'email' / (SAMPLE_MONTH + '.html')}, .txt, .eml")
     print(f"  feeds         {out / 'feeds'}/atom.xml, rss.xml, feed.json")
+    print(f"  outbox        {ROOT / 'outbox' / latest / 'new'}  (the email, one per subscriber)")
     print("  Markdown      content/issues/*.md  (edit these, then `make demo` again)")
     print("\nBrowse it: .venv/bin/invoke serve   then open http://127.0.0.1:8000/")
 

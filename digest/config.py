@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from digest import config_send
+from digest.config_send import SendSettings
 from digest.errors import ConfigError
 from digest.issues import places as gazetteer
 from digest.issues.places import Gazetteer
@@ -67,6 +69,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Where the site's subscribe form posts the reader's email address (http(s) URL).",
     ),
     Setting("DIGEST_EMAIL_FROM", "Newsletter <newsletter@example.org>", "From: of emails."),
+    *(Setting(*declared) for declared in config_send.DECLARED),
 )
 SETTING_NAMES = frozenset(s.name for s in SETTINGS)
 
@@ -99,6 +102,7 @@ class Settings:
     pdf_memory_mb: int
     pdf_workers: int  # 0: one per core
     email_from: str
+    send: SendSettings
     places: Gazetteer | None = field(repr=False, compare=False, default=None)
     subscribe_url: str | None = None
     pelican: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
@@ -252,6 +256,8 @@ def validate(raw: dict[str, Any], config_path: Path, *, compile_selectors: bool 
             "DIGEST_SUBSCRIBE_URL: must be an http(s) URL the subscribe form posts to, or None"
         )
 
+    send = config_send.read(get, root, problems, _number, str(sender))
+
     site_url = str(raw.get("SITEURL") or "")
     if site_url and not site_url.startswith(("http://", "https://")):
         problems.append("SITEURL: must be an absolute http(s) URL (feeds and emails link to it)")
@@ -284,6 +290,7 @@ def validate(raw: dict[str, Any], config_path: Path, *, compile_selectors: bool 
         pdf_memory_mb=int(pdf_memory),
         pdf_workers=int(pdf_workers),
         email_from=str(sender),
+        send=send,
         places=places,
         subscribe_url=subscribe,
         pelican=raw,

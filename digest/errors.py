@@ -50,7 +50,17 @@ class RenderError(DigestError):
 
 
 class DeliveryError(DigestError):
-    """Sending email failed."""
+    """Sending email failed, or cannot start (settings, server, subscriber list)."""
+
+
+class SendLockedError(DeliveryError):
+    """Another send of the same issue is running."""
+
+    exit_code = 4
+
+
+class TokenError(DigestError):
+    """A signed link that is malformed, tampered with, made for something else, or expired."""
 
 
 class DigestWarning(UserWarning):

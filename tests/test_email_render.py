@@ -13,10 +13,10 @@ from bs4 import BeautifulSoup
 
 from digest.errors import RenderError
 from digest.models import Edition, EditionItem, EditionSection, Incident, Period
+from digest.publish.email_message import build_message
 from digest.publish.email_render import (
     EmailEdition,
     References,
-    build_message,
     html_to_text,
     render_email,
 )
@@ -108,7 +108,7 @@ def rendered(edition: Edition = EDITION) -> EmailEdition:
 
 
 def parse(email: EmailEdition):
-    return BytesParser(policy=policy.default).parsebytes(build_message(email, **HEADERS).as_bytes())
+    return BytesParser(policy=policy.default).parsebytes(build_message(email, **HEADERS))
 
 
 # --------------------------------------------------------------------------- HTML part

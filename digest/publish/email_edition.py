@@ -67,7 +67,8 @@ def write_email_edition(
         return False
     # Imported only now: the renderer (BeautifulSoup, CSS inlining) is slow to import, and a
     # rebuild usually renders one edition or none.
-    from digest.publish.email_render import build_message, render_email
+    from digest.publish.email_message import build_message
+    from digest.publish.email_render import render_email
 
     email = render_email(
         edition,
@@ -85,7 +86,7 @@ def write_email_edition(
         date=date,
         list_id=list_id(settings),
     )
-    data = (email.html.encode(), email.text.encode(), message.as_bytes())
+    data = (email.html.encode(), email.text.encode(), message)
     changed = [_write_if_changed(path, body) for path, body in zip(outputs, data, strict=True)]
     made.record(key())
     return any(changed)

@@ -7,18 +7,11 @@ Pure: an Edition and URLs in, strings and an EmailMessage out. Sending lives in
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 import textwrap
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from email import policy as email_policy
-from email.header import Header
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import format_datetime
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import css_inline
@@ -45,7 +38,6 @@ _LRM = "\u200e"
 # Joins a link's text to its "[n]" while wrapping (textwrap only breaks at whitespace);
 # html_to_text turns it back into a space. NUL can't come from HTML text: we drop it.
 _GLUE = "\x00"
-_MESSAGE_ID = re.compile(r"<[^<>\s@]+@[^<>\s@]+>")
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
 
@@ -93,8 +85,11 @@ def render_email(
     pdf_url: str,
     language: str = "en",
     site_url: str = "",
+    unsubscribe_url: str = "",
 ) -> EmailEdition:
-    """Render the email edition; `site_url` (footer link) defaults to page_url's origin."""
+    """Render the email edition; `site_url` (footer link) defaults to page_url's origin;
+    `unsubscribe_url`, when given, is the footer's unsubscribe link (a send puts
+    email_message.UNSUBSCRIBE_MARKER here and each recipient's own link in its place)."""
     subject = clean_header_text(edition.title) or clean_header_text(sitename)
     if not subject:
         raise RenderError(f"{edition.slug}: email: the issue has no title for the Subject")
@@ -146,6 +141,7 @@ def render_email(
         "page_url": page_url,
         "pdf_url": pdf_url,
         "site_url": site_url,
+        "unsubscribe_url": unsubscribe_url,
         "language": language,
         "period": daily_period_title(edition.period)
         if edition.layout == "daily"
@@ -418,111 +414,3 @@ def _char_width(char: str) -> int:
 
 def _has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
-
-
-# --------------------------------------------------------------------------- MIME
-
-
-class _EncodedHeader(str):
-    """A header value folded by the legacy encoder; the policy stores objects with a `name`
-    as they are and asks them to fold themselves (EmailPolicy.header_store_parse)."""
-
-    name: str
-
-    def __new__(cls, name: str, value: str) -> _EncodedHeader:
-        header = super().__new__(cls, value)
-        header.name = name
-        return header
-
-    def fold(self, *, policy: email_policy.EmailPolicy) -> str:
-        encoded = Header(str(self), "utf-8", header_name=self.name).encode(
-            linesep=policy.linesep, maxlinelen=policy.max_line_length or 78
-        )
-        return f"{self.name}: {encoded}{policy.linesep}"
-
-
-def _subject_header(subject: str) -> str:
-    # Python 3.11's folder decodes "=?...?=" found in plain text (BAD-INPUTS 38) and drops
-    # spaces next to the encoded words it makes for non-ASCII or long words. A short ASCII
-    # subject needs no folding; anything else is encoded whole, which neutralises "=?".
-    if subject.isascii() and "=?" not in subject and len(subject) <= 69:
-        return subject
-    return _EncodedHeader("Subject", subject)
-
-
-def build_message(
-    email: EmailEdition,
-    *,
-    sender: str,
-    to: str,
-    message_id: str,
-    date: datetime,
-    list_id: str,
-) -> EmailMessage:
-    """A multipart/alternative message (text, then HTML), checked by parsing it back."""
-    if date.tzinfo is None or date.utcoffset() is None:
-        raise RenderError(f"email to {to!r}: Date must be timezone-aware, got {date!r}")
-    subject = clean_header_text(email.subject)
-    headers = {
-        "From": sender,
-        "To": to,
-        "Subject": subject,
-        "Date": format_datetime(date),
-        "Message-ID": message_id,
-        "List-Id": list_id,
-    }
-    for name, value in headers.items():
-        if not value.strip() or any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
-            raise RenderError(f"email to {to!r}: header {name} is empty or spans lines: {value!r}")
-    if not _MESSAGE_ID.fullmatch(message_id):
-        raise RenderError(f"email to {to!r}: Message-ID {message_id!r} is not <local@domain>")
-
-    message = EmailMessage(policy=email_policy.SMTP)
-    try:
-        for name, value in headers.items():
-            message[name] = _subject_header(value) if name == "Subject" else value
-        message["MIME-Version"] = "1.0"
-        message.set_content(
-            email.text, subtype="plain", charset="utf-8", cte=_transfer_encoding(email.text)
-        )
-        message.add_alternative(
-            email.html, subtype="html", charset="utf-8", cte=_transfer_encoding(email.html)
-        )
-        # The same message must give the same bytes: no random MIME boundary.
-        message.set_boundary("=_" + hashlib.sha256(message_id.encode()).hexdigest()[:32])
-        data = message.as_bytes()
-    except (ValueError, TypeError, UnicodeError) as exc:
-        raise RenderError(f"email to {to!r}: cannot build the message: {exc}") from exc
-    _check(data, [*headers, "MIME-Version", "Content-Type"], subject, to)
-    return message
-
-
-_HIGH_BYTES = bytes(range(128, 256))
-
-
-def _transfer_encoding(text: str) -> str:
-    # Some relays still lack 8BITMIME, so bodies stay 7-bit; of the two encodings take the
-    # smaller, since Gmail clips messages over ~100 KB and Arabic triples in quoted-printable.
-    if text.isascii() and all(len(line) <= 998 for line in text.splitlines()):
-        return "7bit"
-    data = text.encode("utf-8")
-    high = len(data) - len(data.translate(None, _HIGH_BYTES))
-    return "quoted-printable" if len(data) + 2 * high <= len(data) * 4 // 3 else "base64"
-
-
-def _check(data: bytes, expected: Iterable[str], subject: str, to: str) -> None:
-    """Parse the bytes as a mail client would: any injected or lost header is a bug."""
-    parsed = BytesParser(policy=email_policy.default).parsebytes(data)
-    found = sorted(name.lower() for name in parsed)
-    wanted = sorted(name.lower() for name in expected)
-    problem = ""
-    if found != wanted:
-        problem = f"headers are {found}, expected {wanted}"
-    elif str(parsed["Subject"]) != subject:
-        problem = f"Subject reads back as {str(parsed['Subject'])!r}"
-    elif any(len(parsed[name].addresses) != 1 for name in ("From", "To")):
-        problem = "From and To must each hold exactly one address"
-    elif [p.get_content_type() for p in parsed.iter_parts()] != ["text/plain", "text/html"]:
-        problem = "the body is not one text/plain and one text/html part"
-    if problem:
-        raise RenderError(f"email to {to!r}: self-check failed: {problem}")

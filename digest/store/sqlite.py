@@ -18,6 +18,7 @@ from pathlib import Path
 from digest.collect.identity import Keys, batch_keys, canonical_url, content_key
 from digest.errors import StoreError
 from digest.models import Item
+from digest.store import mailing
 
 _V1 = """
     CREATE TABLE items (
@@ -123,7 +124,13 @@ _V3 = """
     ) WITHOUT ROWID
 """
 
-MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (_V1, _migrate_v2, _V3)
+# 4: subscribers and the send journal (store/mailing.py).
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
+    _V1,
+    _migrate_v2,
+    _V3,
+    mailing.V4,
+)
 
 
 BUSY_TIMEOUT = 30.0  # seconds to wait for another writer before giving up
@@ -171,7 +178,7 @@ class SourceState:
     items: int
 
 
-class Store:
+class Store(mailing.MailingStore):
     """A connection to the store; use as a context manager or call close()."""
 
     def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT):

@@ -1,0 +1,155 @@
+"""Send benchmark: 10,000 personalized messages of an issue vs bare smtplib.
+
+    .venv/bin/python benchmarks/send.py [--messages 10000] [--connections 4] [--repeat 1]
+
+A temporary project holds one synthetic issue from benchmarks/archive.py (about 2,100
+words, four sections, an incident table; the same as benchmarks/build.py), built once with
+`digest build`. An aiosmtpd sink (benchmarks/smtp_sink.py) listens on loopback in its own
+process and accepts everything. Then, from one run, the script prints:
+
+- the baseline: bare smtplib in this process sending one pre-built message of that issue
+  (digest's own, for one reader) 10,000 times over one persistent connection, one
+  envelope recipient each time;
+- ours: `digest send SLUG --subscribers <10,000 readers> --send` (the CLI, a fresh
+  process: start, reading and storing the subscribers, the journal, building each
+  reader's message with their own Message-ID and unsubscribe link, and sending), with
+  DIGEST_SEND_RATE = 0 and DIGEST_SEND_CONNECTIONS = --connections;
+- both as messages a second; the target (issue 7) is ours >= 1.0x the baseline.
+
+Each run of ours starts from an empty store (a new send). The sink's count is checked
+after each run: exactly the messages sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import smtplib
+import subprocess
+import sys
+import tempfile
+import time
+from email.utils import parseaddr
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import build as build_bench  # noqa: E402  (benchmarks/build.py: the project it makes)
+from archive import FIRST_WEEK_ENDING  # noqa: E402
+
+SECRET = "benchmark secret"
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "smtp_sink.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.port = int(self.process.stdout.readline())
+
+    def stop(self) -> int:
+        out, _ = self.process.communicate(timeout=60)
+        return int(out.split()[0])
+
+
+def env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": build_bench.EPOCH,
+        "PYTHONHASHSEED": "0",
+        "PYTHONPATH": str(build_bench.SRC),
+        "DIGEST_SECRET_KEY": SECRET,
+    }
+
+
+def digest(config: Path, *args: str) -> tuple[float, str]:
+    command = [sys.executable, "-m", "digest", "--config", str(config), *args]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env(), cwd=config.parent)
+    wall = time.perf_counter() - started
+    if done.returncode:
+        sys.exit(f"digest {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return wall, done.stdout.strip().splitlines()[-1]
+
+
+def one_message(config: Path, slug: str) -> tuple[str, bytes]:
+    """digest's message of the issue for one reader, as the dry run writes it."""
+    sys.path.insert(0, str(build_bench.SRC))
+    digest(config, "send", slug, "--subscribers", str(config.parent / "one.csv"))
+    path = next((config.parent / "outbox" / slug / "new").iterdir())
+    data = path.read_bytes()
+    return parseaddr("Iraq Weekly Monitor <monitor@example.org>")[1], data
+
+
+def baseline(port: int, sender: str, data: bytes, count: int) -> float:
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as connection:
+        for n in range(count):
+            connection.sendmail(sender, [f"reader{n:05d}@example.org"], data)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=1, help="best of N runs of each")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="digest-send-bench-") as tmp:
+        build_bench.SRC = Path(tmp) / "src"
+        build_bench.snapshot(build_bench.SRC)
+        config = build_bench.make_project(Path(tmp) / "project", 1)
+        slug = FIRST_WEEK_ENDING.isoformat()
+        print("building the issue ...")
+        digest(config, "build")
+        readers = [f"reader{n:05d}@example.org" for n in range(options.messages)]
+        (config.parent / "one.csv").write_text("email,name\nreader@example.org,A Reader\n")
+        subscribers = config.parent / "subscribers.csv"
+        subscribers.write_text(
+            "email,name\n" + "".join(f"{a},Reader {n}\n" for n, a in enumerate(readers))
+        )
+        sender, data = one_message(config, slug)
+        print(f"  one message: {len(data) / 1000:.0f} KB")
+
+        ours, theirs = [], []
+        for run in range(options.repeat):
+            sink = Sink()
+            print(f"  baseline: smtplib, one connection, {options.messages} messages")
+            theirs.append(baseline(sink.port, sender, data, options.messages))
+            assert sink.stop() == options.messages
+
+            sink = Sink()
+            settings = (
+                f"\nDIGEST_SMTP_URL = 'smtp+plain://127.0.0.1:{sink.port}'\n"
+                f"DIGEST_SEND_RATE = 0\nDIGEST_SEND_CONNECTIONS = {options.connections}\n"
+                f"DIGEST_STORE_PATH = 'send-{run}.sqlite3'\n"
+            )
+            run_config = config.parent / f"send-{run}.conf.py"
+            run_config.write_text(config.read_text() + settings)
+            print(f"  ours: digest send --send, {options.connections} connections")
+            wall, line = digest(run_config, "send", slug, "--subscribers", str(subscribers),
+                                "--send")  # fmt: skip
+            print(f"    {line}")
+            ours.append(wall)
+            assert sink.stop() == options.messages
+
+    base_s, ours_s = min(theirs), min(ours)
+    rate_base, rate_ours = options.messages / base_s, options.messages / ours_s
+    print()
+    print(f"{options.messages} messages of {len(data) / 1000:.0f} KB; "
+          f"{platform.python_version()}, {os.cpu_count()} CPUs")  # fmt: skip
+    print(f"  baseline: smtplib, one pre-built message   {base_s:7.2f} s  {rate_base:7.0f} msg/s")
+    print(
+        f"  digest send --send ({options.connections} connections)      {ours_s:7.2f} s  "
+        f"{rate_ours:7.0f} msg/s   {rate_ours / rate_base:.2f}x   (target >= 1.0x)"
+    )
+
+
+if __name__ == "__main__":
+    main()

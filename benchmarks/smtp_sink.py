@@ -1,0 +1,41 @@
+"""An SMTP sink on 127.0.0.1 for benchmarks/send.py: aiosmtpd, accepts and counts every
+message, keeps none. Runs in its own process (its own interpreter and GIL, as a real server
+would), prints its port, and stops when its stdin closes; then prints the count.
+
+    .venv/bin/python benchmarks/smtp_sink.py
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+
+from aiosmtpd.controller import Controller
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.messages = 0
+        self.bytes = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages += 1
+        self.bytes += len(envelope.original_content or b"")
+        return "250 OK"
+
+
+def main() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    counter = Counter()
+    controller = Controller(counter, hostname="127.0.0.1", port=port, server_hostname="sink")
+    controller.start()
+    print(port, flush=True)
+    sys.stdin.read()  # until the benchmark closes our stdin
+    controller.stop()
+    print(counter.messages, counter.bytes, flush=True)
+
+
+if __name__ == "__main__":
+    main()

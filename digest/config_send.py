@@ -1,0 +1,140 @@
+"""The settings of sending: the SMTP server, the pace, the unsubscribe links, the outbox.
+
+Declared here, read by config.validate() with the others (every problem reported together).
+Secrets are not settings: the SMTP password (DIGEST_SMTP_PASSWORD) and the key that signs
+unsubscribe links (DIGEST_SECRET_KEY) come from the environment, read by the CLI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from digest.publish.email_send import SmtpServer, parse_smtp_url
+
+
+@dataclass(frozen=True)
+class DkimSettings:
+    key: Path  # PEM private key
+    selector: str
+    domain: str
+
+
+@dataclass(frozen=True)
+class SendSettings:
+    server: SmtpServer | None  # None: DIGEST_SMTP_URL not set (dry runs still work)
+    rate: float  # messages a second over all connections; 0: no limit
+    connections: int
+    retries: int  # attempts for a delivery that fails for now (4xx, connection lost)
+    max_errors: int  # failed deliveries in a row that pause the run
+    unsubscribe_url: str | None  # https; each message gets ?token=... appended
+    unsubscribe_mailto: str | None
+    outbox: Path  # where dry runs write the messages (one Maildir an issue)
+    dkim: DkimSettings | None = None
+
+
+# (name, default, help): config.SETTINGS lists these with the others.
+DECLARED: tuple[tuple[str, Any, str], ...] = (
+    (
+        "DIGEST_SMTP_URL",
+        None,
+        "Mail server: smtp://user@host:587 (STARTTLS), smtps://user@host:465 or "
+        "smtp+plain://host:25; the password is read from DIGEST_SMTP_PASSWORD.",
+    ),
+    ("DIGEST_SMTP_TIMEOUT", 30, "Seconds to wait for the mail server's answer."),
+    ("DIGEST_SMTP_CA_FILE", None, "A private CA (PEM) to trust for the mail server's TLS."),
+    ("DIGEST_SEND_RATE", 10, "Messages sent per second, over all connections; 0: no limit."),
+    ("DIGEST_SEND_CONNECTIONS", 2, "SMTP connections used at once."),
+    ("DIGEST_SEND_RETRIES", 5, "Attempts for a delivery the server refuses for now (4xx)."),
+    ("DIGEST_SEND_MAX_ERRORS", 20, "Failed deliveries in a row that pause a send."),
+    (
+        "DIGEST_UNSUBSCRIBE_URL",
+        None,
+        "HTTPS address of the one-click unsubscribe service; each message links to it "
+        "with the reader's own signed token.",
+    ),
+    ("DIGEST_UNSUBSCRIBE_MAILTO", None, "Address that unsubscribes whoever writes to it."),
+    ("DIGEST_OUTBOX", "outbox", "Folder (relative to the config) where dry runs write mail."),
+    ("DIGEST_DKIM_KEY", None, "DKIM private key (PEM file, relative to the config): sign mail."),
+    ("DIGEST_DKIM_SELECTOR", None, "DKIM selector: the DNS record is <selector>._domainkey."),
+    ("DIGEST_DKIM_DOMAIN", None, "DKIM signing domain; default: the From address's domain."),
+)
+
+
+def read(
+    get: Callable[[str], Any], root: Path, problems: list[str], number: Callable, sender: str
+) -> SendSettings:
+    server = None
+    url = get("DIGEST_SMTP_URL")
+    if url is not None:
+        try:
+            server = parse_smtp_url(str(url))
+        except ValueError as exc:
+            problems.append(f"DIGEST_SMTP_URL: {exc}")
+    timeout = number("DIGEST_SMTP_TIMEOUT", get("DIGEST_SMTP_TIMEOUT"), 1, 600, problems)
+    ca_file = get("DIGEST_SMTP_CA_FILE")
+    if ca_file is not None:
+        if not isinstance(ca_file, (str, Path)) or not (root / str(ca_file)).is_file():
+            problems.append(f"DIGEST_SMTP_CA_FILE: {ca_file!r} is not a file")
+        else:
+            ca_file = str((root / str(ca_file)).resolve())
+    if server is not None:
+        server = SmtpServer(
+            server.scheme, server.host, server.port, server.username, "", float(timeout), ca_file
+        )
+    unsubscribe = get("DIGEST_UNSUBSCRIBE_URL")
+    if unsubscribe is not None and (
+        not isinstance(unsubscribe, str)
+        or not unsubscribe.startswith("https://")
+        or any(c in unsubscribe for c in " <>,#\"'\r\n")
+    ):
+        problems.append(
+            "DIGEST_UNSUBSCRIBE_URL: must be an https:// address (one-click unsubscribe needs "
+            "HTTPS, RFC 8058), without spaces, quotes, <, > or #"
+        )
+    mailto = get("DIGEST_UNSUBSCRIBE_MAILTO")
+    if mailto is not None and (
+        not isinstance(mailto, str) or "@" not in mailto or any(c in mailto for c in " <>,\r\n")
+    ):
+        problems.append("DIGEST_UNSUBSCRIBE_MAILTO: must be one email address")
+    outbox = get("DIGEST_OUTBOX")
+    if not isinstance(outbox, (str, Path)) or not str(outbox).strip():
+        problems.append("DIGEST_OUTBOX: must be a folder path")
+        outbox = "outbox"
+    return SendSettings(
+        dkim=_dkim(get, root, problems, sender),
+        server=server,
+        rate=float(number("DIGEST_SEND_RATE", get("DIGEST_SEND_RATE"), 0, 100_000, problems)),
+        connections=int(
+            number("DIGEST_SEND_CONNECTIONS", get("DIGEST_SEND_CONNECTIONS"), 1, 64, problems)
+        ),
+        retries=int(number("DIGEST_SEND_RETRIES", get("DIGEST_SEND_RETRIES"), 1, 100, problems)),
+        max_errors=int(
+            number("DIGEST_SEND_MAX_ERRORS", get("DIGEST_SEND_MAX_ERRORS"), 1, 100_000, problems)
+        ),
+        unsubscribe_url=unsubscribe,
+        unsubscribe_mailto=mailto,
+        outbox=(root / str(outbox)).resolve(),
+    )
+
+
+def _dkim(
+    get: Callable[[str], Any], root: Path, problems: list[str], sender: str
+) -> DkimSettings | None:
+    key, selector = get("DIGEST_DKIM_KEY"), get("DIGEST_DKIM_SELECTOR")
+    domain = get("DIGEST_DKIM_DOMAIN") or sender.rpartition("@")[2].strip(" >")
+    if key is None and selector is None:
+        return None
+    if not isinstance(key, (str, Path)) or not (root / str(key)).is_file():
+        problems.append(f"DIGEST_DKIM_KEY: {key!r} is not a file (the PEM private key)")
+        return None
+    if not isinstance(selector, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", selector):
+        problems.append("DIGEST_DKIM_SELECTOR: must be a DNS label such as 'digest2024'")
+        return None
+    if not isinstance(domain, str) or not re.fullmatch(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}", domain):
+        problems.append(f"DIGEST_DKIM_DOMAIN: {domain!r} is not a domain name")
+        return None
+    return DkimSettings((root / str(key)).resolve(), selector, domain)

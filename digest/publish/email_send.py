@@ -1,0 +1,216 @@
+"""SMTP: the only module that talks to a mail server.
+
+DIGEST_SMTP_URL names the server: `smtp://user@host:587` (STARTTLS, required),
+`smtps://user@host:465` (TLS from the first byte) or `smtp+plain://host:25` (no TLS: only
+for a relay on this machine or a trusted network). The password comes from the
+environment (DIGEST_SMTP_PASSWORD), never from a file. TLS always verifies the server's
+certificate and name (ssl.create_default_context(); smtplib's own starttls() does not).
+
+deliver() runs one SMTP transaction step by step, so that a failure is classified by
+where it happened: before the content was sent nothing can have been delivered (retry or
+fail), after it the server may have accepted it (unknown).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+import ssl
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from digest.errors import DeliveryError
+
+SCHEMES = {"smtp": 587, "smtps": 465, "smtp+plain": 25}
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    scheme: str  # smtp (STARTTLS), smtps (TLS), smtp+plain
+    host: str
+    port: int
+    username: str = ""
+    password: str = ""
+    timeout: float = 30.0
+    ca_file: str | None = None  # a private CA to trust, beside the system's
+
+    @property
+    def name(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """The server a DIGEST_SMTP_URL names; ValueError with the reason if it is not one."""
+    parts = urlsplit(url)
+    if parts.scheme not in SCHEMES:
+        raise ValueError(f"{url!r}: the scheme must be one of smtp://, smtps://, smtp+plain://")
+    if parts.password is not None:
+        raise ValueError("put the password in the DIGEST_SMTP_PASSWORD environment variable")
+    if not parts.hostname:
+        raise ValueError(f"{url!r} has no host name")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(f"{url!r}: only scheme://[user@]host[:port] is read")
+    try:
+        port = parts.port or SCHEMES[parts.scheme]
+    except ValueError as exc:
+        raise ValueError(f"{url!r}: {exc}") from exc
+    return SmtpServer(parts.scheme, parts.hostname, port, unquote(parts.username or ""))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str  # "sent", "retry" (4xx, connection trouble before the content), "failed",
+    # "unknown" (the content went out, the answer did not come back)
+    detail: str = ""
+    bounced: bool = False  # the server refused the address itself, for good (5xx on RCPT)
+
+
+def _tls_context(server: SmtpServer) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if server.ca_file:
+        context.load_verify_locations(cafile=server.ca_file)
+    return context
+
+
+def _reply(code: int, message: bytes | str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+    return f"{code} {' '.join(text.split())}"[:300]
+
+
+class ConnectError(DeliveryError):
+    """No connection now; `temporary`: worth trying again later."""
+
+    temporary = False
+
+
+def connect(server: SmtpServer, local_hostname: str | None = None) -> smtplib.SMTP:
+    """A logged-in connection; DeliveryError (with `temporary`) if there is none."""
+    try:
+        if server.scheme == "smtps":
+            connection: smtplib.SMTP = smtplib.SMTP_SSL(
+                server.host,
+                server.port,
+                local_hostname=local_hostname,
+                timeout=server.timeout,
+                context=_tls_context(server),
+            )
+        else:
+            connection = smtplib.SMTP(
+                server.host, server.port, local_hostname=local_hostname, timeout=server.timeout
+            )
+        try:
+            connection.ehlo()
+            if server.scheme == "smtp":
+                if not connection.has_extn("starttls"):
+                    raise DeliveryError(
+                        f"{server.name}: the server does not offer STARTTLS; use smtps:// or, "
+                        "for a relay on this machine, smtp+plain://"
+                    )
+                connection.starttls(context=_tls_context(server))
+                connection.ehlo()
+            if server.username:
+                connection.login(server.username, server.password)
+        except BaseException:
+            connection.close()
+            raise
+    except smtplib.SMTPAuthenticationError as exc:
+        raise DeliveryError(
+            f"{server.name}: login refused ({_reply(exc.smtp_code, exc.smtp_error)}); check "
+            "the user in DIGEST_SMTP_URL and DIGEST_SMTP_PASSWORD"
+        ) from exc
+    except ssl.SSLError as exc:
+        raise DeliveryError(f"{server.name}: TLS failed: {exc.reason or exc}") from exc
+    except smtplib.SMTPResponseException as exc:
+        error = ConnectError(f"{server.name}: {_reply(exc.smtp_code, exc.smtp_error)}")
+        error.temporary = 400 <= exc.smtp_code < 500
+        raise error from exc
+    except (OSError, smtplib.SMTPException) as exc:
+        error = ConnectError(f"{server.name}: cannot connect: {_explain(exc)}")
+        error.temporary = True
+        raise error from exc
+    return connection
+
+
+def _explain(exc: BaseException) -> str:
+    # smtplib turns a read timeout into SMTPServerDisconnected("... timed out").
+    if isinstance(exc, TimeoutError) or str(exc).endswith("timed out"):
+        return "no answer (timed out)"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return "the server closed the connection"
+    return str(exc) or type(exc).__name__
+
+
+def deliver(connection: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> Outcome:
+    """One message to one envelope recipient over an open connection.
+
+    On "retry"/"unknown" outcomes caused by the connection, the caller must not use the
+    connection again (it is closed here)."""
+    options = ["SMTPUTF8"] if not recipient.isascii() else []
+    try:
+        code, message = connection.mail(sender, options)
+        if code != 250:
+            return _refused(connection, "MAIL", code, message)
+        code, message = connection.rcpt(recipient)
+        if code not in (250, 251):
+            outcome = _refused(connection, "RCPT", code, message)
+            return Outcome(outcome.state, outcome.detail, bounced=outcome.state == "failed")
+        code, message = connection.docmd("DATA")
+        if code != 354:
+            return _refused(connection, "DATA", code, message)
+    except (OSError, smtplib.SMTPException) as exc:
+        _close(connection)
+        return Outcome("retry", f"connection lost before the message was sent: {_explain(exc)}")
+    try:
+        connection.send(_dotted(data))
+        code, message = connection.getreply()
+    except (OSError, smtplib.SMTPException) as exc:
+        _close(connection)
+        return Outcome("unknown", f"no answer after the message was sent: {_explain(exc)}")
+    if code == 250:
+        return Outcome("sent", _reply(code, message))
+    state = "retry" if 400 <= code < 500 else "failed"
+    return Outcome(state, f"DATA: {_reply(code, message)}")
+
+
+def _dotted(data: bytes) -> bytes:
+    """The content as DATA carries it: lines starting with a dot doubled, then <CRLF>.<CRLF>."""
+    if data.startswith(b"."):
+        data = b"." + data
+    data = data.replace(b"\r\n.", b"\r\n..")
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
+def _refused(connection: smtplib.SMTP, step: str, code: int, message: bytes) -> Outcome:
+    if code == 421 or code < 0:  # the server is closing the connection
+        _close(connection)
+        return Outcome("retry", f"{step}: {_reply(code, message)}")
+    _reset(connection)
+    state = "retry" if 400 <= code < 500 else "failed"
+    return Outcome(state, f"{step}: {_reply(code, message)}")
+
+
+def _reset(connection: smtplib.SMTP) -> None:
+    try:
+        connection.rset()
+    except (OSError, smtplib.SMTPException):
+        _close(connection)
+
+
+def _close(connection: smtplib.SMTP) -> None:
+    with contextlib.suppress(OSError):
+        connection.close()
+
+
+def usable(connection: smtplib.SMTP | None) -> bool:
+    return connection is not None and connection.sock is not None
+
+
+def quit_quietly(connection: smtplib.SMTP | None) -> None:
+    if connection is None or connection.sock is None:
+        return
+    try:
+        connection.quit()
+    except (OSError, smtplib.SMTPException):
+        _close(connection)

@@ -1,0 +1,365 @@
+"""One issue sent to its subscribers: journaled, resumable, paced, one copy per person.
+
+    journal  store/mailing.py: a row per (issue, subscriber), committed around each SMTP
+             transaction, so a run killed at any moment resumes where it stopped
+    lock     an OS lock on a file beside the store: a second send of the same issue exits
+             at once, and a killed run never leaves the lock held
+    workers  one thread per SMTP connection (DIGEST_SEND_CONNECTIONS), sharing the rate
+             limit (pacing.Pacer) and a queue of deliveries; a delivery refused for now
+             (4xx, lost connection) goes back to the queue after a growing pause
+    pause    DIGEST_SEND_MAX_ERRORS failed deliveries in a row stop the run; the same command
+             resumes it
+
+A dry run (the default) writes the messages to a Maildir outbox and touches neither the
+journal nor a server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import heapq
+import itertools
+import logging
+import os
+import smtplib
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parseaddr
+from pathlib import Path
+
+from digest.config import Settings
+from digest.errors import DeliveryError, SendLockedError
+from digest.publish import email_send
+from digest.publish.dkim_sign import Signer
+from digest.publish.email_message import MessageTemplate, Recipient
+from digest.publish.email_send import ConnectError, Outcome, SmtpServer
+from digest.publish.pacing import Clock, Pacer, backoff
+from digest.publish.subscribers import canonical
+from digest.publish.tokens import make_token
+from digest.store import Store
+from digest.store.mailing import Delivery
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], Callable[[str], None]]  # total -> called with each outcome
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What one issue's send needs from outside: the message, and how to sign links."""
+
+    slug: str
+    template: MessageTemplate
+    sender: str  # envelope sender (the From address)
+    domain: str  # for Message-IDs
+    secret: bytes  # signs the unsubscribe tokens
+    unsubscribe_url: str | None
+    unsubscribe_mailto: str | None
+    signer: Signer | None = None  # DKIM
+
+    def message_id(self, canonical: str, *, test: bool = False) -> str:
+        # Stable for (issue, subscriber): a resend after a crash carries the same ID, so a
+        # receiving system that already has it can drop the copy. No address in it.
+        key = hashlib.sha256(f"{self.slug}\0{canonical}\0{test}".encode()).hexdigest()[:24]
+        return f"<{self.slug}.{'test.' if test else ''}{key}@{self.domain}>"
+
+    def message(self, address: str, name: str, message_id: str) -> bytes:
+        """One reader's copy: their address, Message-ID and unsubscribe link, signed."""
+        url = mailto = ""
+        if self.unsubscribe_url:
+            token = make_token(self.secret, "unsubscribe", canonical(address))
+            joiner = "&" if "?" in self.unsubscribe_url else "?"
+            url = f"{self.unsubscribe_url}{joiner}token={token}"
+            if self.unsubscribe_mailto:
+                mailto = f"mailto:{self.unsubscribe_mailto}?subject=unsubscribe"
+        data = self.template.render(Recipient(address, message_id, name, url, mailto))
+        return self.signer.sign(data) if self.signer else data
+
+
+@dataclass
+class SendReport:
+    slug: str
+    counts: dict[str, int] = field(default_factory=dict)  # journal states after the run
+    sent_now: int = 0
+    problems: list[str] = field(default_factory=list)  # "address: state: reason"
+    paused: str | None = None  # why the run stopped early
+    interrupted: int = 0  # deliveries a killed run left in doubt (now "unknown")
+
+
+@contextlib.contextmanager
+def send_lock(store_path: Path, slug: str) -> Iterator[None]:
+    """Held while an issue is being sent; released by the OS if the process dies."""
+    path = store_path.with_name(f"{store_path.name}.send-{slug}.lock")
+    handle = open(path, "a+")  # noqa: SIM115 (held open for the lock's lifetime)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise SendLockedError(
+                f"{slug}: already being sent ({holder}); wait for it to finish"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+# --------------------------------------------------------------------------- the run
+
+
+class _Queue:
+    """Deliveries to make, each available from a moment on (a retry waits its back-off)."""
+
+    def __init__(self, deliveries: list[Delivery], clock: Clock) -> None:
+        self._clock = clock
+        self._order = itertools.count()
+        self._heap = [(0.0, next(self._order), d) for d in deliveries]
+        heapq.heapify(self._heap)
+        self._busy = 0
+        self._cond = threading.Condition()
+        self.stopped = False
+
+    def take(self) -> Delivery | None:
+        with self._cond:
+            while True:
+                if self.stopped or (not self._heap and not self._busy):
+                    return None
+                if self._heap:
+                    ready, _, delivery = self._heap[0]
+                    wait = ready - self._clock.now()
+                    if wait <= 0:
+                        heapq.heappop(self._heap)
+                        self._busy += 1
+                        return delivery
+                else:
+                    wait = 0.5  # another worker may put a retry back
+                self._cond.wait(min(wait, 0.5))
+
+    def done(self, delivery: Delivery | None = None, *, after: float = 0.0) -> None:
+        with self._cond:
+            self._busy -= 1
+            if delivery is not None:
+                ready = self._clock.now() + after
+                heapq.heappush(self._heap, (ready, next(self._order), delivery))
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        with self._cond:
+            self.stopped = True
+            self._cond.notify_all()
+
+
+@dataclass
+class _Run:
+    store: Store
+    letter: Letter
+    server: SmtpServer
+    retries: int
+    max_errors: int
+    pacer: Pacer
+    now: Callable[[], datetime]
+    advance: Callable[[str], None]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    errors_in_a_row: int = 0
+    sent: int = 0
+    paused: str | None = None
+    fatal: DeliveryError | None = None
+
+    def record(self, delivery: Delivery, state: str, detail: str, *, bounced=False) -> None:
+        with self.lock:
+            self.store.finish_delivery(
+                self.letter.slug, delivery.subscriber, state, self.now(), detail, bounced=bounced
+            )
+            if state == "sent":
+                self.sent += 1
+                self.errors_in_a_row = 0
+            else:
+                self.errors_in_a_row += 1
+        self.advance(state)
+
+    def failing(self, reason: str, queue: _Queue) -> None:
+        with self.lock:
+            if self.errors_in_a_row >= self.max_errors and self.paused is None:
+                self.paused = (
+                    f"{self.errors_in_a_row} deliveries failed in a row (last: {reason}); "
+                    "run the same command again to resume"
+                )
+                queue.stop()
+
+    def work(self, queue: _Queue) -> None:
+        connection: smtplib.SMTP | None = None
+        try:
+            while (delivery := queue.take()) is not None:
+                connection = self._one(delivery, connection, queue)
+        except DeliveryError as exc:  # no point going on: login refused, TLS broken ...
+            self.fatal = self.fatal or exc
+            queue.stop()
+        finally:
+            email_send.quit_quietly(connection)
+
+    def _one(
+        self, delivery: Delivery, connection: smtplib.SMTP | None, queue: _Queue
+    ) -> smtplib.SMTP | None:
+        slug = self.letter.slug
+        if not email_send.usable(connection):
+            try:
+                connection = email_send.connect(self.server)
+            except ConnectError as exc:
+                if not exc.temporary:
+                    queue.done()
+                    raise
+                with self.lock:
+                    self.errors_in_a_row += 1
+                log.warning("%s: %s", self.server.name, exc)
+                self.failing(str(exc), queue)
+                queue.done(delivery, after=backoff(self.errors_in_a_row))
+                return None
+        with self.lock:
+            left = self.store.start_delivery(slug, delivery.subscriber, self.now())
+        if left is not None:
+            queue.done()
+            self.advance("skipped")
+            return connection
+        data = self.letter.message(delivery.address, delivery.name, delivery.message_id)
+        self.pacer.wait()
+        assert connection is not None
+        outcome = email_send.deliver(connection, self.letter.sender, delivery.address, data)
+        self._settle(delivery, outcome, queue)
+        return connection
+
+    def _settle(self, delivery: Delivery, outcome: Outcome, queue: _Queue) -> None:
+        attempts = delivery.attempts + 1
+        if outcome.state == "retry" and attempts < self.retries:
+            with self.lock:
+                self.store.finish_delivery(
+                    self.letter.slug, delivery.subscriber, "queued", self.now(), outcome.detail
+                )
+                self.errors_in_a_row += 1
+            if outcome.detail.split(":")[-1].strip().startswith("421"):
+                self.pacer.hold(backoff(attempts))
+            again = Delivery(**{**delivery.__dict__, "attempts": attempts})
+            self.failing(outcome.detail, queue)
+            queue.done(again, after=backoff(attempts))
+            return
+        state = "failed" if outcome.state == "retry" else outcome.state
+        detail = outcome.detail
+        if outcome.state == "retry":
+            detail = f"gave up after {attempts} attempts: {detail}"
+        self.record(delivery, state, detail, bounced=outcome.bounced)
+        if state != "sent":
+            self.failing(detail, queue)
+        queue.done()
+
+
+def run_send(
+    store: Store,
+    letter: Letter,
+    server: SmtpServer,
+    *,
+    connections: int,
+    retries: int,
+    max_errors: int,
+    pacer: Pacer,
+    now: Callable[[], datetime],
+    retry_unknown: bool = False,
+    progress: Progress | None = None,
+) -> SendReport:
+    """Send every journal row of the issue not yet confirmed (the journal is filled by
+    queue_recipients); the caller holds send_lock."""
+    slug = letter.slug
+    report = SendReport(slug)
+    report.interrupted = store.interrupted(slug, now())
+    states = ("queued", "unknown") if retry_unknown else ("queued",)
+    todo = store.deliveries(slug, states)
+    advance = progress(len(todo)) if progress else (lambda state: None)
+    queue = _Queue(todo, pacer.clock)
+    run = _Run(store, letter, server, retries, max_errors, pacer, now, advance)
+    threads = [
+        threading.Thread(target=run.work, args=(queue,), name=f"smtp-{n}", daemon=True)
+        for n in range(min(connections, max(1, len(todo))))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if run.fatal is not None:
+        raise run.fatal
+    report.sent_now, report.paused = run.sent, run.paused
+    report.counts = store.send_counts(slug)
+    report.problems = [
+        f"{d.address}: {d.state}: {d.detail or ''}".rstrip(": ")
+        for d in store.deliveries(slug, ("failed", "unknown", "skipped"))
+    ]
+    return report
+
+
+def queue_recipients(
+    store: Store, letter: Letter, subscribers: list[tuple[str, str]] | None, now: datetime
+) -> int:
+    """Journal rows for the issue: for `subscribers` ((address, name) from a file, added to
+    the store as subscribed unless it knows them), or for everyone subscribed."""
+    if subscribers is not None:
+        store.add_subscribers(
+            [(address, canonical(address), name) for address, name in subscribers],
+            now,
+            origin="import",
+        )
+        rows = store.subscribers(canonical(address) for address, _ in subscribers)
+    else:
+        rows = store.subscribers(status="subscribed")
+    return store.queue_send(
+        letter.slug, [(r.id, r.address, letter.message_id(r.canonical)) for r in rows], now
+    )
+
+
+# --------------------------------------------------------------------------- dry run
+
+
+def write_outbox(letter: Letter, people: list[tuple[str, str]], folder: Path) -> int:
+    """Every message as a file in a Maildir (folder/new/), named in the list's order."""
+    for sub in ("tmp", "new", "cur"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    for old in (folder / "new").glob(f"{letter.slug}.*.eml"):
+        old.unlink()
+    for number, (address, name) in enumerate(people, start=1):
+        data = letter.message(address, name, letter.message_id(canonical(address)))
+        name_ = f"{letter.slug}.{number:06d}.eml"
+        partial = folder / "tmp" / name_
+        partial.write_bytes(data)
+        os.replace(partial, folder / "new" / name_)
+    return len(people)
+
+
+def send_test(letter: Letter, server: SmtpServer, address: str) -> Outcome:
+    """One copy to `address`, outside the journal (a proof before the real send)."""
+    data = letter.message(address, "", letter.message_id(canonical(address), test=True))
+    connection = email_send.connect(server)
+    try:
+        return email_send.deliver(connection, letter.sender, address, data)
+    finally:
+        email_send.quit_quietly(connection)
+
+
+def make_letter(settings: Settings, slug: str, template: MessageTemplate, secret: bytes) -> Letter:
+    sender = parseaddr(settings.email_from)[1]
+    dkim = settings.send.dkim
+    signer = Signer.from_file(dkim.key, dkim.selector, dkim.domain) if dkim else None
+    return Letter(
+        slug=slug,
+        template=template,
+        sender=sender,
+        domain=sender.rpartition("@")[2] or "localhost",
+        secret=secret,
+        unsubscribe_url=settings.send.unsubscribe_url,
+        unsubscribe_mailto=settings.send.unsubscribe_mailto,
+        signer=signer,
+    )

@@ -1,0 +1,116 @@
+"""Subscriber addresses: validated, normalized and deduplicated, from a CSV file.
+
+The file has a header row with an `email` column (also read: `address`, `e-mail`) and an
+optional `name` column; a file of bare addresses, one a line, is read too. Each address is
+checked with email-validator (syntax only: no DNS lookups), its domain normalized (an IDN
+becomes its ASCII form, so every relay can take it), and keyed by a canonical form (the
+local part case-folded), so `Alice@Example.org` and `alice@example.org` are one
+subscriber. Bad rows are reported with their line numbers; the good ones are still read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from email_validator import EmailNotValidError, validate_email
+
+from digest.errors import DeliveryError
+from digest.publish.email_render import clean_header_text
+
+_EMAIL_COLUMNS = ("email", "address", "e-mail", "email address")
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    address: str  # as sent to: the local part as given, the domain in ASCII
+    name: str = ""  # display name, one line
+
+    @property
+    def canonical(self) -> str:
+        return canonical(self.address)
+
+
+@dataclass
+class Roster:
+    """What a subscriber file holds: the addresses, and the lines that could not be read."""
+
+    subscribers: list[Subscriber] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "file:line: reason"
+    duplicates: int = 0
+
+
+def canonical(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    return f"{local.casefold()}@{domain.lower()}"
+
+
+def check_address(text: str) -> str:
+    """The address normalized for sending; ValueError with the reason if it is not one."""
+    if any(c in text for c in "\r\n\0"):
+        raise ValueError("the address contains a line break or NUL")
+    try:
+        # No SMTPUTF8: a local part outside ASCII would need every relay to support it.
+        checked = validate_email(text.strip(), check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from exc
+    return checked.ascii_email or checked.normalized
+
+
+def read_subscribers(path: Path) -> Roster:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise DeliveryError(f"{path}: no such subscriber file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DeliveryError(f"{path}: cannot read the subscriber file: {exc}") from exc
+    return parse_subscribers(text, str(path))
+
+
+def parse_subscribers(text: str, where: str) -> Roster:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, end = [], 0
+    try:
+        for row in reader:  # a quoted field may span lines: name the row's first line
+            rows.append((end + 1, row))
+            end = reader.line_num
+    except csv.Error as exc:
+        raise DeliveryError(f"{where}:{reader.line_num}: not a CSV file: {exc}") from exc
+    roster = Roster()
+    if not rows:
+        return roster
+    names = [cell.strip().lower() for cell in rows[0][1]]
+    email_at = next((names.index(c) for c in _EMAIL_COLUMNS if c in names), None)
+    name_at = names.index("name") if "name" in names else None
+    if email_at is not None:
+        rows = rows[1:]
+    elif any("@" in cell for cell in names):  # no header: the first line is an address
+        email_at, name_at = 0, 1
+    else:
+        raise DeliveryError(
+            f"{where}:1: no 'email' column; the first line must name the columns "
+            "(email, name) or hold an address"
+        )
+    seen: set[str] = set()
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        if email_at >= len(row) or not row[email_at].strip():
+            roster.problems.append(f"{where}:{line}: no address in this row")
+            continue
+        try:
+            address = check_address(row[email_at])
+        except ValueError as exc:
+            roster.problems.append(f"{where}:{line}: {row[email_at].strip()[:80]!r}: {exc}")
+            continue
+        key = canonical(address)
+        if key in seen:
+            roster.duplicates += 1
+            continue
+        seen.add(key)
+        name = row[name_at] if name_at is not None and name_at < len(row) else ""
+        roster.subscribers.append(Subscriber(address, clean_header_text(name)[:MAX_NAME]))
+    return roster

@@ -1,0 +1,231 @@
+"""Subscribers and the send journal: the store's side of sending an issue.
+
+A subscriber is keyed by the canonical form of the address (one row however the address
+is capitalized) and has a status: subscribed, unsubscribed, bounced (or pending, until a
+confirmation). The journal has one row per (issue, subscriber), with the Message-ID that
+delivery always uses and a state:
+
+    queued -> sending -> sent | failed | unknown;  queued -> skipped
+
+`sending` is committed just before the message's content goes to the server, `sent` as
+soon as the server accepts it, so a crash leaves `sending` only on the few deliveries whose
+outcome nobody knows; the next run reports those as `unknown` and sends them again only
+when asked to.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+V4 = """
+    CREATE TABLE subscribers (
+        id INTEGER PRIMARY KEY,
+        address TEXT NOT NULL,
+        canonical TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL
+            CHECK (status IN ('pending', 'subscribed', 'unsubscribed', 'bounced')),
+        origin TEXT NOT NULL,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        detail TEXT
+    );
+    CREATE TABLE sends (
+        slug TEXT NOT NULL,
+        subscriber INTEGER NOT NULL REFERENCES subscribers (id),
+        address TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        state TEXT NOT NULL
+            CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'unknown', 'skipped')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        detail TEXT,
+        updated TEXT NOT NULL,
+        PRIMARY KEY (slug, subscriber)
+    ) WITHOUT ROWID;
+    CREATE INDEX sends_state ON sends (slug, state)
+"""
+
+STATUSES = ("pending", "subscribed", "unsubscribed", "bounced")
+STATES = ("queued", "sending", "sent", "failed", "unknown", "skipped")
+
+
+@dataclass(frozen=True)
+class SubscriberRow:
+    id: int
+    address: str
+    canonical: str
+    name: str
+    status: str
+    updated: str
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One journal row, with what the run needs to send it."""
+
+    subscriber: int
+    address: str
+    name: str
+    message_id: str
+    state: str
+    attempts: int
+    detail: str | None
+    status: str  # the subscriber's status now
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+class MailingStore:
+    """Mixed into Store: needs its `_db` and `_transaction()`."""
+
+    _db: sqlite3.Connection
+
+    def add_subscribers(
+        self, people: Iterable[tuple[str, str, str]], now: datetime, *, origin: str
+    ) -> tuple[int, int]:
+        """(address, canonical, name) rows: new ones are subscribed, known ones keep their
+        status (an import never brings back someone who left); (added, known)."""
+        stamp = _stamp(now)
+        added = known = 0
+        with self._transaction() as db:
+            for address, key, name in people:
+                cursor = db.execute(
+                    "INSERT INTO subscribers (address, canonical, name, status, origin, created,"
+                    " updated) VALUES (?, ?, ?, 'subscribed', ?, ?, ?)"
+                    " ON CONFLICT (canonical) DO NOTHING",
+                    (address, key, name, origin, stamp, stamp),
+                )
+                if cursor.rowcount:
+                    added += 1
+                else:
+                    known += 1
+        return added, known
+
+    def subscribers(
+        self, canonicals: Iterable[str] | None = None, *, status: str | None = None
+    ) -> list[SubscriberRow]:
+        """Every subscriber (or those with these canonical addresses), by address."""
+        rows = self._db.execute("SELECT * FROM subscribers ORDER BY canonical").fetchall()
+        if canonicals is not None:
+            wanted = set(canonicals)
+            rows = [row for row in rows if row["canonical"] in wanted]
+        if status is not None:
+            rows = [row for row in rows if row["status"] == status]
+        return [
+            SubscriberRow(
+                r["id"],
+                r["address"],
+                r["canonical"],
+                r["name"],
+                r["status"],
+                r["updated"],
+                r["detail"],
+            )
+            for r in rows
+        ]
+
+    def set_status(
+        self, canonical: str, status: str, now: datetime, detail: str | None = None
+    ) -> bool:
+        if status not in STATUSES:
+            raise ValueError(status)
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE subscribers SET status = ?, updated = ?, detail = ? WHERE canonical = ?",
+                (status, _stamp(now), detail, canonical),
+            )
+        return cursor.rowcount > 0
+
+    def queue_send(self, slug: str, rows: Iterable[tuple[int, str, str]], now: datetime) -> int:
+        """Journal rows (subscriber id, address, Message-ID) for those not in it yet."""
+        stamp = _stamp(now)
+        with self._transaction() as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT INTO sends (slug, subscriber, address, message_id, state, updated)"
+                " VALUES (?, ?, ?, ?, 'queued', ?) ON CONFLICT DO NOTHING",
+                [(slug, sid, address, mid, stamp) for sid, address, mid in rows],
+            )
+            return db.total_changes - before
+
+    def deliveries(self, slug: str, states: Iterable[str] | None = None) -> list[Delivery]:
+        rows = self._db.execute(
+            "SELECT s.subscriber, s.address, b.name, s.message_id, s.state, s.attempts,"
+            " s.detail, b.status FROM sends s JOIN subscribers b ON b.id = s.subscriber"
+            " WHERE s.slug = ? ORDER BY b.canonical",
+            (slug,),
+        ).fetchall()
+        wanted = set(states) if states is not None else None
+        return [Delivery(*row) for row in rows if wanted is None or row["state"] in wanted]
+
+    def send_counts(self, slug: str) -> dict[str, int]:
+        rows = self._db.execute(
+            "SELECT state, count(*) FROM sends WHERE slug = ? GROUP BY state", (slug,)
+        )
+        return {state: 0 for state in STATES} | {state: n for state, n in rows}
+
+    def interrupted(self, slug: str, now: datetime) -> int:
+        """A run stopped while these were being delivered: nobody knows if they arrived."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE sends SET state = 'unknown', updated = ?,"
+                " detail = 'the sending process stopped while delivering it'"
+                " WHERE slug = ? AND state = 'sending'",
+                (_stamp(now), slug),
+            )
+        return cursor.rowcount
+
+    def start_delivery(self, slug: str, subscriber: int, now: datetime) -> str | None:
+        """Mark a delivery `sending` if its subscriber is still subscribed; otherwise mark
+        it skipped and return the subscriber's status (someone who left mid-send)."""
+        with self._transaction() as db:
+            status = db.execute(
+                "SELECT status FROM subscribers WHERE id = ?", (subscriber,)
+            ).fetchone()[0]
+            if status != "subscribed":
+                db.execute(
+                    "UPDATE sends SET state = 'skipped', detail = ?, updated = ?"
+                    " WHERE slug = ? AND subscriber = ?",
+                    (status, _stamp(now), slug, subscriber),
+                )
+                return status
+            db.execute(
+                "UPDATE sends SET state = 'sending', attempts = attempts + 1, updated = ?"
+                " WHERE slug = ? AND subscriber = ?",
+                (_stamp(now), slug, subscriber),
+            )
+        return None
+
+    def finish_delivery(
+        self,
+        slug: str,
+        subscriber: int,
+        state: str,
+        now: datetime,
+        detail: str | None = None,
+        *,
+        bounced: bool = False,
+    ) -> None:
+        """Record a delivery's outcome; `bounced`: the server refused the address for good,
+        so it is never mailed again."""
+        if state not in STATES:
+            raise ValueError(state)
+        stamp = _stamp(now)
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE sends SET state = ?, detail = ?, updated = ? WHERE slug = ? AND"
+                " subscriber = ?",
+                (state, detail, stamp, slug, subscriber),
+            )
+            if bounced:
+                db.execute(
+                    "UPDATE subscribers SET status = 'bounced', detail = ?, updated = ?"
+                    " WHERE id = ? AND status = 'subscribed'",
+                    (detail, stamp, subscriber),
+                )

@@ -1,0 +1,405 @@
+"""digest send against a real SMTP server on 127.0.0.1 (BAD-INPUTS 38-43, 47).
+
+Every test sends the sample issue 2024-02-08 as built by the session's sample site, with
+its own store and outbox, to an aiosmtpd server that keeps what it receives."""
+
+from __future__ import annotations
+
+import os
+import re
+import ssl
+import subprocess
+import sys
+import time
+from collections import Counter
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from digest.cli import main
+from digest.errors import TokenError
+from digest.publish.tokens import read_token
+from digest.store import Store
+from tests.conftest import ROOT, SAMPLE_EPOCH
+from tests.smtp_server import make_certificates, raw_server, server_tls, smtp_server
+
+SLUG = "2024-02-08"
+SECRET = "test secret: not for production"
+ENV = {"DIGEST_SECRET_KEY": SECRET, "SOURCE_DATE_EPOCH": SAMPLE_EPOCH}
+
+
+def people(count: int, start: int = 1) -> list[str]:
+    return [f"reader{n:03d}@example.org" for n in range(start, start + count)]
+
+
+def csv_of(folder: Path, addresses: list[str], extra: str = "") -> Path:
+    path = folder / "subscribers.csv"
+    path.write_text("email,name\n" + "".join(f"{a},\n" for a in addresses) + extra)
+    return path
+
+
+@pytest.fixture
+def project(sample_site: Path, tmp_path: Path):
+    """A config beside the built sample, with its own store and outbox, and `settings`
+    appended; returns its path."""
+    made = []
+
+    def make(settings: str = "", port: int | None = None, scheme: str = "smtp+plain") -> Path:
+        conf = sample_site / f"send-{tmp_path.name}-{len(made)}.conf.py"
+        lines = [
+            f"DIGEST_STORE_PATH = {str(tmp_path / 'store.sqlite3')!r}",
+            f"DIGEST_OUTBOX = {str(tmp_path / 'outbox')!r}",
+            "DIGEST_SEND_RATE = 0",
+            "DIGEST_SMTP_TIMEOUT = 5",
+            "DIGEST_UNSUBSCRIBE_MAILTO = 'leave@monitor.example.org'",
+        ]
+        if port:
+            lines.append(f"DIGEST_SMTP_URL = '{scheme}://127.0.0.1:{port}'")
+        base = (sample_site / "pelican.conf.py").read_text()
+        conf.write_text(base + "\n" + "\n".join(lines) + "\n" + settings)
+        made.append(conf)
+        return conf
+
+    yield make
+    for conf in made:
+        conf.unlink()
+
+
+def send(conf: Path, *args: str, env: dict | None = None):
+    result = CliRunner().invoke(
+        main, ["--config", str(conf), "send", SLUG, *args], env={**ENV, **(env or {})}
+    )
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def journal(tmp_path: Path) -> dict[str, str]:
+    with Store(tmp_path / "store.sqlite3") as store:
+        return {d.address: d.state for d in store.deliveries(SLUG)}
+
+
+def parsed(data: bytes):
+    return message_from_bytes(data, policy=policy.default)
+
+
+# --------------------------------------------------------------------------- dry run
+
+
+def test_a_dry_run_writes_one_message_per_person_to_the_outbox(project, tmp_path, caplog):
+    conf = project()
+    hostile = (
+        '"alice@example.org)<bob@example.org>",cve\n'  # CVE-2023-27043
+        '"carol@example.org\r\nBcc: x@example.com",crlf\n'
+        + ("a" * 310)
+        + "@example.org,long\n"
+        + "READER001@Example.ORG,same person\n"
+        + 'dave@bücher.example,"Dave ""D"", Jr.\r\nBcc: evil@example.com"\n'
+    )
+    result = send(conf, "--subscribers", str(csv_of(tmp_path, people(3), hostile)))
+    assert result.exit_code == 0, result.output
+    assert "4 messages written" in result.output
+    bad = [r.getMessage() for r in caplog.records if "subscribers.csv:" in r.getMessage()]
+    assert [line.split("subscribers.csv:")[1].split(":")[0] for line in bad] == ["5", "6", "8"]
+    files = sorted((tmp_path / "outbox" / SLUG / "new").iterdir())
+    messages = [parsed(f.read_bytes()) for f in files]
+    recipients = [m["To"].addresses[0].addr_spec for m in messages]
+    assert recipients == [*people(3), "dave@xn--bcher-kva.example"]  # IDN in ASCII form
+    dave = messages[3]
+    assert dave["To"].addresses[0].display_name == 'Dave "D", Jr. Bcc: evil@example.com'
+    for message in messages:
+        assert "Bcc" not in message
+        assert sorted(message.keys()) == sorted(
+            ["To", "Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post", "From",
+             "Subject", "Date", "List-Id", "MIME-Version", "Content-Type"]
+        )  # fmt: skip
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert journal(tmp_path) == {}  # a dry run sends nothing and records nothing
+    again = send(conf, "--subscribers", str(tmp_path / "subscribers.csv"))
+    assert again.exit_code == 0
+    assert [f.read_bytes() for f in files] == [
+        f.read_bytes() for f in sorted((tmp_path / "outbox" / SLUG / "new").iterdir())
+    ]  # the same bytes: Message-IDs and links are stable
+
+
+def test_each_message_carries_its_readers_own_unsubscribe_link(project, tmp_path):
+    conf = project()
+    send(conf, "--subscribers", str(csv_of(tmp_path, people(2))))
+    for file, address in zip(
+        sorted((tmp_path / "outbox" / SLUG / "new").iterdir()), people(2), strict=True
+    ):
+        message = parsed(file.read_bytes())
+        https, mailto = re.findall(r"<([^>]+)>", message["List-Unsubscribe"])
+        assert https.startswith("https://monitor.example.org/subscriptions/unsubscribe?token=")
+        assert mailto == "mailto:leave@monitor.example.org?subject=unsubscribe"
+        token = https.split("token=")[1]
+        assert read_token(SECRET.encode(), "unsubscribe", token) == address
+        with pytest.raises(TokenError):
+            read_token(SECRET.encode(), "confirm", token)  # made for something else
+        text, html = (part.get_content() for part in message.iter_parts())
+        assert https in text
+        assert https in html  # the footer's link, per reader
+        assert "unsubscribe.invalid" not in text + html
+
+
+# --------------------------------------------------------------------------- sending
+
+
+def test_each_subscriber_gets_exactly_one_copy_and_a_second_run_sends_none(project, tmp_path):
+    addresses = people(20)
+    with smtp_server() as (sink, port):
+        conf = project("DIGEST_SEND_CONNECTIONS = 3", port=port)
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, addresses)), "--send")
+        assert result.exit_code == 0, result.output
+        assert "20 sent now; in all 20 sent, 0 failed" in result.output
+        again = send(conf, "--subscribers", str(tmp_path / "subscribers.csv"), "--send")
+        assert again.exit_code == 0, again.output
+        assert "0 sent now; in all 20 sent" in again.output
+    assert sink.per_recipient() == Counter({a: 1 for a in addresses})
+    assert all(len(m.recipients) == 1 for m in sink.received)  # explicit envelope, one each
+    assert {m.sender for m in sink.received} == {"monitor@example.org"}
+    assert set(journal(tmp_path).values()) == {"sent"}
+    ids = [m.message_id for m in sink.received]
+    assert len(set(ids)) == 20 and all(i.endswith("@example.org>") for i in ids)
+
+
+def test_refusals_for_now_are_retried_and_for_good_are_recorded(project, tmp_path):
+    later, unknown_user, rejected = people(3)
+    with smtp_server() as (sink, port):
+        sink.faults.rcpt = {
+            later: ["451 4.3.0 Try again later"],
+            unknown_user: ["550 5.1.1 No such user"],
+        }
+        sink.faults.data = {rejected: ["554 5.7.1 Message rejected as spam"]}
+        conf = project(port=port)
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, people(3))), "--send")
+        assert result.exit_code == 1  # something failed: the editor must look
+        assert f"{unknown_user}: failed: RCPT: 550 5.1.1 No such user" in result.output
+        assert f"{rejected}: failed: DATA: 554 5.7.1 Message rejected as spam" in result.output
+        assert "1 sent now; in all 1 sent, 2 failed" in result.output
+        # The next issue, or this one again: the refused address is never mailed again.
+        again = send(conf, "--subscribers", str(tmp_path / "subscribers.csv"), "--send")
+        assert "0 sent now" in again.output
+    assert sink.per_recipient() == Counter({later: 1})
+    with Store(tmp_path / "store.sqlite3") as store:
+        statuses = {s.address: s.status for s in store.subscribers()}
+    assert statuses == {later: "subscribed", unknown_user: "bounced", rejected: "subscribed"}
+
+
+def test_an_answer_lost_after_the_message_is_unknown_and_resent_only_on_request(project, tmp_path):
+    first, lost = people(2)
+    with smtp_server() as (sink, port):
+        sink.faults.hang_up_after_data = {lost}
+        conf = project(port=port)
+        subscribers = str(csv_of(tmp_path, people(2)))
+        result = send(conf, "--subscribers", subscribers, "--send")
+        assert result.exit_code == 1
+        assert f"{lost}: unknown: no answer after the message was sent" in result.output
+        assert journal(tmp_path) == {first: "sent", lost: "unknown"}
+        again = send(conf, "--subscribers", subscribers, "--send")
+        assert sink.per_recipient() == Counter({first: 1, lost: 1})  # not blindly resent
+        assert "1 unknown" in again.output
+        sink.faults.hang_up_after_data = set()
+        forced = send(conf, "--subscribers", subscribers, "--send", "--retry-unknown")
+        assert forced.exit_code == 0, forced.output
+    assert sink.per_recipient() == Counter({first: 1, lost: 2})  # the editor asked for it
+    assert journal(tmp_path) == {first: "sent", lost: "sent"}
+
+
+def test_a_server_that_stops_answering_mid_message_leaves_it_unknown(project, tmp_path):
+    with smtp_server() as (sink, port):
+        sink.faults.data_delay = 3
+        conf = project("DIGEST_SMTP_TIMEOUT = 1", port=port)
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, people(1))), "--send")
+    assert result.exit_code == 1
+    assert "unknown: no answer after the message was sent: no answer (timed out)" in (result.output)
+
+
+def test_421_at_connect_pauses_the_send_after_too_many_errors(project, tmp_path):
+    with raw_server(b"421 4.3.2 Too busy, come back later\r\n") as port:
+        conf = project("DIGEST_SEND_MAX_ERRORS = 2", port=port)
+        started = time.monotonic()
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, people(5))), "--send")
+    assert result.exit_code == 1
+    assert "paused: 2 deliveries failed in a row" in result.output
+    assert "421 4.3.2 Too busy" in result.output
+    assert "0 sent now; in all 0 sent, 0 failed, 0 unknown, 0 skipped, 5 still queued" in (
+        result.output
+    )
+    assert time.monotonic() - started < 30
+
+
+def test_a_silent_server_times_out_and_pauses(project, tmp_path):
+    with raw_server(None) as port:
+        conf = project("DIGEST_SMTP_TIMEOUT = 1\nDIGEST_SEND_MAX_ERRORS = 1", port=port)
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, people(2))), "--send")
+    assert result.exit_code == 1
+    assert "cannot connect: no answer (timed out)" in result.output
+    assert set(journal(tmp_path).values()) == {"queued"}
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory):
+    return make_certificates(tmp_path_factory.mktemp("tls"))
+
+
+def test_starttls_refuses_a_certificate_it_cannot_verify(
+    project, tmp_path, certificates, monkeypatch
+):
+    made = []
+    real = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **k: made.append(1) or real())
+    tls = server_tls(certificates["self.pem"], certificates["self.key"])
+    with smtp_server(tls=tls) as (sink, port):
+        conf = project(port=port, scheme="smtp")
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, people(2))), "--send")
+    assert result.exit_code == 1
+    assert "TLS failed: CERTIFICATE_VERIFY_FAILED" in result.output
+    assert made  # the client verifies as the standard library's default context does
+    assert sink.received == []
+
+
+def test_starttls_with_a_trusted_certificate_sends(project, tmp_path, certificates):
+    tls = server_tls(certificates["server.pem"], certificates["server.key"])
+    with smtp_server(tls=tls) as (sink, port):
+        ca = f"DIGEST_SMTP_CA_FILE = {str(certificates['ca.pem'])!r}"
+        conf = project(ca, port=port, scheme="smtp")
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, people(2))), "--send")
+    assert result.exit_code == 0, result.output
+    assert sink.per_recipient() == Counter({a: 1 for a in people(2)})
+
+
+def test_a_server_without_starttls_is_refused_for_smtp_urls(project, tmp_path):
+    with smtp_server() as (sink, port):
+        conf = project(port=port, scheme="smtp")
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, people(1))), "--send")
+    assert result.exit_code == 1
+    assert "does not offer STARTTLS" in result.output
+    assert sink.received == []
+
+
+# --------------------------------------------------------------------------- crashes, locks
+
+
+def send_process(conf: Path, subscribers: Path, *extra: str) -> subprocess.Popen:
+    env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "digest", "--config", str(conf), "send", SLUG]
+    return subprocess.Popen(
+        [*command, "--subscribers", str(subscribers), "--send", *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_a_send_killed_after_37_of_100_resumes_and_nobody_gets_two(project, tmp_path):
+    addresses = people(100)
+    subscribers = csv_of(tmp_path, addresses)
+    with smtp_server() as (sink, port):
+        conf = project("DIGEST_SEND_CONNECTIONS = 1", port=port)
+        killed = send_process(conf, subscribers)
+        sink.faults.kill_pid, sink.faults.kill_after = killed.pid, 37
+        killed.wait(timeout=120)
+        assert killed.returncode == -9
+        assert len(sink.received) == 37
+        sink.faults.kill_after = 0
+        resumed = send(conf, "--subscribers", str(subscribers), "--send")
+    # The 37th reached the server, but the killed run never heard so: unknown, not resent.
+    assert "1 deliveries were in progress when an earlier run stopped" in resumed.output
+    assert "63 sent now; in all 99 sent, 0 failed, 1 unknown" in resumed.output
+    assert sink.per_recipient() == Counter({a: 1 for a in addresses})
+    ids = [m.message_id for m in sink.received]
+    assert len(set(ids)) == 100
+
+
+def test_with_several_connections_a_kill_never_doubles_or_hides_anyone(project, tmp_path):
+    addresses = people(100)
+    subscribers = csv_of(tmp_path, addresses)
+    with smtp_server() as (sink, port):
+        conf = project("DIGEST_SEND_CONNECTIONS = 4", port=port)
+        killed = send_process(conf, subscribers)
+        sink.faults.kill_pid, sink.faults.kill_after = killed.pid, 37
+        killed.wait(timeout=120)
+        sink.faults.kill_after = 0
+        send(conf, "--subscribers", str(subscribers), "--send")
+    counts = sink.per_recipient()
+    assert max(counts.values()) == 1
+    states = journal(tmp_path)
+    missing = {a for a in addresses if not counts[a]}
+    assert missing <= {a for a, state in states.items() if state == "unknown"}
+    assert sum(1 for state in states.values() if state == "sent") == 100 - sum(
+        1 for state in states.values() if state == "unknown"
+    )
+
+
+def test_two_sends_of_one_issue_at_once_the_second_stops_on_the_lock(project, tmp_path):
+    addresses = people(30)
+    subscribers = csv_of(tmp_path, addresses)
+    with smtp_server() as (sink, port):
+        sink.faults.data_delay = 0.05
+        conf = project(port=port)
+        first = send_process(conf, subscribers)
+        deadline = time.monotonic() + 60
+        while not sink.received and time.monotonic() < deadline:
+            time.sleep(0.05)
+        second = send(conf, "--subscribers", str(subscribers), "--send")
+        output, _ = first.communicate(timeout=120)
+    assert second.exit_code == 4
+    assert f"{SLUG}: already being sent (process {first.pid})" in second.output
+    assert first.returncode == 0, output
+    assert sink.per_recipient() == Counter({a: 1 for a in addresses})
+
+
+def test_someone_who_unsubscribes_during_a_send_gets_nothing_more(project, tmp_path):
+    addresses = people(10)
+    leaver = addresses[-1]
+    with smtp_server() as (sink, port):
+        conf = project("DIGEST_SEND_CONNECTIONS = 1", port=port)
+        store_path = tmp_path / "store.sqlite3"
+
+        def leave_after_three(server, session, envelope, _original=sink.handle_DATA):
+            if len(sink.received) == 3:
+                with Store(store_path) as store:
+                    store.set_status(leaver, "unsubscribed", datetime_now())
+            return _original(server, session, envelope)
+
+        sink.handle_DATA = leave_after_three
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, addresses)), "--send")
+    assert "9 sent now; in all 9 sent, 0 failed, 0 unknown, 1 skipped" in result.output
+    assert leaver not in sink.per_recipient()
+    assert journal(tmp_path)[leaver] == "skipped"
+
+
+def datetime_now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def test_a_real_send_needs_a_server_a_secret_and_an_unsubscribe_address(project, tmp_path):
+    subscribers = str(csv_of(tmp_path, people(1)))
+    no_server = send(project(), "--subscribers", subscribers, "--send")
+    assert no_server.exit_code == 1
+    assert "DIGEST_SMTP_URL is not set" in no_server.output
+    no_secret = send(project(port=2525), "--subscribers", subscribers, "--send",
+                     env={"DIGEST_SECRET_KEY": ""})  # fmt: skip
+    assert "DIGEST_SECRET_KEY is not set in the environment" in no_secret.output
+    no_link = send(project("DIGEST_UNSUBSCRIBE_URL = None", port=2525), "--subscribers",
+                   subscribers, "--send")  # fmt: skip
+    assert "DIGEST_UNSUBSCRIBE_URL is not set" in no_link.output
+    bad_url = send(project("DIGEST_SMTP_URL = 'smtp://u:pw@mail.example.org'"), "--send")
+    assert bad_url.exit_code == 2
+    assert "DIGEST_SMTP_URL: put the password in the DIGEST_SMTP_PASSWORD" in bad_url.output
+
+
+def test_test_to_sends_one_copy_outside_the_journal(project, tmp_path):
+    with smtp_server() as (sink, port):
+        conf = project(port=port)
+        result = send(conf, "--test-to", "editor@example.org")
+    assert result.exit_code == 0, result.output
+    assert sink.per_recipient() == Counter({"editor@example.org": 1})
+    assert ".test." in sink.received[0].message_id
+    assert journal(tmp_path) == {}
