@@ -19,6 +19,7 @@ from email import message_from_bytes
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 @dataclass
@@ -84,21 +85,47 @@ class Sink:
 
 
 @contextlib.contextmanager
-def smtp_server(tls: ssl.SSLContext | None = None) -> Iterator[tuple[Sink, int]]:
+def smtp_server(
+    tls: ssl.SSLContext | None = None,
+    *,
+    implicit_tls: ssl.SSLContext | None = None,
+    login: tuple[str, str] | None = None,
+) -> Iterator[tuple[Sink, int]]:
+    """`tls`: offers STARTTLS; `implicit_tls`: TLS from the first byte (smtps);
+    `login`: (user, password) it requires, with AUTH PLAIN/LOGIN."""
     sink = Sink()
+    extra = {}
+    if login:
+        # aiosmtpd counts only STARTTLS as TLS for AUTH; over smtps the link is TLS already.
+        extra = {
+            "authenticator": _Authenticator(*login),
+            "auth_required": True,
+            "auth_require_tls": implicit_tls is None,
+        }
     controller = Controller(
         sink,
         hostname="127.0.0.1",
         port=_free_port(),
         server_hostname="localhost",
         tls_context=tls,
+        ssl_context=implicit_tls,
         ready_timeout=10,
+        **extra,
     )
     controller.start()
     try:
         yield sink, controller.port
     finally:
         controller.stop()
+
+
+class _Authenticator:
+    def __init__(self, user: str, password: str) -> None:
+        self.expected = (user.encode(), password.encode())
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        given = (getattr(auth_data, "login", None), getattr(auth_data, "password", None))
+        return AuthResult(success=given == self.expected, handled=False)  # False: reply 535
 
 
 def _free_port() -> int:

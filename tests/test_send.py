@@ -25,6 +25,9 @@ from digest.store import Store
 from tests.conftest import ROOT, SAMPLE_EPOCH
 from tests.smtp_server import make_certificates, raw_server, server_tls, smtp_server
 
+# The test server's own choice (AUTH over smtps, which aiosmtpd does not count as TLS).
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+
 SLUG = "2024-02-08"
 SECRET = "test secret: not for production"
 ENV = {"DIGEST_SECRET_KEY": SECRET, "SOURCE_DATE_EPOCH": SAMPLE_EPOCH}
@@ -269,6 +272,28 @@ def test_starttls_with_a_trusted_certificate_sends(project, tmp_path, certificat
         result = send(conf, "--subscribers", str(csv_of(tmp_path, people(2))), "--send")
     assert result.exit_code == 0, result.output
     assert sink.per_recipient() == Counter({a: 1 for a in people(2)})
+
+
+@pytest.mark.parametrize(("password", "sent"), [("s3cret", True), ("wrong", False)])
+def test_smtps_logs_in_with_the_password_from_the_environment(
+    project, tmp_path, certificates, password, sent
+):
+    tls = server_tls(certificates["server.pem"], certificates["server.key"])
+    with smtp_server(implicit_tls=tls, login=("digest", "s3cret")) as (sink, port):
+        ca = f"DIGEST_SMTP_CA_FILE = {str(certificates['ca.pem'])!r}"
+        conf = project(ca + f"\nDIGEST_SMTP_URL = 'smtps://digest@localhost:{port}'")
+        subscribers = str(csv_of(tmp_path, people(2)))
+        result = send(conf, "--subscribers", subscribers, "--send",
+                      env={"DIGEST_SMTP_PASSWORD": password})  # fmt: skip
+    if sent:
+        assert result.exit_code == 0, result.output
+        assert sink.per_recipient() == Counter({a: 1 for a in people(2)})
+    else:
+        assert result.exit_code == 1
+        assert "login refused (535 5.7.8 Authentication credentials invalid)" in result.output
+        assert "DIGEST_SMTP_PASSWORD" in result.output
+        assert sink.received == []
+        assert set(journal(tmp_path).values()) == {"queued"}  # nothing lost: run it again
 
 
 def test_a_server_without_starttls_is_refused_for_smtp_urls(project, tmp_path):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 from digest.errors import DeliveryError
@@ -63,6 +63,7 @@ class Outcome:
     # "unknown" (the content went out, the answer did not come back)
     detail: str = ""
     bounced: bool = False  # the server refused the address itself, for good (5xx on RCPT)
+    code: int = 0  # the server's reply code, when it gave one
 
 
 def _tls_context(server: SmtpServer) -> ssl.SSLContext:
@@ -118,6 +119,11 @@ def connect(server: SmtpServer, local_hostname: str | None = None) -> smtplib.SM
             f"{server.name}: login refused ({_reply(exc.smtp_code, exc.smtp_error)}); check "
             "the user in DIGEST_SMTP_URL and DIGEST_SMTP_PASSWORD"
         ) from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        raise ConnectError(
+            f"{server.name}: the server does not offer login (AUTH) here: {exc}; check the "
+            "user in DIGEST_SMTP_URL and that the connection is encrypted (smtp:// or smtps://)"
+        ) from exc
     except ssl.SSLError as exc:
         raise DeliveryError(f"{server.name}: TLS failed: {exc.reason or exc}") from exc
     except smtplib.SMTPResponseException as exc:
@@ -153,7 +159,7 @@ def deliver(connection: smtplib.SMTP, sender: str, recipient: str, data: bytes) 
         code, message = connection.rcpt(recipient)
         if code not in (250, 251):
             outcome = _refused(connection, "RCPT", code, message)
-            return Outcome(outcome.state, outcome.detail, bounced=outcome.state == "failed")
+            return replace(outcome, bounced=outcome.state == "failed")
         code, message = connection.docmd("DATA")
         if code != 354:
             return _refused(connection, "DATA", code, message)
@@ -167,9 +173,9 @@ def deliver(connection: smtplib.SMTP, sender: str, recipient: str, data: bytes) 
         _close(connection)
         return Outcome("unknown", f"no answer after the message was sent: {_explain(exc)}")
     if code == 250:
-        return Outcome("sent", _reply(code, message))
+        return Outcome("sent", _reply(code, message), code=code)
     state = "retry" if 400 <= code < 500 else "failed"
-    return Outcome(state, f"DATA: {_reply(code, message)}")
+    return Outcome(state, f"DATA: {_reply(code, message)}", code=code)
 
 
 def _dotted(data: bytes) -> bytes:
@@ -185,10 +191,10 @@ def _dotted(data: bytes) -> bytes:
 def _refused(connection: smtplib.SMTP, step: str, code: int, message: bytes) -> Outcome:
     if code == 421 or code < 0:  # the server is closing the connection
         _close(connection)
-        return Outcome("retry", f"{step}: {_reply(code, message)}")
+        return Outcome("retry", f"{step}: {_reply(code, message)}", code=code)
     _reset(connection)
     state = "retry" if 400 <= code < 500 else "failed"
-    return Outcome(state, f"{step}: {_reply(code, message)}")
+    return Outcome(state, f"{step}: {_reply(code, message)}", code=code)
 
 
 def _reset(connection: smtplib.SMTP) -> None:

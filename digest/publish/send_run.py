@@ -32,7 +32,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from digest.config import Settings
-from digest.errors import DeliveryError, SendLockedError
+from digest.errors import DeliveryError, DigestError, RenderError, SendLockedError
 from digest.publish import email_send
 from digest.publish.dkim_sign import Signer
 from digest.publish.email_message import MessageTemplate, Recipient
@@ -172,7 +172,7 @@ class _Run:
     errors_in_a_row: int = 0
     sent: int = 0
     paused: str | None = None
-    fatal: DeliveryError | None = None
+    fatal: DigestError | None = None
 
     def record(self, delivery: Delivery, state: str, detail: str, *, bounced=False) -> None:
         with self.lock:
@@ -200,8 +200,12 @@ class _Run:
         try:
             while (delivery := queue.take()) is not None:
                 connection = self._one(delivery, connection, queue)
-        except DeliveryError as exc:  # no point going on: login refused, TLS broken ...
+        except DigestError as exc:  # no point going on: login refused, TLS broken, store ...
             self.fatal = self.fatal or exc
+            queue.stop()
+        except Exception as exc:  # a bug: stop the run, say where, leave the journal right
+            log.exception("%s: the send stopped on an unexpected error", self.letter.slug)
+            self.fatal = self.fatal or DeliveryError(f"{self.letter.slug}: stopped: {exc!r}")
             queue.stop()
         finally:
             email_send.quit_quietly(connection)
@@ -209,32 +213,42 @@ class _Run:
     def _one(
         self, delivery: Delivery, connection: smtplib.SMTP | None, queue: _Queue
     ) -> smtplib.SMTP | None:
-        slug = self.letter.slug
-        if not email_send.usable(connection):
-            try:
-                connection = email_send.connect(self.server)
-            except ConnectError as exc:
-                if not exc.temporary:
-                    queue.done()
-                    raise
-                with self.lock:
-                    self.errors_in_a_row += 1
-                log.warning("%s: %s", self.server.name, exc)
-                self.failing(str(exc), queue)
-                queue.done(delivery, after=backoff(self.errors_in_a_row))
-                return None
+        connection = connection if email_send.usable(connection) else self._connect(delivery, queue)
+        if connection is None:
+            return None
+        try:
+            data = self.letter.message(delivery.address, delivery.name, delivery.message_id)
+        except RenderError as exc:  # this reader's message only (an address the store holds)
+            self.record(delivery, "failed", f"cannot build the message: {exc}")
+            queue.done()
+            return connection
+        self.pacer.wait()
+        # "sending" only now: a run killed before this line leaves the delivery queued.
         with self.lock:
-            left = self.store.start_delivery(slug, delivery.subscriber, self.now())
+            left = self.store.start_delivery(self.letter.slug, delivery.subscriber, self.now())
         if left is not None:
             queue.done()
             self.advance("skipped")
             return connection
-        data = self.letter.message(delivery.address, delivery.name, delivery.message_id)
-        self.pacer.wait()
-        assert connection is not None
         outcome = email_send.deliver(connection, self.letter.sender, delivery.address, data)
         self._settle(delivery, outcome, queue)
         return connection
+
+    def _connect(self, delivery: Delivery, queue: _Queue) -> smtplib.SMTP | None:
+        """A new connection, or None with the delivery put back for later."""
+        try:
+            return email_send.connect(self.server)
+        except ConnectError as exc:
+            if not exc.temporary:
+                queue.done()
+                raise
+            with self.lock:
+                self.errors_in_a_row += 1
+                errors = self.errors_in_a_row
+            log.warning("%s: %s", self.server.name, exc)
+            self.failing(str(exc), queue)
+            queue.done(delivery, after=backoff(errors))
+            return None
 
     def _settle(self, delivery: Delivery, outcome: Outcome, queue: _Queue) -> None:
         attempts = delivery.attempts + 1
@@ -244,7 +258,7 @@ class _Run:
                     self.letter.slug, delivery.subscriber, "queued", self.now(), outcome.detail
                 )
                 self.errors_in_a_row += 1
-            if outcome.detail.split(":")[-1].strip().startswith("421"):
+            if outcome.code == 421:  # the server asks everyone to slow down
                 self.pacer.hold(backoff(attempts))
             again = Delivery(**{**delivery.__dict__, "attempts": attempts})
             self.failing(outcome.detail, queue)
