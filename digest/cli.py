@@ -439,7 +439,9 @@ def send(
     if result.paused:
         click.echo(f"error: {slug}: paused: {result.paused}", err=True)
         sys.exit(1)
-    if counts["failed"] or counts["unknown"]:
+    if counts["queued"]:
+        click.echo(f"{slug}: {counts['queued']} not delivered yet: run the same command again")
+    if counts["failed"] or counts["unknown"] or counts["queued"]:
         sys.exit(1)
 
 

@@ -191,6 +191,22 @@ def test_refusals_for_now_are_retried_and_for_good_are_recorded(project, tmp_pat
     assert statuses == {later: "subscribed", unknown_user: "bounced", rejected: "subscribed"}
 
 
+def test_a_delivery_refused_for_now_too_often_waits_for_the_next_run(project, tmp_path):
+    busy = people(1)[0]
+    with smtp_server() as (sink, port):
+        sink.faults.rcpt = {busy: ["452 4.2.2 Mailbox full"] * 2}
+        conf = project("DIGEST_SEND_RETRIES = 2", port=port)
+        subscribers = str(csv_of(tmp_path, people(2)))
+        result = send(conf, "--subscribers", subscribers, "--send")
+        assert result.exit_code == 1
+        assert f"{busy}: queued: RCPT: 452 4.2.2 Mailbox full (tried 2 times)" in result.output
+        assert "1 still queued" in result.output
+        assert "1 not delivered yet: run the same command again" in result.output
+        later = send(conf, "--subscribers", subscribers, "--send")
+        assert later.exit_code == 0, later.output
+    assert sink.per_recipient() == Counter({a: 1 for a in people(2)})
+
+
 def test_an_answer_lost_after_the_message_is_unknown_and_resent_only_on_request(project, tmp_path):
     first, lost = people(2)
     with smtp_server() as (sink, port):

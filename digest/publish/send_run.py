@@ -26,7 +26,7 @@ import os
 import smtplib
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.utils import parseaddr
 from pathlib import Path
@@ -93,7 +93,7 @@ class SendReport:
 @contextlib.contextmanager
 def send_lock(store_path: Path, slug: str) -> Iterator[None]:
     """Held while an issue is being sent; released by the OS if the process dies."""
-    path = store_path.with_name(f"{store_path.name}.send-{slug}.lock")
+    path = store_path.with_name(f"{store_path.name}-send-{slug}.lock")
     handle = open(path, "a+")  # noqa: SIM115 (held open for the lock's lifetime)
     try:
         try:
@@ -184,7 +184,8 @@ class _Run:
                 self.errors_in_a_row = 0
             else:
                 self.errors_in_a_row += 1
-        self.advance(state)
+        if state != "queued":  # a delivery put back is not done yet
+            self.advance(state)
 
     def failing(self, reason: str, queue: _Queue) -> None:
         with self.lock:
@@ -252,26 +253,26 @@ class _Run:
 
     def _settle(self, delivery: Delivery, outcome: Outcome, queue: _Queue) -> None:
         attempts = delivery.attempts + 1
-        if outcome.state == "retry" and attempts < self.retries:
-            with self.lock:
-                self.store.finish_delivery(
-                    self.letter.slug, delivery.subscriber, "queued", self.now(), outcome.detail
-                )
-                self.errors_in_a_row += 1
-            if outcome.code == 421:  # the server asks everyone to slow down
-                self.pacer.hold(backoff(attempts))
-            again = Delivery(**{**delivery.__dict__, "attempts": attempts})
-            self.failing(outcome.detail, queue)
-            queue.done(again, after=backoff(attempts))
+        if outcome.state != "retry":
+            self.record(delivery, outcome.state, outcome.detail, bounced=outcome.bounced)
+            if outcome.state != "sent":
+                self.failing(outcome.detail, queue)
+            queue.done()
             return
-        state = "failed" if outcome.state == "retry" else outcome.state
-        detail = outcome.detail
-        if outcome.state == "retry":
-            detail = f"gave up after {attempts} attempts: {detail}"
-        self.record(delivery, state, detail, bounced=outcome.bounced)
-        if state != "sent":
-            self.failing(detail, queue)
-        queue.done()
+        # Refused for now, or the connection broke before the message went out: it stays
+        # queued, tried again in this run after a pause, or by the next run once this one
+        # has tried DIGEST_SEND_RETRIES times.
+        again = attempts < self.retries
+        detail = outcome.detail if again else f"{outcome.detail} (tried {attempts} times)"
+        self.record(delivery, "queued", detail)
+        if outcome.code == 421:  # the server asks everyone to slow down
+            self.pacer.hold(backoff(attempts))
+        self.failing(outcome.detail, queue)
+        if again:
+            queue.done(replace(delivery, attempts=attempts), after=backoff(attempts))
+        else:
+            self.advance("queued")
+            queue.done()
 
 
 def run_send(
@@ -311,7 +312,8 @@ def run_send(
     report.counts = store.send_counts(slug)
     report.problems = [
         f"{d.address}: {d.state}: {d.detail or ''}".rstrip(": ")
-        for d in store.deliveries(slug, ("failed", "unknown", "skipped"))
+        for d in store.deliveries(slug, ("failed", "unknown", "skipped", "queued"))
+        if d.state != "queued" or d.detail  # queued with a reason: tried, not delivered
     ]
     return report
 
