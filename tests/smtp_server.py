@@ -72,7 +72,7 @@ class Sink:
                 Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
             )
             count = len(self.received)
-        if self.faults.kill_after and count == self.faults.kill_after:
+        if self.faults.kill_pid > 0 and count == self.faults.kill_after:
             os.kill(self.faults.kill_pid, signal.SIGKILL)
             await asyncio.sleep(0.2)  # the client is gone before it can hear a 250
         if set(envelope.rcpt_tos) & self.faults.hang_up_after_data:

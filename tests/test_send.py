@@ -336,18 +336,22 @@ def send_process(conf: Path, subscribers: Path, *extra: str) -> subprocess.Popen
     )
 
 
+def killed_at_37_then_resumed(sink, conf: Path, subscribers: Path):
+    """A send process killed (SIGKILL) as the server takes its 37th message, then the same
+    command run again; returns (the killed process, the second run's result)."""
+    killed = send_process(conf, subscribers)
+    sink.faults.kill_pid, sink.faults.kill_after = killed.pid, 37
+    killed.wait(timeout=120)
+    sink.faults.kill_after = 0
+    return killed, send(conf, "--subscribers", str(subscribers), "--send")
+
+
 def test_a_send_killed_after_37_of_100_resumes_and_nobody_gets_two(project, tmp_path):
     addresses = people(100)
-    subscribers = csv_of(tmp_path, addresses)
     with smtp_server() as (sink, port):
         conf = project("DIGEST_SEND_CONNECTIONS = 1", port=port)
-        killed = send_process(conf, subscribers)
-        sink.faults.kill_pid, sink.faults.kill_after = killed.pid, 37
-        killed.wait(timeout=120)
-        assert killed.returncode == -9
-        assert len(sink.received) == 37
-        sink.faults.kill_after = 0
-        resumed = send(conf, "--subscribers", str(subscribers), "--send")
+        killed, resumed = killed_at_37_then_resumed(sink, conf, csv_of(tmp_path, addresses))
+    assert killed.returncode == -9
     # The 37th reached the server, but the killed run never heard so: unknown, not resent.
     assert "1 deliveries were in progress when an earlier run stopped" in resumed.output
     assert "63 sent now; in all 99 sent, 0 failed, 1 unknown" in resumed.output
@@ -358,14 +362,10 @@ def test_a_send_killed_after_37_of_100_resumes_and_nobody_gets_two(project, tmp_
 
 def test_with_several_connections_a_kill_never_doubles_or_hides_anyone(project, tmp_path):
     addresses = people(100)
-    subscribers = csv_of(tmp_path, addresses)
     with smtp_server() as (sink, port):
         conf = project("DIGEST_SEND_CONNECTIONS = 4", port=port)
-        killed = send_process(conf, subscribers)
-        sink.faults.kill_pid, sink.faults.kill_after = killed.pid, 37
-        killed.wait(timeout=120)
-        sink.faults.kill_after = 0
-        send(conf, "--subscribers", str(subscribers), "--send")
+        killed, _ = killed_at_37_then_resumed(sink, conf, csv_of(tmp_path, addresses))
+    assert killed.returncode == -9
     counts = sink.per_recipient()
     assert max(counts.values()) == 1
     states = journal(tmp_path)
