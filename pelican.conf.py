@@ -105,9 +105,10 @@ DIGEST_FIRST_ISSUE = "2024-02-01"
 # naming the same town can merge. Use a CSV of your own for another region.
 DIGEST_PLACES = "iraq"
 DIGEST_EMAIL_FROM = "Iraq Weekly Monitor <monitor@example.org>"
-DIGEST_SUBSCRIBE_URL = "https://monitor.example.org/subscribe"
-# One-click unsubscribe (RFC 8058): each message links here with the reader's signed token.
-DIGEST_UNSUBSCRIBE_URL = "https://monitor.example.org/subscriptions/unsubscribe"
+# The subscription service (`digest serve-subscriptions`, behind the site's web server):
+# the subscribe box posts to it, and every email's one-click unsubscribe link leads to it.
+DIGEST_SUBSCRIPTIONS_URL = "https://monitor.example.org/subscriptions"
+DIGEST_SUBSCRIBE_URL = "https://monitor.example.org/subscriptions/subscribe"
 
 DIGEST_SOURCES = [
     {

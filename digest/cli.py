@@ -367,84 +367,6 @@ def check(ctx: click.Context, strict: bool) -> None:
         sys.exit(1)
 
 
-@main.command()
-@click.argument("slug")
-@click.option(
-    "--subscribers",
-    "subscribers",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV of subscribers (email, name); without it, everyone subscribed in the store.",
-)
-@click.option("--send", "really", is_flag=True, help="Send for real (default: a dry run).")
-@click.option("--test-to", metavar="ADDRESS", help="Send one copy to ADDRESS, and nothing else.")
-@click.option(
-    "--retry-unknown",
-    is_flag=True,
-    help="Send again the deliveries whose outcome is unknown (the server may have them).",
-)
-@click.pass_context
-@_reports_errors
-def send(
-    ctx: click.Context,
-    slug: str,
-    subscribers: Path | None,
-    really: bool,
-    test_to: str | None,
-    retry_unknown: bool,
-) -> None:
-    """Send issue SLUG by email; a dry run (messages to the outbox) unless --send."""
-    from digest.send import SendRequest, send_issue
-
-    settings = _settings(ctx, compile_selectors=False)
-    secret = os.environ.get("DIGEST_SECRET_KEY", "").encode()
-    request = SendRequest(
-        slug,
-        subscribers,
-        send=really,
-        test_to=test_to,
-        retry_unknown=retry_unknown,
-        secret=secret or None,
-        password=os.environ.get("DIGEST_SMTP_PASSWORD", ""),
-    )
-    if not really and not test_to and not secret:
-        log.warning("DIGEST_SECRET_KEY is not set: the outbox's unsubscribe links are samples")
-    clock = lambda: datetime.now(UTC)  # noqa: E731 (the journal's times are real ones)
-    with contextlib.ExitStack() as bars:
-        result = send_issue(
-            settings,
-            request,
-            clock=clock if really else now,
-            progress=lambda total: bars.enter_context(_progress_bar("sending", total)),
-        )
-    if test_to:
-        click.echo(f"{slug}: one copy sent to {test_to}")
-        return
-    if isinstance(result, int):
-        folder = _rel(settings.send.outbox / slug)
-        click.echo(f"{slug}: dry run: {result} messages written to {folder}/new/ (--send sends)")
-        return
-    for problem in result.problems:
-        click.echo(f"  {problem}")
-    counts = result.counts
-    click.echo(
-        f"{slug}: {result.sent_now} sent now; in all {counts['sent']} sent, "
-        f"{counts['failed']} failed, {counts['unknown']} unknown, {counts['skipped']} skipped, "
-        f"{counts['queued']} still queued"
-    )
-    if result.interrupted:
-        click.echo(
-            f"{slug}: {result.interrupted} deliveries were in progress when an earlier run "
-            "stopped: recorded as unknown (--retry-unknown sends them again)"
-        )
-    if result.paused:
-        click.echo(f"error: {slug}: paused: {result.paused}", err=True)
-        sys.exit(1)
-    if counts["queued"]:
-        click.echo(f"{slug}: {counts['queued']} not delivered yet: run the same command again")
-    if counts["failed"] or counts["unknown"] or counts["queued"]:
-        sys.exit(1)
-
-
 def _table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [
@@ -452,3 +374,8 @@ def _table(rows: list[tuple[str, ...]]) -> str:
         for row in rows
     ]
     return "\n".join(lines)
+
+
+# The mail commands (send, serve-subscriptions, subscribers, bounces) live in cli_mail.py;
+# importing it registers them on `main`.
+from digest import cli_mail  # noqa: E402, F401

@@ -34,6 +34,8 @@ class SendSettings:
     unsubscribe_mailto: str | None
     outbox: Path  # where dry runs write the messages (one Maildir an issue)
     dkim: DkimSettings | None = None
+    subscriptions_url: str | None = None  # where `digest serve-subscriptions` is published
+    bounce_threshold: float = 5.0
 
 
 # (name, default, help): config.SETTINGS lists these with the others.
@@ -54,10 +56,16 @@ DECLARED: tuple[tuple[str, Any, str], ...] = (
         "DIGEST_UNSUBSCRIBE_URL",
         None,
         "HTTPS address of the one-click unsubscribe service; each message links to it "
-        "with the reader's own signed token.",
+        "with the reader's own signed token. Default: DIGEST_SUBSCRIPTIONS_URL/unsubscribe.",
     ),
     ("DIGEST_UNSUBSCRIBE_MAILTO", None, "Address that unsubscribes whoever writes to it."),
     ("DIGEST_OUTBOX", "outbox", "Folder (relative to the config) where dry runs write mail."),
+    (
+        "DIGEST_SUBSCRIPTIONS_URL",
+        None,
+        "Public address of `digest serve-subscriptions` (its links in emails and pages).",
+    ),
+    ("DIGEST_BOUNCE_THRESHOLD", 5.0, "Bounce score (30 days) that stops mail to an address."),
     ("DIGEST_DKIM_KEY", None, "DKIM private key (PEM file, relative to the config): sign mail."),
     ("DIGEST_DKIM_SELECTOR", None, "DKIM selector: the DNS record is <selector>._domainkey."),
     ("DIGEST_DKIM_DOMAIN", None, "DKIM signing domain; default: the From address's domain."),
@@ -104,7 +112,23 @@ def read(
     if not isinstance(outbox, (str, Path)) or not str(outbox).strip():
         problems.append("DIGEST_OUTBOX: must be a folder path")
         outbox = "outbox"
+    service = get("DIGEST_SUBSCRIPTIONS_URL")
+    if service is not None and (
+        not isinstance(service, str)
+        or not service.startswith(("https://", "http://"))
+        or any(c in service for c in " <>\"'?#\r\n")
+    ):
+        problems.append(
+            "DIGEST_SUBSCRIPTIONS_URL: must be the service's public http(s) address, "
+            "without ? or #, e.g. 'https://example.org/subscriptions'"
+        )
+    threshold = number("DIGEST_BOUNCE_THRESHOLD", get("DIGEST_BOUNCE_THRESHOLD"), 1, 1000, problems)
+    service = service.rstrip("/") if isinstance(service, str) else None
+    if unsubscribe is None and service and service.startswith("https://"):
+        unsubscribe = f"{service}/unsubscribe"  # the service's own one-click endpoint
     return SendSettings(
+        subscriptions_url=service,
+        bounce_threshold=float(threshold),
         dkim=_dkim(get, root, problems, sender),
         server=server,
         rate=float(number("DIGEST_SEND_RATE", get("DIGEST_SEND_RATE"), 0, 100_000, problems)),

@@ -76,3 +76,30 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         result = run_cli(conf, *args)
         assert result.exit_code == 0, f"{args}: {result.output}"
     return conf.parent
+
+
+@pytest.fixture
+def mail_project(sample_site: Path, tmp_path: Path):
+    """For mail tests: a config beside the built sample (issue 2024-02-08 is built), with
+    its own store and outbox, no rate limit, and `settings` appended; returns its path."""
+    made = []
+
+    def make(settings: str = "", port: int | None = None, scheme: str = "smtp+plain") -> Path:
+        conf = sample_site / f"send-{tmp_path.name}-{len(made)}.conf.py"
+        lines = [
+            f"DIGEST_STORE_PATH = {str(tmp_path / 'store.sqlite3')!r}",
+            f"DIGEST_OUTBOX = {str(tmp_path / 'outbox')!r}",
+            "DIGEST_SEND_RATE = 0",
+            "DIGEST_SMTP_TIMEOUT = 5",
+            "DIGEST_UNSUBSCRIBE_MAILTO = 'leave@monitor.example.org'",
+        ]
+        if port:
+            lines.append(f"DIGEST_SMTP_URL = '{scheme}://127.0.0.1:{port}'")
+        base = (sample_site / "pelican.conf.py").read_text()
+        conf.write_text(base + "\n" + "\n".join(lines) + "\n" + settings)
+        made.append(conf)
+        return conf
+
+    yield make
+    for conf in made:
+        conf.unlink()

@@ -43,33 +43,6 @@ def csv_of(folder: Path, addresses: list[str], extra: str = "") -> Path:
     return path
 
 
-@pytest.fixture
-def project(sample_site: Path, tmp_path: Path):
-    """A config beside the built sample, with its own store and outbox, and `settings`
-    appended; returns its path."""
-    made = []
-
-    def make(settings: str = "", port: int | None = None, scheme: str = "smtp+plain") -> Path:
-        conf = sample_site / f"send-{tmp_path.name}-{len(made)}.conf.py"
-        lines = [
-            f"DIGEST_STORE_PATH = {str(tmp_path / 'store.sqlite3')!r}",
-            f"DIGEST_OUTBOX = {str(tmp_path / 'outbox')!r}",
-            "DIGEST_SEND_RATE = 0",
-            "DIGEST_SMTP_TIMEOUT = 5",
-            "DIGEST_UNSUBSCRIBE_MAILTO = 'leave@monitor.example.org'",
-        ]
-        if port:
-            lines.append(f"DIGEST_SMTP_URL = '{scheme}://127.0.0.1:{port}'")
-        base = (sample_site / "pelican.conf.py").read_text()
-        conf.write_text(base + "\n" + "\n".join(lines) + "\n" + settings)
-        made.append(conf)
-        return conf
-
-    yield make
-    for conf in made:
-        conf.unlink()
-
-
 def send(conf: Path, *args: str, env: dict | None = None):
     result = CliRunner().invoke(
         main, ["--config", str(conf), "send", SLUG, *args], env={**ENV, **(env or {})}
@@ -91,8 +64,8 @@ def parsed(data: bytes):
 # --------------------------------------------------------------------------- dry run
 
 
-def test_a_dry_run_writes_one_message_per_person_to_the_outbox(project, tmp_path, caplog):
-    conf = project()
+def test_a_dry_run_writes_one_message_per_person_to_the_outbox(mail_project, tmp_path, caplog):
+    conf = mail_project()
     hostile = (
         '"alice@example.org)<bob@example.org>",cve\n'  # CVE-2023-27043
         '"carol@example.org\r\nBcc: x@example.com",crlf\n'
@@ -127,8 +100,8 @@ def test_a_dry_run_writes_one_message_per_person_to_the_outbox(project, tmp_path
     ]  # the same bytes: Message-IDs and links are stable
 
 
-def test_each_message_carries_its_readers_own_unsubscribe_link(project, tmp_path):
-    conf = project()
+def test_each_message_carries_its_readers_own_unsubscribe_link(mail_project, tmp_path):
+    conf = mail_project()
     send(conf, "--subscribers", str(csv_of(tmp_path, people(2))))
     for file, address in zip(
         sorted((tmp_path / "outbox" / SLUG / "new").iterdir()), people(2), strict=True
@@ -150,10 +123,10 @@ def test_each_message_carries_its_readers_own_unsubscribe_link(project, tmp_path
 # --------------------------------------------------------------------------- sending
 
 
-def test_each_subscriber_gets_exactly_one_copy_and_a_second_run_sends_none(project, tmp_path):
+def test_each_subscriber_gets_exactly_one_copy_and_a_second_run_sends_none(mail_project, tmp_path):
     addresses = people(20)
     with smtp_server() as (sink, port):
-        conf = project("DIGEST_SEND_CONNECTIONS = 3", port=port)
+        conf = mail_project("DIGEST_SEND_CONNECTIONS = 3", port=port)
         result = send(conf, "--subscribers", str(csv_of(tmp_path, addresses)), "--send")
         assert result.exit_code == 0, result.output
         assert "20 sent now; in all 20 sent, 0 failed" in result.output
@@ -168,7 +141,7 @@ def test_each_subscriber_gets_exactly_one_copy_and_a_second_run_sends_none(proje
     assert len(set(ids)) == 20 and all(i.endswith("@example.org>") for i in ids)
 
 
-def test_refusals_for_now_are_retried_and_for_good_are_recorded(project, tmp_path):
+def test_refusals_for_now_are_retried_and_for_good_are_recorded(mail_project, tmp_path):
     later, unknown_user, rejected = people(3)
     with smtp_server() as (sink, port):
         sink.faults.rcpt = {
@@ -176,7 +149,7 @@ def test_refusals_for_now_are_retried_and_for_good_are_recorded(project, tmp_pat
             unknown_user: ["550 5.1.1 No such user"],
         }
         sink.faults.data = {rejected: ["554 5.7.1 Message rejected as spam"]}
-        conf = project(port=port)
+        conf = mail_project(port=port)
         result = send(conf, "--subscribers", str(csv_of(tmp_path, people(3))), "--send")
         assert result.exit_code == 1  # something failed: the editor must look
         assert f"{unknown_user}: failed: RCPT: 550 5.1.1 No such user" in result.output
@@ -191,11 +164,11 @@ def test_refusals_for_now_are_retried_and_for_good_are_recorded(project, tmp_pat
     assert statuses == {later: "subscribed", unknown_user: "bounced", rejected: "subscribed"}
 
 
-def test_a_delivery_refused_for_now_too_often_waits_for_the_next_run(project, tmp_path):
+def test_a_delivery_refused_for_now_too_often_waits_for_the_next_run(mail_project, tmp_path):
     busy = people(1)[0]
     with smtp_server() as (sink, port):
         sink.faults.rcpt = {busy: ["452 4.2.2 Mailbox full"] * 2}
-        conf = project("DIGEST_SEND_RETRIES = 2", port=port)
+        conf = mail_project("DIGEST_SEND_RETRIES = 2", port=port)
         subscribers = str(csv_of(tmp_path, people(2)))
         result = send(conf, "--subscribers", subscribers, "--send")
         assert result.exit_code == 1
@@ -207,11 +180,13 @@ def test_a_delivery_refused_for_now_too_often_waits_for_the_next_run(project, tm
     assert sink.per_recipient() == Counter({a: 1 for a in people(2)})
 
 
-def test_an_answer_lost_after_the_message_is_unknown_and_resent_only_on_request(project, tmp_path):
+def test_an_answer_lost_after_the_message_is_unknown_and_resent_only_on_request(
+    mail_project, tmp_path
+):
     first, lost = people(2)
     with smtp_server() as (sink, port):
         sink.faults.hang_up_after_data = {lost}
-        conf = project(port=port)
+        conf = mail_project(port=port)
         subscribers = str(csv_of(tmp_path, people(2)))
         result = send(conf, "--subscribers", subscribers, "--send")
         assert result.exit_code == 1
@@ -227,18 +202,18 @@ def test_an_answer_lost_after_the_message_is_unknown_and_resent_only_on_request(
     assert journal(tmp_path) == {first: "sent", lost: "sent"}
 
 
-def test_a_server_that_stops_answering_mid_message_leaves_it_unknown(project, tmp_path):
+def test_a_server_that_stops_answering_mid_message_leaves_it_unknown(mail_project, tmp_path):
     with smtp_server() as (sink, port):
         sink.faults.data_delay = 3
-        conf = project("DIGEST_SMTP_TIMEOUT = 1", port=port)
+        conf = mail_project("DIGEST_SMTP_TIMEOUT = 1", port=port)
         result = send(conf, "--subscribers", str(csv_of(tmp_path, people(1))), "--send")
     assert result.exit_code == 1
     assert "unknown: no answer after the message was sent: no answer (timed out)" in (result.output)
 
 
-def test_421_at_connect_pauses_the_send_after_too_many_errors(project, tmp_path):
+def test_421_at_connect_pauses_the_send_after_too_many_errors(mail_project, tmp_path):
     with raw_server(b"421 4.3.2 Too busy, come back later\r\n") as port:
-        conf = project("DIGEST_SEND_MAX_ERRORS = 2", port=port)
+        conf = mail_project("DIGEST_SEND_MAX_ERRORS = 2", port=port)
         started = time.monotonic()
         result = send(conf, "--subscribers", str(csv_of(tmp_path, people(5))), "--send")
     assert result.exit_code == 1
@@ -250,9 +225,9 @@ def test_421_at_connect_pauses_the_send_after_too_many_errors(project, tmp_path)
     assert time.monotonic() - started < 30
 
 
-def test_a_silent_server_times_out_and_pauses(project, tmp_path):
+def test_a_silent_server_times_out_and_pauses(mail_project, tmp_path):
     with raw_server(None) as port:
-        conf = project("DIGEST_SMTP_TIMEOUT = 1\nDIGEST_SEND_MAX_ERRORS = 1", port=port)
+        conf = mail_project("DIGEST_SMTP_TIMEOUT = 1\nDIGEST_SEND_MAX_ERRORS = 1", port=port)
         result = send(conf, "--subscribers", str(csv_of(tmp_path, people(2))), "--send")
     assert result.exit_code == 1
     assert "cannot connect: no answer (timed out)" in result.output
@@ -265,14 +240,14 @@ def certificates(tmp_path_factory):
 
 
 def test_starttls_refuses_a_certificate_it_cannot_verify(
-    project, tmp_path, certificates, monkeypatch
+    mail_project, tmp_path, certificates, monkeypatch
 ):
     made = []
     real = ssl.create_default_context
     monkeypatch.setattr(ssl, "create_default_context", lambda *a, **k: made.append(1) or real())
     tls = server_tls(certificates["self.pem"], certificates["self.key"])
     with smtp_server(tls=tls) as (sink, port):
-        conf = project(port=port, scheme="smtp")
+        conf = mail_project(port=port, scheme="smtp")
         result = send(conf, "--subscribers", str(csv_of(tmp_path, people(2))), "--send")
     assert result.exit_code == 1
     assert "TLS failed: CERTIFICATE_VERIFY_FAILED" in result.output
@@ -280,11 +255,11 @@ def test_starttls_refuses_a_certificate_it_cannot_verify(
     assert sink.received == []
 
 
-def test_starttls_with_a_trusted_certificate_sends(project, tmp_path, certificates):
+def test_starttls_with_a_trusted_certificate_sends(mail_project, tmp_path, certificates):
     tls = server_tls(certificates["server.pem"], certificates["server.key"])
     with smtp_server(tls=tls) as (sink, port):
         ca = f"DIGEST_SMTP_CA_FILE = {str(certificates['ca.pem'])!r}"
-        conf = project(ca, port=port, scheme="smtp")
+        conf = mail_project(ca, port=port, scheme="smtp")
         result = send(conf, "--subscribers", str(csv_of(tmp_path, people(2))), "--send")
     assert result.exit_code == 0, result.output
     assert sink.per_recipient() == Counter({a: 1 for a in people(2)})
@@ -292,12 +267,12 @@ def test_starttls_with_a_trusted_certificate_sends(project, tmp_path, certificat
 
 @pytest.mark.parametrize(("password", "sent"), [("s3cret", True), ("wrong", False)])
 def test_smtps_logs_in_with_the_password_from_the_environment(
-    project, tmp_path, certificates, password, sent
+    mail_project, tmp_path, certificates, password, sent
 ):
     tls = server_tls(certificates["server.pem"], certificates["server.key"])
     with smtp_server(implicit_tls=tls, login=("digest", "s3cret")) as (sink, port):
         ca = f"DIGEST_SMTP_CA_FILE = {str(certificates['ca.pem'])!r}"
-        conf = project(ca + f"\nDIGEST_SMTP_URL = 'smtps://digest@localhost:{port}'")
+        conf = mail_project(ca + f"\nDIGEST_SMTP_URL = 'smtps://digest@localhost:{port}'")
         subscribers = str(csv_of(tmp_path, people(2)))
         result = send(conf, "--subscribers", subscribers, "--send",
                       env={"DIGEST_SMTP_PASSWORD": password})  # fmt: skip
@@ -312,9 +287,9 @@ def test_smtps_logs_in_with_the_password_from_the_environment(
         assert set(journal(tmp_path).values()) == {"queued"}  # nothing lost: run it again
 
 
-def test_a_server_without_starttls_is_refused_for_smtp_urls(project, tmp_path):
+def test_a_server_without_starttls_is_refused_for_smtp_urls(mail_project, tmp_path):
     with smtp_server() as (sink, port):
-        conf = project(port=port, scheme="smtp")
+        conf = mail_project(port=port, scheme="smtp")
         result = send(conf, "--subscribers", str(csv_of(tmp_path, people(1))), "--send")
     assert result.exit_code == 1
     assert "does not offer STARTTLS" in result.output
@@ -346,10 +321,10 @@ def killed_at_37_then_resumed(sink, conf: Path, subscribers: Path):
     return killed, send(conf, "--subscribers", str(subscribers), "--send")
 
 
-def test_a_send_killed_after_37_of_100_resumes_and_nobody_gets_two(project, tmp_path):
+def test_a_send_killed_after_37_of_100_resumes_and_nobody_gets_two(mail_project, tmp_path):
     addresses = people(100)
     with smtp_server() as (sink, port):
-        conf = project("DIGEST_SEND_CONNECTIONS = 1", port=port)
+        conf = mail_project("DIGEST_SEND_CONNECTIONS = 1", port=port)
         killed, resumed = killed_at_37_then_resumed(sink, conf, csv_of(tmp_path, addresses))
     assert killed.returncode == -9
     # The 37th reached the server, but the killed run never heard so: unknown, not resent.
@@ -360,10 +335,10 @@ def test_a_send_killed_after_37_of_100_resumes_and_nobody_gets_two(project, tmp_
     assert len(set(ids)) == 100
 
 
-def test_with_several_connections_a_kill_never_doubles_or_hides_anyone(project, tmp_path):
+def test_with_several_connections_a_kill_never_doubles_or_hides_anyone(mail_project, tmp_path):
     addresses = people(100)
     with smtp_server() as (sink, port):
-        conf = project("DIGEST_SEND_CONNECTIONS = 4", port=port)
+        conf = mail_project("DIGEST_SEND_CONNECTIONS = 4", port=port)
         killed, _ = killed_at_37_then_resumed(sink, conf, csv_of(tmp_path, addresses))
     assert killed.returncode == -9
     counts = sink.per_recipient()
@@ -376,12 +351,12 @@ def test_with_several_connections_a_kill_never_doubles_or_hides_anyone(project, 
     )
 
 
-def test_two_sends_of_one_issue_at_once_the_second_stops_on_the_lock(project, tmp_path):
+def test_two_sends_of_one_issue_at_once_the_second_stops_on_the_lock(mail_project, tmp_path):
     addresses = people(30)
     subscribers = csv_of(tmp_path, addresses)
     with smtp_server() as (sink, port):
         sink.faults.data_delay = 0.05
-        conf = project(port=port)
+        conf = mail_project(port=port)
         first = send_process(conf, subscribers)
         deadline = time.monotonic() + 60
         while not sink.received and time.monotonic() < deadline:
@@ -394,11 +369,11 @@ def test_two_sends_of_one_issue_at_once_the_second_stops_on_the_lock(project, tm
     assert sink.per_recipient() == Counter({a: 1 for a in addresses})
 
 
-def test_someone_who_unsubscribes_during_a_send_gets_nothing_more(project, tmp_path):
+def test_someone_who_unsubscribes_during_a_send_gets_nothing_more(mail_project, tmp_path):
     addresses = people(10)
     leaver = addresses[-1]
     with smtp_server() as (sink, port):
-        conf = project("DIGEST_SEND_CONNECTIONS = 1", port=port)
+        conf = mail_project("DIGEST_SEND_CONNECTIONS = 1", port=port)
         store_path = tmp_path / "store.sqlite3"
 
         def leave_after_three(server, session, envelope, _original=sink.handle_DATA):
@@ -420,25 +395,25 @@ def datetime_now():
     return datetime.now(UTC)
 
 
-def test_a_real_send_needs_a_server_a_secret_and_an_unsubscribe_address(project, tmp_path):
+def test_a_real_send_needs_a_server_a_secret_and_an_unsubscribe_address(mail_project, tmp_path):
     subscribers = str(csv_of(tmp_path, people(1)))
-    no_server = send(project(), "--subscribers", subscribers, "--send")
+    no_server = send(mail_project(), "--subscribers", subscribers, "--send")
     assert no_server.exit_code == 1
     assert "DIGEST_SMTP_URL is not set" in no_server.output
-    no_secret = send(project(port=2525), "--subscribers", subscribers, "--send",
+    no_secret = send(mail_project(port=2525), "--subscribers", subscribers, "--send",
                      env={"DIGEST_SECRET_KEY": ""})  # fmt: skip
     assert "DIGEST_SECRET_KEY is not set in the environment" in no_secret.output
-    no_link = send(project("DIGEST_UNSUBSCRIBE_URL = None", port=2525), "--subscribers",
+    no_link = send(mail_project("DIGEST_SUBSCRIPTIONS_URL = None", port=2525), "--subscribers",
                    subscribers, "--send")  # fmt: skip
     assert "DIGEST_UNSUBSCRIBE_URL is not set" in no_link.output
-    bad_url = send(project("DIGEST_SMTP_URL = 'smtp://u:pw@mail.example.org'"), "--send")
+    bad_url = send(mail_project("DIGEST_SMTP_URL = 'smtp://u:pw@mail.example.org'"), "--send")
     assert bad_url.exit_code == 2
     assert "DIGEST_SMTP_URL: put the password in the DIGEST_SMTP_PASSWORD" in bad_url.output
 
 
-def test_test_to_sends_one_copy_outside_the_journal(project, tmp_path):
+def test_test_to_sends_one_copy_outside_the_journal(mail_project, tmp_path):
     with smtp_server() as (sink, port):
-        conf = project(port=port)
+        conf = mail_project(port=port)
         result = send(conf, "--test-to", "editor@example.org")
     assert result.exit_code == 0, result.output
     assert sink.per_recipient() == Counter({"editor@example.org": 1})

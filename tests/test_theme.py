@@ -26,7 +26,7 @@ from digest.pelican_plugin.reader import RUNTIME_KEY
 from tests.conftest import ROOT, run_cli
 
 SITE = "https://monitor.example.org"
-SUBSCRIBE = "https://monitor.example.org/subscribe"
+SUBSCRIBE = "https://monitor.example.org/subscriptions/subscribe"
 TAGS = {"2024-02-08": "Kirkuk, Elections", "2024-02-01": "Kirkuk"}  # the editor's, per issue
 
 

@@ -48,6 +48,18 @@ V4 = """
     CREATE INDEX sends_state ON sends (slug, state)
 """
 
+# 5: the subscription service: a pending subscriber's confirmation nonce (a confirm link
+# works once), and bounce scores per day (Mailman's way: one score a day at most).
+V5 = """
+    ALTER TABLE subscribers ADD COLUMN nonce TEXT;
+    CREATE TABLE bounces (
+        subscriber INTEGER NOT NULL REFERENCES subscribers (id),
+        day TEXT NOT NULL,
+        score REAL NOT NULL,
+        PRIMARY KEY (subscriber, day)
+    ) WITHOUT ROWID
+"""
+
 STATUSES = ("pending", "subscribed", "unsubscribed", "bounced")
 STATES = ("queued", "sending", "sent", "failed", "unknown", "skipped")
 
@@ -229,3 +241,83 @@ class MailingStore:
                     " WHERE id = ? AND status = 'subscribed'",
                     (detail, stamp, subscriber),
                 )
+
+    # ----------------------------------------------------------------- subscription service
+
+    def request_subscription(self, address: str, key: str, nonce: str, now: datetime) -> str | None:
+        """Someone asked to subscribe `address`: it waits for confirmation with `nonce`,
+        unless it is subscribed already (None: nothing to confirm, nothing to send)."""
+        stamp = _stamp(now)
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT status FROM subscribers WHERE canonical = ?", (key,)
+            ).fetchone()
+            if row is None:
+                db.execute(
+                    "INSERT INTO subscribers (address, canonical, status, origin, created,"
+                    " updated, nonce) VALUES (?, ?, 'pending', 'form', ?, ?, ?)",
+                    (address, key, stamp, stamp, nonce),
+                )
+                return nonce
+            if row["status"] == "subscribed":
+                return None
+            db.execute(
+                "UPDATE subscribers SET status = 'pending', nonce = ?, updated = ?,"
+                " detail = NULL WHERE canonical = ?",
+                (nonce, stamp, key),
+            )
+        return nonce
+
+    def confirm_subscription(self, key: str, nonce: str, now: datetime) -> bool:
+        """The confirmation link was followed: subscribed, once (the nonce is used up)."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE subscribers SET status = 'subscribed', nonce = NULL, updated = ?"
+                " WHERE canonical = ? AND status = 'pending' AND nonce = ?",
+                (_stamp(now), key, nonce),
+            )
+        return cursor.rowcount > 0
+
+    def record_bounce(
+        self, key: str, day: str, score: float, threshold: float, now: datetime
+    ) -> bool | None:
+        """One bounce of `key` on `day` (a day counts once, at its highest score); the
+        subscriber is marked bounced when the scores of the last 30 days pass `threshold`.
+        True: marked now; False: counted; None: no such subscriber."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT id, status FROM subscribers WHERE canonical = ?", (key,)
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute(
+                "INSERT INTO bounces (subscriber, day, score) VALUES (?, ?, ?)"
+                " ON CONFLICT (subscriber, day) DO UPDATE SET score = max(score, excluded.score)",
+                (row["id"], day, score),
+            )
+            total = db.execute(
+                "SELECT sum(score) FROM bounces WHERE subscriber = ? AND day > date(?, '-30 days')",
+                (row["id"], day),
+            ).fetchone()[0]
+            if total <= threshold or row["status"] != "subscribed":
+                return False
+            db.execute(
+                "UPDATE subscribers SET status = 'bounced', updated = ?, detail = ? WHERE id = ?",
+                (_stamp(now), f"bounce score {total:g} over {threshold:g}", row["id"]),
+            )
+        return True
+
+    def remove_subscriber(self, key: str) -> bool:
+        """Forget an address entirely (its journal rows too): a request to be erased."""
+        with self._transaction() as db:
+            row = db.execute("SELECT id FROM subscribers WHERE canonical = ?", (key,)).fetchone()
+            if row is None:
+                return False
+            for table, column in (("sends", "subscriber"), ("bounces", "subscriber")):
+                db.execute(f"DELETE FROM {table} WHERE {column} = ?", (row["id"],))
+            db.execute("DELETE FROM subscribers WHERE id = ?", (row["id"],))
+        return True
+
+    def subscriber_counts(self) -> dict[str, int]:
+        rows = self._db.execute("SELECT status, count(*) FROM subscribers GROUP BY status")
+        return {status: 0 for status in STATUSES} | {status: n for status, n in rows}

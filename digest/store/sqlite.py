@@ -124,12 +124,13 @@ _V3 = """
     ) WITHOUT ROWID
 """
 
-# 4: subscribers and the send journal (store/mailing.py).
+# 4: subscribers and the send journal; 5: confirmations and bounces (store/mailing.py).
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     _V1,
     _migrate_v2,
     _V3,
     mailing.V4,
+    mailing.V5,
 )
 
 

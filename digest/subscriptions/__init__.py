@@ -1,0 +1,1 @@
+"""The subscription service: subscribe with confirmation, one-click unsubscribe, bounces."""

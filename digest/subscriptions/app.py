@@ -1,0 +1,302 @@
+"""The subscription service: a small WSGI application beside the static site.
+
+    POST /subscribe            the site's subscribe box (field `email`): a confirmation
+                               email goes out; the answer is the same whoever asks
+    GET  /confirm?token=...    the link in that email: subscribed (once; the link expires)
+    GET  /unsubscribe?token=   a page with a button; a GET never unsubscribes (link
+                               scanners and prefetchers follow links)
+    POST /unsubscribe?token=   unsubscribe: the page's button, or one-click from a mail
+                               client (RFC 8058: body List-Unsubscribe=One-Click,
+                               urlencoded or multipart, no cookies); 200, no redirect
+
+Tokens are signed (publish/tokens.py), each for one address and one purpose; a
+confirmation token also carries a nonce the store uses up, so it cannot be replayed.
+Nothing answers differently for an address that is or is not subscribed. Every page is a
+template with autoescaping, sent with a strict Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from email.parser import BytesParser
+from email.policy import HTTP
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from digest.errors import TokenError
+from digest.publish.subscribers import canonical, check_address
+from digest.publish.tokens import make_token, read_token
+from digest.render.jinja import render
+from digest.store import Store
+from digest.subscriptions.limits import RateLimit
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 10_000  # bytes: a form with one address, or a one-click POST
+CONFIRM_DAYS = 7
+HEADERS = [
+    ("Content-Type", "text/html; charset=utf-8"),
+    ("Cache-Control", "no-store"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    (
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'",
+    ),
+]
+Start = Callable[[str, list[tuple[str, str]]], Any]
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    sitename: str
+    site_url: str
+    base_url: str  # where this service is published (links in emails and pages)
+    allowed_origins: frozenset[str]  # pages that may post to /subscribe (the site's)
+    store_path: Any
+    secret: bytes
+
+
+class SubscriptionApp:
+    """The WSGI application. `send_confirmation(address, link)` mails the link (a queue:
+    the answer must not wait for, or reveal, the mail server)."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        send_confirmation: Callable[[str, str], None],
+        *,
+        clock: Callable[[], datetime],
+        limit: RateLimit | None = None,
+    ) -> None:
+        self.settings = settings
+        self.send_confirmation = send_confirmation
+        self.clock = clock
+        self.limit = limit or RateLimit(per_hour=6, burst=3)
+        self.per_address = RateLimit(per_hour=2, burst=1)  # confirmation emails to one inbox
+
+    def __call__(self, environ: dict[str, Any], start: Start) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "/").rstrip("/") or "/"
+        routes = {
+            ("POST", "/subscribe"): self.subscribe,
+            ("GET", "/confirm"): self.confirm,
+            ("GET", "/unsubscribe"): self.unsubscribe_page,
+            ("POST", "/unsubscribe"): self.unsubscribe,
+        }
+        handler = routes.get((method, path))
+        if handler is None:
+            if any(route_path == path for _, route_path in routes):
+                return self._page(start, HTTPStatus.METHOD_NOT_ALLOWED, "Not allowed", "")
+            return self._page(start, HTTPStatus.NOT_FOUND, "Not found", "There is no such page.")
+        try:
+            return handler(environ, start)
+        except Exception:  # a bug: the reader gets a page, the log the traceback
+            log.exception("subscriptions: %s %s failed", method, path)
+            return self._page(
+                start, HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong", "Try again later."
+            )
+
+    # ------------------------------------------------------------------------ routes
+
+    def subscribe(self, environ: dict[str, Any], start: Start) -> Iterable[bytes]:
+        origin = environ.get("HTTP_ORIGIN")
+        if origin and origin.rstrip("/") not in self.settings.allowed_origins:
+            return self._page(start, HTTPStatus.FORBIDDEN, "Not allowed", "")  # CSRF
+        if not self.limit.allow(client(environ), self._now()):
+            return self._page(
+                start,
+                HTTPStatus.TOO_MANY_REQUESTS,
+                "Too many requests",
+                "Please try again in a few minutes.",
+            )
+        form = read_form(environ)
+        if form is None:
+            return self._page(start, HTTPStatus.BAD_REQUEST, "Bad request", "")
+        try:
+            address = check_address(form.get("email", "")[:320])
+        except ValueError:
+            return self._page(
+                start,
+                HTTPStatus.BAD_REQUEST,
+                "Please check the address",
+                "That does not look like an email address. Go back and try again.",
+            )
+        key = canonical(address)
+        with Store(self.settings.store_path) as store:
+            nonce = store.request_subscription(address, key, secrets.token_hex(8), self.clock())
+        if nonce is not None and self.per_address.allow(key, self._now()):
+            expires = int(self._now()) + CONFIRM_DAYS * 86400
+            token = make_token(self.settings.secret, "confirm", f"{key} {nonce}", expires=expires)
+            self.send_confirmation(address, f"{self.settings.base_url}/confirm?token={token}")
+        # The same answer whether the address was new, pending or subscribed already.
+        return self._page(
+            start,
+            HTTPStatus.OK,
+            "Check your inbox",
+            "If the address can receive our email, a message is on its way with a link "
+            "to confirm. Nothing is sent to you until you follow it.",
+        )
+
+    def confirm(self, environ: dict[str, Any], start: Start) -> Iterable[bytes]:
+        try:
+            key, _, nonce = self._token(environ, "confirm").partition(" ")
+        except TokenError as exc:
+            return self._bad_link(start, exc)
+        with Store(self.settings.store_path) as store:
+            done = store.confirm_subscription(key, nonce, self.clock())
+        if not done:
+            return self._page(
+                start,
+                HTTPStatus.BAD_REQUEST,
+                "This link was used already",
+                "A confirmation link works once. If you are not receiving the newsletter, "
+                "subscribe again.",
+            )
+        return self._page(
+            start, HTTPStatus.OK, "You are subscribed", "The next issue will be in your inbox."
+        )
+
+    def unsubscribe_page(self, environ: dict[str, Any], start: Start) -> Iterable[bytes]:
+        try:
+            address = self._token(environ, "unsubscribe")
+            token = _query(environ)["token"]
+        except TokenError as exc:
+            return self._bad_link(start, exc)
+        return self._page(
+            start,
+            HTTPStatus.OK,
+            "Unsubscribe?",
+            "Press the button to stop receiving the newsletter.",
+            button=f"{self.settings.base_url}/unsubscribe?token={token}",
+            address=address,
+        )
+
+    def unsubscribe(self, environ: dict[str, Any], start: Start) -> Iterable[bytes]:
+        try:
+            key = self._token(environ, "unsubscribe")
+        except TokenError as exc:
+            return self._bad_link(start, exc)
+        form = read_form(environ)
+        one_click = form is not None and form.get("List-Unsubscribe") == "One-Click"
+        button = form is not None and form.get("confirm") == "unsubscribe"
+        if not (one_click or button):
+            return self._page(start, HTTPStatus.BAD_REQUEST, "Bad request", "")
+        with Store(self.settings.store_path) as store:
+            row = store.subscribers([key])
+            if row and row[0].status in ("subscribed", "pending"):
+                store.set_status(
+                    key, "unsubscribed", self.clock(), "one-click" if one_click else "page"
+                )
+        return self._page(
+            start,
+            HTTPStatus.OK,
+            "You are unsubscribed",
+            "You will get no more issues. Changed your mind? Subscribe again on the site.",
+        )
+
+    # ------------------------------------------------------------------------ helpers
+
+    def _now(self) -> float:
+        return self.clock().timestamp()
+
+    def _token(self, environ: dict[str, Any], purpose: str) -> str:
+        token = _query(environ).get("token", "")
+        if not token or len(token) > 1000:
+            raise TokenError("the link is not valid")
+        return read_token(self.settings.secret, purpose, token, now=self._now())
+
+    def _bad_link(self, start: Start, exc: TokenError) -> Iterable[bytes]:
+        return self._page(
+            start,
+            HTTPStatus.BAD_REQUEST,
+            "This link does not work",
+            f"{str(exc).capitalize()}. Please use the latest link we sent you.",
+        )
+
+    def _page(
+        self,
+        start: Start,
+        status: HTTPStatus,
+        title: str,
+        message: str,
+        *,
+        button: str | None = None,
+        address: str = "",
+    ) -> Iterable[bytes]:
+        body = render(
+            "subscription.html.j2",
+            sitename=self.settings.sitename,
+            site_url=self.settings.site_url,
+            title=title,
+            message=message,
+            button=button,
+            address=address,
+        ).encode("utf-8")
+        start(
+            f"{status.value} {status.phrase}",
+            [*HEADERS, ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+
+def client(environ: dict[str, Any]) -> str:
+    """The client's address; behind a proxy on this machine, the one it reports."""
+    remote = environ.get("REMOTE_ADDR", "")
+    forwarded = environ.get("HTTP_X_REAL_IP", "").strip()
+    if remote in ("127.0.0.1", "::1") and forwarded:
+        return forwarded
+    return remote
+
+
+def _query(environ: dict[str, Any]) -> dict[str, str]:
+    fields = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=5)
+    return {name: values[0] for name, values in fields.items()}
+
+
+def read_form(environ: dict[str, Any]) -> dict[str, str] | None:
+    """A small urlencoded or multipart form body; None if it is anything else."""
+    try:
+        size = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if size > MAX_BODY:
+        return None
+    body = environ["wsgi.input"].read(size) if size else b""
+    kind = environ.get("CONTENT_TYPE", "")
+    if kind.startswith("application/x-www-form-urlencoded") or not kind:
+        try:
+            fields = parse_qs(body.decode("utf-8"), max_num_fields=10, strict_parsing=False)
+        except (UnicodeDecodeError, ValueError):
+            return None
+        return {name: values[0] for name, values in fields.items()}
+    if kind.startswith("multipart/form-data"):
+        message = BytesParser(policy=HTTP).parsebytes(
+            f"Content-Type: {kind}\r\n\r\n".encode("latin-1", "replace") + body
+        )
+        if not message.is_multipart():
+            return None
+        form = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if isinstance(name, str):
+                form[name] = (
+                    part.get_content().strip() if part.get_content_maintype() == "text" else ""
+                )
+        return form
+    return None
+
+
+def origins(*urls: str | None) -> frozenset[str]:
+    found = set()
+    for url in urls:
+        if url:
+            parts = urlsplit(url)
+            found.add(f"{parts.scheme}://{parts.netloc}")
+    return frozenset(found)
