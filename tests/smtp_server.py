@@ -105,7 +105,7 @@ def smtp_server(
     controller = Controller(
         sink,
         hostname="127.0.0.1",
-        port=_free_port(),
+        port=free_port(),
         server_hostname="localhost",
         tls_context=tls,
         ssl_context=implicit_tls,
@@ -128,7 +128,7 @@ class _Authenticator:
         return AuthResult(success=given == self.expected, handled=False)  # False: reply 535
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

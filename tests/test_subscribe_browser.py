@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import mimetypes
 import re
-import threading
 import time
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-import waitress
 from playwright.sync_api import sync_playwright
 
 from digest import config
@@ -24,7 +22,8 @@ from digest.store import Store
 from digest.subscriptions.serve import make_app
 from tests.conftest import make_project
 from tests.site_tools import CHROMIUM_ARGS, ToolError, build_project, find_chromium
-from tests.smtp_server import _free_port, smtp_server
+from tests.smtp_server import free_port, smtp_server
+from tests.wsgi_server import serve_wsgi
 
 SECRET = "browser test secret"
 
@@ -61,7 +60,7 @@ def one_origin(site, service):
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory) -> Iterator[tuple[str, object, Path]]:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with smtp_server() as (sink, smtp_port):
         extra = (
@@ -73,16 +72,8 @@ def running(tmp_path_factory) -> Iterator[tuple[str, object, Path]]:
         conf = make_project(tmp_path_factory.mktemp("subscribe") / "site", extra)
         output = build_project(conf, [("draft", "--week-ending", "2024-02-08")])
         service = make_app(config.load(conf), SECRET.encode())
-        server = waitress.create_server(
-            one_origin(static_files(output), service), host="127.0.0.1", port=port
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        try:
+        with serve_wsgi(one_origin(static_files(output), service), port):
             yield base, sink, conf
-        finally:
-            server.close()
-            thread.join(timeout=10)
 
 
 def test_a_reader_subscribes_from_the_site_and_confirms(running):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import mailbox
 import re
 import shutil
-import threading
 import time
 from collections import Counter
 from email import message_from_bytes, policy
@@ -14,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import waitress
 from click.testing import CliRunner
 
 from digest import config
@@ -22,8 +20,9 @@ from digest.cli import main
 from digest.store import Store
 from digest.subscriptions.serve import make_app
 from tests.conftest import ROOT
-from tests.smtp_server import _free_port, smtp_server
+from tests.smtp_server import free_port, smtp_server
 from tests.test_send import ENV, SECRET, send
+from tests.wsgi_server import serve_wsgi
 
 SITE = "https://monitor.example.org"
 # Links in the issue's messages: any https address (the test posts the token to the service).
@@ -33,22 +32,15 @@ LINKS = "\nDIGEST_UNSUBSCRIBE_URL = 'https://monitor.example.org/subscriptions/u
 @pytest.fixture
 def service(mail_project, tmp_path):
     """The service on 127.0.0.1 beside an SMTP sink; yields (base URL, sink, config)."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with smtp_server() as (sink, smtp_port):
         conf = mail_project(
             f"DIGEST_SUBSCRIPTIONS_URL = '{base}'\nDIGEST_UNSUBSCRIBE_URL = None\n",
             port=smtp_port,
         )
-        app = make_app(config.load(conf), SECRET.encode())
-        server = waitress.create_server(app, host="127.0.0.1", port=port, threads=2)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        try:
+        with serve_wsgi(make_app(config.load(conf), SECRET.encode()), port):
             yield base, sink, conf
-        finally:
-            server.close()
-            thread.join(timeout=10)
 
 
 def subscribe(base: str, address: str, **headers: str) -> httpx.Response:
