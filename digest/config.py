@@ -10,6 +10,7 @@ import difflib
 import logging
 import re
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -237,6 +238,11 @@ def validate(raw: dict[str, Any], config_path: Path, *, compile_selectors: bool 
     sender = get("DIGEST_EMAIL_FROM")
     if not isinstance(sender, str) or "@" not in sender or any(c in sender for c in "\r\n"):
         problems.append("DIGEST_EMAIL_FROM: must be one address, e.g. 'Monitor <m@example.org>'")
+    elif not parseaddr(sender)[1].isascii():
+        problems.append(
+            "DIGEST_EMAIL_FROM: the address must be ASCII (write an international domain in "
+            "its xn-- form); the display name may be in any script"
+        )
 
     places = None
     if get("DIGEST_PLACES") is not None:

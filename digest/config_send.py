@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -97,11 +98,12 @@ def read(
     if unsubscribe is not None and (
         not isinstance(unsubscribe, str)
         or not unsubscribe.startswith("https://")
+        or not unsubscribe.isascii()
         or any(c in unsubscribe for c in " <>,#\"'\r\n")
     ):
         problems.append(
             "DIGEST_UNSUBSCRIBE_URL: must be an https:// address (one-click unsubscribe needs "
-            "HTTPS, RFC 8058), without spaces, quotes, <, > or #"
+            "HTTPS, RFC 8058), ASCII, without spaces, quotes, <, > or #"
         )
     mailto = get("DIGEST_UNSUBSCRIBE_MAILTO")
     if mailto is not None and (
@@ -116,6 +118,7 @@ def read(
     if service is not None and (
         not isinstance(service, str)
         or not service.startswith(("https://", "http://"))
+        or not service.isascii()
         or any(c in service for c in " <>\"'?#\r\n")
     ):
         problems.append(
@@ -149,7 +152,7 @@ def _dkim(
     get: Callable[[str], Any], root: Path, problems: list[str], sender: str
 ) -> DkimSettings | None:
     key, selector = get("DIGEST_DKIM_KEY"), get("DIGEST_DKIM_SELECTOR")
-    domain = get("DIGEST_DKIM_DOMAIN") or sender.rpartition("@")[2].strip(" >")
+    domain = get("DIGEST_DKIM_DOMAIN") or parseaddr(sender)[1].rpartition("@")[2]
     if key is None and selector is None:
         return None
     if not isinstance(key, (str, Path)) or not (root / str(key)).is_file():

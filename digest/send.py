@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from digest.config import Settings
-from digest.errors import ContentError, DeliveryError
+from digest.errors import ContentError, DeliveryError, RenderError
 from digest.publish import send_run
 from digest.publish.email_edition import list_id
 from digest.publish.email_message import UNSUBSCRIBE_MARKER, MessageTemplate
@@ -59,7 +59,7 @@ def letter_for(settings: Settings, slug: str, now: datetime, secret: bytes) -> L
         raise DeliveryError(f"{source}: {exc}") from exc
     try:
         (job,) = issue_pdf_jobs(settings, [slug])
-    except Exception as exc:
+    except RenderError as exc:
         raise DeliveryError(f"{slug}: the issue is not built; run `digest build` first") from exc
     path = job.page.relative_to(settings.output_path).as_posix()
     page_url = f"{settings.site_url}/{path.removesuffix('index.html')}"

@@ -113,9 +113,10 @@ def test_ten_a_second_never_puts_more_than_ten_in_any_second():
         assert sum(1 for t in sent[i : i + 12] if t < start + 1 - 1e-9) <= 10
 
 
-def test_a_server_asking_to_slow_down_holds_everyone():
+@pytest.mark.parametrize("rate", [10, 0])  # 0: no limit, but a server's "slow down" holds
+def test_a_server_asking_to_slow_down_holds_everyone(rate):
     fake = FakeClock()
-    pacer = Pacer(10, Clock(fake.now, fake.sleep))
+    pacer = Pacer(rate, Clock(fake.now, fake.sleep))
     pacer.wait()
     pacer.hold(30)
     pacer.wait()

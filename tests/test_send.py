@@ -164,6 +164,36 @@ def test_refusals_for_now_are_retried_and_for_good_are_recorded(mail_project, tm
     assert statuses == {later: "subscribed", unknown_user: "bounced", rejected: "subscribed"}
 
 
+def test_a_relay_refusing_us_is_not_the_readers_fault(mail_project, tmp_path):
+    relayed, full, fine = people(3)
+    with smtp_server() as (sink, port):
+        sink.faults.rcpt = {
+            relayed: ["554 5.7.1 Relay access denied"],
+            full: ["552 5.2.2 Mailbox full"],  # RCPT 552: "try later" (RFC 5321)
+        }
+        conf = mail_project(port=port)
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, people(3))), "--send")
+    assert f"{relayed}: failed: RCPT: 554 5.7.1 Relay access denied" in result.output
+    assert sink.per_recipient() == Counter({full: 1, fine: 1})
+    with Store(tmp_path / "store.sqlite3") as store:
+        assert {s.status for s in store.subscribers()} == {"subscribed"}  # nobody "bounced"
+
+
+def test_a_server_refusing_the_sender_pauses_with_everyone_still_queued(mail_project, tmp_path):
+    with smtp_server() as (sink, port):
+        conf = mail_project(port=port)
+
+        async def refuse_sender(server, session, envelope, address, options):
+            return "553 5.7.1 Sender address rejected: not owned by user"
+
+        sink.handle_MAIL = refuse_sender
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, people(4))), "--send")
+    assert result.exit_code == 1
+    assert "paused" in result.output and "the server refuses the sender" in result.output
+    assert set(journal(tmp_path).values()) == {"queued"}
+    assert sink.received == []
+
+
 def test_a_delivery_refused_for_now_too_often_waits_for_the_next_run(mail_project, tmp_path):
     busy = people(1)[0]
     with smtp_server() as (sink, port):

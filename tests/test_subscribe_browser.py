@@ -101,6 +101,9 @@ def test_a_reader_subscribes_from_the_site_and_confirms(running):
         link = re.search(r"http://\S+/confirm\?token=\S+", body).group(0)
         assert link.startswith(f"{base}/subscriptions/confirm?token=")
         page.goto(link)
+        assert page.locator("h1").inner_text() == "Confirm your subscription"
+        with page.expect_navigation():
+            page.click("button[type=submit]")
         assert page.locator("h1").inner_text() == "You are subscribed"
         browser.close()
     settings = config.load(conf)

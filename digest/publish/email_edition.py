@@ -13,15 +13,20 @@ from digest.models import Edition
 from digest.publish import stamps
 
 
+def sender_domain(sender: str) -> str:
+    """The domain of a From address ("Name <a@example.org>"): Message-IDs and List-Id use it."""
+    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+
+
 def list_id(settings: Settings) -> str:
-    domain = parseaddr(settings.email_from)[1].rpartition("@")[2] or "localhost"
+    domain = sender_domain(settings.email_from)
     name = re.sub(r"[^a-z0-9]+", "-", settings.sitename.lower()).strip("-") or "digest"
     return f"{settings.sitename} <{name}.{domain}>"
 
 
 def edition_message_id(edition: Edition, settings: Settings) -> str:
     """Stable across builds: the same issue always has the same Message-ID."""
-    domain = parseaddr(settings.email_from)[1].rpartition("@")[2] or "localhost"
+    domain = sender_domain(settings.email_from)
     token = hashlib.sha256(f"{settings.sitename}\0{edition.slug}".encode()).hexdigest()[:20]
     return f"<{edition.slug}.{token}@{domain}>"
 

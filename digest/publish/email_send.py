@@ -16,12 +16,14 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 from digest.errors import DeliveryError
 
 SCHEMES = {"smtp": 587, "smtps": 465, "smtp+plain": 25}
+_LOCAL = ("localhost", "127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,11 @@ def parse_smtp_url(url: str) -> SmtpServer:
         raise ValueError("put the password in the DIGEST_SMTP_PASSWORD environment variable")
     if not parts.hostname:
         raise ValueError(f"{url!r} has no host name")
+    if parts.scheme == "smtp+plain" and parts.username and parts.hostname not in _LOCAL:
+        raise ValueError(
+            "a login over smtp+plain:// would send the password in clear: use smtp:// "
+            "(STARTTLS) or smtps:// for a server that is not on this machine"
+        )
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ValueError(f"{url!r}: only scheme://[user@]host[:port] is read")
     try:
@@ -60,10 +67,12 @@ def parse_smtp_url(url: str) -> SmtpServer:
 @dataclass(frozen=True)
 class Outcome:
     state: str  # "sent", "retry" (4xx, connection trouble before the content), "failed",
-    # "unknown" (the content went out, the answer did not come back)
+    # "unknown" (the content went out, the answer did not come back), "skipped" (ready()
+    # said no)
     detail: str = ""
     bounced: bool = False  # the server refused the address itself, for good (5xx on RCPT)
     code: int = 0  # the server's reply code, when it gave one
+    step: str = ""  # MAIL, RCPT or DATA: where the server answered
 
 
 def _tls_context(server: SmtpServer) -> ssl.SSLContext:
@@ -115,6 +124,12 @@ def connect(server: SmtpServer, local_hostname: str | None = None) -> smtplib.SM
             connection.close()
             raise
     except smtplib.SMTPAuthenticationError as exc:
+        if 400 <= exc.smtp_code < 500:  # 454: the server cannot check now
+            error = ConnectError(
+                f"{server.name}: login failed for now: {_reply(exc.smtp_code, exc.smtp_error)}"
+            )
+            error.temporary = True
+            raise error from exc
         raise DeliveryError(
             f"{server.name}: login refused ({_reply(exc.smtp_code, exc.smtp_error)}); check "
             "the user in DIGEST_SMTP_URL and DIGEST_SMTP_PASSWORD"
@@ -146,20 +161,33 @@ def _explain(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def deliver(connection: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> Outcome:
+def deliver(
+    connection: smtplib.SMTP,
+    sender: str,
+    recipient: str,
+    data: bytes,
+    ready: Callable[[], bool] = lambda: True,
+) -> Outcome:
     """One message to one envelope recipient over an open connection.
 
-    On "retry"/"unknown" outcomes caused by the connection, the caller must not use the
-    connection again (it is closed here)."""
-    options = ["SMTPUTF8"] if not recipient.isascii() else []
+    `ready()` is called once the server has accepted the recipient, just before DATA: the
+    caller records that the message is going out (False: it must not, and nothing is
+    sent). On outcomes caused by the connection, the connection is closed here."""
     try:
-        code, message = connection.mail(sender, options)
+        code, message = connection.mail(sender)
         if code != 250:
             return _refused(connection, "MAIL", code, message)
         code, message = connection.rcpt(recipient)
         if code not in (250, 251):
             outcome = _refused(connection, "RCPT", code, message)
-            return replace(outcome, bounced=outcome.state == "failed")
+            # Only "no such mailbox" (5.1.x) is about the address; a relay refusing us
+            # (5.7.1) is not, and 552 on RCPT is "try later" (RFC 5321 4.5.3.1.10).
+            if code == 552:
+                return replace(outcome, state="retry")
+            return replace(outcome, bounced=outcome.state == "failed" and _mailbox_gone(message))
+        if not ready():
+            _reset(connection)
+            return Outcome("skipped", step="RCPT")
         code, message = connection.docmd("DATA")
         if code != 354:
             return _refused(connection, "DATA", code, message)
@@ -168,14 +196,25 @@ def deliver(connection: smtplib.SMTP, sender: str, recipient: str, data: bytes) 
         return Outcome("retry", f"connection lost before the message was sent: {_explain(exc)}")
     try:
         connection.send(_dotted(data))
+    except (OSError, smtplib.SMTPException) as exc:  # no final dot: nothing was accepted
+        _close(connection)
+        return Outcome("retry", f"connection lost while sending the message: {_explain(exc)}")
+    try:
         code, message = connection.getreply()
     except (OSError, smtplib.SMTPException) as exc:
         _close(connection)
         return Outcome("unknown", f"no answer after the message was sent: {_explain(exc)}")
     if code == 250:
-        return Outcome("sent", _reply(code, message), code=code)
+        return Outcome("sent", _reply(code, message), code=code, step="DATA")
+    if code == 421:
+        _close(connection)
     state = "retry" if 400 <= code < 500 else "failed"
-    return Outcome(state, f"DATA: {_reply(code, message)}", code=code)
+    return Outcome(state, f"DATA: {_reply(code, message)}", code=code, step="DATA")
+
+
+def _mailbox_gone(message: bytes | str) -> bool:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+    return text.lstrip().startswith("5.1.")
 
 
 def _dotted(data: bytes) -> bytes:
@@ -191,10 +230,10 @@ def _dotted(data: bytes) -> bytes:
 def _refused(connection: smtplib.SMTP, step: str, code: int, message: bytes) -> Outcome:
     if code == 421 or code < 0:  # the server is closing the connection
         _close(connection)
-        return Outcome("retry", f"{step}: {_reply(code, message)}", code=code)
+        return Outcome("retry", f"{step}: {_reply(code, message)}", code=code, step=step)
     _reset(connection)
     state = "retry" if 400 <= code < 500 else "failed"
-    return Outcome(state, f"{step}: {_reply(code, message)}", code=code)
+    return Outcome(state, f"{step}: {_reply(code, message)}", code=code, step=step)
 
 
 def _reset(connection: smtplib.SMTP) -> None:

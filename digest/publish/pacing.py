@@ -29,8 +29,6 @@ class Pacer:
         self._lock = threading.Lock()
 
     def wait(self) -> None:
-        if not self._gap:
-            return
         with self._lock:
             now = self.clock.now()
             slot = max(now, self._next)

@@ -35,6 +35,7 @@ from digest.config import Settings
 from digest.errors import DeliveryError, DigestError, RenderError, SendLockedError
 from digest.publish import email_send
 from digest.publish.dkim_sign import Signer
+from digest.publish.email_edition import sender_domain
 from digest.publish.email_message import MessageTemplate, Recipient
 from digest.publish.email_send import ConnectError, Outcome, SmtpServer
 from digest.publish.pacing import Clock, Pacer, backoff
@@ -94,7 +95,10 @@ class SendReport:
 def send_lock(store_path: Path, slug: str) -> Iterator[None]:
     """Held while an issue is being sent; released by the OS if the process dies."""
     path = store_path.with_name(f"{store_path.name}-send-{slug}.lock")
-    handle = open(path, "a+")  # noqa: SIM115 (held open for the lock's lifetime)
+    try:
+        handle = open(path, "a+")  # noqa: SIM115 (held open for the lock's lifetime)
+    except OSError as exc:
+        raise DeliveryError(f"{path}: cannot make the send's lock file: {exc}") from exc
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -170,6 +174,7 @@ class _Run:
     advance: Callable[[str], None]
     lock: threading.Lock = field(default_factory=threading.Lock)
     errors_in_a_row: int = 0
+    streak: list[Delivery] = field(default_factory=list)  # failed since the last success
     sent: int = 0
     paused: str | None = None
     fatal: DigestError | None = None
@@ -182,19 +187,34 @@ class _Run:
             if state == "sent":
                 self.sent += 1
                 self.errors_in_a_row = 0
+                self.streak.clear()
             else:
                 self.errors_in_a_row += 1
+                if state == "failed" and not bounced:
+                    self.streak.append(delivery)
         if state != "queued":  # a delivery put back is not done yet
             self.advance(state)
 
-    def failing(self, reason: str, queue: _Queue) -> None:
+    def failing(self, reason: str, queue: _Queue, *, now: bool = False) -> None:
+        """Pause the run when too many deliveries failed in a row (or `now`). Those that
+        failed in that streak were likely refused for the server's reasons, not theirs:
+        they go back to the queue for the run that resumes."""
         with self.lock:
-            if self.errors_in_a_row >= self.max_errors and self.paused is None:
-                self.paused = (
-                    f"{self.errors_in_a_row} deliveries failed in a row (last: {reason}); "
-                    "run the same command again to resume"
-                )
-                queue.stop()
+            if self.paused is not None:
+                return
+            if not now and self.errors_in_a_row < self.max_errors:
+                return
+            self.paused = (
+                f"{max(1, self.errors_in_a_row)} deliveries failed in a row (last: {reason}); "
+                "run the same command again to resume"
+            )
+            for delivery in self.streak:
+                self.store.finish_delivery(
+                    self.letter.slug, delivery.subscriber, "queued", self.now(),
+                    f"not sent: the run paused ({reason})",
+                )  # fmt: skip
+            self.streak.clear()
+            queue.stop()
 
     def work(self, queue: _Queue) -> None:
         connection: smtplib.SMTP | None = None
@@ -203,12 +223,11 @@ class _Run:
                 connection = self._one(delivery, connection, queue)
         except DigestError as exc:  # no point going on: login refused, TLS broken, store ...
             self.fatal = self.fatal or exc
-            queue.stop()
         except Exception as exc:  # a bug: stop the run, say where, leave the journal right
             log.exception("%s: the send stopped on an unexpected error", self.letter.slug)
             self.fatal = self.fatal or DeliveryError(f"{self.letter.slug}: stopped: {exc!r}")
-            queue.stop()
         finally:
+            queue.stop()  # whatever ended this worker ends the run: no one waits forever
             email_send.quit_quietly(connection)
 
     def _one(
@@ -221,17 +240,23 @@ class _Run:
             data = self.letter.message(delivery.address, delivery.name, delivery.message_id)
         except RenderError as exc:  # this reader's message only (an address the store holds)
             self.record(delivery, "failed", f"cannot build the message: {exc}")
+            self.failing(str(exc), queue)
             queue.done()
             return connection
         self.pacer.wait()
-        # "sending" only now: a run killed before this line leaves the delivery queued.
-        with self.lock:
-            left = self.store.start_delivery(self.letter.slug, delivery.subscriber, self.now())
-        if left is not None:
+
+        def ready() -> bool:
+            # "sending" only once the server took the recipient, just before DATA: a run
+            # killed before leaves the delivery queued, since nothing can have arrived.
+            with self.lock:
+                left = self.store.start_delivery(self.letter.slug, delivery.subscriber, self.now())
+            return left is None
+
+        outcome = email_send.deliver(connection, self.letter.sender, delivery.address, data, ready)
+        if outcome.state == "skipped":  # left the list while the send ran
             queue.done()
             self.advance("skipped")
             return connection
-        outcome = email_send.deliver(connection, self.letter.sender, delivery.address, data)
         self._settle(delivery, outcome, queue)
         return connection
 
@@ -253,6 +278,11 @@ class _Run:
 
     def _settle(self, delivery: Delivery, outcome: Outcome, queue: _Queue) -> None:
         attempts = delivery.attempts + 1
+        if outcome.state == "failed" and outcome.step == "MAIL":  # refuses us, not them
+            self.record(delivery, "queued", outcome.detail)
+            self.failing(f"the server refuses the sender: {outcome.detail}", queue, now=True)
+            queue.done()
+            return
         if outcome.state != "retry":
             self.record(delivery, outcome.state, outcome.detail, bounced=outcome.bounced)
             if outcome.state != "sent":
@@ -342,16 +372,19 @@ def queue_recipients(
 
 def write_outbox(letter: Letter, people: list[tuple[str, str]], folder: Path) -> int:
     """Every message as a file in a Maildir (folder/new/), named in the list's order."""
-    for sub in ("tmp", "new", "cur"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-    for old in (folder / "new").glob(f"{letter.slug}.*.eml"):
-        old.unlink()
-    for number, (address, name) in enumerate(people, start=1):
-        data = letter.message(address, name, letter.message_id(canonical(address)))
-        name_ = f"{letter.slug}.{number:06d}.eml"
-        partial = folder / "tmp" / name_
-        partial.write_bytes(data)
-        os.replace(partial, folder / "new" / name_)
+    try:
+        for sub in ("tmp", "new", "cur"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        for old in (folder / "new").glob(f"{letter.slug}.*.eml"):
+            old.unlink()
+        for number, (address, name) in enumerate(people, start=1):
+            data = letter.message(address, name, letter.message_id(canonical(address)))
+            name_ = f"{letter.slug}.{number:06d}.eml"
+            partial = folder / "tmp" / name_
+            partial.write_bytes(data)
+            os.replace(partial, folder / "new" / name_)
+    except OSError as exc:
+        raise DeliveryError(f"{folder}: cannot write the outbox (DIGEST_OUTBOX): {exc}") from exc
     return len(people)
 
 
@@ -373,7 +406,7 @@ def make_letter(settings: Settings, slug: str, template: MessageTemplate, secret
         slug=slug,
         template=template,
         sender=sender,
-        domain=sender.rpartition("@")[2] or "localhost",
+        domain=sender_domain(sender),
         secret=secret,
         unsubscribe_url=settings.send.unsubscribe_url,
         unsubscribe_mailto=settings.send.unsubscribe_mailto,

@@ -123,10 +123,18 @@ class MailingStore:
         self, canonicals: Iterable[str] | None = None, *, status: str | None = None
     ) -> list[SubscriberRow]:
         """Every subscriber (or those with these canonical addresses), by address."""
-        rows = self._db.execute("SELECT * FROM subscribers ORDER BY canonical").fetchall()
-        if canonicals is not None:
-            wanted = set(canonicals)
-            rows = [row for row in rows if row["canonical"] in wanted]
+        if canonicals is None:
+            rows = self._db.execute("SELECT * FROM subscribers ORDER BY canonical").fetchall()
+        else:
+            wanted = sorted(set(canonicals))
+            rows = []
+            for start in range(0, len(wanted), 500):  # SQLite's limit on parameters
+                chunk = wanted[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                rows += self._db.execute(
+                    f"SELECT * FROM subscribers WHERE canonical IN ({marks})", chunk
+                ).fetchall()
+            rows.sort(key=lambda row: row["canonical"])
         if status is not None:
             rows = [row for row in rows if row["status"] == status]
         return [
@@ -197,9 +205,10 @@ class MailingStore:
         """Mark a delivery `sending` if its subscriber is still subscribed; otherwise mark
         it skipped and return the subscriber's status (someone who left mid-send)."""
         with self._transaction() as db:
-            status = db.execute(
+            row = db.execute(
                 "SELECT status FROM subscribers WHERE id = ?", (subscriber,)
-            ).fetchone()[0]
+            ).fetchone()
+            status = row[0] if row else "removed"  # `digest subscribers remove` ran meanwhile
             if status != "subscribed":
                 db.execute(
                     "UPDATE sends SET state = 'skipped', detail = ?, updated = ?"
@@ -261,6 +270,8 @@ class MailingStore:
                 return nonce
             if row["status"] == "subscribed":
                 return None
+            if row["status"] == "pending" and row["nonce"]:
+                return row["nonce"]  # a second request: the first email's link still works
             db.execute(
                 "UPDATE subscribers SET status = 'pending', nonce = ?, updated = ?,"
                 " detail = NULL WHERE canonical = ?",

@@ -2,7 +2,9 @@
 
     POST /subscribe            the site's subscribe box (field `email`): a confirmation
                                email goes out; the answer is the same whoever asks
-    GET  /confirm?token=...    the link in that email: subscribed (once; the link expires)
+    GET  /confirm?token=...    the link in that email: a page with a button (a GET changes
+                               nothing: mail scanners follow links too)
+    POST /confirm?token=...    the button: subscribed (once; the link expires)
     GET  /unsubscribe?token=   a page with a button; a GET never unsubscribes (link
                                scanners and prefetchers follow links)
     POST /unsubscribe?token=   unsubscribe: the page's button, or one-click from a mail
@@ -86,7 +88,8 @@ class SubscriptionApp:
         path = environ.get("PATH_INFO", "/").rstrip("/") or "/"
         routes = {
             ("POST", "/subscribe"): self.subscribe,
-            ("GET", "/confirm"): self.confirm,
+            ("GET", "/confirm"): self.confirm_page,
+            ("POST", "/confirm"): self.confirm,
             ("GET", "/unsubscribe"): self.unsubscribe_page,
             ("POST", "/unsubscribe"): self.unsubscribe,
         }
@@ -144,11 +147,30 @@ class SubscriptionApp:
             "to confirm. Nothing is sent to you until you follow it.",
         )
 
+    def confirm_page(self, environ: dict[str, Any], start: Start) -> Iterable[bytes]:
+        try:
+            key = self._token(environ, "confirm").partition(" ")[0]
+        except TokenError as exc:
+            return self._bad_link(start, exc)
+        return self._page(
+            start,
+            HTTPStatus.OK,
+            "Confirm your subscription",
+            f"Press the button to receive {self.settings.sitename} by email.",
+            button=self._action(environ, "confirm"),
+            button_label="Confirm",
+            field="confirm",
+            address=key,
+        )
+
     def confirm(self, environ: dict[str, Any], start: Start) -> Iterable[bytes]:
         try:
             key, _, nonce = self._token(environ, "confirm").partition(" ")
         except TokenError as exc:
             return self._bad_link(start, exc)
+        form = read_form(environ)
+        if form is None or form.get("confirm") != "confirm":
+            return self._page(start, HTTPStatus.BAD_REQUEST, "Bad request", "")
         with Store(self.settings.store_path) as store:
             done = store.confirm_subscription(key, nonce, self.clock())
         if not done:
@@ -166,15 +188,16 @@ class SubscriptionApp:
     def unsubscribe_page(self, environ: dict[str, Any], start: Start) -> Iterable[bytes]:
         try:
             address = self._token(environ, "unsubscribe")
-            token = _query(environ)["token"]
         except TokenError as exc:
             return self._bad_link(start, exc)
         return self._page(
             start,
             HTTPStatus.OK,
             "Unsubscribe?",
-            "Press the button to stop receiving the newsletter.",
-            button=f"{self.settings.base_url}/unsubscribe?token={token}",
+            f"Press the button to stop receiving {self.settings.sitename}.",
+            button=self._action(environ, "unsubscribe"),
+            button_label="Unsubscribe",
+            field="unsubscribe",
             address=address,
         )
 
@@ -212,6 +235,10 @@ class SubscriptionApp:
             raise TokenError("the link is not valid")
         return read_token(self.settings.secret, purpose, token, now=self._now())
 
+    def _action(self, environ: dict[str, Any], path: str) -> str:
+        """The form's target: this path with the (already checked) token."""
+        return f"{self.settings.base_url}/{path}?token={_query(environ)['token']}"
+
     def _bad_link(self, start: Start, exc: TokenError) -> Iterable[bytes]:
         return self._page(
             start,
@@ -228,6 +255,8 @@ class SubscriptionApp:
         message: str,
         *,
         button: str | None = None,
+        button_label: str = "",
+        field: str = "",
         address: str = "",
     ) -> Iterable[bytes]:
         body = render(
@@ -237,6 +266,8 @@ class SubscriptionApp:
             title=title,
             message=message,
             button=button,
+            button_label=button_label,
+            field=field,
             address=address,
         ).encode("utf-8")
         start(

@@ -1,12 +1,12 @@
 """Bounces: delivery-status notifications read from a Maildir, scored the way Mailman does.
 
 Each message in the Maildir's new/ and cur/ is read with flufl.bounce. A permanent failure
-scores 1.0 for its address, a temporary one 0.5, at most once a day per address (the day's
-highest); an address whose scores over 30 days pass DIGEST_BOUNCE_THRESHOLD (5.0, Mailman's
-default) is marked bounced and never mailed again. A read message moves to the Maildir's
-`.processed` folder; one that is no bounce (an autoreply, spam, garbage) or names nobody
-we know moves to `.unrecognized`, for a person to look at. Nothing in one message can
-stop the run.
+scores 1.0 for its address, a temporary one 0.5, at most once a day per address (the day
+it is read, the day's highest); an address whose scores over 30 days pass
+DIGEST_BOUNCE_THRESHOLD (5.0, Mailman's default) is marked bounced and never mailed again.
+A read message moves to the Maildir's `.processed` folder; one that is no bounce (an
+autoreply, spam, garbage) or names nobody we know moves to `.unrecognized`, for a person to
+look at. Nothing in one message can stop the run.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import Message
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from flufl.bounce import all_failures
@@ -55,13 +54,6 @@ def failures(message: Message) -> dict[str, float]:
                 key = canonical(address)
                 scores[key] = max(scores.get(key, 0.0), score)
     return scores
-
-
-def _day(message: Message, now: datetime) -> str:
-    try:
-        return parsedate_to_datetime(str(message["Date"])).date().isoformat()
-    except (TypeError, ValueError, IndexError):
-        return now.date().isoformat()
 
 
 def process_maildir(
@@ -101,7 +93,9 @@ def _score(
         return "aside", f"cannot be read as a bounce: {type(exc).__name__}: {exc}"
     if not scores:
         return "aside", "not a delivery-status notification digest can read"
-    day = _day(message, now())
+    # The day it is read, not the Date it claims: a backlog, or forged reports with many
+    # dates, count once a day like the rest.
+    day = now().date().isoformat()
     known = False
     for key, score in sorted(scores.items()):
         marked = store.record_bounce(key, day, score, threshold, now())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from email import policy
@@ -17,7 +18,9 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 from digest.errors import DigestError
 from digest.publish import email_send
+from digest.publish.email_edition import sender_domain
 from digest.publish.email_send import SmtpServer
+from digest.publish.pacing import backoff
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +31,8 @@ def confirmation(sitename: str, sender: str, address: str, link: str, date: date
     message["To"] = address
     message["Subject"] = f"Confirm your subscription to {sitename}"
     message["Date"] = format_datetime(date)
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    message["Message-ID"] = make_msgid(domain=domain)
-    message["Auto-Submitted"] = "auto-replied"
+    message["Message-ID"] = make_msgid(domain=sender_domain(sender))
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: not a reply to anything
     message.set_content(
         f"Someone, probably you, asked to receive {sitename} at this address.\n\n"
         f"To confirm, open this link (it works for 7 days):\n\n{link}\n\n"
@@ -63,15 +65,25 @@ class Mailer:
     def _run(self) -> None:
         while (job := self._queue.get()) is not None:
             address, link = job
-            data = confirmation(self.sitename, self.sender, address, link, self.clock())
+            try:
+                self._deliver(address, link)
+            except Exception:  # one message's trouble must not end the thread
+                log.exception("subscriptions: %s: confirmation not sent", address)
+
+    def _deliver(self, address: str, link: str) -> None:
+        data = confirmation(self.sitename, self.sender, address, link, self.clock())
+        for attempt in range(1, 4):
             try:
                 connection = email_send.connect(self.server)
             except DigestError as exc:
                 log.warning("subscriptions: %s: confirmation not sent: %s", address, exc)
-                continue
+                return
             try:
                 outcome = email_send.deliver(connection, parseaddr(self.sender)[1], address, data)
             finally:
                 email_send.quit_quietly(connection)
-            if outcome.state != "sent":
-                log.warning("subscriptions: %s: confirmation not sent: %s", address, outcome.detail)
+            if outcome.state != "retry" or attempt == 3:
+                break
+            time.sleep(backoff(attempt))  # greylisting answers 4xx to a first message
+        if outcome.state != "sent":
+            log.warning("subscriptions: %s: confirmation not sent: %s", address, outcome.detail)

@@ -61,4 +61,6 @@ def wsgi_application():
 def serve(app: SubscriptionApp, host: str, port: int, threads: int = 4) -> None:
     import waitress
 
-    waitress.serve(app, host=host, port=port, threads=threads, ident="digest")
+    waitress.serve(
+        app, host=host, port=port, threads=threads, ident="digest", max_request_body_size=16384
+    )
