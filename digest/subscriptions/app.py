@@ -148,19 +148,12 @@ class SubscriptionApp:
         )
 
     def confirm_page(self, environ: dict[str, Any], start: Start) -> Iterable[bytes]:
-        try:
-            key = self._token(environ, "confirm").partition(" ")[0]
-        except TokenError as exc:
-            return self._bad_link(start, exc)
-        return self._page(
+        return self._ask(
+            environ,
             start,
-            HTTPStatus.OK,
+            "confirm",
             "Confirm your subscription",
             f"Press the button to receive {self.settings.sitename} by email.",
-            button=self._action(environ, "confirm"),
-            button_label="Confirm",
-            field="confirm",
-            address=key,
         )
 
     def confirm(self, environ: dict[str, Any], start: Start) -> Iterable[bytes]:
@@ -186,18 +179,30 @@ class SubscriptionApp:
         )
 
     def unsubscribe_page(self, environ: dict[str, Any], start: Start) -> Iterable[bytes]:
+        return self._ask(
+            environ,
+            start,
+            "unsubscribe",
+            "Unsubscribe?",
+            f"Press the button to stop receiving {self.settings.sitename}.",
+        )
+
+    def _ask(
+        self, environ: dict[str, Any], start: Start, purpose: str, title: str, message: str
+    ) -> Iterable[bytes]:
+        """A GET of a link: a page whose button POSTs it (a GET itself changes nothing)."""
         try:
-            address = self._token(environ, "unsubscribe")
+            address = self._token(environ, purpose).partition(" ")[0]
         except TokenError as exc:
             return self._bad_link(start, exc)
         return self._page(
             start,
             HTTPStatus.OK,
-            "Unsubscribe?",
-            f"Press the button to stop receiving {self.settings.sitename}.",
-            button=self._action(environ, "unsubscribe"),
-            button_label="Unsubscribe",
-            field="unsubscribe",
+            title,
+            message,
+            button=f"{self.settings.base_url}/{purpose}?token={_query(environ)['token']}",
+            button_label=purpose.capitalize(),
+            field=purpose,
             address=address,
         )
 
@@ -234,10 +239,6 @@ class SubscriptionApp:
         if not token or len(token) > 1000:
             raise TokenError("the link is not valid")
         return read_token(self.settings.secret, purpose, token, now=self._now())
-
-    def _action(self, environ: dict[str, Any], path: str) -> str:
-        """The form's target: this path with the (already checked) token."""
-        return f"{self.settings.base_url}/{path}?token={_query(environ)['token']}"
 
     def _bad_link(self, start: Start, exc: TokenError) -> Iterable[bytes]:
         return self._page(
