@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from email import message_from_bytes
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -79,12 +80,11 @@ def digest(config: Path, *args: str) -> tuple[float, str]:
 
 
 def one_message(config: Path, slug: str) -> tuple[str, bytes]:
-    """digest's message of the issue for one reader, as the dry run writes it."""
-    sys.path.insert(0, str(build_bench.SRC))
+    """digest's message of the issue for one reader, as the dry run writes it, and its
+    sender."""
     digest(config, "send", slug, "--subscribers", str(config.parent / "one.csv"))
-    path = next((config.parent / "outbox" / slug / "new").iterdir())
-    data = path.read_bytes()
-    return parseaddr("Iraq Weekly Monitor <monitor@example.org>")[1], data
+    data = next((config.parent / "outbox" / slug / "new").iterdir()).read_bytes()
+    return parseaddr(message_from_bytes(data)["From"])[1], data
 
 
 def baseline(port: int, sender: str, data: bytes, count: int) -> float:

@@ -21,6 +21,7 @@ from bs4.element import PreformattedString
 from digest.errors import RenderError
 from digest.issues.periods import daily_period_title, period_title
 from digest.models import Edition, Incident
+from digest.publish.header_text import clean_header_text
 from digest.render.jinja import render
 
 WIDTH = 72  # plain-text wrap column; leaves room for quoting ("> ") under 78
@@ -168,14 +169,6 @@ def render_email(
         incidents_text=incident_table(incidents),
     )
     return EmailEdition(subject=subject, html=html.rstrip() + "\n", text=_tidy(text))
-
-
-def clean_header_text(value: str) -> str:
-    """One line of text fit for a header: no control characters, whitespace collapsed."""
-    # BAD-INPUTS 38: CR, LF, NUL, U+2028 ... in a title would otherwise start new headers.
-    # str.split() treats CR/LF/U+2028/U+2029/U+0085 as whitespace; other controls go.
-    kept = "".join(c for c in value if c.isspace() or unicodedata.category(c) != "Cc")
-    return " ".join(kept.split())
 
 
 def _fragment(html: str, base_url: str, *, inline: bool = False) -> BeautifulSoup:

@@ -18,7 +18,7 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 
 from digest.errors import DeliveryError
-from digest.publish.email_render import clean_header_text
+from digest.publish.header_text import clean_header_text
 
 _EMAIL_COLUMNS = ("email", "address", "e-mail", "email address")
 MAX_NAME = 200
