@@ -1,5 +1,9 @@
 """RawEntry (untrusted, as a parser found it) -> Item (what the store keeps).
 
+Text: the summary is sanitized (collect/sanitize.py), then outlet boilerplate ("Read more",
+"Subscribe …", "Follow us on …", "اقرأ أيضا" …) is removed from both its text and its HTML
+(collect/boilerplate.py), then both are capped. Titles are kept as given.
+
 Identity: the feed's guid is kept as given (cleaned; one longer than MAX_GUID is replaced by
 its hash); collect/identity.py decides which stored item an entry is.
 
@@ -17,6 +21,7 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from html import escape
 
+from digest.collect.boilerplate import strip_html, strip_text
 from digest.collect.sanitize import clean_html, html_to_text, safe_url
 from digest.models import Item, RawEntry, Source
 
@@ -43,9 +48,15 @@ def normalize(
     title = _truncate(" ".join(html_to_text(clean_text(entry.title)).split()), MAX_TITLE)
     raw_summary = clean_text(entry.summary_html)[:MAX_INPUT]
     summary_html = clean_html(raw_summary, entry.base or base_url)
-    text = _truncate(html_to_text(summary_html), MAX_TEXT)
+    full_text = html_to_text(summary_html)
+    # Outlet boilerplate ("Read more", "Follow us on …") goes before anything is cut to
+    # size; the HTML is only rewritten when the text showed there was some.
+    stripped = strip_text(full_text)
+    text = _truncate(stripped, MAX_TEXT)
     if len(summary_html) > MAX_HTML:
         summary_html = _cap_html(summary_html, text)
+    if stripped != full_text:
+        summary_html = strip_html(summary_html)
     if not title and not text:
         return None
 
