@@ -3,12 +3,28 @@
 Keywords are whole words or phrases (case-insensitive) in English, or Arabic words, which
 also match with attached prefixes. A keyword ending in `*` is a stem ("protest*": protests,
 protesters); a phrase counts double; a keyword ending in `!` is a marker that settles the
-section even among another section's words (issues/classify.py has the weights). The markers
-carry the editor's conventions: a protest is politics whatever its grievance, a budget is
-economy even when it funds the army, deaths in a fire, flood or poisoning are humanitarian,
-an armed attack is security even on an aid convoy. Stems are written so that they catch no
-other word ("import*" would catch "important", so the forms of "import" are listed).
-Projects override this with DIGEST_SECTIONS.
+section even among another section's words, one ending in `!!` a marker that outranks the
+other markers (issues/classify.py has the weights, and how the headline and the lead count
+more than the rest). Stems are written so that they catch no other word ("import*" would
+catch "important", so the forms of "import" are listed). Projects override this with
+DIGEST_SECTIONS.
+
+Editors sort a story by what it is about, not by the words it shares with other stories
+(EDITORIAL.md, "Which section a story belongs to"); the markers carry those conventions:
+- the attack, the operation, the arrest is security, even on an aid convoy or an oil field
+  ("gunmen!", "car bomb!"); the reactions to it are politics: a condemnation, a call
+  between leaders, a minister summoned ("condemn*!!", "phone call!!", "summon*!!"), however
+  much of the attack the report retells, and even when it names a car bomb;
+- what armed conflict does to civilians is humanitarian: returns blocked by unexploded
+  ordnance, torture of detainees, missing persons and mass graves ("unexploded!",
+  "tortur*!", "mass grave*!"), beside the plain words of displacement, camps, schools and
+  clinics;
+- money and resources are economy even when a minister, a court or the cabinet acts: a
+  budget, corruption and embezzlement of public money are markers ("budget*!",
+  "corruption!", "embezzl*!"); words for who acts (a minister, a company, a visit) are no
+  economy or humanitarian keywords, so only what the story is about counts there;
+- a protest or strike is politics whatever its grievance ("protest!", "on strike!"); the
+  toll of a fire, flood, epidemic or accident is humanitarian ("flood*!", "blaze*!").
 """
 
 from __future__ import annotations
@@ -26,22 +42,33 @@ DEFAULT_SECTIONS: tuple[dict[str, Any], ...] = (
             "votes", "voted", "voting", "voter*", "ballot*", "candidate*", "referendum",
             "governor", "governors", "provincial council", "council*", "mayor*", "cabinet",
             "minister*", "foreign minist*", "government", "coalition", "party", "parties",
-            "political", "opposition", "federal court", "constitution*", "diplomat*",
-            "diplomacy", "ambassador*", "envoy*", "counterpart*", "bilateral", "sovereignty",
-            "talks", "negotiat*", "summit", "delegation*", "sanctions", "speaker",
-            "legislat*", "lawmaker*", "mps", "quorum", "plenary", "bloc", "blocs",
-            "boycott*", "resign*", "summon*", "bill", "law", "laws", "amnesty", "rally",
-            "rallies", "rallied", "demonstrated",
-            # Protests and sit-ins are politics whatever the grievance; corruption cases too.
+            "political", "politician*", "opposition", "federal court", "constitution*",
+            "diplomat*", "diplomacy", "ambassador*", "envoy*", "counterpart*", "bilateral",
+            "sovereignty", "talks", "negotiat*", "summit", "delegation*", "sanctions",
+            "speaker", "legislat*", "lawmaker*", "mps", "quorum", "plenary", "session",
+            "emergency session", "bloc", "blocs", "alliance*", "boycott*", "resign*", "bill",
+            "law", "laws", "amnesty", "committee", "parliamentary committee",
+            "embassy", "embassies", "consulate*", "charge d'affaires", "chargé d'affaires",
+            "foreign ministry", "foreign affairs", "security council",
+            "special representative", "solidarity", "restraint", "de-escalat*",
+            "accusation*", "accountab*", "to account",
+            # Reactions to an attack are politics, however much of the attack they retell.
+            "condemn*!!", "denounc*!!", "deplor*!!", "phone call!!", "telephone call!!",
+            "phone conversation!!", "by phone!!", "telephoned!!", "summon*!!",
+            # Protests, sit-ins and strikes are politics whatever the grievance.
             "protest!", "protests!", "protested!", "protesting!", "protester*!",
-            "protestor*!", "demonstration*!", "demonstrator*!", "sit-in*!", "corruption!",
-            "integrity commission!", "bribe*!", "embezzl*!",
+            "protestor*!", "rally!", "rallies!", "rallied!", "demonstrated!",
+            "demonstration*!", "demonstrator*!", "sit-in*!", "on strike!", "general strike!",
             "برلمان*", "مجلس النواب", "نواب", "نائب", "نيابي*", "انتخاب*", "ناخب*", "مرشح*",
             "محافظ", "مجلس محافظة", "حكوم*", "رئيس الوزراء", "مجلس الوزراء", "وزير*",
             "رئيس الجمهورية", "رئاسة", "قانون", "تصويت", "جلسة", "كتلة", "كتل", "نظير*",
-            "سفير*", "دبلوماسي*", "مفاوض*", "مباحثات",
-            "تظاهر*!", "متظاهر*!", "احتجاج*!", "محتجون!", "محتجين!", "اعتصام*!", "فساد!",
-            "رشو*!",
+            "سفير*", "سفارة", "دبلوماسي*", "مفاوض*", "مباحثات", "خارجية", "مجلس الأمن",
+            "سياسي*", "حزب", "أحزاب", "تحالف", "زيارة", "سيادة", "تضامن*", "تهدئة", "تصعيد",
+            "ضبط النفس", "محاسبة", "إدانة", "إدانات",
+            "دان!!", "دانت!!", "أدان!!", "أدانت!!", "يدين!!", "تدين!!", "استنكر*!!",
+            "استنكار!!", "شجب*!!", "ندد*!!", "يندد!!", "تندد!!", "تنديد!!", "هاتفي*!!",
+            "مكالمة!!", "استدعاء!!", "استدعى!!", "استدعت!!",
+            "تظاهر*!", "متظاهر*!", "احتجاج*!", "محتجون!", "محتجين!", "اعتصام*!", "إضراب*!",
         ],
     },
     {
@@ -49,23 +76,29 @@ DEFAULT_SECTIONS: tuple[dict[str, Any], ...] = (
         "title": "Security",
         "description": "Attacks, military operations, arrests and armed groups.",
         "keywords": [
-            "attack*", "killed", "killing*", "wounded", "wounding", "injured", "casualties",
-            "bomb*", "ied", "ieds", "explosion*", "explosive*", "blast*", "rocket*", "drone*",
-            "mortar*", "grenade*", "artillery", "warplane*", "gunfire", "gunfight*",
-            "militant*", "isis", "insurgent*", "insurgency", "terroris*", "airstrike*",
-            "air strike*", "clash", "clashes", "clashed", "ambush*", "security forces",
-            "army", "troops", "counter-terrorism", "military operation*", "arrest*",
-            "detained", "raid", "raids", "checkpoint*", "patrol*", "soldier*", "militia*",
-            "police", "policeman", "policemen", "smuggl*", "weapon*", "cache", "ammunition",
+            "attack*", "kill", "kills", "killed", "killing*", "wounded", "wounding",
+            "wounds", "injured", "injures", "injuring", "casualties", "bomb*", "ied", "ieds",
+            "explosion*", "explosive*", "blast*", "detonat*", "rocket*", "missile*", "drone*",
+            "mortar*", "grenade*", "artillery", "warplane*", "jets", "gunfire", "gunfight*",
+            "shooting", "sniper*", "exchange of fire", "militant*", "isis", "al-qaeda",
+            "al-shabaab", "insurgent*", "insurgency", "terroris*", "airstrike*",
+            "air strike*", "clash", "clashes", "clashed", "fighting", "fighters",
+            "ambush*", "security forces", "security source*", "army", "troops",
+            "counter-terrorism", "military operation*", "security operation*", "arrest*",
+            "detained", "suspect*", "wanted", "raid", "raids", "checkpoint*", "patrol*",
+            "soldier*", "militia*", "police", "policeman", "policemen", "intelligence",
+            "hideout*", "curfew", "kidnap*", "abduct*", "murder*", "smuggl*", "weapon*",
+            "cache", "ammunition",
             # An armed attack is security, whatever it hit (an aid convoy, an oil field).
             "gunmen!", "gunman!", "opened fire!", "shot dead!", "assassinat*!", "shelled!",
             "shelling!", "roadside bomb!", "car bomb!", "sticky bomb!", "suicide bomb*!",
             "drone strike*!",
-            "هجوم*", "عبوة*", "ناسفة", "انفجار*", "تفجير*", "قصف*", "مقتل*", "قتل*", "جرحى",
-            "جريح*", "جروح", "إصاب*", "أصيب*", "طائرة مسيرة", "طائرات مسيرة", "صاروخ*",
-            "صواريخ", "قذائف", "قذيفة", "هاون", "قنبلة", "قنابل", "داعش", "إرهاب*", "مسلح*",
-            "اشتباك*", "أمني*", "جيش", "شرطة", "دورية", "نقطة تفتيش", "القبض", "اعتقال*",
-            "تهريب", "مهرب*", "أسلحة", "أعتدة", "مخدرات",
+            "هجوم*", "هجمات", "عبوة*", "ناسفة", "انفجار*", "تفجير*", "قصف*", "مقتل*", "قتل*",
+            "جرحى", "جريح*", "جروح", "إصاب*", "أصيب*", "طائرة مسيرة", "طائرات مسيرة",
+            "صاروخ*", "صواريخ", "قذائف", "قذيفة", "هاون", "قنبلة", "قنابل", "داعش", "إرهاب*",
+            "مسلح*", "اشتباك*", "أمني*", "جيش", "شرطة", "دورية", "نقطة تفتيش", "القبض",
+            "اعتقال*", "اعتقل*", "مطلوب*", "خطف*", "اختطاف", "استهداف", "عسكري*", "قوات",
+            "إطلاق نار", "تهريب", "مهرب*", "أسلحة", "أعتدة", "مخدرات",
             "اغتيال!", "اغتال*!", "ضربة جوية!", "غارة*!",
         ],
     },
@@ -74,27 +107,52 @@ DEFAULT_SECTIONS: tuple[dict[str, Any], ...] = (
         "title": "Humanitarian",
         "description": "Displacement, health, food, water, camps and aid.",
         "keywords": [
-            "displaced", "displacement", "idp", "idps", "camp", "camps", "refugee*",
-            "repatriat*", "returnee*", "migrants", "asylum", "families", "humanitarian",
-            "aid", "relief", "assistance", "unicef", "world health organization", "unhcr",
+            "displaced", "displacement", "internally displaced", "idp", "idps", "camp",
+            "camps", "refugee*", "repatriat*", "returnee*", "return home", "returned home",
+            "return to their", "areas of origin", "flee", "fleeing", "forced to flee",
+            "fled their homes", "migrants", "asylum", "families",
+            "humanitarian", "aid", "relief", "assistance", "unicef",
+            "world health organization", "unhcr", "icrc", "red cross", "red crescent",
+            "world food programme", "world food program", "wfp", "food insecurity",
             "outbreak*", "disease*", "vaccin*", "hospital*", "clinic*", "health", "medical",
-            "medicine*", "patients", "drought*", "dust storm*", "sandstorm*", "storm",
-            "storms", "heavy rain*", "torrential", "heatwave*", "heat wave",
-            "water shortage*", "tap water", "clean water", "water trucking", "sanitation",
-            "food", "food parcel*", "malnutrition", "hunger", "famine", "shelter*", "tent",
-            "tents", "rescue*", "school", "schools",
+            "medicine*", "patients", "doctors", "nurses", "cancer", "pharmac*", "fever",
+            "infection*", "drought*", "dust storm*", "sandstorm*", "storm", "storms",
+            "rain", "rains", "rainfall", "heavy rain*", "torrential", "snowstorm*",
+            "lightning", "heatwave*", "heat wave", "heatstroke", "heat stroke", "fire",
+            "fires", "flammable", "traffic accident*", "road accident*",
+            "building collapse*", "water shortage*", "tap water", "clean water",
+            "water trucking", "sanitation", "food", "food parcel*", "malnutrition",
+            "malnourish*", "hunger", "famine", "shelter*", "tent", "tents", "rescue*",
+            "school", "schools", "pupils", "classroom*", "education", "orphan*", "widow*",
+            "survivor*", "psychosocial", "psychological support", "human rights",
+            "rights group*", "detainees", "abuse*", "missing", "landmine*", "booby trap*",
+            "contaminat*",
             # Deaths in a disaster, accident or epidemic are humanitarian, not security; so
             # are drinking water and clearing explosives so that families can return.
-            "cholera!", "measles!", "epidemic*!", "flood*!", "drown*!", "earthquake*!",
-            "fire broke out!", "blaze*!", "short circuit!", "civil defence!",
+            "cholera!", "measles!", "epidemic*!", "pandemic*!", "flood*!", "drown*!",
+            "earthquake*!", "landslide*!", "fire broke out!", "caught fire!", "blaze*!",
+            "wildfire*!", "firefighter*!", "short circuit!", "civil defence!",
             "civil defense!", "poisoning*!", "drinking water!", "mine clearance!",
-            "mine action!", "demining!", "risk education!",
-            "نازح*", "نزوح", "مخيم*", "لاجئ*", "مساعدات", "إغاث*", "إنساني*", "عائلات",
-            "لقاح*", "تلقيح*", "مستشف*", "صحة", "صحي", "صحية", "جفاف", "شح المياه", "غذاء",
-            "غذائي*", "خيمة", "خيام", "اختناق",
+            "mine action!", "demin*!", "risk education!",
+            # What conflict does to civilians: explosives left behind, abuse of captives,
+            # the missing.
+            "unexploded!", "ordnance!", "explosive remnants!", "remnants of war!",
+            "war remnants!", "uxo!", "captivity!", "captive*!", "unable to return!",
+            "tortur*!", "ill-treatment!", "mistreat*!", "died in custody!", "missing persons!",
+            "mass grave*!", "exhum*!", "forcibly disappeared!", "enforced disappearance*!",
+            "forced disappearance*!",
+            "نازح*", "نزوح", "مهجر*", "مخيم*", "لاجئ*", "مساعدات", "إغاث*", "إنساني*",
+            "عائلات", "عوائل", "لقاح*", "تلقيح*", "مستشف*", "صحة", "صحي", "صحية", "أدوية",
+            "دواء", "مرضى", "أطباء", "السرطان", "جفاف", "شح المياه", "غذاء", "غذائي*",
+            "خيمة", "خيام", "اختناق", "أمطار", "موجة حر", "حادث سير", "مدرسة", "مدارس",
+            "تلاميذ", "أيتام", "حقوق الإنسان", "انتهاكات", "معتقل*", "مفقود*", "رفات",
+            "ألغام", "لغم", "اليونيسف", "الصليب الأحمر", "منظمة الصحة العالمية",
+            "برنامج الأغذية العالمي",
             "كوليرا!", "حصبة!", "وباء!", "فيضان*!", "سيول!", "غرق*!", "زلزال!", "حريق!",
             "حرائق!", "الدفاع المدني!", "تسمم!", "عاصفة ترابية!", "مياه الشرب!",
-            "إزالة الألغام!",
+            "إزالة الألغام!", "مخلفات الحرب!", "مخلفات حربية!", "غير المنفجر*!",
+            "غير منفجر*!", "تعذيب!", "المغيبين!", "مغيب*!", "المفقودين!", "مقابر جماعية!",
+            "مقبرة جماعية!",
         ],
     },
     {
@@ -102,28 +160,40 @@ DEFAULT_SECTIONS: tuple[dict[str, Any], ...] = (
         "title": "Economy",
         "description": "Oil, budget, currency, trade, energy, farming and jobs.",
         "keywords": [
-            "oil", "crude", "refiner*", "fuel", "diesel", "gasoline", "gas", "pipeline*",
-            "barrel*", "opec", "production", "output", "electricity", "power",
-            "power station*", "power plant*", "megawatt*", "solar", "dinar*", "dollar*",
-            "currency", "reserves", "exchange rate*", "central bank", "bank", "banks",
-            "inflation", "price*", "economy", "economic*", "revenue*", "tax", "taxes",
-            "customs", "deficit", "debt*", "arrears", "billion", "trillion", "salary",
-            "salaries", "payroll*", "pension*", "finance minist*", "ministry of finance",
-            "export*", "import", "imports", "imported", "importing", "importer*", "trade",
-            "trader*", "investment*", "investor*", "contract", "contracts", "unemploy*",
-            "jobs", "industr*", "factory", "factories", "infrastructure", "construction",
+            "oil", "crude", "refiner*", "fuel", "diesel", "gasoline", "petrol*", "gas",
+            "oilfield*", "pipeline*", "barrel*", "opec",
+            "production", "output", "electricity", "power", "power station*",
+            "power plant*", "power cut*", "power outage*", "outage*", "blackout*", "grid",
+            "transmission line*", "generator*", "megawatt*", "energy", "solar", "dinar*",
+            "dollar*", "currency", "reserves", "exchange rate*", "parallel market",
+            "auction*", "central bank", "bank", "banks", "world bank", "imf", "loan*",
+            "inflation", "price*", "economy", "economic*", "financ*", "fiscal", "gdp",
+            "money", "funds", "funding", "allocat*", "spending", "revenue*", "tax", "taxes",
+            "taxation", "taxpayer*", "customs", "tariff*", "goods", "deficit", "debt*",
+            "arrears", "billion", "trillion", "salary", "salaries", "wage*", "payroll*",
+            "pension*", "public sector", "export*", "import", "imports", "imported",
+            "importing", "importer*", "trade", "trader*", "investment*", "investor*",
+            "contract", "contracts", "licensing round*", "unemploy*", "jobs", "industr*",
+            "factory", "factories", "infrastructure", "construction", "housing",
             "transport", "railway*", "port", "ports", "tourism", "passenger*", "wheat",
-            "crop*", "harvest*", "farmer*", "agricultur*", "irrigation", "silo*",
-            "livestock", "subsid*",
-            # A budget is economy even when it funds security or is debated in parliament.
-            "budget*!",
+            "rice", "crop*", "harvest*", "farmer*", "agricultur*", "cultivat*", "irrigation",
+            "water resources", "water quota*", "water release*", "water share*", "dam",
+            "dams", "silo*", "livestock", "subsid*", "finance minist*", "ministry of finance",
+            # A budget is economy even when it funds security or is debated in parliament;
+            # corruption over public money is economy even when a court or a commission acts.
+            "budget*!", "corruption!", "integrity commission!", "commission of integrity!",
+            "bribe*!", "bribery!", "embezzl*!", "public funds!", "public money!",
+            "misappropriat*!", "money laundering!", "illicit enrichment!", "kickback*!",
             "نفط*", "دينار", "دولار*", "مليار*", "تريليون", "البنك المركزي", "سعر الصرف",
             "احتياطي*", "عملة", "عملات", "أسعار", "سعر", "تضخم", "بطالة", "إيرادات", "ضريب*",
-            "جمارك", "كمارك", "كهرباء", "كهربائي*", "غاز", "برميل", "براميل", "صادرات",
-            "تصدير", "استيراد*", "واردات", "تجارة", "تجاري*", "استثمار*", "اقتصاد*",
-            "رواتب", "وزارة المالية", "مستحقات", "فلاح*", "مزارع*", "حنطة", "قمح", "محصول",
-            "محاصيل", "زراع*",
-            "موازنة!",
+            "جمارك", "كمارك", "تعرفة", "كهرباء", "كهربائي*", "ميغاواط", "طاقة", "إمدادات",
+            "غاز", "حقل", "حقول", "برميل", "براميل", "صادرات", "تصدير", "استيراد*", "واردات",
+            "تجارة", "تجاري*", "استثمار*", "اقتصاد*", "عقود", "أموال",
+            "مالية", "تمويل", "قرض*", "ديون", "رواتب", "راتب", "مرتبات", "وزارة المالية",
+            "مستحقات", "فلاح*", "مزارع*", "حنطة", "قمح", "محصول", "محاصيل", "زراع*",
+            "إطلاقات", "سدود", "البورصة",
+            "موازنة!", "ميزانية!", "فساد!", "نزاهة!", "رشو*!", "اختلاس*!", "المال العام!",
+            "أموال عامة!", "غسيل الأموال!", "غسل الأموال!",
         ],
     },
 )

@@ -7,7 +7,18 @@ several words counts PHRASE_WEIGHT times per hit (it says more than one word). A
 ending in `!` is a marker of an editorial convention and counts MARKER_WEIGHT times, so it
 settles the section among another section's words: "protest!" keeps a protest over power
 cuts in politics, "budget*!" a budget that raises defence spending in economy, "flood*!" a
-flood that drowns a child in humanitarian. A hit in the headline counts TITLE_WEIGHT times.
+flood that drowns a child in humanitarian. A keyword ending in `!!` is a marker that
+outranks the others, counting twice MARKER_WEIGHT: a reaction ("condemn*!!") outweighs the
+attack it names, even one marked itself ("car bomb!").
+
+Where a word stands matters as news is written: the headline and the lead (the text's first
+sentence, up to a full stop or a semicolon) say what the story is about, the rest gives
+context. A hit in the headline counts
+TITLE_WEIGHT times, one in the lead LEAD_WEIGHT times. After the lead a marker counts as a
+phrase, not as a marker: a bombing report that ends "the governor condemned the attack" is
+still about the bombing, while "The governor condemned the bombing that killed ..." is a
+reaction, and politics.
+
 Arabic keywords also match with the prefixes they attach (و ف ب ك ل, ال) and with an
 accusative alif ("محافظاً"), but no other ending unless marked `*` ("محافظ", the governor, is
 not "محافظة", the province); diacritics, tatweel, the alef's forms and final ة/ه and ى/ي are
@@ -29,6 +40,7 @@ from digest.issues.learn import Model, softmax
 from digest.models import Decision, Item, SectionRule, Source
 
 TITLE_WEIGHT = 2  # a keyword in the headline says more than one in the body
+LEAD_WEIGHT = 2  # so does one in the first sentence, where wire copy says what happened
 PHRASE_WEIGHT = 2  # "drinking water" says more than "water"
 MARKER_WEIGHT = 5  # a marker outweighs the other section's vocabulary it is usually told with
 LOW_CONFIDENCE = 0.6
@@ -39,6 +51,11 @@ _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670]")
 # Attached conjunction and prepositions (و ف ب ك ل, "لل" for li + al-), then the article.
 _ARABIC_PREFIX = "(?:[وفبكل]{0,2}(?:ال)?)"
+# The lead is the text's first clause that stands alone: it ends at the first full stop,
+# question or exclamation mark or semicolon followed by a space, unless the mark follows a
+# capital ("U.S. forces"; "Gen. X" is a rare early cut). Wire copy puts the news first and
+# joins a reaction or a detail after a semicolon.
+_LEAD_END = re.compile(r"(?<=[^A-Z\s][.!?;\u061f\u061b])\s+")
 
 
 def _fold(text: str) -> str:
@@ -49,11 +66,11 @@ def _fold(text: str) -> str:
 def _compile(keyword: str) -> tuple[str, re.Pattern[str], int]:
     """A keyword as written in DIGEST_SECTIONS: a piece of text every match contains (a
     quick test before the pattern's), the pattern, and what one hit counts."""
-    marker = keyword.endswith("!")
-    word = _fold(keyword.removesuffix("!").strip())
+    marks = len(keyword) - len(keyword.rstrip("!"))  # "!" a marker, "!!" one that outranks
+    word = _fold(keyword.rstrip("!").strip())
     stem = word.endswith("*")
     words = word.removesuffix("*").split()
-    weight = MARKER_WEIGHT if marker else PHRASE_WEIGHT if len(words) > 1 else 1
+    weight = marks * MARKER_WEIGHT if marks else PHRASE_WEIGHT if len(words) > 1 else 1
     if word.isascii():
         body = r"\s+".join(map(re.escape, words))
         return words[0], re.compile(rf"\b{body}" + (r"\w*" if stem else r"\b")), weight
@@ -62,19 +79,44 @@ def _compile(keyword: str) -> tuple[str, re.Pattern[str], int]:
     return words[0], re.compile(rf"(?<!\w){body}" + (r"\w*" if stem else r"ا?(?!\w)")), weight
 
 
-def _hits(keyword: str, title: str, text: str) -> int:
-    """What `keyword` adds to its section's score, in a title and text already folded."""
-    needle, pattern, weight = _compile(keyword)
-    if needle not in title and needle not in text:
-        return 0  # most keywords are in no given item: skip the slower regex
-    return weight * (TITLE_WEIGHT * len(pattern.findall(title)) + len(pattern.findall(text)))
+@cache
+def _compile_all(keywords: tuple[str, ...]) -> tuple[tuple[str, str, re.Pattern[str], int], ...]:
+    """A section's keywords, each with its compiled form, looked up once per item."""
+    return tuple((keyword, *_compile(keyword)) for keyword in keywords)
+
+
+def _parts(title: str, text: str) -> tuple[str, str, str]:
+    """The folded headline, lead and rest of an item, the places `_counts` weighs apart."""
+    lead, *rest = _LEAD_END.split(text.strip(), maxsplit=1)
+    return _fold(title), _fold(lead), _fold(rest[0]) if rest else ""
+
+
+def _counts(keywords: tuple[str, ...], parts: tuple[str, str, str]) -> dict[str, int]:
+    """What each of `keywords` found in an item's headline, lead and rest adds to its
+    section's score; keywords not found are left out."""
+    title, lead, rest = parts
+    whole = "\n".join(parts)
+    counts = {}
+    for keyword, needle, pattern, weight in _compile_all(keywords):
+        if needle not in whole:
+            continue  # most keywords are in no given item: skip the slower regex
+        # A marker settles the section where the story says what it is about, not after.
+        later = min(weight, PHRASE_WEIGHT)
+        count = (
+            weight * TITLE_WEIGHT * len(pattern.findall(title))
+            + weight * LEAD_WEIGHT * len(pattern.findall(lead))
+            + later * len(pattern.findall(rest))
+        )
+        if count:
+            counts[keyword] = count
+    return counts
 
 
 def keyword_scores(text: str, title: str, rules: Sequence[SectionRule]) -> dict[str, int]:
-    title, text = _fold(title), _fold(text)
+    parts = _parts(title, text)
     scores: dict[str, int] = {}
     for rule in rules:
-        score = sum(_hits(keyword, title, text) for keyword in rule.keywords)
+        score = sum(_counts(tuple(rule.keywords), parts).values())
         if score:
             scores[rule.key] = score
     return scores
@@ -128,7 +170,6 @@ def _learned(
 def _keywords(item: Item, rules: Sequence[SectionRule], key: str) -> str:
     """The section's keywords found in the item, as listed, those that counted most first."""
     rule = next(r for r in rules if r.key == key)
-    title, text = _fold(item.title), _fold(item.text)
-    counted = {k: _hits(k, title, text) for k in rule.keywords}
-    matched = sorted((k for k in counted if counted[k]), key=lambda k: (-counted[k], k))
+    counted = _counts(tuple(rule.keywords), _parts(item.title, item.text))
+    matched = sorted(counted, key=lambda k: (-counted[k], k))
     return "keywords: " + ", ".join(matched[:5])
