@@ -1,6 +1,6 @@
 from datetime import UTC, date, datetime
 
-from digest.issues.cluster import Candidate, clusters
+from digest.issues.cluster import Candidate, clusters, reprints
 from digest.models import Item
 
 
@@ -103,3 +103,48 @@ def test_reports_that_name_different_days_are_different_events():
     # When one of them only has its publication day, a day apart may be a late report.
     c = cand("observer", "Roadside bomb near Tarmiyah", text, day=5)
     assert len(clusters([a, c])) == 1
+
+
+def test_a_chain_does_not_join_reports_that_do_not_resemble_the_whole_group():
+    # B shares the bomb in Tarmiyah with A and the governor's visit to Samarra with C; A and
+    # C have nothing in common. Single links would make one story of all three.
+    a = cand(
+        "wire",
+        "Roadside bomb kills two soldiers near Tarmiyah",
+        "A roadside bomb struck an army patrol near Tarmiyah, killing two soldiers.",
+    )
+    b = cand(
+        "observer",
+        "Governor visits Samarra after Tarmiyah bomb",
+        "The Salahuddin governor visited Samarra hospital and the Askari shrine, a day after "
+        "a roadside bomb struck an army patrol near Tarmiyah, killing two soldiers.",
+    )
+    c = cand(
+        "ledger",
+        "Salahuddin governor tours Samarra hospital",
+        "The Salahuddin governor toured Samarra hospital and the Askari shrine.",
+    )
+    groups = clusters([a, b, c])
+    assert len(groups) == 2
+    assert not any({a, c} <= set(group) for group in groups)
+
+
+def test_the_daily_layout_merges_only_same_day_reprints_of_one_report():
+    text = "A roadside bomb struck an army patrol near Tarmiyah, killing two soldiers."
+    same_day = [
+        cand("wire", "Roadside bomb near Tarmiyah", text),
+        cand("observer", "Roadside Bomb Near Tarmiyah", text),
+    ]
+    assert [len(g) for g in reprints(same_day)] == [2]
+    # The same words a day later, or a second telling of the event, are items of their own.
+    assert [len(g) for g in reprints([same_day[0], cand("ledger", "x", text, day=5)])] == [1, 1]
+    other_telling = cand(
+        "ledger",
+        "Two soldiers killed by roadside bomb in Tarmiyah",
+        "Two soldiers were killed when a roadside bomb hit their patrol in Tarmiyah.",
+    )
+    assert [len(g) for g in reprints([same_day[0], other_telling])] == [1, 1]
+    assert len(clusters([same_day[0], other_telling])) == 1  # one paragraph in a weekly issue
+    # Told in the same words, two bombs in two districts are two reports.
+    daquq = cand("ledger", "Roadside bomb near Daquq", text.replace("Tarmiyah", "Daquq"))
+    assert [len(g) for g in reprints([same_day[0], daquq])] == [1, 1]

@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 
 from digest import config
 from digest.errors import ContentError
+from digest.issues.anchoring import relative_words
 from digest.issues.daily import MonthSpec, draft_daily
 from digest.issues.periods import daily_period_title, day_heading, month_title, parse_month
 from digest.models import Item, Period, Source
@@ -162,13 +163,120 @@ def test_one_story_from_three_outlets_is_one_item_citing_them_in_publication_ord
     )
 
 
-def test_a_story_told_a_day_late_is_merged_into_the_first_day():
+def test_each_days_report_is_its_own_item_even_the_same_story_told_a_day_late():
     items = [
         item("2023-10-05T21:00:00+02:00", "Canal Breach in Samarra", STORY, "Wire"),
         item("2023-10-06T08:00:00+02:00", "Samarra Families Displaced", STORY, "Observer"),
     ]
     issue = draft_daily(items, spec())
-    assert [(d.day.day, len(d.entries)) for d in issue.days] == [(5, 1)]
+    assert days_of(issue) == {
+        "2023-10-05": ["Canal Breach in Samarra"],
+        "2023-10-06": ["Samarra Families Displaced"],
+    }
+
+
+VISIT = (
+    "Prime Minister Mohammed Shia al-Sudani arrived in Rome for an official visit to Italy, "
+    "his office said, the first by an Iraqi prime minister in five years."
+)
+
+
+def test_a_visit_told_over_three_days_and_a_clerics_statement_stay_separate_items():
+    # The real month's false merge: one outlet per day on the visit, a second outlet's report
+    # of the talks, and a cleric's statement naming the prime minister and Rome.
+    items = [
+        item("2023-10-15T10:00:00+03:00", "Sudani Arrives in Rome", VISIT, "Wire"),
+        item(
+            "2023-10-16T11:00:00+03:00",
+            "Sudani Holds Talks in Rome",
+            "Prime Minister Mohammed Shia al-Sudani held talks in Rome with Italy's prime "
+            "minister on energy and migration during his official visit to Italy.",
+            "Wire",
+        ),
+        item(
+            "2023-10-16T12:00:00+03:00",
+            "Iraq and Italy Discuss Energy",
+            "Iraq's prime minister and Italy's prime minister discussed energy and migration "
+            "in Rome during the official visit, the Italian government said.",
+            "Observer",
+        ),
+        item(
+            "2023-10-16T13:00:00+03:00",
+            "Cleric Urges Voters to Turn Out",
+            "A senior cleric urged Iraqis to vote in the provincial elections and asked the "
+            "prime minister, who is on an official visit to Italy, to guarantee a fair vote.",
+            "Ledger",
+        ),
+        item(
+            "2023-10-17T09:00:00+03:00",
+            "Iraq and Italy Sign Energy Memorandum",
+            "Iraq and Italy signed a memorandum on energy in Rome on the last day of Prime "
+            "Minister Mohammed Shia al-Sudani's official visit to Italy.",
+            "Observer",
+        ),
+    ]
+    issue = draft_daily(items, spec(ZoneInfo("Asia/Baghdad")))
+    assert [len(e.citations) for d in issue.days for e in d.entries] == [1, 1, 1, 1, 1]
+    assert sorted(days_of(issue)) == ["2023-10-15", "2023-10-16", "2023-10-17"]
+
+
+def test_only_a_report_republished_the_same_day_becomes_one_item():
+    hawija = (
+        "A roadside bomb struck an army patrol in the Hawija district west of Kirkuk, "
+        "killing one soldier and wounding two, a security source said."
+    )
+    daquq = (
+        "A roadside bomb struck an army patrol in the Daquq district south of Kirkuk, "
+        "killing one soldier and wounding one, a security source said."
+    )
+    items = [
+        item("2023-10-26T11:00:00+03:00", "Roadside Bomb Kills Soldier in Hawija", hawija, "Wire"),
+        item(
+            "2023-10-26T16:00:00+03:00", "Roadside Bomb Kills Soldier in Daquq", daquq, "Observer"
+        ),
+        # The same report reprinted, its last sentence cut and its headline's capitals changed.
+        item(
+            "2023-10-26T17:00:00+03:00",
+            "Roadside bomb kills soldier in Daquq",
+            daquq.rsplit(",", 1)[0] + ".",
+            "Ledger",
+        ),
+    ]
+    issue = draft_daily(items, spec(ZoneInfo("Asia/Baghdad")))
+    (day,) = issue.days
+    assert sorted([c.source for c in e.citations] for e in day.entries) == [
+        ["Observer", "Ledger"],
+        ["Wire"],
+    ]
+
+
+def test_an_items_day_title_and_summary_name_dates_not_relative_days():
+    items = [
+        # Published on Monday the 9th about Sunday the 8th, in both title and summary.
+        item(
+            "2023-10-09T09:00:00+03:00",
+            "Parliament Votes on Sunday to Extend Session",
+            "Parliament voted on Sunday to extend its session, and will meet again next week.",
+        ),
+        item(
+            "2023-10-09T10:00:00+03:00",
+            "انفجار عبوة في كركوك",
+            "انفجرت عبوة ناسفة مساء أمس في كركوك",
+            "Observer",
+        ),
+    ]
+    issue = draft_daily(items, spec(ZoneInfo("Asia/Baghdad")))
+    (day,) = issue.days
+    assert day.day == date(2023, 10, 8)
+    vote, bomb = sorted(day.entries, key=lambda e: e.title)
+    assert vote.title == "Parliament Votes on October 8 to Extend Session"
+    assert vote.text == (
+        "Parliament voted on October 8 to extend its session, and will meet again in the "
+        "week of October 16."
+    )
+    assert bomb.text == "انفجرت عبوة ناسفة مساء 8 تشرين الأول في كركوك"
+    for entry in day.entries:
+        assert relative_words(entry.title) == relative_words(entry.text) == []
 
 
 def test_two_reports_by_one_outlet_and_different_events_stay_apart():

@@ -76,3 +76,40 @@ def test_an_arabic_december_date_in_a_january_report_is_last_year():
 )
 def test_event_day_reads_day_month_order_times_of_day_and_skips_background(text, expected):
     assert event_day(text, SUNDAY)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A main clause whose own verb is "ended" is the news: dated Sunday.
+        ("Talks on oil exports ended on Sunday without agreement.", SUNDAY),
+        ("The strike began on Friday, the union said.", date(2024, 2, 2)),
+        # A relative or subordinate clause about something that ended is background.
+        ("Cases rose after a campaign which began on 2 February.", SUNDAY),
+        ("Clashes erupted after the talks in Erbil ended on Friday.", SUNDAY),
+        ("A curfew stays in force until Friday.", SUNDAY),
+        # A weekday in a clause about the future is not the event's day.
+        ("Parliament will vote on Friday on the budget.", SUNDAY),
+        ("The minister said talks are expected to resume on Friday.", SUNDAY),
+        ("The council plans to meet late on Friday.", SUNDAY),
+        # Other ways of naming a recent day.
+        ("Rockets hit the base last night.", date(2024, 2, 3)),
+        ("The delegation arrived the day before yesterday.", date(2024, 2, 2)),
+    ],
+)
+def test_main_clause_days_count_background_and_future_ones_do_not(text, expected):
+    assert event_day(text, SUNDAY)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("وصل الوفد أول أمس إلى بغداد", date(2024, 2, 2)),
+        ("وصل الوفد أمس الأول إلى بغداد", date(2024, 2, 2)),
+        ("سقطت صواريخ على القاعدة الليلة الماضية", date(2024, 2, 3)),
+        ("سيعقد البرلمان جلسة يوم الجمعة", SUNDAY),  # the future
+        ("ارتفعت الإصابات بعد الحملة التي انتهت يوم الجمعة", SUNDAY),  # background
+    ],
+)
+def test_arabic_two_days_ago_last_night_future_and_background(text, day):
+    assert dated(text, SUNDAY)[0] == day

@@ -3,10 +3,11 @@
 items -> event day (keep the month's) -> same-story groups -> per day, stories ordered by
 importance then time -> Issue(layout="daily"). Pure: no store, no files, no clock.
 
-A story told by several outlets is one numbered item citing all of them. Items are merged
-with the weekly path's `clusters`, under one constant section, so the only blocks are
-days (an item and the same story told a day late still merge; the story keeps the
-earlier day).
+Each day's report is its own item: a story that develops over three days is three items.
+Only the same report republished by several outlets on the same day becomes one item
+citing all of them (`cluster.reprints`: near-identical to every other member, never
+across days). An item's day is its event's day, checked against the lead sentence
+(`anchoring.anchor`), and its title and summary name dates, not "yesterday" or "on Sunday".
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from digest.issues.cluster import Candidate, clusters
-from digest.issues.dates import event_day
+from digest.issues.anchoring import anchor
+from digest.issues.cluster import Candidate, reprints
+from digest.issues.dates import dated
 from digest.issues.incidents import casualties
 from digest.issues.periods import local_day
 from digest.models import Citation, DraftDay, Entry, Issue, Item, Period
 
 LAYOUT = "daily"
-_ONE_BLOCK = "day"  # clusters() blocks by (section, day): one constant section = by day
+_ONE_BLOCK = "day"  # the daily layout has no sections
 
 
 @dataclass(frozen=True)
@@ -40,15 +42,22 @@ class MonthSpec:
 def draft_daily(items: Sequence[Item], spec: MonthSpec) -> Issue:
     """The month's items as days of numbered stories; days without items are left out."""
     candidates = []
+    wording: dict[int, tuple[str, str]] = {}  # id(candidate) -> anchored (title, summary)
     # Sorted first, so the result does not depend on the order the store returned.
     for item in sorted(items, key=_item_order):
-        day, says_when = event_day(item.text or item.title, local_day(item.published, spec.zone))
-        if day in spec.period:
-            candidates.append(Candidate(item, _ONE_BLOCK, day, says_when))
+        published = local_day(item.published, spec.zone)
+        day, phrase = dated(item.text or item.title, published)
+        body = anchor(item.text or item.title, published, day, title=item.title)
+        if body.day not in spec.period:
+            continue
+        candidate = Candidate(item, _ONE_BLOCK, body.day, phrase is not None)
+        title = anchor(item.title, published, body.day).text if item.text else body.text
+        wording[id(candidate)] = (title, body.text if item.text else "")
+        candidates.append(candidate)
 
     stories: dict[date, list[tuple[tuple[object, ...], Entry]]] = defaultdict(list)
-    for group in clusters(candidates):
-        entry = story(group)
+    for group in reprints(candidates):
+        entry = story(group, wording)
         stories[entry.day].append((_rank(entry, group), entry))
     days = tuple(
         DraftDay(day=day, entries=tuple(e for _, e in sorted(stories[day], key=_first)))
@@ -68,8 +77,9 @@ def draft_daily(items: Sequence[Item], spec: MonthSpec) -> Issue:
     )
 
 
-def story(group: Sequence[Candidate]) -> Entry:
-    """One numbered item: the fullest telling's title and summary, citing every outlet once.
+def story(group: Sequence[Candidate], wording: dict[int, tuple[str, str]]) -> Entry:
+    """One numbered item: the fullest telling's title and summary (as `wording` has them:
+    anchored), citing every outlet once.
 
     Outlets are cited in the order they published; an outlet's item without a link is
     still cited (by name), unless another of its items in the story has one.
@@ -80,8 +90,7 @@ def story(group: Sequence[Candidate]) -> Entry:
         known = citations.get(c.item.source)
         if known is None or (not known.url and c.item.url):
             citations[c.item.source] = Citation(source=c.item.source, url=c.item.url or "")
-    title = " ".join(fullest.item.title.split())
-    summary = " ".join(fullest.item.text.split())
+    title, summary = (" ".join(x.split()) for x in wording[id(fullest)])
     return Entry(
         day=min(c.day for c in group),
         title=title,

@@ -2,6 +2,15 @@
 
 News is published after the event; an item belongs to the period of its event date, so
 an item published on Friday about Thursday's attack lands in Thursday's week.
+
+The first phrase that names a recent day dates the item, unless it is
+- background: a clause opened by "since"/"until" ("since the attack on 20 March"), a
+  relative clause about something that ended or began ("a campaign that ended on 2
+  February"), or a subordinate one ("after the talks ended on Sunday"). A main clause that
+  says so is the news itself: "the talks ended on Sunday without agreement" is dated Sunday;
+- ahead: a weekday in a clause about the future ("parliament will vote on Sunday",
+  "a session is scheduled for Monday") is a later day, not the event's.
+`background` and `ahead` are shared with `anchoring`, which rewrites these phrases as dates.
 """
 
 from __future__ import annotations
@@ -43,21 +52,21 @@ _AR_MONTHS = (
 )
 _AR_WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
 _AR_WEEKDAY_VARIANTS = {"الإثنين": 0, "الاربعاء": 2, "الاحد": 6}
-_AR_MONTH_NAMES = {name: n for n, names in enumerate(_AR_MONTHS, 1) for name in names}
-_AR_DAY_NAMES = {name: n for n, name in enumerate(_AR_WEEKDAYS)} | _AR_WEEKDAY_VARIANTS
+AR_MONTH_NAMES = {name: n for n, names in enumerate(_AR_MONTHS, 1) for name in names}
+AR_DAY_NAMES = {name: n for n, name in enumerate(_AR_WEEKDAYS)} | _AR_WEEKDAY_VARIANTS
 _AR_MONTH_DAY = re.compile(
     r"(?<![\w\d])([0-9\u0660-\u0669]{1,2})\s+(?:من\s+)?("
-    + "|".join(sorted(_AR_MONTH_NAMES, key=len, reverse=True))
+    + "|".join(sorted(AR_MONTH_NAMES, key=len, reverse=True))
     + r")(?!\w)"
 )
 _AR_WEEKDAY = re.compile(
     r"(?:يوم\s+|مساء\s+|صباح\s+|ليلة\s+)?("
-    + "|".join(sorted(_AR_DAY_NAMES, key=len, reverse=True))
+    + "|".join(sorted(AR_DAY_NAMES, key=len, reverse=True))
     + r")(?![\w])"
 )
 _AR_YESTERDAY = re.compile(  # "أمس الأحد": yesterday, Sunday
     r"(?<!\w)(?:أمس|امس|البارحة)(?:\s+(?:"
-    + "|".join(sorted(_AR_DAY_NAMES, key=len, reverse=True))
+    + "|".join(sorted(AR_DAY_NAMES, key=len, reverse=True))
     + r"))?(?!\w)"
 )
 
@@ -83,13 +92,37 @@ _WEEKDAY = re.compile(
     rf"({_DAYS})(?=\s+(?:night|evening|morning|afternoon)))\b",
     re.I,
 )
-_YESTERDAY = re.compile(r"\byesterday\b", re.I)
-_TODAY = re.compile(r"\b(?:today|this morning|on \w+day morning)\b", re.I)
-# A day named in a clause like "since the killing on 20 March" or "the campaign that ended on
-# 15 March" is background to the news, not its date.
-_BACKGROUND = re.compile(r"\b(?:since|ended|began|started|until)\b|منذ|حتى", re.I)
-_PATTERNS = (_MONTH_DAY, _DAY_MONTH, _WEEKDAY, _YESTERDAY)
-_AR_PATTERNS = (_AR_MONTH_DAY, _AR_WEEKDAY, _AR_YESTERDAY)  # looked for only in Arabic text
+_YESTERDAY = re.compile(r"\b(?:yesterday|last night)\b", re.I)
+_TWO_DAYS_AGO = re.compile(r"\bthe day before yesterday\b", re.I)
+_AR_TWO_DAYS_AGO = re.compile(
+    r"(?<!\w)(?:أول (?:من )?أمس|اول (?:من )?امس|أمس الأول|امس الاول)(?!\w)"
+)
+_AR_LAST_NIGHT = re.compile(r"(?<!\w)الليلة الماضية(?!\w)")
+_TODAY = re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b", re.I)
+# Background to the news, not its date: "since the killing on 20 March", "until Sunday",
+# "a campaign that ended on 2 February", "after the talks in Erbil ended on Sunday". A
+# clause whose own verb is "ended" ("the talks ended on Sunday") is the news.
+_TURNS = r"(?:ended|began|begun|started|opened|closed|concluded|launched|expired|took place)"
+_AR_TURNS = r"(?:انتهت|انتهى|بدأت|بدأ|انطلقت|انطلق|اختتمت|اختتم|انعقدت|انعقد)"
+_BACKGROUND = re.compile(
+    r"\b(?:since|until|till)\b"
+    rf"|\b(?:that|which|who)\s+(?:had\s+|has\s+|was\s+|were\s+)?{_TURNS}\b"
+    rf"|\b(?:after|before|when|once)\s+(?:[\w'’-]+\s+){{0,6}}?(?:had\s+)?{_TURNS}\b"
+    rf"|منذ|حتى|(?:التي|الذي|بعد أن|عقب|قبل أن)\s+(?:\S+\s+){{0,3}}?{_AR_TURNS}",
+    re.I,
+)
+# A clause about the future: its weekday is a day ahead ("will vote on Sunday").
+_AHEAD = re.compile(
+    r"\b(?:will|won't|shall|would|scheduled|expected to|(?:is|are) expected|(?:is|are) due"
+    r"|due to be|set to|set for|plans? to|planned for|planning to|intends? to|upcoming"
+    r"|(?:is|are) to|going to|to be held)\b|\bfor\s*$"
+    r"|سوف|من المقرر|المقرر|المزمع|مقرر|يعتزم|تعتزم|المرتقب|المرتقبة|من المتوقع|يتوقع|المنتظر"
+    r"|(?<!\w)[وف]?س[يت](?:عقد|جر[يى]|تم|زور|صوت|بدأ|نطلق|شارك|ستأنف|لتقي|توجه|صل|قوم|عود)",
+    re.I,
+)
+_PATTERNS = (_MONTH_DAY, _DAY_MONTH, _WEEKDAY, _YESTERDAY, _TWO_DAYS_AGO)
+# Looked for only in Arabic text.
+_AR_PATTERNS = (_AR_MONTH_DAY, _AR_WEEKDAY, _AR_YESTERDAY, _AR_TWO_DAYS_AGO, _AR_LAST_NIGHT)
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 # How far back a weekday or month-day may point from the publication date.
 _MAX_LAG = timedelta(days=10)
@@ -107,10 +140,13 @@ def dated(text: str, published: date) -> tuple[date, str | None]:
     # close on 30 April" is dated March 18.
     patterns = _PATTERNS + (_AR_PATTERNS if _ARABIC_LETTER.search(text) else ())
     matches = sorted(
-        (m for pattern in patterns for m in pattern.finditer(text)), key=lambda m: m.start()
+        (m for pattern in patterns for m in pattern.finditer(text)),
+        key=lambda m: (m.start(), -m.end()),  # the longer phrase first: "أمس الأول"
     )
     for match in matches:
-        if _BACKGROUND.search(re.split(r"[.,;:]", text[: match.start()])[-1]):
+        if background(text, match.start()):
+            continue
+        if match.re in (_WEEKDAY, _AR_WEEKDAY) and ahead(text, match.start()):
             continue
         day = _resolve(match, published)
         if day is not None and published - _MAX_LAG <= day <= published:
@@ -119,15 +155,33 @@ def dated(text: str, published: date) -> tuple[date, str | None]:
     return published, today.group(0) if today else None
 
 
+def clause_before(text: str, start: int) -> str:
+    """The clause a phrase at `start` sits in, up to the phrase (back to , ; : . ! ? or ،)."""
+    return re.split(r"[.,;:!?،؛]", text[:start])[-1]
+
+
+def background(text: str, start: int) -> bool:
+    """Whether the day named at `start` is background to the news (see the module doc)."""
+    # A whole sentence is searched for a background turn only up to the last comma.
+    return bool(_BACKGROUND.search(clause_before(text, start)))
+
+
+def ahead(text: str, start: int) -> bool:
+    """Whether the clause before `start` speaks of the future ("will vote on ...")."""
+    return bool(_AHEAD.search(clause_before(text, start)))
+
+
 def _resolve(match: re.Match[str], published: date) -> date | None:
-    if match.re in (_YESTERDAY, _AR_YESTERDAY):
+    if match.re in (_TWO_DAYS_AGO, _AR_TWO_DAYS_AGO):
+        return published - timedelta(days=2)
+    if match.re in (_YESTERDAY, _AR_YESTERDAY, _AR_LAST_NIGHT):
         return published - timedelta(days=1)
     if match.re in (_WEEKDAY, _AR_WEEKDAY):
         name = match.group(1) or match.group(2)
-        weekday = WEEKDAYS.index(name.lower()) if match.re is _WEEKDAY else _AR_DAY_NAMES[name]
+        weekday = WEEKDAYS.index(name.lower()) if match.re is _WEEKDAY else AR_DAY_NAMES[name]
         return published - timedelta(days=(published.weekday() - weekday) % 7)
     if match.re is _AR_MONTH_DAY:
-        month, day_number = _AR_MONTH_NAMES[match.group(2)], int(match.group(1))
+        month, day_number = AR_MONTH_NAMES[match.group(2)], int(match.group(1))
     elif match.re is _DAY_MONTH:
         month, day_number = MONTHS.index(match.group(2).lower()) + 1, int(match.group(1))
     else:
