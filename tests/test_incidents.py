@@ -2,9 +2,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from digest.issues.incidents import casualties, figures, incident, is_attack, location
+from digest.issues.casualties import read, settle
+from digest.issues.incidents import casualties, figures, incident, is_attack, kind, location, table
 from digest.issues.places import parse
-from digest.models import Citation, Entry, Item
+from digest.models import Citation, DraftOptions, Entry, Item
 
 PLACES = parse(
     "name,province,kind,aliases,context\n"
@@ -158,17 +159,17 @@ def test_arabic_casualty_phrasing(text, expected):
 def test_each_figure_comes_from_the_latest_report_that_states_it():
     early = ("", "A bomb killed at least three people and wounded nine, police said.")
     later = ("Four Dead, 11 Wounded in Market Blast", "The toll rose overnight.")
-    assert figures([early, later]) == (4, 11)
+    assert figures([early, later])[:2] == (4, 11)
     # A later report that gives only deaths leaves the earlier wounded figure standing.
     update = ("", "A third policeman died, raising the death toll to three.")
     first = ("", "A bomb killed two policemen and wounded four others.")
-    assert figures([first, update]) == (3, 4)
+    assert figures([first, update])[:2] == (3, 4)
 
 
 def test_a_later_death_supersedes_an_earlier_wounded_only_report():
     first = ("Sticky Bomb Wounds Driver", "A sticky bomb exploded, seriously wounding the driver.")
     later = ("", "The driver has died of his wounds, police said. Nobody else was hurt.")
-    assert figures([first, later]) == (1, 0)
+    assert figures([first, later])[:2] == (1, 0)
 
 
 def test_incident_reads_every_report_in_publication_order():
@@ -300,3 +301,285 @@ def test_an_arabic_report_is_located_with_the_gazetteer():
 def test_an_attack_no_report_places_is_still_a_row_with_an_unknown_place():
     row = incident(entry("قُتل جنديان بانفجار عبوة ناسفة.", "مقتل جنديين بانفجار عبوة"))
     assert (row.location, row.deaths, row.injuries) == ("?", 2, None)
+
+
+# --------------------------------------------------------------------------- issue 17
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An IED exploded near an army patrol without inflicting casualties.",
+        "A rocket hit the base; the attack did not cause casualties.",
+        "The blast caused only material damage, police said.",
+        "A grenade was thrown at a shop. No injuries were reported.",
+        "A bomb went off outside a house; no one was hurt.",
+        "A drone fell on a farm without causing any casualties or damage.",
+        "The shelling did not result in casualties.",
+        "Two mortar rounds landed in an orchard; no casualties were recorded.",
+        "انفجرت عبوة ناسفة دون وقوع إصابات",
+        "سقطت قذيفة هاون لم تسفر عن إصابات",
+        "استهدف صاروخ القاعدة دون خسائر بشرية",
+        "انفجرت عبوة لاصقة واقتصرت الأضرار على الماديات",
+    ],
+)
+def test_every_no_casualty_phrasing_gives_zero_and_zero(text):
+    assert casualties(text) == (0, 0)
+
+
+def test_material_damage_without_only_says_nothing_about_people():
+    assert casualties("A bomb caused material damage to a house.") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "toll"),
+    [
+        ("Jets struck a cave, killing four ISIS militants.", (0, None, 4)),
+        ("Two ISIS members were killed and a soldier was wounded.", (0, 1, 2)),
+        ("A suicide bomber blew himself up at a checkpoint, killing three soldiers.", (3, None, 1)),
+        ("The suicide bomber was killed before he reached the gate.", (0, None, 1)),
+        ("Clashes killed two soldiers and three militants.", (2, None, 3)),
+        ("Three soldiers and two attackers were killed in the clash.", (3, None, 2)),
+        ("Troops killed two members of ISIS near Rutba.", (0, None, 2)),
+        ('Its jets had "neutralised" five fighters.', (0, None, 5)),
+        ("Two members of the Popular Mobilization Forces were killed.", (2, None, None)),
+        ("A bomb killed two soldiers and a civilian and wounded four.", (3, 4, None)),
+        ("A bomb killed a soldier, an official said.", (1, None, None)),
+        ("ضربة جوية تقتل خمسة من عناصر داعش", (0, None, 5)),
+        ("أسفرت الضربة عن مقتل خمسة إرهابيين", (0, None, 5)),
+        ("مقتل مدني برصاص مسلحين في ديالى", (1, None, None)),
+        ("اغتال مسلحون مختار القرية", (1, None, None)),
+        ("مقتل جنديين وثلاثة إرهابيين باشتباك", (2, None, None)),
+    ],
+)
+def test_militants_killed_are_counted_apart_from_the_other_dead(text, toll):
+    assert tuple(settle(read(text))) == toll
+
+
+def test_casualties_still_weighs_a_story_by_everyone_killed():
+    assert casualties("Jets struck a cave, killing four ISIS militants.") == (4, None)
+
+
+def story(day: int, title: str, text: str, source: str = "Wire") -> tuple[Entry, list[Item]]:
+    when = datetime(2024, 2, day, 12, tzinfo=UTC)
+    item = Item(source, None, None, title, "", text, when, "en")
+    return Entry(date(2024, 2, day), title, text, (Citation(source, "https://x.example"),)), [item]
+
+
+OPTIONS = DraftOptions()
+
+
+def test_a_follow_up_days_later_is_one_row_with_the_earliest_day_and_latest_toll():
+    first = story(4, "Bomb Hits Patrol", "A roadside bomb hit a patrol in Khalis, killing two.")
+    later = story(
+        6,
+        "Toll Rises",
+        "The death toll from Sunday's bombing in Khalis rose to five, a hospital said.",
+    )
+    [row] = table([first, later], PLACES, OPTIONS)
+    assert (row.day, row.location, row.deaths, row.description) == (
+        date(2024, 2, 4),
+        "Khalis, Diyala",
+        5,
+        "Bomb Hits Patrol",
+    )
+
+
+def test_a_wounded_victim_who_died_later_is_added_to_the_toll():
+    first = story(4, "Bomb Hits Patrol", "A roadside bomb in Khalis killed two and wounded three.")
+    later = story(
+        7, "Soldier Dies", "A soldier wounded in Sunday's bombing in Khalis died of his wounds."
+    )
+    [row] = table([first, later], PLACES, OPTIONS)
+    assert (row.day, row.deaths, row.injuries) == (date(2024, 2, 4), 3, 2)
+
+
+def test_a_reaction_naming_the_attack_by_its_day_is_not_a_second_row():
+    bomb = story(
+        4, "Car Bomb in Sinjar", "A car bomb exploded in Sinjar, killing two and wounding five."
+    )
+    reaction = story(
+        5,
+        "Officials Call for Security",
+        "Officials in Sinjar called for joint patrols after a car bomb on Sunday killed two "
+        "people and wounded five.",
+    )
+    [row] = table([bomb, reaction], PLACES, OPTIONS)
+    assert (row.day, row.deaths, row.injuries, row.kind) == (date(2024, 2, 4), 2, 5, "car-bomb")
+
+
+def test_the_same_attack_re_reported_the_next_day_is_one_row():
+    first = story(4, "Bomb Kills Two", "A roadside bomb in Khalis killed two soldiers.")
+    again = story(
+        5, "Two Soldiers Killed", "Two soldiers were killed by a roadside bomb in Khalis."
+    )
+    assert len(table([first, again], PLACES, OPTIONS)) == 1
+
+
+def test_two_attacks_in_one_town_on_different_days_stay_two_rows():
+    first = story(4, "Bomb Kills Two", "A roadside bomb in Khalis killed two soldiers.")
+    second = story(6, "Bomb Kills Farmer", "A roadside bomb in Khalis killed a farmer.")
+    other = story(5, "Bomb Wounds Three", "A roadside bomb in Khalis wounded three policemen.")
+    rows = table([first, second, other], PLACES, OPTIONS)
+    assert [(r.day.day, r.deaths, r.injuries) for r in rows] == [
+        (4, 2, None),
+        (5, 0, 3),
+        (6, 1, None),
+    ]
+
+
+def test_same_day_attacks_of_different_kinds_or_places_stay_apart():
+    bomb = story(4, "Bomb in Khalis", "A roadside bomb in Khalis killed two soldiers.")
+    drone = story(4, "Drone in Khalis", "A drone strike in Khalis killed two men.")
+    elsewhere = story(4, "Bomb in Sinjar", "A roadside bomb in Sinjar killed two soldiers.")
+    assert len(table([bomb, drone, elsewhere], PLACES, OPTIONS)) == 3
+
+
+def test_rows_are_sorted_by_day_then_location():
+    rows = table(
+        [
+            story(6, "A", "A bomb in Sinjar killed one."),
+            story(4, "B", "Gunmen killed a man in Khalis."),
+            story(4, "C", "A drone killed two in Baquba."),
+        ],
+        PLACES,
+        OPTIONS,
+    )
+    assert [(r.day.day, r.location) for r in rows] == [
+        (4, "Baquba, Diyala"),
+        (4, "Khalis, Diyala"),
+        (6, "Sinjar, Nineveh"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A roadside bomb hit a patrol.", "ied"),
+        ("An improvised explosive device went off.", "ied"),
+        ("A car bomb exploded near a market.", "car-bomb"),
+        ("A suicide bomber detonated his vest.", "suicide"),
+        ("A drone dropped a bomb on a car.", "drone"),
+        ("Turkish warplanes struck villages.", "airstrike"),
+        ("Two Katyusha rockets hit the base.", "rocket"),
+        ("Mortar shells landed in an orchard.", "shelling"),
+        ("Gunmen threw a grenade at a shop.", "grenade"),
+        ("Gunmen opened fire on a checkpoint.", "gunfire"),
+        ("An old landmine killed a shepherd.", "mine"),
+        ("An explosion hit a market.", "explosion"),
+        ("انفجار عبوة ناسفة على دورية", "ied"),
+        ("قصف بطائرة مسيرة على سيارة", "drone"),
+        ("سقوط صاروخين على القاعدة", "rocket"),
+        ("هجوم مسلح على نقطة تفتيش", "gunfire"),
+    ],
+)
+def test_the_kind_comes_from_the_weapon_words(text, expected):
+    assert kind([text]) == expected
+
+
+def test_the_headline_names_the_kind_before_the_text():
+    assert kind(["Drone Strike Kills Two", "A bomb exploded in a car."]) == "drone"
+
+
+def test_the_kind_filter_keeps_only_the_kinds_asked_for():
+    stories = [
+        story(4, "Bomb", "A roadside bomb in Khalis killed two soldiers."),
+        story(4, "Drone", "A drone strike in Sinjar killed two men."),
+    ]
+    rows = table(stories, PLACES, DraftOptions(incident_kinds=("ied",)))
+    assert [(r.location, r.kind) for r in rows] == [("Khalis, Diyala", "ied")]
+    assert len(table(stories, PLACES, DraftOptions())) == 2
+
+
+@pytest.mark.parametrize(
+    ("mode", "deaths", "militants"), [("note", 1, 4), ("count", 5, None), ("exclude", 1, None)]
+)
+def test_militants_are_noted_counted_or_excluded(mode, deaths, militants):
+    text = "Jets struck a hideout near Khalis, killing four ISIS militants. A shepherd was also killed."
+    [row] = table([story(4, "Strike", text)], PLACES, DraftOptions(militants=mode))
+    assert (row.deaths, row.militants) == (deaths, militants)
+
+
+def test_soldiers_and_civilians_stay_deaths():
+    text = "Militants attacked a post in Khalis, killing two soldiers and a civilian."
+    [row] = table([story(4, "Attack", text)], PLACES, DraftOptions(militants="exclude"))
+    assert (row.deaths, row.militants) == (3, None)
+
+
+def test_an_outlet_or_organisation_name_is_no_location():
+    text = (
+        "A drone strike near Snuny killed one person, a local official told Euphrates News Agency."
+    )
+    places = parse(
+        "name,province,kind,aliases,context\nSinuni,Nineveh,subdistrict,Snuny,\n"
+        "Euphrates,,water,,\nNineveh,,province,,\n",
+        "test",
+    )
+    [row] = table([story(4, "Drone Strike", text, "Euphrates News Agency")], places, OPTIONS)
+    assert row.location == "Snuny, Nineveh"
+    text = "Gunmen killed a shepherd, the Diyala Operations Command said."
+    assert incident(entry(text), [], PLACES).location == "?"
+    text = "Gunmen killed a shepherd in Khalis, the Diyala Operations Command said."
+    assert incident(entry(text), [], PLACES).location == "Khalis, Diyala"
+    assert location("A bomb killed two, the Anbar Operations Command said.") is None
+
+
+def test_an_unknown_locality_near_a_known_place_is_located_at_the_known_place():
+    text = "A bomb in the Albu Khalil area near Khalis killed two soldiers."
+    assert incident(entry(text), [], PLACES).location == "Khalis, Diyala"
+    text = "A bomb in the village of Albu Khalil near Khalis killed two soldiers."
+    assert incident(entry(text), [], PLACES).location == "Khalis, Diyala"
+    text = "A bomb in the Albu Khalil area, 10 km north of Baquba, killed two soldiers."
+    assert incident(entry(text), [], PLACES).location == "Baquba, Diyala"
+    # no gazetteer: the name the text gives after "near"
+    assert location("A bomb in the Albu Khalil area near Tarmiyah killed two.") == "Tarmiyah"
+
+
+def test_a_village_the_gazetteer_knows_is_kept_even_near_a_town():
+    text = "A bomb in the Wajihiya area near Baquba killed two soldiers."
+    assert incident(entry(text), [], PLACES).location == "Wajihiya, Diyala"
+
+
+def test_an_unknown_area_not_placed_near_a_known_one_is_still_the_location():
+    text = "Gunmen killed a man in Baquba's Tahrir district on Sunday."
+    assert incident(entry(text), [], PLACES).location == "Tahrir, Diyala"
+
+
+def test_the_row_spells_the_place_as_the_paragraph_does():
+    places = parse(
+        "name,province,kind,aliases,context\nAmedi,Duhok,district,Amadiya;عمادية,\n"
+        "Duhok,,province,,\nHamrin mountains,Diyala,mountain,Hamrin,\n",
+        "test",
+    )
+    text = "A drone strike killed two people in a village in the Amadiya district."
+    assert incident(entry(text), [], places).location == "Amadiya, Duhok"
+    arabic_report = report("قتل شخصان بغارة لطائرة مسيرة في العمادية", language="ar")
+    row = incident(entry("A drone strike killed two in Amedi.", "Strike"), [arabic_report], places)
+    assert row.location == "Amedi, Duhok"
+    # a shortened name is not a spelling: the gazetteer's full name stays
+    text = "Jets struck hideouts in Hamrin, killing four militants."
+    assert incident(entry(text), [], places).location == "Hamrin mountains, Diyala"
+
+
+def test_a_report_of_the_aftermath_is_located_where_the_attack_happened():
+    attack = story(
+        4,
+        "Rockets Hit Market in Khalis",
+        "Two Katyusha rockets fell on a market in Khalis on Sunday, wounding three people.",
+    )
+    aftermath = story(
+        4,
+        "Launch Pad Found in Hibhib After Rocket Attack",
+        "Security forces found a makeshift launch pad in an orchard in Hibhib, hours after two "
+        "rockets fell on a market in Khalis, wounding three people.",
+    )
+    # both stories are located at the market that was hit, so they are one row
+    [row] = table([attack, aftermath], PLACES, OPTIONS)
+    assert (row.location, row.injuries, row.kind) == ("Khalis, Diyala", 3, "rocket")
+    text = (
+        "اعتقلت القوات الأمنية مشتبهين اثنين في ناحية هبهب بعد ساعات من انفجار عبوة ناسفة "
+        "استهدفت دورية للجيش في قضاء الخالص"
+    )
+    title = "انفجار عبوة ناسفة يستهدف دورية للجيش"
+    row = incident(entry(text, title), [report(text, title, language="ar")], PLACES)
+    assert row.location == "Khalis, Diyala"

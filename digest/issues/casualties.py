@@ -4,7 +4,13 @@ A reader of the phrasings wire copy uses, in English (here) and Arabic (casualti
 counts in digits and number words ("killing one soldier", "left two soldiers dead and three
 wounded", "Four Dead, 11 Wounded", "one policeman was killed and one hurt"), a singular
 victim ("wounding the driver", "his son was wounded"), a toll update ("raising the death
-toll to three"), and statements of no harm ("no casualties", "nobody else was hurt").
+toll to three"), and statements of no harm ("no casualties", "nobody else was hurt",
+"without inflicting casualties", "did not cause casualties", "caused only material damage").
+
+Militants killed ("killing three militants", "two ISIS members were killed", "the suicide
+bomber blew himself up", "neutralised five fighters") are counted apart from the other
+dead: a monitor's table counts the attack's victims, and notes the attackers' losses.
+"killing four militants" alone states that no one else died (0 deaths, 4 militants).
 
 A figure the report does not state is None. Within one report: counting only the wounded
 means no one died (0); "no casualties" and "no one (else) was hurt" make every figure the
@@ -23,16 +29,18 @@ from digest.issues import casualties_ar
 
 
 class Toll(NamedTuple):
-    deaths: int | None = None
+    deaths: int | None = None  # not counting militants
     injuries: int | None = None
+    militants: int | None = None  # militants (attackers) killed
 
 
 @dataclass(frozen=True)
 class Reading:
     """What a report says before the rules that fill in zeros are applied."""
 
-    deaths: int | None = None
+    deaths: int | None = None  # the dead who are not militants
     injuries: int | None = None
+    militants: int | None = None  # militants killed
     mentions_deaths: bool = False  # a death word, even with no count we can read
     mentions_injuries: bool = False  # "several wounded": injured, count unknown
     no_deaths: bool = False  # "no one was killed"
@@ -114,11 +122,25 @@ _AUX = r"(?:were|was|have been|has been|had been|have|has|had|are|is|got|being)"
 _OBJECT = r"(?![\"'“”‘’]?\s+(?:at least\s+)?(?:\d+|" + _NUMBER + r"|a|an|the|his|her|their)\b)"
 
 
-def _passive(verb: str) -> str:
+# The same count without its named groups, to list more victims after the first one:
+# "killing two soldiers and a civilian", "a soldier, a policeman and two militants were killed".
+_COUNT_MORE = re.sub(r"\(\?P<\w+>", "(?:", _COUNT)
+_CONJUNCT = (
+    r"(?!(?:wound|injur|hurt|leav|rais|bring)\w*)"
+    + _COUNT_MORE
+    # "and three others (were) hurt" lists the wounded, not the dead
+    + r"(?!\s+(?:(?!and\b|or\b)[\w'-]+\s+){0,3}?(?:wounded|injured|hurt|maimed)\b)"
+)
+_VICTIMS = (
+    r"(?P<victims>" + _COUNT + r"(?:(?:,\s*" + _CONJUNCT + r"){0,3},?\s+and\s+" + _CONJUNCT + r")?)"
+)
+
+
+def _passive(verb: str, count: str = _COUNT) -> str:
     """ "two soldiers were killed", "Two Dead", "one policeman was killed and one hurt"."""
-    with_aux = rf"{_AUX}\s+(?:\w+ly\s+)?{verb}"
+    with_aux = rf"{_AUX}\s+(?:(?:\w+ly|also)\s+)?{verb}"
     bare = rf"(?:\w+ly\s+)?(?<!\bthe\s){verb}{_OBJECT}"
-    return rf"{_COUNT}{_AFTER}\s+(?:{with_aux}|{bare})"
+    return rf"{count}{_AFTER}\s+(?:{with_aux}|{bare})"
 
 
 _KILL = (
@@ -138,11 +160,30 @@ _TOLL = re.compile(  # "raising the death toll to three": the figure a toll upda
 _DEATHS = tuple(
     re.compile(p, _FLAGS)
     for p in (
-        r"\b" + _KILL + r"[\"'“”‘’]?\s+" + _COUNT,
-        r"\b(?:left|leaving|leaves)\s+" + _COUNT + r"\s+dead\b",
-        _passive(_DEAD),
+        r"\b(?P<verb>" + _KILL + r")[\"'“”‘’]?\s+" + _VICTIMS,
+        r"\b(?:left|leaving|leaves)\s+" + _VICTIMS + r"\s+dead\b",
+        _passive(_DEAD, _VICTIMS),
+        # "a suicide bomber blew himself up": a militant dead, whoever else was
+        r"(?P<bomber>"
+        + _COUNT_MORE
+        + r")"
+        + r"[^.;]{0,40}?\b(?:blew|blow|blowing|blows) (?:himself|herself|themselves) up",
     )
 )
+# Who counts as a militant: the attackers and the armed groups a monitor names as such; a
+# "fighter" alone may be a soldier's comrade (PMF, Peshmerga), so only a named group's is.
+_GROUPS = r"(?:ISIS|ISIL|IS|Daesh|Da'esh|PKK|Islamic State|al-Qaeda|Al-Qaeda)"
+_MILITANT = re.compile(
+    r"\b(?i:militants?|insurgents?|terrorists?|jihadists?|extremists?|attackers?|assailants?|"
+    r"(?:suicide\s+)?bombers?|gunm[ae]n|kidnappers?|infiltrators?)\b"
+    r"|\b" + _GROUPS + r"(?:\s+[\w-]+){0,2}?\s+(?i:members?|fighters?|elements?|operatives?|"
+    r"commanders?|leaders?|emirs?|suspects?|cells?|militants?)\b"
+)
+_MILITANT_OF = re.compile(  # "two members of ISIS", "two of the attackers"
+    r"\s+(?i:of|from|belonging to)\s+(?:the\s+)?(?:" + _GROUPS + r"\b|" + _MILITANT.pattern + ")"
+)
+_NEUTRALISE = re.compile(r"neutrali[sz]", re.I)  # a military's word for enemy fighters killed
+_ALSO = re.compile(r"\b(?:also|as well)\b", re.I)  # a later sentence adding to the toll
 _INJURIES = tuple(
     re.compile(p, _FLAGS)
     for p in (
@@ -160,12 +201,23 @@ _NO_HARM = re.compile(
     r"|\b(?:nobody|no one|no-one|none|no \w+)\s+(?:else\s+)?"
     r"(?:was|were|has been|have been|had been|got|is|are)\s+(?:hurt|injured|wounded|harmed)"
     r"|\b(?:nobody|no one|no-one) else was (?:in|inside|aboard|with|present)\b"
-    r"|\bwithout (?:causing )?(?:any )?(?:casualties|injuries)|\b(?:unhurt|unharmed)\b",
+    # "without (inflicting|causing|leaving) any casualties", "did not cause casualties"
+    r"|\bwithout (?:\w+ing\s+)?(?:any\s+)?(?:human\s+)?(?:casualties|injuries|losses|victims)"
+    r"|\b(?:did not|didn't|does not|doesn't|failed to|not)\s+(?:\w+ly\s+)?"
+    r"(?:cause|result in|inflict|lead to|leave|produce|claim)\s+(?:any\s+)?(?:human\s+)?"
+    r"(?:casualties|injuries|losses|victims)"
+    # "caused only material damage", "the damage was limited to property"
+    r"|\bonly\s+(?:\w+\s+){0,2}?(?:material|property|physical)\s+(?:damage|losses)"
+    r"|\b(?:material|property)\s+(?:damage|losses)\s+only\b"
+    r"|\b(?:damage|losses)\s+(?:was|were)\s+(?:only\s+)?(?:limited|confined|restricted)\s+to\s+"
+    r"(?:the\s+)?(?:material|property|buildings?|vehicles?|cars?|the\s+\w+)"
+    r"|\b(?:unhurt|unharmed)\b",
     _FLAGS,
 )
 _NO_DEATHS = re.compile(
     r"\b(?:nobody|no one|no-one|none|no \w+)\s+(?:else\s+)?(?:was|were|has been|had been)\s+"
-    r"killed|\bno\s+(?:deaths|fatalities)\b",
+    r"killed|\bno\s+(?:deaths|fatalities)\b"
+    r"|\b(?:no|without)\s+(?:any\s+)?loss of (?:human )?li(?:fe|ves)",
     _FLAGS,
 )
 _DEATH_WORD = re.compile(r"\b(?:kill\w*|dead|died|dies|death|slain|fatal\w*)\b", _FLAGS)
@@ -185,6 +237,75 @@ def number(word: str) -> int | None:
         return WORDS[word]
     tens, _, unit = word.partition(" ")
     return TENS[tens] + UNITS[unit] if tens in TENS and unit in UNITS else None
+
+
+def _deaths(text: str) -> tuple[bool, int | None, int | None]:
+    """(whether a death is counted, the dead who are not militants, militants killed).
+
+    The first sentence that counts the dead decides, as the lead states the event's own
+    figures and later sentences recall others; a later one only adds what the first left
+    unsaid, and only when it says so ("a soldier was also killed"). Counting militants alone
+    says no one else died."""
+    said = False
+    others: tuple[int | None, ...] | None = None
+    militants: tuple[int | None, ...] | None = None
+    for sentence in _SENTENCE.split(text):
+        if not _DEATH_HINT.search(sentence) or (said and not _ALSO.search(sentence)):
+            continue
+        for parts in _phrases(sentence):
+            said = True
+            theirs = tuple(n for n, militant in parts if militant)
+            rest = tuple(n for n, militant in parts if not militant)
+            others = rest if others is None and rest else others
+            militants = theirs if militants is None and theirs else militants
+    if not said:
+        return False, None, None
+    return True, _total(others) if others else 0, _total(militants) if militants else None
+
+
+def _phrases(sentence: str) -> list[list[tuple[int | None, bool]]]:
+    """Each phrase of the sentence that counts dead, in order: (count, is militant) for
+    every victim it lists."""
+    found = sorted(
+        (m for pattern in _DEATHS for m in pattern.finditer(sentence)), key=lambda m: m.start()
+    )
+    phrases = []
+    end = -1
+    for match in found:
+        if match.start() < end:
+            continue  # overlaps an earlier phrase: the same victims
+        end = match.end()
+        groups = match.groupdict()
+        if groups.get("bomber"):
+            phrases.append([(_count_of(match.group("bomber")), True)])
+            continue
+        neutralised = bool(_NEUTRALISE.match(groups.get("verb") or ""))
+        parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", match.group("victims"))
+        after = sentence[match.end("victims") : match.end("victims") + 60]
+        phrases.append(
+            [
+                (
+                    _count_of(part),
+                    neutralised
+                    or bool(_MILITANT.search(part))
+                    or (i == len(parts) - 1 and bool(_MILITANT_OF.match(after))),
+                )
+                for i, part in enumerate(parts)
+            ]
+        )
+    return phrases
+
+
+_COUNT_ALONE = re.compile(_COUNT, _FLAGS)
+
+
+def _count_of(victims: str) -> int | None:
+    match = _COUNT_ALONE.fullmatch(victims.strip())
+    return _value(match) if match else None
+
+
+def _total(counts: tuple[int | None, ...]) -> int | None:
+    return None if None in counts else sum(n for n in counts if n is not None)
 
 
 def _first(
@@ -208,11 +329,14 @@ def read(text: str) -> Reading:
     if len(_ARABIC.findall(text)) > len(_LATIN.findall(text)):
         return Reading(**casualties_ar.read(text))
     toll = _TOLL.search(text)
-    said_deaths, deaths = (True, _value(toll)) if toll else _first(_DEATHS, _DEATH_HINT, text)
+    said_deaths, deaths, militants = _deaths(text)
+    if toll:
+        said_deaths, deaths = True, _value(toll)
     said_injuries, injuries = _first(_INJURIES, _INJURY_HINT, text)
     return Reading(
         deaths=deaths,
         injuries=injuries,
+        militants=militants,
         mentions_deaths=said_deaths or bool(_DEATH_WORD.search(text)),
         mentions_injuries=said_injuries,
         no_deaths=bool(_NO_DEATHS.search(text)),
@@ -242,10 +366,13 @@ def settle(reading: Reading, fallback: Reading | None = None) -> Toll:
         injuries = 0 if injuries is None and not mentions_injuries else injuries
     if deaths is None and not mentions_deaths and (injuries is not None or mentions_injuries):
         deaths = 0
-    return Toll(deaths, injuries)
+    return Toll(deaths, injuries, r.militants if r.militants is not None else f.militants)
 
 
 def casualties(text: str) -> tuple[int | None, int | None]:
-    """(deaths, injuries) one text states; None where it does not say."""
+    """(deaths, injuries) one text states, the dead counting militants too (what a story
+    weighs); None where it does not say. Incident rows keep militants apart: see settle."""
     toll = settle(read(text))
-    return toll.deaths, toll.injuries
+    if toll.militants is None:
+        return toll.deaths, toll.injuries
+    return (toll.deaths or 0) + toll.militants, toll.injuries

@@ -2,9 +2,11 @@
 
 "قُتل جنديان وأصيب ثلاثة آخرون" (two killed, three wounded), "مقتل راعٍ وإصابة نجله" (a
 shepherd killed, his son wounded), "أربعة قتلى و11 جريحاً", "لقي موظف حتفه" (an employee
-died), "من دون وقوع إصابات بشرية" (no casualties). Words are compared in arabic.normal form
-(no diacritics, one alef, final ة as ه), with the conjunction and prepositions they carry
-stripped, so the lists below are written in that form.
+died), "من دون وقوع إصابات بشرية", "لم تسفر عن إصابات", "اقتصرت الأضرار على الماديات" (no
+casualties: only material damage). Militants killed ("مقتل خمسة إرهابيين", "مقتل 4 من عناصر
+داعش", "فجّر الانتحاري نفسه") are counted apart from the other dead, as casualties.py does.
+Words are compared in arabic.normal form (no diacritics, one alef, final ة as ه), with the
+conjunction and prepositions they carry stripped, so the lists below are written in that form.
 """
 
 from __future__ import annotations
@@ -58,12 +60,26 @@ _TIME = _listed(
     "الجمعه السبت"
 )
 _NO_HARM = re.compile(
-    r"دون (?:وقوع |تسجيل |حدوث )?(?:اي )?(?:اصابات|خسائر|ضحايا)"
-    r"|لم (?:تسفر|يسفر|تسجل|يسجل|تقع|يقع|يصب|تصب)(?: \S+){0,2}? (?:عن )?(?:وقوع )?(?:اي )?"
+    r"دون (?:وقوع |تسجيل |حدوث |ان (?:تسفر|يسفر|تسبب|يسبب) (?:عن )?)?(?:اي )?(?:اصابات|خسائر|ضحايا)"
+    r"|(?:لم|لا|ولم) (?:تسفر|يسفر|تسجل|يسجل|تقع|يقع|يصب|تصب|ينجم|تنجم|يخلف|تخلف|يوقع|توقع|تسبب|"
+    r"يسبب|تؤد|يؤد|تودي|يودي)(?: \S+){0,2}? (?:عن |الي )?(?:وقوع )?(?:اي )?"
     r"(?:اصابات|اصابه|خسائر|ضحايا|احد)"
     r"|(?:لا|بلا) (?:توجد )?(?:اصابات|خسائر)"
+    # "the damage was limited to material (losses)": no one hurt
+    r"|اقتصرت (?:ال)?(?:اضرار|خسائر)(?: \S+)? (?:علي )?(?:ال)?(?:ماديات|ماديه|جانب المادي)"
+    r"|(?:اضرار|خسائر) ماديه (?:فقط|حسب)"
 )
 _NO_DEATHS = re.compile(r"لم (?:يقتل|يسفر عن مقتل|تسفر عن مقتل) (?:اي )?احد|دون (?:وقوع )?قتلي")
+# Militants killed: the victim word, or the group they belong to ("من عناصر داعش").
+# Not the nominative plural ("مسلحون"): after a verb that is its subject, the attackers
+# ("اغتال مسلحون مختار القرية": gunmen killed the mukhtar).
+_MILITANT = _listed(
+    "ارهابي ارهابيا ارهابيين داعش داعشي داعشيا داعشيين دواعش انتحاري انتحاريا انتحاريين "
+    "مسلح مسلحا مسلحين متسلل متسللين"
+)
+# Words that end the victims' phrase: what follows is how or where, not who.
+_PHRASE_END = _listed("في اثر جراء خلال عند علي بعد اثناء قرب جنوب شمال شرق غرب بين")
+_SELF = re.compile(r"(?:فجر|فجرا|فجروا|يفجر) (?:\S+ ){0,3}?(?:نفسه|انفسهم|نفسيهما)")
 _DEATH_WORD = re.compile(r"قتل|قتيل|حتف|مصرع|استشهد|اغتال|اغتيال|وفاه|توفي")
 _WORD = re.compile(r"\d+|[^\W\d_]+")
 
@@ -73,24 +89,48 @@ def read(text: str) -> dict[str, int | bool | None]:
     words = [arabic.normal(w) for w in _WORD.findall(arabic.strip_marks(text))]
     joined = " ".join(words)
     deaths: tuple[bool, int | None] = (False, None)
+    militants: tuple[bool, int | None] = (False, None)
     injuries: tuple[bool, int | None] = (False, None)
     for i, word in enumerate(words):
         stems = list(arabic.forms(word))
-        if not deaths[0]:
-            deaths = _deaths_at(words, i, stems)
+        if not deaths[0] or not militants[0]:
+            found = _deaths_at(words, i, stems)
+            assassinated = bool(set(stems) & _ASSASSINATED)  # the victim is no militant
+            if found[0] and not assassinated and _militant(words, i + 1):
+                militants = militants if militants[0] else found
+            elif found[0]:
+                deaths = deaths if deaths[0] else found
         if not injuries[0]:
             if set(stems) & _WOUNDED:
                 injuries = _count(words, i + 1)
             elif word in _HURT_NOUNS or (stems[-1] in _HURT_NOUNS and word.startswith("و")):
                 injuries = _counted_noun(words, i, _HURT_NOUNS[stems[-1]])
+    if not militants[0] and _SELF.search(joined) and "انتحاري" in joined:
+        militants = (True, 1)  # the suicide bomber blew himself up
+    if militants[0] and not deaths[0]:
+        deaths = (True, 0)  # only militants were counted: no one else died
     return {
         "deaths": deaths[1],
         "injuries": injuries[1],
+        "militants": militants[1],
         "mentions_deaths": deaths[0] or bool(_DEATH_WORD.search(joined)),
         "mentions_injuries": injuries[0],
         "no_deaths": bool(_NO_DEATHS.search(joined)),
         "no_harm": bool(_NO_HARM.search(joined)),
     }
+
+
+def _militant(words: list[str], j: int) -> bool:
+    """Whether the victims named from word j are militants: "خمسة إرهابيين", "4 من عناصر
+    داعش"; the phrase ends at a word that says how or where ("مدني برصاص مسلحين") or adds
+    other victims ("جنديين وثلاثة إرهابيين": the soldiers are not militants)."""
+    phrase = [w for w in words[j : j + 8] if w not in _TIME][:4]
+    for k, word in enumerate(phrase):
+        if set(arabic.forms(word)) & _MILITANT:
+            return True
+        if word in _PHRASE_END or (k and word.startswith(("ب", "و"))):  # how, or who else
+            return False
+    return False
 
 
 def _deaths_at(words: list[str], i: int, stems: list[str]) -> tuple[bool, int | None]:

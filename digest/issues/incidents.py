@@ -9,8 +9,22 @@ monitor's conventions:
   or for harm without an attacker (fires, floods, accidents, poisoning);
 - deaths and injuries each from the most recent report that states them, since tolls are
   revised as reports come in (casualties.py reads one report);
-- the place: the most specific one the story names, written "Place, Province"
-  (locations.py).
+- the place: the most specific one the story names, written "Place, Province" and spelled
+  as the paragraph spells it; never an outlet's or organisation's name (locations.py);
+- the kind: the most telling weapon the headline, else the lead, else the rest names, one
+  of KINDS (a drone's bomb is a drone attack, a suicide car bomb a suicide attack);
+- militants killed (attackers, ISIS members, a suicide bomber) apart from the other dead:
+  DraftOptions.militants "note" keeps them in `militants`, "count" adds them to deaths,
+  "exclude" drops them.
+
+`table()` drafts the issue's rows from every story. Reports of one attack told as separate
+stories are one row, dated on the earliest day with the latest toll: two stories are one
+attack when their kinds agree (one may be unknown), their places are one (or one lies in the
+other), their days are at most three apart, and the later one is a follow-up ("the death
+toll from Sunday's bombing rose to five", "a soldier wounded in last week's attack died",
+"after a car bomb on Sunday killed two") or tells of the same day, or the next day with the
+same toll. Two attacks in one town on different days, without a follow-up's words, are two
+rows. A follow-up that says only who died of wounds adds them to the toll it follows.
 
 A count it cannot read is left unknown (None), never guessed.
 """
@@ -19,14 +33,70 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from digest.issues import arabic
 from digest.issues.casualties import Toll, casualties, read, settle
 from digest.issues.locations import location, named_place, province, written_place
 from digest.issues.places import Gazetteer
-from digest.models import Entry, Incident, Item
+from digest.models import DraftOptions, Entry, Incident, Item
 
-__all__ = ["casualties", "figures", "incident", "is_attack", "location", "province"]
+__all__ = [
+    "KINDS",
+    "casualties",
+    "figures",
+    "incident",
+    "is_attack",
+    "kind",
+    "location",
+    "province",
+    "table",
+]
+
+# The kinds of attack, most telling first, with the label a Kind column shows. A report
+# naming several is of the first: a drone that drops a bomb is a drone attack.
+KINDS = {
+    "suicide": "Suicide attack",
+    "car-bomb": "Car bomb",
+    "drone": "Drone",
+    "airstrike": "Airstrike",
+    "rocket": "Rocket",
+    "shelling": "Shelling",
+    "ied": "IED",
+    "mine": "Landmine",
+    "grenade": "Grenade",
+    "gunfire": "Gunfire",
+    "explosion": "Explosion",  # a blast no report says the cause of
+}
+_KIND_WORDS = {
+    "suicide": r"\bsuicide (?:bomb\w*|attack\w*|vest|belt)|انتحاري|حزام ناسف|احزمه ناسفه",
+    "car-bomb": r"\bcar[- ]bomb\w*|\bVBIEDs?\b|\bbooby-trapped (?:car|vehicle)|"
+    r"\b(?:car|vehicle) (?:packed|laden|rigged) with explosives|سياره مفخخه|عجله مفخخه|مفخخه",
+    "drone": r"\bdrones?\b|\bUAVs?\b|\bunmanned\b|مسيره|مسيرات|درون",
+    "airstrike": r"\bair ?strikes?\b|\bair ?raids?\b|\bwar ?planes?\b|\b(?:fighter )?jets?\b|"
+    r"\bF-16s?\b|\baircraft\b|\bhelicopters?\b|غاره|غارات|ضربه جويه|ضربات جويه|قصف جوي|"
+    r"طائرات حربيه|الطيران الحربي|طيران الجيش|القوه الجويه",
+    "rocket": r"\brockets?\b|\bmissiles?\b|\bKatyushas?\b|\bprojectiles?\b|صاروخ|صواريخ|كاتيوشا",
+    "shelling": r"\bshell(?:s|ed|ing)\b|\bmortars?\b|\bartillery\b|قذيفه|قذائف|هاون|مدفعي|قصف",
+    "ied": r"\bIEDs?\b|\b(?:roadside|sticky|magnetic|planted|homemade) bombs?\b|"
+    r"\bexplosive (?:device|charge)s?\b|\bbomb(?:s|ing|ings)?\b|عبوه|عبوات|ناسفه",
+    "mine": r"\b(?:land)?mines?\b|\bunexploded\b|\bordnance\b|\bwar remnants\b|لغم|الغام|"
+    r"مخلفات حربيه",
+    "grenade": r"\bgrenades?\b|\bRPGs?\b|قنبله|رمانه",
+    "gunfire": r"\bgunm[ae]n\b|\bgunfire\b|\bgun ?(?:fight|battle)s?\b|\bshot\b|\bshooting\b|"
+    r"\bshootout\b|\bfirefight\b|\bopened fire\b|\bsnipers?\b|\bambush\w*|\bclash\w*|"
+    r"\bassassinat\w+|\barmed (?:attack|assault)\b|\bexchange of fire\b|اطلاق نار|اطلاق النار|"
+    r"مسلحون|مسلحين|هجوم مسلح|اشتباك|رصاص|اغتيال|اغتال|كمين|قناص",
+    "explosion": r"\bexplo(?:sions?|sives?|ded?|des)\b|\bblasts?\b|\bdetonat\w+|انفجار|تفجير",
+}
+_KIND_PATTERNS = {key: re.compile(words, re.I) for key, words in _KIND_WORDS.items()}
+# Kinds one attack may be told as by different outlets ("a bomb", "a car bomb").
+_FAMILY = {
+    **dict.fromkeys(("suicide", "car-bomb", "ied", "mine", "grenade", "explosion"), "blast"),
+    **dict.fromkeys(("drone", "airstrike"), "air"),
+    **dict.fromkeys(("rocket", "shelling"), "fire"),
+    "gunfire": "gunfire",
+}
 
 # What makes a report an attack: a weapon or armed actor with an effect.
 _WEAPON = re.compile(
@@ -68,6 +138,35 @@ _NOT_ATTACK = re.compile(
     re.I,
 )
 _SENTENCE = re.compile(r"(?<=[.!?؟])\s+")
+_ATTACK_NOUN = (
+    r"(?:attack|bombing|blast|explosion|strike|airstrike|ambush|shelling|assault|"
+    r"(?:car |roadside |sticky )?bomb|rocket attack|drone strike)s?"
+)
+_PAST_DAY = (
+    r"(?:yesterday|last (?:week|night)|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?: night)?|"
+    r"(?:the )?previous day|(?:the )?day before)"
+)
+# A report that follows up an attack told before: a revised toll, the wounded who died,
+# the attack named by its (past) day.
+_FOLLOW_UP = re.compile(
+    r"\btoll\b[^.;]{0,60}?\b(?:rose|rises|risen|climbed|climbs|increased|reached|raising|"
+    r"bringing|jumped)\b|\b(?:raising|bringing|brought|raised) the (?:death )?toll\b"
+    r"|\b(?:died|dies|has died|had died)\b[^.;]{0,40}?\b(?:of|from) (?:his|her|their|the)\s+"
+    r"(?:\w+\s+)?(?:wounds|injuries)|\bsuccumbed\b"
+    # "Sunday's bombing", "yesterday's attack", "last week's car bomb"
+    rf"|\b{_PAST_DAY}['’]s (?:\w+ ){{0,2}}?{_ATTACK_NOUN}\b"
+    # "after a car bomb on Sunday killed two"
+    r"|\b(?:after|following|since|a day after|days after)\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?"
+    rf"{_ATTACK_NOUN}\b[^.;]{{0,40}}?\b(?:on|late on|early on) {_PAST_DAY}\b"
+    r"|ارتفعت حصيله|ارتفاع حصيله|متاثرا بجروح|متاثره بجروح|متاثرين بجروح|فارق الحياه",
+    re.I,
+)
+_WOUNDS_DIED = re.compile(  # a report that counts only who died of wounds since
+    r"\b(?:died|dies|has died|had died|succumbed)\b[^.;]{0,40}?\b(?:wounds|injuries)\b"
+    r"|\bsuccumbed\b|متاثرا بجروح|متاثره بجروح|متاثرين بجروح",
+    re.I,
+)
+_TOLL_STATED = re.compile(r"\btoll\b|حصيله", re.I)
 
 
 def is_attack(title: str, text: str) -> bool:
@@ -98,40 +197,200 @@ def is_attack(title: str, text: str) -> bool:
 
 
 def figures(reports: Sequence[tuple[str, str]]) -> Toll:
-    """Deaths and injuries from (title, text) reports, oldest first: each figure from the
-    latest report that states it, since later reports revise the toll."""
-    deaths = injuries = None
+    """Deaths, injuries and militants from (title, text) reports, oldest first: each figure
+    from the latest report that states it, since later reports revise the toll."""
+    deaths = injuries = militants = None
     for title, text in reports:
         toll = settle(read(text), read(title))
-        deaths = toll.deaths if toll.deaths is not None else deaths
+        if toll.deaths is not None or toll.militants is not None:
+            # who the dead were is one figure: "two people" and "two ISIS members" in
+            # another report are the same two
+            earlier = deaths
+            deaths, militants = toll.deaths, toll.militants
+            if _update(text) and earlier is not None and deaths is not None:
+                deaths = max(earlier, deaths)  # "the driver died of his wounds" again
         injuries = toll.injuries if toll.injuries is not None else injuries
-    return Toll(deaths, injuries)
+    return Toll(deaths, injuries, militants)
+
+
+def kind(texts: Sequence[str]) -> str:
+    """The kind of attack (a KINDS key) the first of `texts` that names a weapon tells;
+    "" when none does."""
+    for text in texts:
+        text = _normal(text)
+        found = next((key for key, pattern in _KIND_PATTERNS.items() if pattern.search(text)), "")
+        if found:
+            return found
+    return ""
 
 
 def incident(
-    entry: Entry, items: Sequence[Item] = (), places: Gazetteer | None = None
+    entry: Entry,
+    items: Sequence[Item] = (),
+    places: Gazetteer | None = None,
+    outlets: Sequence[str] = (),
 ) -> Incident | None:
     """A draft row when the story is an attack; None otherwise.
 
     `items` are every outlet's report of the story (digest.models.Item), read in order of
     publication; the entry alone is read when there are none. A place no report names is
-    "?", as an unknown figure is: the editor fills it in rather than losing the row.
+    "?", as an unknown figure is: the editor fills it in rather than losing the row. Names
+    of `outlets` (and the items' own outlets) are never read as places.
     """
     by_time = sorted(items, key=lambda item: item.published)
     reports = [(item.title, item.text) for item in by_time] or [(entry.title, entry.text)]
     if not any(is_attack(title, text) for title, text in reports):
         return None
+    outlets = sorted({*outlets, *(item.source for item in items)}, key=len, reverse=True)
     texts = [entry.text, entry.title, *(t for report in reports for t in reversed(report))]
-    place = named_place(texts, places) if places else None
-    place = place or written_place([entry.text, entry.title, *(text for _, text in reports)])
+    place = named_place(texts, places, entry.text, outlets) if places else None
+    place = place or written_place(
+        [entry.text, entry.title, *(text for _, text in reports)], outlets
+    )
     toll = figures(reports)
+    lead = _SENTENCE.split(entry.text.strip(), maxsplit=1)
     return Incident(
         day=entry.day,
         location=place or "?",
         deaths=toll.deaths,
         injuries=toll.injuries,
         description=entry.title,
+        kind=kind([entry.title, lead[0], *lead[1:], *(t for r in reports for t in r)]),
+        militants=toll.militants,
     )
+
+
+def table(
+    stories: Sequence[tuple[Entry, Sequence[Item]]],
+    places: Gazetteer | None,
+    options: DraftOptions,
+) -> tuple[Incident, ...]:
+    """The issue's incident rows from every drafted story (its entry and every outlet's
+    report), follow-ups folded into the row of the attack they follow, only the kinds
+    `options.incident_kinds` names (all when empty), militants as `options.militants`
+    says; sorted by (day, location)."""
+    outlets = sorted({item.source for _, items in stories for item in items}, key=len, reverse=True)
+    drafts = []
+    for entry, items in stories:
+        row = incident(entry, items, places, outlets)
+        if row is not None:
+            reports = sorted(items, key=lambda item: item.published)
+            texts = [(r.title, r.text) for r in reports] or [(entry.title, entry.text)]
+            drafts.append(_Draft(row, tuple(texts), _follows_up(entry, texts)))
+    rows = [_options(_merged(group), options) for group in _attacks(drafts)]
+    wanted = set(options.incident_kinds)
+    kept = (row for row in rows if not wanted or row.kind in wanted)
+    return tuple(sorted(kept, key=lambda row: (row.day, row.location)))
+
+
+@dataclass(frozen=True)
+class _Draft:
+    row: Incident  # the story's own row
+    reports: tuple[tuple[str, str], ...]  # (title, text), oldest first
+    follow_up: bool  # tells of an attack reported before
+
+
+def _follows_up(entry: Entry, reports: Sequence[tuple[str, str]]) -> bool:
+    return any(
+        _FOLLOW_UP.search(_normal(text))
+        for r in [(entry.title, entry.text), *reports]
+        for text in r
+    )
+
+
+def _update(text: str) -> bool:
+    """A report that tells who died of wounds since, without restating the whole toll."""
+    text = _normal(text)
+    return bool(_WOUNDS_DIED.search(text)) and not _TOLL_STATED.search(text)
+
+
+def _attacks(drafts: list[_Draft]) -> list[list[_Draft]]:
+    """The drafts grouped by attack: each joins the group of the earlier draft (by day,
+    at most three days before) it is the same attack as, the nearest day first."""
+    drafts = sorted(drafts, key=lambda d: d.row.day)
+    groups: list[list[_Draft]] = []
+    for draft in drafts:
+        near = [g for g in groups if 0 <= (draft.row.day - g[0].row.day).days <= 3]
+        match = next(
+            (
+                g
+                for g in sorted(near, key=lambda g: -g[-1].row.day.toordinal())
+                if any(_same_attack(earlier, draft) for earlier in g)
+            ),
+            None,
+        )
+        if match is None:
+            groups.append([draft])
+        else:
+            match.append(draft)
+    return groups
+
+
+def _same_attack(earlier: _Draft, later: _Draft) -> bool:
+    a, b = earlier.row, later.row
+    if not _same_kind(a.kind, b.kind) or not _same_place(a.location, b.location):
+        return False
+    days = (b.day - a.day).days
+    if later.follow_up:
+        return True
+    known = a.kind and a.kind == b.kind and a.location != "?" and a.location == b.location
+    if not known:
+        return False
+    if days == 0:
+        return True
+    # re-reported the next day: the same toll, as far as both state it
+    pairs = [(x, y) for x, y in ((a.deaths, b.deaths), (a.injuries, b.injuries)) if x is not None]
+    return days == 1 and bool(pairs) and all(x == y for x, y in pairs if y is not None)
+
+
+def _same_kind(a: str, b: str) -> bool:
+    return not a or not b or _FAMILY.get(a) == _FAMILY.get(b)
+
+
+def _same_place(a: str, b: str) -> bool:
+    """The same place, or one inside the other ("Tuz Khurmatu, Salahaddin" and
+    "Salahaddin"); an unknown place ("?") is neither."""
+    if "?" in (a, b):
+        return False
+    x, y = ([part.strip().casefold() for part in label.split(",")] for label in (a, b))
+    return x == y or x[0] in y or y[0] in x
+
+
+def _merged(group: list[_Draft]) -> Incident:
+    """One row for one attack's drafts: the first story's day, place and description, the
+    latest toll; a follow-up that counts only who died of wounds adds them to it."""
+    first = group[0].row
+    if len(group) == 1:
+        return first
+    deaths, injuries, militants = first.deaths, first.injuries, first.militants
+    for draft in group[1:]:
+        row = draft.row
+        if all(_update(text) for _, text in draft.reports) and row.deaths and deaths is not None:
+            deaths += row.deaths
+            injuries = max(0, injuries - row.deaths) if injuries is not None else None
+            continue
+        if row.deaths is not None or row.militants is not None:
+            deaths, militants = row.deaths, row.militants
+        injuries = row.injuries if row.injuries is not None else injuries
+    location = next((d.row.location for d in group if d.row.location != "?"), "?")
+    kind = next((d.row.kind for d in group if d.row.kind), "")
+    return replace(
+        first,
+        location=location,
+        deaths=deaths,
+        injuries=injuries,
+        militants=militants,
+        kind=kind,
+    )
+
+
+def _options(row: Incident, options: DraftOptions) -> Incident:
+    """Militants as the editor wants them: noted apart, counted with the dead, or dropped."""
+    if options.militants == "exclude":
+        return replace(row, militants=None)
+    if options.militants == "count" and row.militants is not None:
+        return replace(row, deaths=(row.deaths or 0) + row.militants, militants=None)
+    return row
 
 
 def _normal(text: str) -> str:
