@@ -3,12 +3,24 @@
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
 from markdown_it.common.normalize_url import normalizeLink
 
 from digest.errors import ContentError
-from digest.models import SectionRule, Source
+from digest.models import (
+    Citation,
+    DraftOptions,
+    DraftSection,
+    Entry,
+    Incident,
+    Issue,
+    Period,
+    SectionRule,
+    Source,
+)
 from digest.render.edition import parse_edition, source_for
 from digest.render.markdown import normalize_link
+from digest.render.writer import draft_markdown
 
 SECTIONS = (SectionRule("politics", "Politics"), SectionRule("security", "Security"))
 SOURCES = (
@@ -82,6 +94,139 @@ def test_incident_table_is_marked_and_read():
         2,
         None,
     )
+
+
+TABLE = """\
+| Date | Location | Deaths | Injuries |
+| --- | --- | ---: | ---: |
+| 2024-02-04 | Tarmiyah | 2 | ? |
+"""
+
+
+def with_table(table: str, after: str = "") -> str:
+    return ISSUE.replace(TABLE, table) + after
+
+
+def security(text: str):
+    return parse_edition(text, slug="s", sections=SECTIONS, sources=SOURCES).sections[1]
+
+
+def footer(body_html: str) -> list[str]:
+    (row,) = BeautifulSoup(body_html, "html.parser").select("table.incidents tfoot tr")
+    return [cell.get_text() for cell in row.find_all(["th", "td"])]
+
+
+def test_a_kind_column_is_read_and_totals_count_unknowns_as_a_lower_bound():
+    text = with_table(
+        "| Date | Location | Kind | Deaths | Injuries |\n"
+        "| --- | --- | --- | ---: | ---: |\n"
+        "| 2024-02-04 | Tarmiyah, Baghdad | IED | 2 | ? |\n"
+        "| 2024-02-05 | Hamrin, Diyala | Air strike | ? | 4 |\n"
+        "| 2024-02-06 | Jalawla, Diyala | ? | 7 | 10 |\n"
+    )
+    e = parse_edition(text, slug="s", sections=SECTIONS, sources=SOURCES)
+    assert [(i.location, i.kind, i.deaths, i.injuries) for i in e.incidents] == [
+        ("Tarmiyah, Baghdad", "ied", 2, None),
+        ("Hamrin, Diyala", "airstrike", None, 4),
+        ("Jalawla, Diyala", "", 7, 10),
+    ]
+    assert footer(e.html) == ["Total", "3 incidents", "", "at least 9", "at least 14"]
+    page = BeautifulSoup(e.html, "html.parser")
+    assert len(page.select("table.incidents tbody tr")) == 3  # the totals are not a row
+    assert page.select_one("tfoot th")["scope"] == "row"
+
+
+def test_columns_are_found_by_header_so_the_editor_may_reorder_and_add_them():
+    text = with_table(
+        "| Killed | Wounded | Date | Source | Location |\n"
+        "| ---: | ---: | --- | --- | --- |\n"
+        "| 1 | 2 | 2024-02-04 | INA | Tarmiyah |\n"
+        "| 3 | 0 | 2024-02-05 | Shafaq | Hamrin |\n"
+    )
+    section = security(text)
+    e = parse_edition(text, slug="s", sections=SECTIONS, sources=SOURCES)
+    assert [(i.day.day, i.location, i.deaths, i.injuries) for i in e.incidents] == [
+        (4, "Tarmiyah", 1, 2),
+        (5, "Hamrin", 3, 0),
+    ]
+    # The counts under their own columns; the label in the first free column.
+    assert footer(section.body_html) == ["4", "2", "Total", "2 incidents", ""]
+    page = BeautifulSoup(section.body_html, "html.parser")
+    assert [th.get("class") for th in page.select("thead th")] == [
+        ["num"],
+        ["num"],
+        ["incident-date"],
+        None,
+        None,
+    ]
+
+
+def test_a_table_of_something_else_gets_no_totals():
+    text = with_table("| Date | Event |\n| --- | --- |\n| 2024-02-04 | Talks |\n")
+    e = parse_edition(text, slug="s", sections=SECTIONS, sources=SOURCES)
+    assert e.incidents == () and "<tfoot>" not in e.html
+    assert 'class="incidents"' not in e.html
+
+
+def test_the_note_under_the_table_is_the_tables_not_a_story():
+    note = "Not counted above: 5 militants killed (February 5, Hamrin, Diyala)."
+    section = security(with_table(TABLE, f"\n{note}\n"))
+    assert [item.text for item in section.items] == [
+        "On February 4, a bomb exploded (Tigris Wire) and a blog said so."
+    ]
+    page = BeautifulSoup(section.body_html, "html.parser")
+    assert page.select_one("p.incidents-note").get_text() == note
+    # Elsewhere the same words are an ordinary paragraph.
+    moved = ISSUE.replace(
+        "Takeaway: A bomb killed two soldiers.\n", f"Takeaway: A bomb.\n\n{note}\n"
+    )
+    assert len(security(moved).items) == 2
+
+
+def drafted_issue() -> Issue:
+    entry = Entry(
+        date(2024, 2, 4),
+        "Bomb",
+        "A roadside bomb killed two soldiers.",
+        (Citation("Tigris Wire", "https://tigriswire.example/a"),),
+    )
+    section = DraftSection("security", "Security", "Bomb Kills Two", "A bomb.", (entry,))
+    rows = (
+        Incident(date(2024, 2, 4), "Tarmiyah, Baghdad", 2, None, "Bomb", kind="ied"),
+        Incident(date(2024, 2, 5), "Hamrin, Diyala", 1, 0, "Strike", "airstrike", 5),
+    )
+    period = Period(date(2024, 2, 2), date(2024, 2, 8))
+    return Issue("2024-02-08", "Weekly", 2, period, "weekly", (section,), rows, 2, 1)
+
+
+def read_back(options: DraftOptions | None):
+    text = draft_markdown(drafted_issue(), options)
+    return text, parse_edition(text, slug="2024-02-08", sections=SECTIONS, sources=SOURCES)
+
+
+def test_a_draft_with_a_kind_column_reads_back_with_its_kinds():
+    text, e = read_back(DraftOptions(incident_kind_column=True))
+    assert "| Date | Location | Kind | Deaths | Injuries |" in text
+    assert "| 2024-02-04 | Tarmiyah, Baghdad | IED | 2 | ? |" in text
+    assert [(i.kind, i.deaths) for i in e.incidents] == [("ied", 2), ("airstrike", 1)]
+    # Militants stay apart (the default), in a note the editor can edit.
+    assert "\nNot counted above: 5 militants killed (February 5, Hamrin, Diyala).\n" in text
+    assert footer(e.html) == ["Total", "2 incidents", "", "3", "?"]
+    assert len(e.sections[0].items) == 1
+
+
+def test_a_draft_without_options_keeps_four_columns():
+    text, e = read_back(None)
+    assert "| Date | Location | Deaths | Injuries |" in text and "Kind" not in text
+    assert [i.kind for i in e.incidents] == ["", ""]
+
+
+def test_militants_counted_or_excluded_as_the_editor_chose():
+    counted, e = read_back(DraftOptions(militants="count"))
+    assert [i.deaths for i in e.incidents] == [2, 6]
+    excluded, e = read_back(DraftOptions(militants="exclude"))
+    assert [i.deaths for i in e.incidents] == [2, 1]
+    assert "militants" not in counted and "militants" not in excluded
 
 
 def test_key_takeaways_link_to_every_section():

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from digest.errors import RenderError
-from digest.models import Edition, EditionItem, EditionSection, Incident, Period
+from digest.models import Edition, EditionItem, EditionSection, Incident, Period, SectionRule
 from digest.publish.email_message import build_message
 from digest.publish.email_render import (
     EmailEdition,
@@ -20,6 +20,7 @@ from digest.publish.email_render import (
     html_to_text,
     render_email,
 )
+from digest.render.edition import parse_edition
 
 PAGE = "https://monitor.example.org/issues/2024-02-08/"
 PDF = PAGE + "2024-02-08.pdf"
@@ -212,6 +213,87 @@ def test_incidents_get_their_own_table_when_no_section_has_one():
     ]
     assert "SECURITY INCIDENTS" in email.text
     assert re.search(r"^2024-02-07  Muqdadiyah, Diyala\s+0\s+3$", email.text, re.M)
+
+
+TOTALS_ISSUE = """\
+Title: Weekly: February 2 – 8, 2024
+Period: 2024-02-02 to 2024-02-08
+
+## Bombs Hit Diyala {#security}
+
+Takeaway: Bombs hit Diyala.
+
+On February 4, a roadside bomb struck a patrol.
+
+| Date | Location | Kind | Deaths | Injuries |
+| --- | --- | --- | ---: | ---: |
+| 2024-02-04 | Tarmiyah, Baghdad | IED | 2 | 5 |
+| 2024-02-05 | Hamrin, Diyala | Drone | ? | 4 |
+| 2024-02-06 | Jalawla, Diyala | Rocket | 7 | 5 |
+
+Not counted above: 3 militants killed (February 5, Hamrin, Diyala).
+"""
+
+
+def edited() -> EmailEdition:
+    """The email of an issue file, as the build reads it: the table's totals included."""
+    edition = parse_edition(
+        TOTALS_ISSUE, slug="2024-02-08", sections=(SectionRule("security", "Security"),), sources=()
+    )
+    return rendered(edition)
+
+
+def test_html_shows_the_tables_totals_under_it():
+    soup = BeautifulSoup(edited().html, "html.parser")
+    assert len(soup.select("table.incidents")) == 1
+    assert len(soup.select("table.incidents tbody tr")) == 3
+    total = [c.get_text() for c in soup.select("table.incidents tfoot tr > *")]
+    assert total == ["Total", "3 incidents", "", "at least 9", "14"]
+    note = soup.select_one("p.incidents-note").get_text()
+    assert note == "Not counted above: 3 militants killed (February 5, Hamrin, Diyala)."
+
+
+def test_text_says_the_totals_in_a_line_under_the_table():
+    text = edited().text
+    table = text[text.index("Date  ") :].split("\n\n")
+    assert table[0].splitlines()[0].split() == ["Date", "Location", "Kind", "Deaths", "Injuries"]
+    assert len(table[0].splitlines()) == 5  # header, rule, three rows: the totals are no row
+    assert table[1] == "Total: 3 incidents, at least 9 killed, 14 injured."
+    assert table[2].startswith("Not counted above: 3 militants killed")
+
+
+def test_the_incidents_own_table_has_kinds_and_totals_too():
+    security = dataclasses.replace(SECURITY, body_html="<p>On February 6, a drone struck.</p>")
+    rows = (
+        Incident(date(2024, 2, 6), "Sinjar, Nineveh", None, 1, kind="drone"),
+        Incident(date(2024, 2, 7), "Muqdadiyah, Diyala", 3, 2, kind="ied"),
+    )
+    email = rendered(dataclasses.replace(EDITION, sections=(POLITICS, security), incidents=rows))
+    soup = BeautifulSoup(email.html, "html.parser")
+    table = "td#incidents table.incidents"
+    assert [th.get_text() for th in soup.select(f"{table} thead th")] == [
+        "Date",
+        "Location",
+        "Kind",
+        "Deaths",
+        "Injuries",
+    ]
+    assert [td.get_text() for td in soup.select(f"{table} tbody tr")[0].find_all("td")] == [
+        "2024-02-06",
+        "Sinjar, Nineveh",
+        "Drone",
+        "–",
+        "1",
+    ]
+    assert [c.get_text() for c in soup.select(f"{table} tfoot tr > *")] == [
+        "Total",
+        "2 incidents",
+        "",
+        "at least 3",
+        "3",
+    ]
+    assert re.search(r"^2024-02-07  Muqdadiyah, Diyala\s+IED\s+3\s+2$", email.text, re.M)
+    assert "\n\nTotal: 2 incidents, at least 3 killed, 3 injured.\n" in email.text
 
 
 # --------------------------------------------------------------------------- text part

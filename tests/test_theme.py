@@ -23,7 +23,7 @@ from digest import config
 from digest.models import SectionRule
 from digest.pelican_plugin import pages
 from digest.pelican_plugin.reader import RUNTIME_KEY
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, make_project, run_cli
 
 SITE = "https://monitor.example.org"
 SUBSCRIBE = "https://monitor.example.org/subscriptions/subscribe"
@@ -95,7 +95,9 @@ def test_a_page_per_section_lists_that_section_of_every_issue_newest_first(out):
             assert " ".join(headline.split()) == " ".join(section["headline"].split())
             takeaway = block.select_one(".section-issue-takeaway").get_text(" ", strip=True)
             assert section["takeaway"].split()[0] in takeaway
-            assert len(block.select(".section-issue-body > p")) == len(section["items"])
+            # Every paragraph is an item but the note under the incident table.
+            paragraphs = block.select(".section-issue-body > p:not(.incidents-note)")
+            assert len(paragraphs) == len(section["items"])
         assert page.h1.get_text(strip=True) == expected[0][1]["title"]
 
 
@@ -317,3 +319,85 @@ def test_arabic_paragraphs_and_items_carry_their_direction(out):
             assert block.get("dir") in {"rtl", "auto"}, block.get_text()[:60]
     economy = soup(out, "sections/economy/index.html")
     assert economy.select('.section-issue-body p[dir="rtl"]')
+
+
+# --------------------------------------------------------------------------- incidents
+
+KIND_ISSUE = """\
+Title: Iraq Weekly Monitor: February 2 – 8, 2024
+Date: 2024-02-08
+Slug: 2024-02-08
+Period: 2024-02-02 to 2024-02-08
+
+## Bombs Hit Diyala {#security}
+
+Takeaway: Bombs hit Diyala and Baghdad.
+
+On February 4, a roadside bomb struck an army patrol near Tarmiyah.
+
+| Date | Location | Kind | Deaths | Injuries |
+| --- | --- | --- | ---: | ---: |
+| 2024-02-04 | Tarmiyah, Baghdad | IED | 2 | 5 |
+| 2024-02-05 | Hamrin, Diyala | Drone | ? | 4 |
+| 2024-02-06 | Jalawla, Diyala | Rocket | 7 | 5 |
+
+Not counted above: 3 militants killed (February 5, Hamrin, Diyala).
+"""
+
+
+@pytest.fixture(scope="module")
+def kinds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site of one issue whose incident table has a Kind column and an unknown count."""
+    conf = make_project(tmp_path_factory.mktemp("kinds") / "site", samples=False)
+    (conf.parent / "content" / "issues" / "2024-02-08.md").write_text(KIND_ISSUE, encoding="utf-8")
+    return build_site(conf.parent)
+
+
+def test_the_incident_table_shows_its_totals_and_its_note(kinds_site):
+    page = soup(kinds_site, "issues/2024-02-08/index.html")
+    assert len(page.select("table.incidents tbody tr")) == 3
+    total = [c.get_text(strip=True) for c in page.select("table.incidents tfoot tr > *")]
+    assert total == ["Total", "3 incidents", "", "at least 9", "14"]
+    assert page.select_one("table.incidents tfoot th")["scope"] == "row"
+    note = page.select_one("p.incidents-note").get_text(strip=True)
+    assert note.startswith("Not counted above: 3 militants killed")
+    # The section's page shows the same table, totals included.
+    section = soup(kinds_site, "sections/security/index.html")
+    assert section.select("table.incidents tfoot")
+
+
+def test_issue_json_and_incidents_csv_carry_the_kind(kinds_site):
+    data = issue_data(kinds_site, "2024-02-08")
+    assert data["incidents"] == [
+        {
+            "date": "2024-02-04",
+            "location": "Tarmiyah, Baghdad",
+            "deaths": 2,
+            "injuries": 5,
+            "kind": "ied",
+        },
+        {
+            "date": "2024-02-05",
+            "location": "Hamrin, Diyala",
+            "deaths": None,
+            "injuries": 4,
+            "kind": "drone",
+        },
+        {
+            "date": "2024-02-06",
+            "location": "Jalawla, Diyala",
+            "deaths": 7,
+            "injuries": 5,
+            "kind": "rocket",
+        },
+    ]
+    # The note is the table's, not a story of the section.
+    (section,) = data["sections"]
+    assert [item["text"][:14] for item in section["items"]] == ["On February 4,"]
+    csv_text = (kinds_site / "issues" / "2024-02-08" / "incidents.csv").read_text(encoding="utf-8")
+    assert csv_text.splitlines() == [
+        "date,location,deaths,injuries,kind",
+        '2024-02-04,"Tarmiyah, Baghdad",2,5,ied',
+        '2024-02-05,"Hamrin, Diyala",,4,drone',
+        '2024-02-06,"Jalawla, Diyala",7,5,rocket',
+    ]

@@ -61,9 +61,11 @@ def test_a_paragraph_starts_with_its_day_and_ends_with_its_sources():
     )
 
 
-def test_a_paragraph_that_says_when_keeps_its_own_words():
+def test_a_paragraph_that_says_when_opens_with_that_date_instead():
+    # EDITORIAL.md: every paragraph opens "On <Month> <day>,"; the text's own phrase for
+    # that day is dropped rather than said twice.
     assert paragraph(entry("Gunmen attacked on Sunday.", says_when=True)).startswith(
-        "Gunmen attacked on Sunday ("
+        "On February 4, gunmen attacked ("
     )
 
 

@@ -80,6 +80,7 @@ def issue_json(edition: Edition, url: str) -> dict[str, Any]:
                 "location": i.location,
                 "deaths": i.deaths,
                 "injuries": i.injuries,
+                "kind": i.kind or None,
             }
             for i in edition.incidents
         ],
@@ -87,9 +88,12 @@ def issue_json(edition: Edition, url: str) -> dict[str, Any]:
 
 
 def incidents_csv(edition: Edition) -> str:
+    """One row per incident; a `kind` column only when some row has a kind, so a table
+    without a Kind column keeps the four columns its readers already parse."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["date", "location", "deaths", "injuries"])
+    kinds = any(i.kind for i in edition.incidents)
+    writer.writerow(["date", "location", "deaths", "injuries", *(["kind"] if kinds else [])])
     for i in edition.incidents:
         writer.writerow(
             [
@@ -97,6 +101,7 @@ def incidents_csv(edition: Edition) -> str:
                 i.location,
                 "" if i.deaths is None else i.deaths,
                 "" if i.injuries is None else i.injuries,
+                *([i.kind] if kinds else []),
             ]
         )
     return buffer.getvalue()

@@ -18,10 +18,11 @@ import css_inline
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
-from digest.errors import RenderError
+from digest.errors import ContentError, RenderError
 from digest.issues.periods import daily_period_title, period_title
 from digest.models import Edition, Incident
 from digest.publish.header_text import clean_header_text
+from digest.render import incident_table as tables
 from digest.render.jinja import render
 
 WIDTH = 72  # plain-text wrap column; leaves room for quoting ("> ") under 78
@@ -155,6 +156,9 @@ def render_email(
         **context,
         intro_html=str(intro),
         incidents=incidents,
+        kinds=any(i.kind for i in incidents),
+        kind_label=tables.kind_label,
+        totals=tables.totals(incidents),
         summary=" ".join(edition.summary.split()),
     )
     try:
@@ -251,6 +255,8 @@ def _blocks(node: Tag, refs: References, width: int, indent: str) -> list[str]:
         elif child.name == "table":
             rows, header = _table_rows(child, refs)
             out.append(text_table(rows, header=header, width=width, indent=indent))
+            if header and "incidents" in (child.get("class") or ()):
+                out.append(_wrap(_totals_line(rows), width, indent))
         elif child.name == "pre":
             lines = child.get_text().strip("\n").split("\n")
             out.append("\n".join(indent + line for line in lines))
@@ -326,10 +332,27 @@ def _list(node: Tag, refs: References, width: int, indent: str) -> str:
     return "\n".join(items)
 
 
+def _totals_line(rows: list[list[str]]) -> str:
+    """ "Total: 7 incidents, at least 9 killed, 14 injured." under an incident table: the
+    page's footer row, said as a sentence; "" if the rows are not an incident table's."""
+    columns = tables.find_columns(rows[0])
+    if columns is None:
+        return ""
+    try:
+        incidents = tables.read_rows(columns, rows[1:])
+    except ContentError:  # not from parse_edition, which refuses such a table
+        return ""
+    return tables.totals(incidents).sentence() if incidents else ""
+
+
 def _table_rows(table: Tag, refs: References) -> tuple[list[list[str]], bool]:
+    """The table's rows as text cells; an incident table's footer of totals is left out
+    (_blocks says it as a sentence under the table)."""
+    incidents = "incidents" in (table.get("class") or ())
     rows: list[list[str]] = []
     header = False
-    for i, tr in enumerate(table.find_all("tr")):
+    trs = [tr for tr in table.find_all("tr") if not (incidents and tr.find_parent("tfoot"))]
+    for i, tr in enumerate(trs):
         cells = tr.find_all(["th", "td"], recursive=False)
         if i == 0:
             header = tr.find_parent("thead") is not None or all(c.name == "th" for c in cells)
@@ -341,13 +364,24 @@ def _table_rows(table: Tag, refs: References) -> tuple[list[list[str]], bool]:
 
 
 def incident_table(incidents: Sequence[Incident], *, width: int = WIDTH) -> str:
+    """The edition's incidents as an aligned table (a Kind column when any row has a kind),
+    then their totals as a sentence."""
     if not incidents:
         return ""
-    rows = [["Date", "Location", "Deaths", "Injuries"]]
+    kinds = any(i.kind for i in incidents)
+    rows = [["Date", "Location", *(["Kind"] if kinds else []), "Deaths", "Injuries"]]
     rows += [
-        [i.day.isoformat(), i.location, _count(i.deaths), _count(i.injuries)] for i in incidents
+        [
+            i.day.isoformat(),
+            i.location,
+            *([tables.kind_label(i.kind) or "–"] if kinds else []),
+            _count(i.deaths),
+            _count(i.injuries),
+        ]
+        for i in incidents
     ]
-    return text_table(rows, header=True, width=width)
+    totals = _wrap(tables.totals(incidents).sentence(), width, "")
+    return text_table(rows, header=True, width=width) + "\n\n" + totals
 
 
 def _count(value: int | None) -> str:

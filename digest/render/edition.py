@@ -4,7 +4,10 @@ The contract an issue file follows (see the README):
 - `## Headline {#key}` starts a section; `key` is a DIGEST_SECTIONS key and the HTML id;
 - the section's first paragraph beginning `Takeaway:` is its Key Takeaways bullet;
 - every other paragraph is an item; links in it cite sources, mapped by domain;
-- a table headed Date | Location | Deaths | Injuries is the incident table.
+- a table whose header names Date, Location, Deaths and Injuries (in any order, with any
+  other columns, e.g. Kind) is the incident table (render/incident_table.py): its rows
+  become the edition's incidents and a footer row of totals is added to it; a paragraph
+  right after it that begins "Not counted above:" or "Note:" is its note, not an item.
 
 A daily digest (`Layout: daily`) has a heading per day instead, `## February 1, 2024
 {#2024-02-01}`, each over a numbered list of `**Title** ([Source](url)). Summary.` items.
@@ -35,9 +38,9 @@ from digest.models import (
     SectionRule,
     Source,
 )
+from digest.render import incident_table
 from digest.render.markdown import markdown
 
-INCIDENT_HEADER = ("date", "location", "deaths", "injuries")
 _META_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
 _KEY_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
 _TAKEAWAY = re.compile(r"^\s*takeaway:\s*", re.I)
@@ -217,12 +220,12 @@ def _section(
     incidents: list[Incident] = []
     for i, token in enumerate(body):
         if token.type == "table_open":
-            incidents.extend(_incident_table(body, i))
+            incidents.extend(incident_table.mark_table(body, i, _plain))
         if token.type != "inline":
             continue
         own = _links(token, offset)
         links.extend(own)
-        if body[i - 1].type == "paragraph_open":
+        if body[i - 1].type == "paragraph_open" and not incident_table.is_table_note(body, i):
             text = _plain(token.children or [])
             names = _names((link.url for link in own), sources)
             language = _set_direction(body[i - 1], text, names, sources)
@@ -297,50 +300,6 @@ def _plain(children: Sequence[Token]) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return " ".join("".join(parts).split())
-
-
-def _incident_table(tokens: list[Token], start: int) -> list[Incident]:
-    """Mark the table and read its rows when its header is Date | Location | Deaths | ..."""
-    end = next(j for j in range(start, len(tokens)) if tokens[j].type == "table_close")
-    cells: list[list[str]] = [[]]
-    header: list[str] = []
-    in_head = False
-    for token in tokens[start:end]:
-        if token.type == "thead_open":
-            in_head = True
-        elif token.type == "thead_close":
-            in_head = False
-        elif token.type == "tr_close" and not in_head:
-            cells.append([])
-        elif token.type == "th_open":
-            token.attrSet("scope", "col")
-        elif token.type == "inline":
-            value = _plain(token.children or [])
-            (header if in_head else cells[-1]).append(value)
-    if tuple(h.lower() for h in header[:4]) != INCIDENT_HEADER:
-        return []
-    tokens[start].attrSet("class", "incidents")
-    rows = []
-    for row in cells:
-        if len(row) < 4:
-            continue
-        try:
-            day = date.fromisoformat(row[0])
-        except ValueError:
-            raise ContentError(f"incident table: date {row[0]!r} is not YYYY-MM-DD") from None
-        rows.append(
-            Incident(day=day, location=row[1], deaths=_count(row[2]), injuries=_count(row[3]))
-        )
-    return rows
-
-
-def _count(cell: str) -> int | None:
-    cell = cell.strip()
-    if cell.isdigit():
-        return int(cell)
-    if cell in ("", "?", "-", "–", "—", "unknown"):
-        return None
-    raise ContentError(f"incident table: {cell!r} is not a number (use ? when unknown)")
 
 
 _RTL_LETTER = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
@@ -464,12 +423,12 @@ def _day(
             items.append(_daily_item(item or [], opening, day, number, sources, offset))
             item = None
         elif token.type == "table_open":
-            incidents.extend(_incident_table(body, i))
+            incidents.extend(incident_table.mark_table(body, i, _plain))
         elif token.type == "inline":
             links.extend(_links(token, offset))
             if item is not None:
                 item.append(token)
-            elif body[i - 1].type == "paragraph_open":
+            elif body[i - 1].type == "paragraph_open" and not incident_table.is_table_note(body, i):
                 items.append(_daily_item([token], body[i - 1], day, None, sources, offset))
 
     body_html = md.renderer.render(body, md.options, {})

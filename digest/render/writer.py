@@ -9,35 +9,32 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from dataclasses import replace
 
+from digest.issues.anchoring import prefix_day
 from digest.issues.classify import LOW_CONFIDENCE
 from digest.issues.daily import LAYOUT as DAILY
-from digest.issues.periods import day_heading, month_day
-from digest.models import DraftDay, DraftSection, Entry, Incident, Issue
+from digest.issues.periods import day_heading
+from digest.models import DraftDay, DraftOptions, DraftSection, Entry, Incident, Issue
+from digest.render import incident_table
 from digest.render import markdown as md
 from digest.render.jinja import render
 
 MARKER = "digest:draft"
 _MARKER_LINE = re.compile(r"^<!-- " + MARKER + r" sha256:([0-9a-f]{64}) .*-->\n", re.M)
-# Sentences that start with these words read naturally after "On February 4, ".
-_LOWERCASE_STARTS = frozenset(
-    "a an the two three four five six seven eight nine ten several some many unknown "
-    "gunmen dozens hundreds thousands at families residents prices partners farmers "
-    "officials police heavy water security talks lawmakers representatives".split()
-)
 _LATIN = re.compile(r"[A-Za-z]")
 
 
 def paragraph(entry: Entry) -> str:
-    """ "On February 4, <text> ([Source](url), [Other](url))." in escaped Markdown."""
+    """ "On February 4, <text> ([Source](url), [Other](url))." in escaped Markdown.
+
+    Every English paragraph opens with its day (anchoring.prefix_day: a leading date phrase
+    is replaced, the sentence's own phrase for that day dropped, "Around" -> "around").
+    """
     text = entry.text.strip().rstrip(".")
     # An English date phrase in front of Arabic text would read backwards: leave it be.
-    if not entry.says_when and _LATIN.match(text):
-        first, _, rest = text.partition(" ")
-        # Lower-case a common word ("Families" -> "families"), never a name ("Basra").
-        if first.lower() in _LOWERCASE_STARTS or f" {first.lower()} " in f" {rest} ":
-            first = first.lower()
-        text = f"On {month_day(entry.day)}, {first} {rest}".rstrip()
+    if _LATIN.match(text):
+        text = prefix_day(text, entry.day)
     cites = ", ".join(f"[{md.escape(c.source)}]({md.url(c.url)})" for c in entry.citations)
     return md.escape(text) + (f" ({cites})." if cites else ".")
 
@@ -87,9 +84,21 @@ def _incident_cells(row: Incident) -> dict[str, str]:
     return {
         "day": row.day.isoformat(),
         "location": md.escape(row.location),
+        "kind": md.escape(incident_table.kind_label(row.kind)) or "?",
         "deaths": count(row.deaths),
         "injuries": count(row.injuries),
     }
+
+
+def _incident_rows(incidents: tuple[Incident, ...], militants: str) -> tuple[Incident, ...]:
+    """The rows as the table shows them: militants killed are added to the deaths only
+    when the editor counts them ("count"); otherwise they stay apart (EDITORIAL.md)."""
+    if militants != "count":
+        return incidents
+    return tuple(
+        replace(i, deaths=i.deaths + i.militants) if i.deaths is not None and i.militants else i
+        for i in incidents
+    )
 
 
 def _incident_section(issue: Issue) -> str | None:
@@ -119,8 +128,10 @@ def _section(section: DraftSection, incidents: tuple[Incident, ...]) -> dict[str
     }
 
 
-def draft_markdown(issue: Issue) -> str:
-    """The draft file's full text, marker included."""
+def draft_markdown(issue: Issue, options: DraftOptions | None = None) -> str:
+    """The draft file's full text, marker included; `options` (DIGEST_* drafting settings)
+    choose the incident table's Kind column and what it does with militants killed."""
+    options = options or DraftOptions()
     if issue.layout == DAILY:
         body = render(
             "daily.md.j2",
@@ -134,6 +145,8 @@ def draft_markdown(issue: Issue) -> str:
         )
         return _with_marker(body, issue)
     where = _incident_section(issue)
+    incidents = _incident_rows(issue.incidents, options.militants)
+    note = incident_table.militants_note(issue.incidents) if options.militants == "note" else ""
     body = render(
         "issue.md.j2",
         title=" ".join(issue.title.split()),
@@ -143,7 +156,9 @@ def draft_markdown(issue: Issue) -> str:
         period=f"{issue.period.start.isoformat()} to {issue.period.end.isoformat()}",
         layout=issue.layout,
         marker="{marker}",
-        sections=[_section(s, issue.incidents if s.key == where else ()) for s in issue.sections],
+        sections=[_section(s, incidents if s.key == where else ()) for s in issue.sections],
+        kind_column=options.incident_kind_column,
+        incident_note=md.escape(note),
         unplaced=[_comment(paragraph(e)) for e in issue.unplaced],
     )
     return _with_marker(body, issue)
