@@ -246,7 +246,7 @@ def draft(
 
 
 def _explanation_rows(issue: Any) -> list[tuple[str, ...]]:
-    rows = [("day", "dated by", "section", "conf.", "story", "item", "why")]
+    rows = [("day", "dated by", "section", "conf.", "story", "item", "why", "rank and notes")]
     for x in sorted(issue.explanations, key=lambda x: (x.story, x.item.published)):
         decision = x.decision
         rows.append(
@@ -258,6 +258,7 @@ def _explanation_rows(issue: Any) -> list[tuple[str, ...]]:
                 f"{x.story}" + (f" ({x.story_size} told)" if x.story_size > 1 else ""),
                 _clip(f"{x.item.source}: {x.item.title}", 60),
                 f"{decision.reason}: {decision.detail}" if decision else "no rule matched",
+                "; ".join(x.notes),
             )
         )
     return rows

@@ -16,12 +16,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from digest import config_send
+from digest import config_draft, config_send
 from digest.config_send import SendSettings
 from digest.errors import ConfigError
 from digest.issues import places as gazetteer
 from digest.issues.places import Gazetteer
-from digest.models import SectionRule, Selectors, Source
+from digest.models import DraftOptions, SectionRule, Selectors, Source
 from digest.taxonomy import DEFAULT_SECTIONS
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -70,6 +70,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Where the site's subscribe form posts the reader's email address (http(s) URL).",
     ),
     Setting("DIGEST_EMAIL_FROM", "Newsletter <newsletter@example.org>", "From: of emails."),
+    *(Setting(*declared) for declared in config_draft.DECLARED),
     *(Setting(*declared) for declared in config_send.DECLARED),
 )
 SETTING_NAMES = frozenset(s.name for s in SETTINGS)
@@ -104,6 +105,7 @@ class Settings:
     pdf_workers: int  # 0: one per core
     email_from: str
     send: SendSettings
+    draft: DraftOptions = field(default_factory=DraftOptions)
     places: Gazetteer | None = field(repr=False, compare=False, default=None)
     subscribe_url: str | None = None
     pelican: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
@@ -263,6 +265,7 @@ def validate(raw: dict[str, Any], config_path: Path, *, compile_selectors: bool 
         )
 
     send = config_send.read(get, root, problems, _number, str(sender))
+    draft = config_draft.read(get, problems)
 
     site_url = str(raw.get("SITEURL") or "")
     if site_url and not site_url.startswith(("http://", "https://")):
@@ -297,6 +300,7 @@ def validate(raw: dict[str, Any], config_path: Path, *, compile_selectors: bool 
         pdf_workers=int(pdf_workers),
         email_from=str(sender),
         send=send,
+        draft=draft,
         places=places,
         subscribe_url=subscribe,
         pelican=raw,

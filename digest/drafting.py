@@ -14,7 +14,7 @@ from pathlib import Path
 from digest.config import Settings
 from digest.errors import ContentError, DraftExistsError
 from digest.issues import periods
-from digest.issues.build import IssueSpec, draft_issue
+from digest.issues.build import LOOKBACK, IssueSpec, draft_issue
 from digest.issues.daily import MonthSpec, draft_daily
 from digest.issues.periods import month_slug, month_title, parse_month
 from digest.models import Issue, Item, Period
@@ -66,7 +66,7 @@ def _backup_path(path: Path) -> Path:
 
 def draft_week(settings: Settings, week_ending: str, *, force: bool = False) -> DraftResult:
     spec, issue = plan_week(settings, week_ending)
-    text = draft_markdown(issue)
+    text = draft_markdown(issue, settings.draft)
     path = settings.issues_path / f"{spec.slug}.md"
     summary = (
         f"{spec.slug}: {len(issue.sections)} sections, "
@@ -82,8 +82,10 @@ def draft_week(settings: Settings, week_ending: str, *, force: bool = False) -> 
 
 def period_items(settings: Settings, period: Period) -> list[Item]:
     """The stored items that may belong to `period`: published in it, or up to LATE_REPORTS
-    after it (a report arrives after its event)."""
+    after it (a report arrives after its event); and those of the LOOKBACK days before it,
+    which only tell the draft which stories the last issue already told."""
     start, end = periods.utc_window(period, settings.timezone)
+    start -= LOOKBACK
     with Store(settings.store_path) as store:
         if store.count_items() == 0:
             raise ContentError(
@@ -102,7 +104,7 @@ def plan_week(
     items = [item for item in period_items(settings, spec.period) if item.id not in skip]
     model = section_model(settings, exclude=spec.slug)
     return spec, draft_issue(
-        items, spec, settings.sources, settings.sections, model, settings.places
+        items, spec, settings.sources, settings.sections, model, settings.places, settings.draft
     )
 
 
@@ -130,7 +132,7 @@ def update_week(settings: Settings, week_ending: str) -> DraftResult:
     if not issue.explanations:
         return DraftResult(path, "unchanged", f"{spec.slug}: no new items since the draft")
     current = path.read_text(encoding="utf-8")
-    merged = merge(current, draft_markdown(issue))
+    merged = merge(current, draft_markdown(issue, settings.draft))
     path.write_text(
         restamp(merged) if is_unedited(current) else merged, encoding="utf-8", newline="\n"
     )
@@ -160,7 +162,7 @@ def draft_month(settings: Settings, month: str, *, force: bool = False) -> Draft
     )
     return write_draft(
         settings.issues_path / f"{spec.slug}.md",
-        text=draft_markdown(issue),
+        text=draft_markdown(issue, settings.draft),
         summary=summary,
         force=force,
     )

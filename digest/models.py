@@ -140,9 +140,22 @@ class Entry:
 class Incident:
     day: date
     location: str
-    deaths: int | None
+    deaths: int | None  # not counting the attackers (militants) killed: see `militants`
     injuries: int | None
     description: str = ""
+    kind: str = ""  # "ied", "rocket", "drone", "gunfire", "airstrike", ... ("" unknown)
+    militants: int | None = None  # attackers/militants killed, kept apart from deaths
+
+
+@dataclass(frozen=True)
+class DraftOptions:
+    """The editor's choices for a draft (DIGEST_* settings, see config_draft.py)."""
+
+    section_order: str = "date"  # paragraphs in "date" order or by "importance"
+    takeaway_words: tuple[int, int] = (100, 250)  # a takeaway's length, least and most
+    incident_kinds: tuple[str, ...] = ()  # only rows of these kinds; () keeps every kind
+    incident_kind_column: bool = False  # a Kind column in the incident table
+    militants: str = "note"  # militants killed: "note" under the table, "exclude", "count"
 
 
 @dataclass(frozen=True)
@@ -190,6 +203,7 @@ class Explanation:
     decision: Decision | None  # None: left for the editor to place
     story: int  # items with the same number were merged into one paragraph
     story_size: int
+    notes: tuple[str, ...] = ()  # what else the draft decided (a day resolved, a conflict)
 
 
 @dataclass(frozen=True)

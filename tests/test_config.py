@@ -110,3 +110,38 @@ def test_a_missing_content_folder_says_what_to_create(project):
         f"PATH: the content folder does not exist; create it (e.g. mkdir -p "
         f"{conf.parent / 'content'}/issues)"
     ]
+
+
+def test_drafting_settings_are_checked_together(project):
+    found = problems(
+        project,
+        'DIGEST_SECTION_ORDER = "random"\n'
+        "DIGEST_TAKEAWAY_WORDS = [300, 100]\n"
+        'DIGEST_INCIDENT_KINDS = ["ied", "laser"]\n'
+        'DIGEST_INCIDENT_KIND_COLUMN = "yes"\n'
+        'DIGEST_INCIDENT_MILITANTS = "hide"\n',
+    )
+    assert [line.split(":")[0] for line in found] == [
+        "DIGEST_SECTION_ORDER",
+        "DIGEST_TAKEAWAY_WORDS",
+        "DIGEST_INCIDENT_KINDS",
+        "DIGEST_INCIDENT_KIND_COLUMN",
+        "DIGEST_INCIDENT_MILITANTS",
+    ]
+    assert "'laser'" in found[2] and "ied" in found[2]
+
+
+def test_drafting_settings_reach_the_draft_options(project):
+    settings = load_with(
+        project,
+        'DIGEST_SECTION_ORDER = "importance"\n'
+        "DIGEST_TAKEAWAY_WORDS = [80, 120]\n"
+        'DIGEST_INCIDENT_KINDS = ["IED", "drone"]\n'
+        "DIGEST_INCIDENT_KIND_COLUMN = True\n"
+        'DIGEST_INCIDENT_MILITANTS = "count"\n',
+    )
+    assert settings.draft.section_order == "importance"
+    assert settings.draft.takeaway_words == (80, 120)
+    assert settings.draft.incident_kinds == ("ied", "drone")
+    assert settings.draft.incident_kind_column is True
+    assert settings.draft.militants == "count"

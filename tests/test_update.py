@@ -160,9 +160,11 @@ def test_explain_lists_every_decision_and_writes_nothing(project):
     assert result.exit_code == 0
     assert not (conf.parent / "content" / "issues" / "2024-02-08.md").exists()
     lines = result.output.splitlines()
-    assert lines[0].split() == ["day", "dated", "by", "section", "conf.", "story", "item", "why"]
-    # Every item of the period appears once (47 in the sample week, as `draft` reports).
-    assert len(lines) - 1 == 47
+    assert lines[0].split() == [
+        "day", "dated", "by", "section", "conf.", "story", "item", "why", "rank", "and", "notes"
+    ]  # fmt: skip
+    # Every item of the period appears once (48 in the sample week, as `draft` reports).
+    assert len(lines) - 1 == 48
     assert any("(2 told)" in line and "Drone Strike" in line for line in lines)
     assert any("source: default section of Mesopotamia Economic Review" in line for line in lines)
     assert any("on Sunday" in line and "rule: keywords:" in line for line in lines)

@@ -1,26 +1,33 @@
 """Draft one issue from a period's items: the pipeline's pure heart.
 
 items -> event day (keep the period's) -> section (with its reason) -> same-story groups
--> entries ordered by day then importance -> headline, takeaway, incident rows.
+-> stories ranked by importance (issues/importance.py) -> paragraphs in date order (or by
+importance, DIGEST_SECTION_ORDER) -> headline and takeaway from the top stories, incident rows.
+Every relative day word of a report ("on Sunday", "yesterday") is resolved to its date
+(issues/anchoring.py) before anything is drafted from it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from digest.issues import headlines, importance, takeaways
 from digest.issues import incidents as incident_rows
+from digest.issues.anchoring import anchor
 from digest.issues.classify import classify
 from digest.issues.cluster import Candidate, clusters
 from digest.issues.dates import dated
 from digest.issues.learn import Model
 from digest.issues.periods import local_day
 from digest.issues.places import Gazetteer
-from digest.issues.takeaways import headline, importance, takeaway
+from digest.issues.textual import lower_first, lower_words
 from digest.models import (
     Citation,
+    DraftOptions,
     DraftSection,
     Entry,
     Explanation,
@@ -30,6 +37,9 @@ from digest.models import (
     SectionRule,
     Source,
 )
+
+# How far before the period a report may tell a story that a late report repeats.
+LOOKBACK = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -50,13 +60,18 @@ def draft_issue(
     rules: Sequence[SectionRule],
     model: Model | None = None,
     places: Gazetteer | None = None,
+    options: DraftOptions = DraftOptions(),  # noqa: B008 (frozen: one shared default is safe)
 ) -> Issue:
     by_name = {source.name: source for source in sources}
     placed: list[Candidate] = []
     unplaced: list[Candidate] = []
     phrases: dict[int, str] = {}
+    earlier: list[Candidate] = []  # reports of the days before: what the last issue told
     for item in items:
         day, phrase = dated(item.text or item.title, local_day(item.published, spec.zone))
+        if spec.period.start - LOOKBACK <= day < spec.period.start:
+            earlier.append(Candidate(item, "", day, phrase is not None))
+            continue
         if day not in spec.period:
             continue
         decision = classify(item, by_name.get(item.source), rules, model)
@@ -66,39 +81,84 @@ def draft_issue(
         phrases[id(candidate)] = phrase or "published"
         (placed if decision else unplaced).append(candidate)
 
-    groups = clusters(placed, places)
-    explanations = [
-        Explanation(c.item, c.day, phrases[id(c)], c.decision, story, len(group))
-        for story, group in enumerate([*groups, *([c] for c in unplaced)], start=1)
-        for c in group
-    ]
+    # A story the last issue told is not told again: a later report of it (published in
+    # this period, its day unsaid) merges with the earlier ones and leaves with them.
+    common = lower_words(c.item.text for c in [*placed, *unplaced])
+    groups: list[list[Candidate]] = []
+    told_before: list[list[Candidate]] = []
+    for group in clusters([*placed, *earlier], places):
+        (told_before if any(c.day < spec.period.start for c in group) else groups).append(group)
     entries_by_section: dict[str, list[Entry]] = {rule.key: [] for rule in rules}
     reports: dict[int, list[Item]] = {}  # every outlet's report of an entry's story
+    notes: dict[int, list[str]] = {}  # what drafting decided for a story, for --explain
+    entry_of_group: list[Entry] = []
     for group in groups:
-        entry = _entry(group)
+        entry, decided = _entry(group, spec.zone, spec.period, common)
+        entry_of_group.append(entry)
         reports[id(entry)] = [c.item for c in group]
+        notes[id(entry)] = decided
         entries_by_section[_section_of(group)].append(entry)
 
     sections = []
     all_entries: list[Entry] = []
+    every_story: list[tuple[float, str, Entry]] = []
     for rule in rules:
         entries = entries_by_section[rule.key]
         if not entries:
             continue
-        ranked = sorted(entries, key=_rank, reverse=True)
-        ordered = sorted(entries, key=lambda e: (e.day, tuple(-x for x in _rank(e))))
+        ranked = importance.rank(entries)
+        top = headlines.parts(ranked)
+        named = [story for story, _ in top]
+        rest = [story for story in ranked if story not in named]
+        for place, story in enumerate(ranked, start=1):
+            why = "; ".join(story.reasons) or "no signal"
+            for entry in story.entries:
+                notes[id(entry)].append(f"rank {place} of {len(ranked)} in {rule.key} ({why})")
+                every_story.append((story.score, rule.key, entry))
+        if options.section_order == "importance":
+            ordered = [e for story in ranked for e in story.entries]  # a thread: its lead first
+        else:
+            ordered = sorted(entries, key=_by_day)
         all_entries.extend(ordered)
         sections.append(
             DraftSection(
                 key=rule.key,
                 title=rule.title,
-                headline=headline(ranked),
-                takeaway=takeaway(ranked),
+                headline="; ".join(part for _, part in top),
+                takeaway=takeaways.takeaway(named, rest, options.takeaway_words),
                 entries=tuple(ordered),
             )
         )
-    found = (incident_rows.incident(entry, reports[id(entry)], places) for entry in all_entries)
-    incidents = sorted((i for i in found if i), key=lambda i: (i.day, i.location))
+    for place, (_, _, entry) in enumerate(sorted(every_story, key=_by_score), start=1):
+        notes[id(entry)].append(f"issue rank {place} of {len(every_story)}")
+    # The earlier days' attacks are read too, so that a follow-up of one of them (a toll
+    # revised, a launch pad found) updates that attack's row, which the last issue has,
+    # instead of making a second row here.
+    before = [
+        (_entry(group, spec.zone, spec.period, common)[0], [c.item for c in group])
+        for group in told_before
+    ]
+    rows = incident_rows.table(
+        [*before, *((entry, reports[id(entry)]) for entry in all_entries)], places, options
+    )
+    incidents = tuple(row for row in rows if row.day in spec.period)
+    story_notes = [
+        *(
+            (group, tuple(notes[id(entry)]))
+            for group, entry in zip(groups, entry_of_group, strict=True)
+        ),
+        *(([c], ()) for c in unplaced),
+        *(
+            (told, ("told in an earlier issue: another report of this story is dated earlier",))
+            for group in told_before
+            if (told := [c for c in group if c.day in spec.period])
+        ),
+    ]
+    explanations = [
+        Explanation(c.item, c.day, phrases[id(c)], c.decision, story, len(group), why)
+        for story, (group, why) in enumerate(story_notes, start=1)
+        for c in group
+    ]
     return Issue(
         slug=spec.slug,
         title=spec.title,
@@ -109,7 +169,7 @@ def draft_issue(
         incidents=tuple(incidents),
         item_count=len(placed) + len(unplaced),
         source_count=len({c.item.source for c in [*placed, *unplaced]}),
-        unplaced=tuple(_entry([c]) for c in unplaced),
+        unplaced=tuple(_entry([c], spec.zone, spec.period, common)[0] for c in unplaced),
         explanations=tuple(explanations),
     )
 
@@ -123,23 +183,39 @@ def _section_of(group: Sequence[Candidate]) -> str:
     ).section
 
 
-def _rank(entry: Entry) -> tuple[int, int, int]:
-    deaths, injuries = incident_rows.casualties(entry.text)
-    return importance(entry, (deaths or 0) + (injuries or 0))
+def _by_day(entry: Entry) -> tuple[object, ...]:
+    return (entry.day, entry.title, entry.text)
 
 
-def _entry(group: Sequence[Candidate]) -> Entry:
-    """One paragraph for a story: the fullest telling, citing every outlet once."""
+def _by_score(story: tuple[float, str, Entry]) -> tuple[object, ...]:
+    score, section, entry = story
+    return (-score, entry.day, section, entry.title)
+
+
+def _entry(
+    group: Sequence[Candidate], zone: ZoneInfo, period: Period, common: frozenset[str]
+) -> tuple[Entry, list[str]]:
+    """One paragraph for a story: the fullest telling, citing every outlet once, its
+    relative day words resolved; and the notes on what was decided."""
     fullest = max(group, key=lambda c: (len(c.item.text), -group.index(c)))
     citations: list[Citation] = []
     for c in sorted(group, key=lambda c: c.item.published):
         if c.item.url and all(x.source != c.item.source for x in citations):
             citations.append(Citation(source=c.item.source, url=c.item.url))
-    return Entry(
-        day=min(c.day for c in group),
-        title=fullest.item.title,
-        text=fullest.item.text or fullest.item.title,
+    day = min(c.day for c in group)
+    published = local_day(fullest.item.published, zone)
+    text = anchor(fullest.item.text or fullest.item.title, published, day, fullest.item.title)
+    if text.day in period:  # the lead sentence's own day, when it names one (anchoring.py)
+        day = text.day
+    title = anchor(fullest.item.title, published, day)
+    entry = Entry(
+        day=day,
+        title=title.text,
+        text=lower_first(text.text, common),  # it will follow "On February 4, "
         citations=tuple(citations),
         decision=fullest.decision,
         says_when=fullest.says_when,
     )
+    if not entry.title.strip():
+        entry = replace(entry, title=headlines.from_text(entry) or entry.title)
+    return entry, [*text.notes, *title.notes]

@@ -1,67 +1,105 @@
-"""Drafted words: section headlines ("A; B; C", title case) and takeaways (lead sentences)."""
+"""Takeaways as editors write them: a short prose summary of a section's top stories.
+
+The stories are the ones the headline names, in its order (lead first). Each opens with its
+absolute date, "On February 4, …", then who did what: the story's lead sentence, compressed
+(attribution, parentheticals and outlet credits dropped). A thread adds its other stories'
+lead sentences, each with its own date. Then context: the story's sentences that say what
+led to it or what comes next ("after", "amid", "expected", "will" …), the lead story's
+first, each after its story, up to the middle of the length range; then, while the takeaway
+is shorter than the least, the next stories. Never past the most. Extractive: every clause
+comes from the reports; deterministic.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from digest.issues.anchoring import prefix_day
+from digest.issues.importance import Ranked
+from digest.issues.textual import compress, sentences, words
 from digest.models import Entry
 
-SMALL_WORDS = frozenset(
-    "a an and as at but by for from in into near nor of off on or per the to up via vs with".split()
+THREAD_OPENINGS = 2  # a thread is summed up by its lead story and the next one
+
+# Sentences that give context: cause, background, what is expected next, why it matters.
+_CONTEXT = re.compile(
+    r"\b(?:after|amid|following|since|because|due to|in response|comes? as|came as|"
+    r"expected|will|would|plans?|planned|is set to|are set to|aims?|seeks?|first|latest|"
+    r"second|third|part of|follows?|followed|ahead of|marks?|ending|ended|amid|despite|"
+    r"warn\w*|threat\w*|deadline|dispute|crisis|deadlock|boycott\w*)\b",
+    re.I,
 )
-HEADLINE_MAX = 110
-TAKEAWAY_MAX = 320  # characters; past this, two sentences are enough
-_SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9\u0600-\u06FF])")
+_LATIN_START = re.compile(r"[A-Za-z0-9\"“]")
 
 
-def title_case(text: str) -> str:
-    """Headline case that leaves acronyms, names with inner capitals and Arabic alone."""
-    words = text.split()
-    out = []
-    for i, word in enumerate(words):
-        first_or_last = i == 0 or i == len(words) - 1
-        if word.lower() in SMALL_WORDS and not first_or_last:
-            out.append(word.lower())
-        elif word.islower():
-            out.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
-        else:
-            out.append(word)
-    return " ".join(out)
+def takeaway(stories: Sequence[Ranked], rest: Sequence[Ranked], size: tuple[int, int]) -> str:
+    """The takeaway of `stories` (the headline's, lead first), filled from `rest`."""
+    least, most = size
+    # One block a story: its lead's opening and context, so "why it matters" follows the
+    # story it explains, then a thread's next story.
+    blocks: list[list[str]] = []
+    context: list[tuple[int, int, str]] = []  # (turn, story, sentence)
+    # An English takeaway leaves out reports in Arabic (the editor translates those), unless
+    # the stories are told only in Arabic.
+    latin = any(
+        _LATIN_START.match(dated(e)) for story in stories for e in story.entries[:THREAD_OPENINGS]
+    )
+    for story in stories:
+        block: list[str] = []
+        for entry in story.entries[:THREAD_OPENINGS]:
+            opening = dated(entry)
+            if latin and not _LATIN_START.match(opening):
+                continue
+            if opening and opening not in block:
+                block.append(opening)
+        if block:
+            blocks.append(block)
+            index = len(blocks) - 1
+            context.extend((turn, index, c) for turn, c in enumerate(_context(story.lead)))
+    # EDITORIAL.md: "one or two sentences of context" a story: each story's first context
+    # sentence, in headline order, before any story's second.
+    context.sort(key=lambda found: found[:2])
 
+    def length() -> int:
+        return sum(words(sentence) for block in blocks for sentence in block)
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
-
-
-def lead_sentence(text: str) -> str:
-    found = sentences(text)
-    return found[0] if found else text.strip()
-
-
-def headline(top: Sequence[Entry]) -> str:
-    """Two or three top stories' titles joined by semicolons, kept short enough to read."""
-    parts: list[str] = []
-    for entry in top[:3]:
-        part = title_case(entry.title.strip().rstrip(".;:"))
-        if parts and len("; ".join([*parts, part])) > HEADLINE_MAX:
+    while length() > most and len(blocks) > 1:  # never past the most: drop the last story
+        blocks.pop()
+    target = (least + most) // 2  # editors write about 180 words when the reports allow
+    added = [0] * len(blocks)
+    for _, index, sentence in context:
+        if length() >= target:
             break
-        parts.append(part)
-    return "; ".join(parts)
-
-
-def takeaway(top: Sequence[Entry]) -> str:
-    """Two to four sentences: the lead sentence of each top story."""
-    chosen: list[str] = []
-    for entry in top[:4]:
-        sentence = lead_sentence(entry.text)
-        if sentence and sentence not in chosen:
-            chosen.append(sentence if sentence[-1] in ".!?؟" else sentence + ".")
-        if len(chosen) == 3 or (len(chosen) >= 2 and len(" ".join(chosen)) > TAKEAWAY_MAX):
+        if index < len(blocks) and length() + words(sentence) <= most:
+            # Right after the lead story's opening (and its earlier context), before the
+            # thread's next story.
+            added[index] += 1
+            blocks[index].insert(added[index], sentence)
+    for story in rest:
+        if length() >= target:
             break
-    return " ".join(chosen)
+        opening = dated(story.lead)
+        if latin and not _LATIN_START.match(opening):
+            continue
+        if opening and length() + words(opening) <= most:
+            blocks.append([opening])
+    return " ".join(sentence for block in blocks for sentence in block)
 
 
-def importance(entry: Entry, casualties: int) -> tuple[int, int, int]:
-    """Stories told by more outlets, with more casualties, and longer, come first."""
-    return (len(entry.citations), casualties, len(entry.text))
+def dated(entry: Entry) -> str:
+    """The story's lead sentence, compressed, opening "On <Month> <day>, "."""
+    found = sentences(entry.text) or [entry.title]
+    first = found[0].strip()
+    if not re.match(r"[A-Za-z0-9\"“]", first):
+        return compress(first)  # Arabic: the editor translates it; "On …" would read backwards
+    return prefix_day(compress(first), entry.day)
+
+
+def _context(entry: Entry) -> list[str]:
+    """The story's later sentences, those that explain it (cause, what comes next) first,
+    then the rest in the order they are told: at most three."""
+    later = [compress(s) for s in sentences(entry.text)[1:]]
+    later = [s for s in later if words(s) >= 5 and _LATIN_START.match(s)]
+    explaining = [s for s in later if _CONTEXT.search(s)]
+    return [*explaining, *(s for s in later if s not in explaining)][:3]

@@ -1,0 +1,217 @@
+"""How much a story matters to the editor: the lead of a section, and of the issue.
+
+A section's stories are ranked by what editors weigh, each a documented signal:
+
+- threads: several stories on one subject across the week (provincial councils electing
+  governors on four days) are one thread; a thread outranks its members told apart;
+- outlets: a story told by more outlets is bigger news;
+- casualties: the dead count more than the wounded;
+- the rank of the actors: a head of state or government first, then ministers, parliament,
+  the courts, foreign governments and the UN, then local ones (a governor, a provincial
+  council), named in the headline or the lead sentence;
+- consequence: something decided or done (elected, killed, signed, sanctioned, withdrew)
+  outweighs something said or planned;
+- centrality: how much of the section's vocabulary the story shares, i.e. how much of the
+  section is about it.
+
+Threads are read from the headline and lead sentence only (what the story is about, not
+its background): "Nineveh council elects governor" and "Basra council re-elects governor"
+share "council", "elect" and "governor"; two headlines within a few days that share
+an event ("bomb", "elect") and a name rare in the section are one subject too ("Four Killed
+in Jalawla Bombing", "Police Catch Jalawla Bombers"); sharing a place and a title
+("Nineveh", "governor"), or only an event ("Soldiers Killed"), is not enough. Pure: the
+ranking depends on the stories alone, ties broken by date and text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from digest.issues.casualties import casualties
+from digest.issues.textual import content_words, lead_sentence
+from digest.models import Entry
+
+THREAD_SIMILARITY = 0.3  # cosine of two stories' subject words that makes them one thread
+THREAD_BONUS = 1.5  # per doubling of a thread's stories
+THREAD_DAYS = 5  # headlines sharing a subject this many days apart may be one thread
+_NAME = re.compile(r"(?<=[\w,;:’'\"”)] )(?:al-)?[A-Z][\w'’-]+")
+
+_HEAD = re.compile(
+    r"\b(?:prime minister|premier|PM|president|presidential|king|emir|crown prince|"
+    r"supreme leader|grand ayatollah|head of (?:state|government))\b|"
+    r"رئيس الوزراء|رئيس الحكومة|رئيس الجمهورية|رئيس مجلس الوزراء|المرجع",
+    re.I,
+)
+# National office, foreign governments and international bodies outrank local ones.
+_NATIONAL = re.compile(
+    r"\b(?:minist(?:er|ry|ers|ries)|cabinet|parliament\w*|lawmakers|MPs|speaker|"
+    r"(?:supreme|federal|top) court|judiciary|central bank|"
+    r"ambassador|embassy|envoy|foreign|United States|U\.S\.|US|Washington|Iran\w*|Tehran|"
+    r"Turk\w*|Ankara|Syria\w*|Damascus|Saudi\w*|Russia\w*|China|Chinese|Britain|British|"
+    r"France|French|Germany|German|EU|European Union|NATO|coalition|"
+    r"United Nations|UN|UNAMI|Security Council|UNHCR|UNICEF|WFP|OCHA|IOM|WHO|World Bank|IMF)\b|"
+    r"وزير|وزارة|البرلمان|مجلس النواب|المحكمة|السفير|السفارة|الأمم المتحدة|التحالف|مجلس الأمن",
+)
+_LOCAL = re.compile(
+    r"\b(?:governor|provincial|council|mayor|district|directorate)\b|محافظ|مجلس المحافظة|قائممقام",
+    re.I,
+)
+# Written loosely enough to match the stems content_words() makes ("vot", "agre", "seiz").
+_CONSEQUENCE = re.compile(
+    r"\b(?:(?:re-?)?elect(?:s|ed|ing|ion|ions)?|kill\w*|dead|died|sanction\w*|"
+    r"sign(?:s|ed|ing)?|withdr[ae]w\w*|resign\w*|dismiss\w*|sack\w*|approv\w*|"
+    r"pass(?:es|ed)|ratif\w*|rul(?:es|ed|ing)|ban(?:s|ned)?|seiz\w*|captur\w*|arrest\w*|"
+    r"launch\w*|attack\w*|strik\w*|struck|bomb\w*|explo(?:d|s)\w*|agre\w*|deal|accord|"
+    r"appoint\w*|vot(?:e|es|ed|ing)?|sworn|invad\w*|displac\w*|evacuat\w*|collaps\w*|"
+    r"suspend\w*|clos(?:e|es|ed|ure)?|halt\w*|cuts?)\b|"
+    r"انتخب|قتل|مقتل|وقع|اتفاق|انسحاب|استقال|اقال|صادق|اعتقال|هجوم|قصف|تعيين",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A section's story or thread, with its score and the reasons for it."""
+
+    entries: tuple[Entry, ...]  # one story, or a thread's stories: its lead first
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def lead(self) -> Entry:
+        return self.entries[0]
+
+    @property
+    def is_thread(self) -> bool:
+        return len(self.entries) > 1
+
+
+def story_score(entry: Entry) -> tuple[float, list[str]]:
+    """A story's own weight, before threads and centrality, with its reasons."""
+    head = f"{entry.title}. {lead_sentence(entry.text)}"
+    score, reasons = 0.0, []
+    outlets = max(1, len(entry.citations))
+    score += 1.5 * math.log2(outlets)
+    if outlets > 1:
+        reasons.append(f"{outlets} outlets")
+    deaths, injuries = casualties(entry.text or entry.title)
+    harm = 2 * (deaths or 0) + (injuries or 0)
+    if harm:
+        score += 1.2 * math.log2(1 + harm)
+        reasons.append(f"{deaths or 0} killed, {injuries or 0} injured")
+    if _HEAD.search(head):
+        score += 2.0
+        reasons.append("head of state or government")
+    elif found := _NATIONAL.search(head):
+        score += 1.5
+        reasons.append(f"actor: {found.group(0)}")
+    elif found := _LOCAL.search(head):
+        score += 0.5
+        reasons.append(f"local actor: {found.group(0).lower()}")
+    if found := _CONSEQUENCE.search(head):
+        score += 1.5
+        reasons.append(f"consequence: {found.group(0).lower()}")
+    return score, reasons
+
+
+def rank(entries: Sequence[Entry]) -> list[Ranked]:
+    """The section's stories and threads, most important first."""
+    if not entries:
+        return []
+    subjects = [content_words(f"{e.title} {lead_sentence(e.text)}") for e in entries]
+    vectors = _vectors(subjects)
+    similar = [
+        [_cosine(vectors[i], vectors[j]) if i != j else 0.0 for j in range(len(entries))]
+        for i in range(len(entries))
+    ]
+    # Headlines that share two words, one of them rare in the section ("Jalawla" and "bomb"
+    # in "Four Killed in Jalawla Bombing" and "Police Catch Jalawla Bombers"), tell one
+    # subject, even when their texts tell it in different words.
+    titles = [content_words(e.title) for e in entries]
+    names = [_names(e.text) for e in entries]
+    spread = Counter(w for words in titles for w in words)
+    rare = max(2, len(entries) // 4)
+    for i in range(len(entries)):
+        for j in range(i + 1, len(entries)):
+            shared = titles[i] & titles[j]
+            near = abs((entries[i].day - entries[j].day).days) <= THREAD_DAYS
+            if (
+                near
+                and any(_CONSEQUENCE.fullmatch(w) for w in shared)  # one kind of event ...
+                and any(spread[w] <= rare and w in names[i] & names[j] for w in shared)
+            ):  # ... about one rare name (a town, a person): not every attack on soldiers
+                similar[i][j] = similar[j][i] = max(similar[i][j], THREAD_SIMILARITY)
+    own = [story_score(e) for e in entries]
+    # Centrality: the share of the rest of the section a story resembles.
+    central = [sum(row) / max(1, len(entries) - 1) for row in similar]
+    scores = [own[i][0] + 4.0 * central[i] for i in range(len(entries))]
+    threads = _threads(similar)
+    ranked = []
+    for members in threads:
+        members.sort(key=lambda i: (-scores[i], entries[i].day, entries[i].title))
+        best = members[0]
+        reasons = list(own[best][1])
+        score = scores[best]
+        if len(members) > 1:
+            score += THREAD_BONUS * math.log2(len(members)) + 0.25 * sum(
+                scores[i] for i in members[1:]
+            )
+            reasons.insert(0, f"thread of {len(members)} stories")
+        if central[best] >= 0.1:
+            reasons.append(f"centrality {central[best]:.2f}")
+        ranked.append(Ranked(tuple(entries[i] for i in members), round(score, 3), tuple(reasons)))
+    ranked.sort(key=lambda r: (-r.score, r.lead.day, r.lead.title))
+    return ranked
+
+
+def _names(text: str) -> frozenset[str]:
+    """The text's names: words written with a capital inside a sentence, as content_words()
+    writes them ("Jalawla" -> "jalawla")."""
+    found = _NAME.findall(text)
+    return content_words(" ".join(found))
+
+
+def _threads(similar: list[list[float]]) -> list[list[int]]:
+    """Stories joined into threads: a story joins a thread when it is like every member
+    (complete linkage), so one shared word cannot chain unrelated stories together."""
+    pairs = sorted(
+        (
+            (similar[i][j], i, j)
+            for i in range(len(similar))
+            for j in range(i + 1, len(similar))
+            if similar[i][j] >= THREAD_SIMILARITY
+        ),
+        reverse=True,
+    )
+    group = list(range(len(similar)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(similar))}
+    for _, i, j in pairs:
+        a, b = group[i], group[j]
+        if a == b:
+            continue
+        if all(similar[x][y] >= THREAD_SIMILARITY / 2 for x in members[a] for y in members[b]):
+            for x in members[b]:
+                group[x] = a
+            members[a].extend(members.pop(b))
+    return [sorted(m) for _, m in sorted(members.items())]
+
+
+def _vectors(word_sets: Sequence[frozenset[str]]) -> list[dict[str, float]]:
+    frequency = Counter(w for words in word_sets for w in words)
+    total = len(word_sets)
+    out = []
+    for words in word_sets:
+        vector = {w: math.log(1 + total / frequency[w]) for w in words}
+        norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
+        out.append({w: x / norm for w, x in vector.items()})
+    return out
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(x * b[w] for w, x in a.items() if w in b)
