@@ -289,3 +289,16 @@ def test_an_anchored_paragraph_has_no_relative_words_left():
     drafted = paragraph(entry(result.text, result.day))
     assert drafted.startswith("On February 4, the committee met and said on February 4")
     assert relative_words(drafted) == []
+
+
+def test_a_word_the_reports_write_in_lower_case_is_lower_cased_after_the_date():
+    from digest.issues.anchoring import lower_first
+
+    common = frozenset({"cargo", "crossed"})
+    assert lower_first("Cargo worth $11 billion crossed", common) == (
+        "cargo worth $11 billion crossed"
+    )
+    assert lower_first("Cargo worth $11 billion crossed") == "Cargo worth $11 billion crossed"
+    # A name stays a name, whatever the reports write.
+    assert lower_first("Basra port reopened", frozenset({"port"})) == "Basra port reopened"
+    assert lower_first("Cargo Transport Company said", common) == "Cargo Transport Company said"

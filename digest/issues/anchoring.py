@@ -692,7 +692,9 @@ _COMMON_STARTS = frozenset(
     members voters talks negotiations clashes fighting heavy water power electricity oil gas
     exports imports cases rockets drones mortars shells explosions floods rains fire fires
     displaced returnees local senior former federal provincial regional international
-    tribal unemployment inflation""".split()
+    tribal unemployment inflation households consumers shoppers goods companies banks
+    employees staff pupils children women men rain snow storms temperatures strong
+    torrential dust drought crops wheat""".split()
 )
 
 
@@ -706,7 +708,7 @@ def prefix_day(text: str, day: date) -> str:
         day, text = lead, rest
     else:
         text = _without_redundant(text, day)
-    return f"On {month_day(day)}, {_lower_first(text)}"
+    return f"On {month_day(day)}, {lower_first(text)}"
 
 
 def _leading_date(text: str, day: date) -> tuple[date | None, str]:
@@ -758,8 +760,11 @@ def _names(m: re.Match[str], day: date) -> bool:
     return (month, int(m.group("d1") or m.group("d2"))) == (day.month, day.day)
 
 
-def _lower_first(text: str) -> str:
-    """ "Around 120 families" -> "around 120 families"; "Basra", "ISIS", "Iraq's" stay."""
+def lower_first(text: str, common: frozenset[str] = frozenset()) -> str:
+    """ "Around 120 families" -> "around 120 families"; "Basra", "ISIS", "Iraq's" stay.
+
+    `common`: words the period's reports write in lower case (textual.lower_words), a
+    sign that a word is no name even when it is on no list here."""
     m = re.match(r"([A-Z][a-z]*)(?=[\s,;:]|$)", text)
     if not m:
         return text  # a name in capitals, a figure, a quote, "Iraq's", "al-Sudani"
@@ -767,8 +772,13 @@ def _lower_first(text: str) -> str:
     lower = word.lower()
     if lower in _FUNCTION_WORDS:
         return lower + rest
-    # A common word (listed, or written lower-case elsewhere in the text) -- unless the next
-    # word is capitalised too: "Security Council", "Federal Supreme Court" are names.
-    common = lower in _COMMON_STARTS or re.search(rf"(?<![\w-]){lower}(?![\w-])", rest)
+    # A common word (listed, written lower-case elsewhere in the text or in the period's
+    # reports) -- unless the next word is capitalised too: "Security Council", "Federal
+    # Supreme Court" are names.
+    common_word = (
+        lower in _COMMON_STARTS
+        or lower in common
+        or re.search(rf"(?<![\w-]){lower}(?![\w-])", rest)
+    )
     next_is_name = re.match(r"\s+[A-Z]", rest)
-    return lower + rest if common and not next_is_name else text
+    return lower + rest if common_word and not next_is_name else text

@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 
 from digest.issues import headlines, importance, takeaways
 from digest.issues import incidents as incident_rows
-from digest.issues.anchoring import anchor
+from digest.issues.anchoring import anchor, lower_first
 from digest.issues.classify import classify
 from digest.issues.cluster import Candidate, clusters
 from digest.issues.dates import dated
 from digest.issues.learn import Model
 from digest.issues.periods import local_day
 from digest.issues.places import Gazetteer
-from digest.issues.textual import lower_first, lower_words
+from digest.issues.textual import lower_words
 from digest.models import (
     Citation,
     DraftOptions,

@@ -48,13 +48,17 @@ _HEAD = re.compile(
 )
 # National office, foreign governments and international bodies outrank local ones.
 _NATIONAL = re.compile(
-    r"\b(?:minist(?:er|ry|ers|ries)|cabinet|parliament\w*|lawmakers|MPs|speaker|"
-    r"(?:supreme|federal|top) court|judiciary|central bank|"
-    r"ambassador|embassy|envoy|foreign|United States|U\.S\.|US|Washington|Iran\w*|Tehran|"
-    r"Turk\w*|Ankara|Syria\w*|Damascus|Saudi\w*|Russia\w*|China|Chinese|Britain|British|"
-    r"France|French|Germany|German|EU|European Union|NATO|coalition|"
-    r"United Nations|UN|UNAMI|Security Council|UNHCR|UNICEF|WFP|OCHA|IOM|WHO|World Bank|IMF)\b|"
+    r"\b(?:minist(?:er|ry|ers|ries)|cabinet|parliament\w*|lawmakers|speaker|"
+    r"(?:supreme|federal|top) court|judiciary|central bank|ambassador|embassy|envoy|"
+    r"foreign|coalition|united nations|security council|world bank)\b|"
     r"وزير|وزارة|البرلمان|مجلس النواب|المحكمة|السفير|السفارة|الأمم المتحدة|التحالف|مجلس الأمن",
+    re.I,
+)
+# Names are matched as written: "US" is a country, "us" a pronoun.
+_FOREIGN = re.compile(
+    r"\b(?:MPs|United States|U\.S\.|US|Washington|Iran\w*|Tehran|Turk\w*|Ankara|Syria\w*|"
+    r"Damascus|Saudi\w*|Russia\w*|China|Chinese|Britain|British|France|French|Germany|"
+    r"German|EU|European Union|NATO|UN|UNAMI|UNHCR|UNICEF|WFP|OCHA|IOM|WHO|IMF)\b"
 )
 _LOCAL = re.compile(
     r"\b(?:governor|provincial|council|mayor|district|directorate)\b|محافظ|مجلس المحافظة|قائممقام",
@@ -106,7 +110,7 @@ def story_score(entry: Entry) -> tuple[float, list[str]]:
     if _HEAD.search(head):
         score += 2.0
         reasons.append("head of state or government")
-    elif found := _NATIONAL.search(head):
+    elif found := _NATIONAL.search(head) or _FOREIGN.search(head):
         score += 1.5
         reasons.append(f"actor: {found.group(0)}")
     elif found := _LOCAL.search(head):

@@ -109,22 +109,8 @@ def words(text: str) -> int:
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
-_FIRST_WORD = re.compile(r"([A-Z][a-z'’-]+)(\s+)(\S+)")
 
 
 def lower_words(texts: Iterable[str]) -> frozenset[str]:
     """The words the texts write in lower case: common words, never names."""
     return frozenset(w for text in texts for w in _LOWER_WORD.findall(text))
-
-
-def lower_first(text: str, common: frozenset[str]) -> str:
-    """The text with its first word in lower case when the reports write that word in lower
-    case elsewhere ("Torrential rain …" -> "torrential rain …", so that it reads after "On
-    February 4, "); a name ("Basra", "Security Council") keeps its capital."""
-    match = _FIRST_WORD.match(text)
-    if not match or match.group(3)[:1].isupper():
-        return text
-    word = match.group(1)
-    if word.lower() not in common:
-        return text
-    return word.lower() + text[match.end(1) :]
