@@ -45,7 +45,7 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import combinations
 from pathlib import Path
 from statistics import mean
@@ -106,17 +106,7 @@ def load_daily(path: Path) -> list[DailyRow]:
         if not line.strip():
             continue
         row = json.loads(line)
-        item = Item(
-            source=row["source"],
-            guid=row["id"],
-            url=row["url"],
-            title=row["title"],
-            summary_html="",
-            text=row["summary"],
-            published=datetime.fromisoformat(row["published"]),
-            language=row.get("language"),
-            id=number,
-        )
+        item = grouping.labeled_item(row, number)
         rows.append(DailyRow(item, row["story"], date.fromisoformat(row["event_date"])))
     return rows
 

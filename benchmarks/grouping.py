@@ -73,23 +73,28 @@ class Labeled:
     event_date: date
 
 
+def labeled_item(row: dict[str, object], number: int) -> Item:
+    """An item of a labeled set's items.jsonl, as the store would give it."""
+    return Item(
+        source=str(row["source"]),
+        guid=str(row["id"]),
+        url=str(row["url"]),
+        title=str(row["title"]),
+        summary_html="",
+        text=str(row["summary"]),
+        published=datetime.fromisoformat(str(row["published"])),
+        language=row.get("language"),  # type: ignore[arg-type]
+        id=number,
+    )
+
+
 def load(folder: Path) -> tuple[list[Labeled], dict[str, dict[str, object]]]:
     labeled = []
     for number, line in enumerate((folder / "items.jsonl").read_text().splitlines(), 1):
         if not line.strip():
             continue
         row = json.loads(line)
-        item = Item(
-            source=row["source"],
-            guid=row["id"],
-            url=row["url"],
-            title=row["title"],
-            summary_html="",
-            text=row["summary"],
-            published=datetime.fromisoformat(row["published"]),
-            language=row.get("language"),
-            id=number,
-        )
+        item = labeled_item(row, number)
         labeled.append(
             Labeled(item, row["section"], row["story"], date.fromisoformat(row["event_date"]))
         )
