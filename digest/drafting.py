@@ -14,7 +14,7 @@ from pathlib import Path
 from digest.config import Settings
 from digest.errors import ContentError, DraftExistsError
 from digest.issues import periods
-from digest.issues.build import LOOKBACK, IssueSpec, draft_issue
+from digest.issues.build import LOOKBACK, TOLD_BEFORE, IssueSpec, draft_issue
 from digest.issues.daily import MonthSpec, draft_daily
 from digest.issues.periods import month_slug, month_title, parse_month
 from digest.models import Issue, Item, Period
@@ -73,6 +73,11 @@ def draft_week(settings: Settings, week_ending: str, *, force: bool = False) -> 
         f"{sum(len(s.entries) for s in issue.sections)} paragraphs, "
         f"{len(issue.incidents)} incidents from {issue.item_count} items"
         + (f"; {_items(len(issue.unplaced))} left for you to place" if issue.unplaced else "")
+        + (
+            f"; {_items(told)} left out as stories an earlier issue told (see --explain)"
+            if (told := sum(TOLD_BEFORE in x.notes for x in issue.explanations))
+            else ""
+        )
     )
     result = write_draft(path, text, summary, force=force)
     with Store(settings.store_path) as store:

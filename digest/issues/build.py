@@ -40,6 +40,7 @@ from digest.models import (
 
 # How far before the period a report may tell a story that a late report repeats.
 LOOKBACK = timedelta(days=3)
+TOLD_BEFORE = "told in an earlier issue: another report of this story is dated earlier"
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def draft_issue(
         ),
         *(([c], ()) for c in unplaced),
         *(
-            (told, ("told in an earlier issue: another report of this story is dated earlier",))
+            (told, (TOLD_BEFORE,))
             for group in told_before
             if (told := [c for c in group if c.day in spec.period])
         ),
