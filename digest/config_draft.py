@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from digest.issues.incidents import KINDS
+from digest.issues.attack_kinds import KINDS
 from digest.models import DraftOptions
 
 SECTION_ORDERS = ("date", "importance")

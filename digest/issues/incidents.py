@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from digest.issues import arabic
+from digest.issues.attack_kinds import KINDS
 from digest.issues.casualties import Toll, casualties, read, settle
 from digest.issues.locations import location, named_place, province, written_place
 from digest.issues.places import Gazetteer
@@ -53,21 +54,6 @@ __all__ = [
     "table",
 ]
 
-# The kinds of attack, most telling first, with the label a Kind column shows. A report
-# naming several is of the first: a drone that drops a bomb is a drone attack.
-KINDS = {
-    "suicide": "Suicide attack",
-    "car-bomb": "Car bomb",
-    "drone": "Drone",
-    "airstrike": "Airstrike",
-    "rocket": "Rocket",
-    "shelling": "Shelling",
-    "ied": "IED",
-    "mine": "Landmine",
-    "grenade": "Grenade",
-    "gunfire": "Gunfire",
-    "explosion": "Explosion",  # a blast no report says the cause of
-}
 _KIND_WORDS = {
     "suicide": r"\bsuicide (?:bomb\w*|attack\w*|vest|belt)|انتحاري|حزام ناسف|احزمه ناسفه",
     "car-bomb": r"\bcar[- ]bomb\w*|\bVBIEDs?\b|\bbooby-trapped (?:car|vehicle)|"

@@ -9,7 +9,7 @@ so an editor may reorder or add columns without breaking the build. The draft wr
 - A count is a whole number or unknown: "?", "-", "–", "—", "unknown" or an empty cell.
   A figure nobody reports is unknown, not 0 (EDITORIAL.md).
 - A kind is written as a label readers know ("IED", "Car bomb", "Drone"); digest keeps its
-  key ("ied", "car bomb", "drone"): a known label or a common synonym ("VBIED", "Roadside
+  key ("ied", "car-bomb", "drone"): a known label or a common synonym ("VBIED", "Roadside
   bomb", "Air strike") maps to its key; any other label is kept, lower-cased.
 - Totals are derived from the rows at build time, so they always match the edited table:
   the number of incidents and the sum of each count. Where a row's count is unknown the
@@ -34,6 +34,7 @@ from datetime import date
 from markdown_it.token import Token
 
 from digest.errors import ContentError
+from digest.issues.attack_kinds import KINDS
 from digest.issues.periods import month_day
 from digest.models import Incident
 
@@ -47,27 +48,21 @@ _HEADERS = {
 }
 UNKNOWN = frozenset({"", "?", "-", "–", "—", "unknown", "n/a"})
 
-# A readable label for each kind key of DIGEST_INCIDENT_KINDS.
-KIND_LABELS = {
-    "ied": "IED",
-    "car bomb": "Car bomb",
-    "suicide": "Suicide attack",
-    "rocket": "Rocket",
-    "mortar": "Mortar",
-    "drone": "Drone",
-    "airstrike": "Airstrike",
-    "shelling": "Shelling",
-    "grenade": "Grenade",
-    "gunfire": "Gunfire",
-    "other": "Other",
-}
+KIND_LABELS = KINDS  # a readable label for each kind key (issues/attack_kinds.py)
 # Other ways editors and wire copy name the same kinds.
 _KIND_SYNONYMS = {
     "improvised explosive device": "ied",
     "roadside bomb": "ied",
     "explosive device": "ied",
-    "vbied": "car bomb",
-    "car bombing": "car bomb",
+    "car bomb": "car-bomb",
+    "vbied": "car-bomb",
+    "car bombing": "car-bomb",
+    "booby-trapped car": "car-bomb",
+    "mine": "mine",
+    "landmine": "mine",
+    "mortar": "shelling",
+    "mortar fire": "shelling",
+    "blast": "explosion",
     "suicide bombing": "suicide",
     "suicide bomber": "suicide",
     "suicide attack": "suicide",
@@ -173,7 +168,7 @@ def count(cell: str) -> int | None:
 
 
 def kind_label(key: str) -> str:
-    """ "ied" -> "IED", "car bomb" -> "Car bomb"; an unknown key capitalised; "" stays."""
+    """ "ied" -> "IED", "car-bomb" -> "Car bomb"; an unknown key capitalised; "" stays."""
     key = _words(key)
     return KIND_LABELS.get(key) or key[:1].upper() + key[1:]
 
