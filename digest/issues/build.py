@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 
 from digest.issues import headlines, importance, takeaways
 from digest.issues import incidents as incident_rows
-from digest.issues.anchoring import anchor, lower_first
+from digest.issues.anchoring import anchor
 from digest.issues.classify import classify
 from digest.issues.cluster import Candidate, clusters
+from digest.issues.dateline import lower_first
 from digest.issues.dates import dated
 from digest.issues.learn import Model
 from digest.issues.periods import local_day

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from digest.issues.anchoring import prefix_day
+from digest.issues.dateline import prefix_day
 from digest.issues.importance import Ranked
 from digest.issues.textual import compress, sentences, words
 from digest.models import Entry

@@ -11,9 +11,9 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from digest.issues.anchoring import prefix_day
 from digest.issues.classify import LOW_CONFIDENCE
 from digest.issues.daily import LAYOUT as DAILY
+from digest.issues.dateline import prefix_day
 from digest.issues.periods import day_heading
 from digest.models import DraftDay, DraftOptions, DraftSection, Entry, Incident, Issue
 from digest.render import incident_table
@@ -28,7 +28,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 def paragraph(entry: Entry) -> str:
     """ "On February 4, <text> ([Source](url), [Other](url))." in escaped Markdown.
 
-    Every English paragraph opens with its day (anchoring.prefix_day: a leading date phrase
+    Every English paragraph opens with its day (dateline.prefix_day: a leading date phrase
     is replaced, the sentence's own phrase for that day dropped, "Around" -> "around").
     """
     text = entry.text.strip().rstrip(".")
