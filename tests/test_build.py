@@ -33,6 +33,15 @@ def item(source: str, title: str, text: str, published: datetime) -> Item:
     )
 
 
+# Published on the period's first day, its day unsaid: another outlet's report of the bomb.
+LATE = item(
+    "observer",
+    "Car Bomb Kills Two in Tuz Khurmatu Market",
+    BOMB + ", police said.",
+    datetime(2024, 2, 2, 9, tzinfo=UTC),
+)
+
+
 def test_a_late_report_of_a_story_the_last_issue_told_is_left_out_and_explained():
     earlier = item(
         "wire",
@@ -40,37 +49,25 @@ def test_a_late_report_of_a_story_the_last_issue_told_is_left_out_and_explained(
         BOMB + ".",
         datetime(2024, 2, 1, 12, tzinfo=UTC),
     )
-    late = item(
-        "observer",
-        "Car Bomb Kills Two in Tuz Khurmatu Market",
-        BOMB + ", police said.",
-        datetime(2024, 2, 2, 9, tzinfo=UTC),
-    )
     news = item(
         "observer",
         "Rocket Hits Base Near Baghdad Airport",
         "A rocket hit a base near Baghdad airport, causing no casualties.",
         datetime(2024, 2, 4, 9, tzinfo=UTC),
     )
-    issue = draft_issue([earlier, late, news], SPEC, (), RULES)
+    issue = draft_issue([earlier, LATE, news], SPEC, (), RULES)
     texts = [e.text for s in issue.sections for e in s.entries]
     assert not any("Tuz Khurmatu" in t for t in texts)
     assert any("Baghdad airport" in t for t in texts)
     assert all(row.day >= SPEC.period.start for row in issue.incidents)
     assert not any("Tuz" in row.location for row in issue.incidents)
-    (told,) = [x for x in issue.explanations if x.item is late]
+    (told,) = [x for x in issue.explanations if x.item is LATE]
     assert TOLD_BEFORE in told.notes
     # The earlier report belongs to the last issue: this one does not explain it.
     assert all(x.item is not earlier for x in issue.explanations)
 
 
 def test_without_an_earlier_report_the_same_story_is_drafted():
-    late = item(
-        "observer",
-        "Car Bomb Kills Two in Tuz Khurmatu Market",
-        BOMB + ", police said.",
-        datetime(2024, 2, 2, 9, tzinfo=UTC),
-    )
-    issue = draft_issue([late], SPEC, (), RULES)
-    assert [e.title for s in issue.sections for e in s.entries] == [late.title]
+    issue = draft_issue([LATE], SPEC, (), RULES)
+    assert [e.title for s in issue.sections for e in s.entries] == [LATE.title]
     assert [row.location for row in issue.incidents] == ["Tuz Khurmatu"]
