@@ -57,7 +57,10 @@ AUTHORS_SAVE_AS = ""
 CATEGORY_SAVE_AS = ""
 CATEGORIES_SAVE_AS = ""
 ARTICLE_LANG_SAVE_AS = ""
-DRAFT_SAVE_AS = ""
+# An issue marked `Status: draft` is built as a preview only, at drafts/<slug>/: it is in no
+# list, feed, sitemap or search index, and gets no PDF, exports or email edition.
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 DRAFT_LANG_SAVE_AS = ""
 PAGE_LANG_SAVE_AS = ""
 DEFAULT_CATEGORY = "Issues"

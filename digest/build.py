@@ -18,10 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from digest.checks import check_content
 from digest.config import Settings
-from digest.errors import RenderError
+from digest.errors import IssueFileError, RenderError
 from digest.pelican_plugin import incremental
-from digest.pelican_plugin.reader import PROBLEMS_KEY, RUNTIME_KEY, preread
+from digest.pelican_plugin.reader import PREREAD_KEY, PROBLEMS_KEY, RUNTIME_KEY, preread
 from digest.publish import pdf, search, workers
 from digest.publish.email_edition import write_email_edition
 
@@ -39,6 +40,7 @@ class BuildReport:
     search_pages: int = 0  # issue pages in the search index
     search_seconds: float = 0.0  # time Pagefind took (the benchmark reports it on its own)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the issue files' (checks.py)
 
 
 class _Problems(logging.Handler):
@@ -56,7 +58,11 @@ class _Problems(logging.Handler):
 
 
 def run_pelican(
-    settings: Settings, report: BuildReport | None = None, *, full: bool = False
+    settings: Settings,
+    report: BuildReport | None = None,
+    *,
+    full: bool = False,
+    parsed: dict[str, Any] | None = None,
 ) -> list[Any]:
     """Build the site into settings.output_path; returns the issue articles."""
     report = report if report is not None else BuildReport()
@@ -69,9 +75,11 @@ def run_pelican(
 
     pelican_settings = dict(settings.pelican)
     pelican_settings[RUNTIME_KEY] = settings
+    pelican_settings[PREREAD_KEY] = dict(parsed or {})  # judged and parsed by checks.py
     if incremental.prepare(pelican_settings, settings.config_path.parent, full=full):
         content = settings.content_path
-        preread(pelican_settings, sorted([*content.rglob("*.md"), *content.rglob("*.markdown")]))
+        files = sorted([*content.rglob("*.md"), *content.rglob("*.markdown")])
+        preread(pelican_settings, [p for p in files if str(p.resolve()) not in (parsed or {})])
     reasons: list[str] = []
     pelican_settings[PROBLEMS_KEY] = reasons
     problems = _Problems()
@@ -101,6 +109,7 @@ def build(
     settings: Settings,
     *,
     full: bool = False,
+    strict: bool = False,
     now: datetime | None = None,
     progress: Callable[[int], Callable[[str], None]] | None = None,
 ) -> BuildReport:
@@ -108,7 +117,14 @@ def build(
     `now`: the build's clock, the PDFs' creation date. `progress(total)`: for the PDFs
     (the long part of a first build), returns a callback called as each is made."""
     report = BuildReport()
-    articles = run_pelican(settings, report, full=full)
+    # Every issue file is judged before anything is written: one with errors (or, with
+    # `strict`, warnings) stops the build, and the published site stays as it was.
+    verdict = check_content(settings, parsed=True)
+    report.warnings = [str(p) for p in verdict.warnings]
+    refused = verdict.errors + (verdict.warnings if strict else [])
+    if refused:
+        raise IssueFileError(verdict.problems, strict=strict)
+    articles = run_pelican(settings, report, full=full, parsed=verdict.parsed)
     output = settings.output_path
     started = time.perf_counter()
     pages = search.page_glob(settings.pelican.get("ARTICLE_SAVE_AS") or "{slug}.html")

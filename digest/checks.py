@@ -1,77 +1,181 @@
-"""`digest check`: every problem in the issue files, each as `file:line: what is wrong`."""
+"""Judge every issue file under content/issues/ (issue_check.py), for `digest check` and
+before `digest build` writes anything: the same verdict, the same lines.
+
+A file is judged again only when its bytes, digest's code or the settings the judge reads
+(sections, sources, language) changed: verdicts are kept in CACHE_PATH/checks.json, so a
+rebuild of a large archive judges only the issue that was edited. Many files are judged in
+one process per CPU. The issues judged here are handed to the build, which then does not
+parse them a second time.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from digest.config import Settings
-from digest.errors import ContentError
-from digest.render.edition import parse_edition, split_metadata
+from digest.errors import IssueFileError
+from digest.issue_check import Problem, check_issue, display_path
+from digest.models import SectionRule, Source
+from digest.pelican_plugin.stored import StoredEdition
+from digest.publish import stamps
+from digest.render.edition import split_metadata
+
+CACHE_NAME = "checks.json"
+_POOL_AT_LEAST = 16  # fewer files than this are judged faster than a pool starts
 
 
-def check_content(settings: Settings) -> tuple[list[str], list[str]]:
-    """(errors, warnings) for every issue file under content/issues/."""
-    errors: list[str] = []
-    warnings: list[str] = []
-    keys = {s.key for s in settings.sections}
-    for path in sorted(settings.issues_path.glob("*.md")):
-        name = _display(path, settings.root)
+@dataclass
+class ContentVerdict:
+    problems: list[Problem] = field(default_factory=list)
+    # Issues judged in this run and found publishable, parsed: {absolute path: (edition,
+    # header)}, for the build's reader.
+    parsed: dict[str, tuple[StoredEdition, dict[str, str]]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def issue_files(settings: Settings) -> list[Path]:
+    folder = settings.issues_path
+    return sorted([*folder.rglob("*.md"), *folder.rglob("*.markdown")])
+
+
+def check_content(
+    settings: Settings, paths: Sequence[Path] | None = None, *, parsed: bool = False
+) -> ContentVerdict:
+    """The problems of every issue file (or of `paths`), in file then line order; with
+    `parsed`, also the issues judged now and found publishable, for the build."""
+    paths = issue_files(settings) if paths is None else list(paths)
+    cache = _Cache(settings)
+    verdict = ContentVerdict()
+    found: dict[str, list[Problem]] = {}
+    todo: list[tuple[str, str, str]] = []  # (absolute path, displayed path, content hash)
+    for path in paths:
+        name = display_path(path, settings.root)
+        data = path.read_bytes()
+        key = hashlib.sha256(data).hexdigest()
+        known = cache.get(name, key)
+        if known is not None:
+            found[name] = known
+        else:
+            todo.append((str(path.resolve()), name, key))
+    for name, key, problems, edition in _judge_all(todo, settings, parsed):
+        found[name] = problems
+        cache.put(name, key, problems)
+        if edition is not None:
+            verdict.parsed[edition[0]] = edition[1]
+    cache.save()
+    for path in paths:
+        verdict.problems.extend(found[display_path(path, settings.root)])
+    return verdict
+
+
+def _judge_all(
+    todo: list[tuple[str, str, str]], settings: Settings, parsed: bool
+) -> list[tuple[str, str, list[Problem], Any]]:
+    args = (settings.sections, settings.sources, settings.language, parsed)
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if workers < 2 or len(todo) < _POOL_AT_LEAST:
+        return _judge(todo, *args)
+    chunks = [todo[i :: workers * 4] for i in range(workers * 4)]
+    context = multiprocessing.get_context("fork")  # workers start with digest imported
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        jobs = [pool.submit(_judge, chunk, *args) for chunk in chunks if chunk]
+        return [found for job in jobs for found in job.result()]
+
+
+def _judge(
+    todo: list[tuple[str, str, str]],
+    sections: Sequence[SectionRule],
+    sources: Sequence[Source],
+    language: str,
+    parsed: bool,
+) -> list[tuple[str, str, list[Problem], Any]]:
+    judged = []
+    for path, name, key in todo:
+        verdict = check_issue(Path(path), sections, sources, language=language, display=name)
+        edition = None
+        if parsed and verdict.edition is not None:
+            # Packed here, in the worker: the parent receives bytes, not object graphs.
+            edition = (path, (StoredEdition(verdict.edition), verdict.meta))
+        judged.append((name, key, verdict.problems, edition))
+    return judged
+
+
+class _Cache:
+    """Verdicts by file and content hash, valid for one code and settings fingerprint."""
+
+    def __init__(self, settings: Settings) -> None:
+        folder = settings.root / str(settings.pelican.get("CACHE_PATH") or ".cache")
+        self.path = folder / CACHE_NAME
+        self.token = stamps.fingerprint(
+            stamps.code_fingerprint(),
+            settings.language,
+            *(rule.key for rule in settings.sections),
+            *(f"{s.name}={','.join(s.domains)}" for s in settings.sources),
+        )
+        self.entries: dict[str, list[Any]] = {}
+        self.changed = False
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            errors.append(f"{name}: not UTF-8 text (byte {exc.start})")
-            continue
-        slug = split_metadata(text).meta.get("slug") or path.stem
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            if stored.get("token") == self.token:
+                self.entries = stored["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no cache, or one from another version: judge everything again
+
+    def get(self, name: str, key: str) -> list[Problem] | None:
+        entry = self.entries.get(name)
+        if not entry or entry[0] != key:
+            return None
+        return [Problem(name, line, severity, message) for line, severity, message in entry[1]]
+
+    def put(self, name: str, key: str, problems: list[Problem]) -> None:
+        self.entries[name] = [key, [[p.line, p.severity, p.message] for p in problems]]
+        self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
         try:
-            edition = parse_edition(
-                text, slug=slug, sections=settings.sections, sources=settings.sources
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(self.path.name + ".partial")
+            partial.write_text(
+                json.dumps({"token": self.token, "files": self.entries}), encoding="utf-8"
             )
-        except ContentError as exc:
-            errors.append(f"{name}: {exc}")
-            continue
-        seen: set[str] = set()
-        for section in edition.sections:
-            where = f"{name}:{section.line}"
-            if section.key not in keys:
-                errors.append(
-                    f"{where}: section id {section.key!r} is not a key of "
-                    "DIGEST_SECTIONS; end the heading with {#key}, e.g. {#security}"
-                )
-            if section.key in seen:
-                errors.append(f"{where}: section {section.key!r} appears twice")
-            seen.add(section.key)
-            if not section.takeaway_text:
-                warnings.append(
-                    f"{where}: section has no 'Takeaway:' paragraph, so its Key "
-                    "Takeaways bullet shows only the headline"
-                )
-            if not section.sources_cited:
-                warnings.append(f"{where}: section cites no known source")
-        for day in edition.days:  # the daily layout: a heading per day
-            where = f"{name}:{day.line}"
-            if day.key in seen:
-                errors.append(f"{where}: day {day.key} has two headings")
-            seen.add(day.key)
-            if edition.period and day.day not in edition.period:
-                warnings.append(f"{where}: day {day.key} is outside the Period")
-            if not day.items:
-                warnings.append(f"{where}: day {day.key} has no items")
-        for link in edition.unknown_links:
-            warnings.append(
-                f"{name}:{link.line}: link to unknown source "
-                f"{_host(link.url)} (add it to a source's domains)"
-            )
-    return errors, warnings
+            partial.replace(self.path)  # a reader never sees half a cache
+        except OSError:
+            pass  # a cache that cannot be written only costs time next run
 
 
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
+def refuse_broken(settings: Settings, slugs: Sequence[str] = ()) -> ContentVerdict:
+    """Judge the issue files of `slugs` (all when empty) and raise IssueFileError when one
+    has errors: what `pdf`, `send` and `draft --update` do before they touch an issue."""
+    paths = issue_files(settings)
+    if slugs:
+        wanted = set(slugs)
+        paths = [path for path in paths if _slug(path) in wanted]
+    verdict = check_content(settings, paths)
+    if verdict.errors:
+        raise IssueFileError(verdict.errors)
+    return verdict
 
-    return urlsplit(url).hostname or url
 
-
-def _display(path: Path, root: Path) -> str:
+def _slug(path: Path) -> str:
     try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
+        head = path.read_bytes()[:4096].decode("utf-8", "replace")
+    except OSError:
+        return path.stem
+    return split_metadata(head.removeprefix("\ufeff")).meta.get("slug") or path.stem

@@ -7,7 +7,7 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import click
 
 from digest import config
-from digest.errors import ConfigError, DigestError
+from digest.errors import ConfigError, DigestError, IssueFileError
 
 log = logging.getLogger("digest")
 
@@ -41,11 +41,21 @@ def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except IssueFileError as exc:  # one line a problem, file:line first
+            _print_problems(exc.problems)
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
         except DigestError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
 
     return wrapper
+
+
+def _print_problems(problems: Sequence[Any]) -> None:
+    """Each problem of the issue files on its own line: "error: file:line: what"."""
+    for problem in problems:
+        click.echo(f"{problem.severity}: {problem}", err=True)
 
 
 def _settings(ctx: click.Context, *, compile_selectors: bool = True) -> config.Settings:
@@ -211,6 +221,11 @@ def _health(enabled: bool, state: Any) -> str:
 @click.option(
     "--explain", is_flag=True, help="List every decision (day, section, merge); write nothing."
 )
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Draft a period with no items anyway, marked 'Status: draft' (never published).",
+)
 @click.pass_context
 @_reports_errors
 def draft(
@@ -221,26 +236,35 @@ def draft(
     force: bool,
     update: bool,
     explain: bool,
+    allow_empty: bool,
 ) -> None:
     """Write the draft issue for a week (or a month, daily) to content/issues/; print its path."""
     from digest.drafting import draft_month, draft_week, plan_week, update_week
+    from digest.errors import DraftExistsError
 
     _check_draft_options(layout, week_ending, month)
     if (update or explain) and layout != "weekly":
         _usage_error("--update and --explain work on weekly issues (--week-ending)")
     if sum((update, explain, force)) > 1:
         _usage_error("choose one of --update, --explain and --force")
+    if allow_empty and (update or explain):
+        _usage_error("--allow-empty goes with a new draft, not --update or --explain")
     settings = _settings(ctx)
     if explain:
         _, issue = plan_week(settings, week_ending or "")
         click.echo(_table(_explanation_rows(issue)))
         return
-    if layout == "daily":
-        result = draft_month(settings, month or "", force=force)
-    elif update:
-        result = update_week(settings, week_ending or "")
-    else:
-        result = draft_week(settings, week_ending or "", force=force)
+    try:
+        if layout == "daily":
+            result = draft_month(settings, month or "", force=force, allow_empty=allow_empty)
+        elif update:
+            result = update_week(settings, week_ending or "")
+        else:
+            result = draft_week(settings, week_ending or "", force=force, allow_empty=allow_empty)
+    except DraftExistsError as kept:
+        # The editor's file stays, as promised: a note, not an error; exit 3 tells scripts.
+        click.echo(f"note: {kept}", err=True)
+        sys.exit(kept.exit_code)
     click.echo(_rel(result.path))
     click.echo(result.summary, err=True)
 
@@ -299,15 +323,20 @@ def _usage_error(message: str) -> NoReturn:
     is_flag=True,
     help="Read every issue again and rewrite every page (unchanged PDFs are still kept).",
 )
+@click.option("--strict", is_flag=True, help="Refuse to build when an issue file has warnings too.")
 @click.pass_context
 @_reports_errors
-def build(ctx: click.Context, full: bool) -> None:
-    """Build the site and feeds, then each issue's PDF and email edition."""
+def build(ctx: click.Context, full: bool, strict: bool) -> None:
+    """Check every issue file, then build the site and feeds, each issue's PDF and email."""
     from digest.build import build as build_site
 
     settings = _settings(ctx, compile_selectors=False)  # the build scrapes nothing
     with contextlib.ExitStack() as bars:
-        report = build_site(settings, full=full, now=now(), progress=_pdf_progress(bars))
+        report = build_site(
+            settings, full=full, strict=strict, now=now(), progress=_pdf_progress(bars)
+        )
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
     out = _rel(settings.output_path)
     click.echo(
         f"built {len(report.issues)} issues into {out}/ "
@@ -338,8 +367,10 @@ def _fail_on(problems: list[str]) -> None:
 def pdf(ctx: click.Context, slugs: tuple[str, ...]) -> None:
     """Make the PDFs of the built issues (all, or SLUG...) whose page or style changed."""
     from digest.build import issue_pdf_jobs, make_pdfs
+    from digest.checks import refuse_broken
 
     settings = _settings(ctx, compile_selectors=False)
+    refuse_broken(settings, slugs)  # a PDF of an issue file with errors would print them
     jobs = issue_pdf_jobs(settings, slugs)
     with contextlib.ExitStack() as bars:
         report = make_pdfs(settings, jobs, now=now(), progress=_pdf_progress(bars))
@@ -358,12 +389,11 @@ def check(ctx: click.Context, strict: bool) -> None:
     from digest.checks import check_content
 
     settings = _settings(ctx)  # raises ConfigError listing every settings problem
-    errors, warnings = check_content(settings)
-    for line in errors:
-        click.echo(f"error: {line}")
-    for line in warnings:
-        click.echo(f"warning: {line}")
-    click.echo(f"settings ok; content: {len(errors)} errors, {len(warnings)} warnings")
+    verdict = check_content(settings)
+    for problem in verdict.problems:
+        click.echo(f"{problem.severity}: {problem}")
+    errors, warnings = len(verdict.errors), len(verdict.warnings)
+    click.echo(f"settings ok; content: {errors} errors, {warnings} warnings")
     if errors or (strict and warnings):
         sys.exit(1)
 

@@ -2,7 +2,13 @@
 (or, for the daily layout, a month's items -> content/issues/YYYY-MM.md).
 
 An editor's file is never overwritten: a file still matching the hash digest wrote is
-replaced; an edited one only with --force, and then a backup is kept beside it.
+replaced; an edited one only with --force, and then a backup is kept beside it. Keeping
+it is not a failure: DraftExistsError is reported as a note (exit 3).
+
+A period with nothing to tell (no stored item dated in it, or only stories an earlier
+issue told) is refused: an empty issue would be published as one. `allow_empty` drafts it
+anyway, marked `Status: draft` in its header, so it is built as a preview only and never
+published until the editor removes that line.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from digest.checks import refuse_broken
 from digest.config import Settings
 from digest.errors import ContentError, DraftExistsError
 from digest.issues import periods
@@ -25,6 +32,9 @@ from digest.store import Store
 
 # Reports of an event arrive after it: look this far past the period for them.
 LATE_REPORTS = timedelta(days=3)
+# The header line of an issue that is built as a preview only (Pelican's draft status).
+DRAFT_STATUS = "Status: draft"
+_PREVIEW_ONLY = f"marked '{DRAFT_STATUS}' (built as a preview, never published)"
 
 
 @dataclass(frozen=True)
@@ -64,9 +74,16 @@ def _backup_path(path: Path) -> Path:
     return candidate
 
 
-def draft_week(settings: Settings, week_ending: str, *, force: bool = False) -> DraftResult:
+def draft_week(
+    settings: Settings, week_ending: str, *, force: bool = False, allow_empty: bool = False
+) -> DraftResult:
     spec, issue = plan_week(settings, week_ending)
+    empty = not issue.sections and not issue.unplaced
+    if empty and not allow_empty:
+        raise ContentError(_nothing_to_draft(spec.slug, spec.period, issue.item_count))
     text = draft_markdown(issue, settings.draft)
+    if empty:
+        text = mark_draft(text)
     path = settings.issues_path / f"{spec.slug}.md"
     summary = (
         f"{spec.slug}: {len(issue.sections)} sections, "
@@ -78,8 +95,9 @@ def draft_week(settings: Settings, week_ending: str, *, force: bool = False) -> 
             if (told := sum(TOLD_BEFORE in x.notes for x in issue.explanations))
             else ""
         )
+        + (f"; {_PREVIEW_ONLY}" if empty else "")
     )
-    result = write_draft(path, text, summary, force=force)
+    result = write_draft(path, text, summary, force=force, shown=_shown(settings, path))
     with Store(settings.store_path) as store:
         store.record_draft(spec.slug, [x.item for x in issue.explanations])
     return result
@@ -117,6 +135,37 @@ def _items(count: int) -> str:
     return f"{count} item" if count == 1 else f"{count} items"
 
 
+def _nothing_to_draft(slug: str, period: Period, dated: int) -> str:
+    """Why a week's draft would be empty, and the ways out. `dated`: the items dated in the
+    week (all of them stories an earlier issue told, when there are any)."""
+    span = periods.period_title(period)
+    if dated:
+        why = (
+            f"the {_items(dated)} dated in {span} only repeat stories an earlier issue told; "
+            "pick another week"
+        )
+    else:
+        why = (
+            f"no stored item is dated in {span}; run `digest collect`, pick a week the store covers"
+        )
+    return f"--week-ending {slug}: {why}, or pass --allow-empty"
+
+
+def mark_draft(text: str) -> str:
+    """A drafted file with `Status: draft` as the last line of its header (the header ends
+    at the first blank line), its edit-guard hash made to match again: still unedited."""
+    header, blank, body = text.partition("\n\n")
+    return restamp(f"{header}\n{DRAFT_STATUS}{blank}{body}")
+
+
+def _shown(settings: Settings, path: Path) -> str:
+    """`path` as the user knows it: relative to the project folder."""
+    try:
+        return path.relative_to(settings.config_path.parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def update_week(settings: Settings, week_ending: str) -> DraftResult:
     """Add the items collected since the week's draft to it; nothing in the file changes."""
     spec = issue_spec(settings, periods.parse_day(week_ending, "--week-ending"))
@@ -125,6 +174,9 @@ def update_week(settings: Settings, week_ending: str) -> DraftResult:
         raise ContentError(
             f"{path.name}: no draft to update; run `digest draft --week-ending {spec.slug}`"
         )
+    # New items go only into a file the judge accepts: merging into a broken table or a
+    # section without its id would bury them where the build refuses to look.
+    refuse_broken(settings, [path.stem])
     with Store(settings.store_path) as store:
         done = store.drafted_ids(spec.slug)
     if not done:
@@ -151,25 +203,31 @@ def update_week(settings: Settings, week_ending: str) -> DraftResult:
     return DraftResult(path, "updated", summary)
 
 
-def draft_month(settings: Settings, month: str, *, force: bool = False) -> DraftResult:
+def draft_month(
+    settings: Settings, month: str, *, force: bool = False, allow_empty: bool = False
+) -> DraftResult:
     """The daily layout: the month's items, a heading per day, into content/issues/YYYY-MM.md."""
     spec = month_spec(settings, month)
     issue = draft_daily(period_items(settings, spec.period), spec)
-    if not issue.days:
+    empty = not issue.days
+    if empty and not allow_empty:
         raise ContentError(
             f"--month {spec.slug}: no stored item is dated in {month_title(spec.period)}; "
-            "run `digest collect`, or pick a month the store covers"
+            "run `digest collect`, pick a month the store covers, or pass --allow-empty"
         )
     stories = sum(len(day.entries) for day in issue.days)
     summary = (
         f"{spec.slug}: {len(issue.days)} days, {stories} numbered items "
         f"from {issue.item_count} items"
-    )
+    ) + (f"; {_PREVIEW_ONLY}" if empty else "")
+    text = draft_markdown(issue, settings.draft)
+    path = settings.issues_path / f"{spec.slug}.md"
     return write_draft(
-        settings.issues_path / f"{spec.slug}.md",
-        text=draft_markdown(issue, settings.draft),
+        path,
+        text=mark_draft(text) if empty else text,
         summary=summary,
         force=force,
+        shown=_shown(settings, path),
     )
 
 
@@ -186,8 +244,11 @@ def month_spec(settings: Settings, month: str) -> MonthSpec:
     )
 
 
-def write_draft(path: Path, text: str, summary: str, *, force: bool) -> DraftResult:
-    """The edit guard both layouts share: an edited file is replaced only with --force."""
+def write_draft(
+    path: Path, text: str, summary: str, *, force: bool, shown: str | None = None
+) -> DraftResult:
+    """The edit guard both layouts share: an edited file is replaced only with --force.
+    `shown`: the path as messages name it (default: the file's name)."""
     backup = None
     status = "written"
     if path.exists():
@@ -197,8 +258,8 @@ def write_draft(path: Path, text: str, summary: str, *, force: bool) -> DraftRes
         if not is_unedited(current):
             if not force:
                 raise DraftExistsError(
-                    f"{path.name}: you have edited this issue, so digest will not overwrite "
-                    "it; pass --force to replace it (a backup is kept)"
+                    f"{shown or path.name}: kept your edited version "
+                    "(digest draft --force replaces it, keeping a backup)"
                 )
             backup = _backup_path(path)
             backup.write_text(current, encoding="utf-8")

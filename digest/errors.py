@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class DigestError(Exception):
     """A problem the user can act on; its message is one readable line, subject first."""
@@ -39,8 +42,27 @@ class ContentError(DigestError):
     """An issue's Markdown or an input date is not usable."""
 
 
+class IssueFileError(ContentError):
+    """Issue files with errors (or, `strict`, warnings): nothing of them may be published.
+    `problems` holds every problem found (issue_check.Problem: severity, file:line: what),
+    warnings too, for the CLI to print one a line."""
+
+    def __init__(self, problems: Sequence[Any], *, strict: bool = False):
+        self.problems = list(problems)
+        self.strict = strict
+        refused = [p for p in self.problems if strict or p.severity == "error"]
+        files = len({p.path for p in refused})
+        noun = "problem" if len(refused) == 1 else "problems"
+        super().__init__(
+            f"{len(refused)} {noun} in {files} issue file{'s' if files != 1 else ''}"
+            + (" (warnings count with --strict)" if strict else "")
+            + "; nothing was published"
+        )
+
+
 class DraftExistsError(ContentError):
-    """A draft would overwrite a file the editor has changed."""
+    """A draft would overwrite a file the editor has changed, so the file was kept. Not a
+    failure: the CLI reports it as a note, with its own exit code for scripts."""
 
     exit_code = 3
 

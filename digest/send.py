@@ -2,6 +2,7 @@
 
 The message is rendered from the issue file (the same Edition as the site) and links to
 the issue as built and published (`digest build` first: the send checks the page exists).
+An issue marked `Status: draft` is a preview, never published: it is never sent.
 """
 
 from __future__ import annotations
@@ -43,14 +44,21 @@ class SendRequest:
 
 def letter_for(settings: Settings, slug: str, now: datetime, secret: bytes) -> Letter:
     from digest.build import issue_pdf_jobs
+    from digest.checks import refuse_broken
     from digest.publish.email_render import render_email
-    from digest.render.edition import parse_edition
+    from digest.render.edition import parse_edition, split_metadata
 
     source = settings.issues_path / f"{slug}.md"
     try:
         text = source.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DeliveryError(f"{slug}: no issue file {source}") from None
+    if split_metadata(text).meta.get("status", "").strip().lower() == "draft":
+        raise DeliveryError(
+            f"{slug}: not sent: {source.name} is marked 'Status: draft' (a preview, never "
+            "published); remove that line and run `digest build` first"
+        )
+    refuse_broken(settings, [slug])  # the judge's verdict, as for build: errors are not mailed
     try:
         edition = parse_edition(
             text, slug=slug, sections=settings.sections, sources=settings.sources

@@ -471,7 +471,11 @@ def test_draft_a_month_from_the_sample_and_guard_the_editors_edits(collected):
     edited = text.replace("## February 4, 2024", "## Sunday, February 4", 1)
     path.write_text(edited)
     refused = run_cli(collected, "draft", "--layout", "daily", "--month", "2024-02")
-    assert refused.exit_code == 3 and "you have edited this issue" in refused.output
+    assert refused.exit_code == 3
+    assert refused.output.strip() == (
+        "note: content/issues/2024-02.md: kept your edited version "
+        "(digest draft --force replaces it, keeping a backup)"
+    )
     assert path.read_text() == edited
     forced = run_cli(collected, "draft", "--layout", "daily", "--month", "2024-02", "--force")
     assert forced.exit_code == 0
@@ -509,8 +513,22 @@ def test_a_month_with_no_items_says_so(collected):
     assert result.exit_code == 1
     assert result.output.strip() == (
         "error: --month 2023-10: no stored item is dated in October 2023; "
-        "run `digest collect`, or pick a month the store covers"
+        "run `digest collect`, pick a month the store covers, or pass --allow-empty"
     )
+    assert not (collected.parent / "content" / "issues" / "2023-10.md").exists()
+
+
+def test_allow_empty_drafts_an_empty_month_marked_as_a_draft(collected):
+    result = run_cli(collected, "draft", "--layout", "daily", "--month", "2023-10", "--allow-empty")
+    assert result.exit_code == 0, result.output
+    assert "marked 'Status: draft' (built as a preview, never published)" in result.output
+    text = (collected.parent / "content" / "issues" / "2023-10.md").read_text()
+    header = text.split("\n\n")[0].splitlines()
+    assert header[-2:] == ["Layout: daily", "Status: draft"]
+    assert "## " not in text
+    # Still digest's own draft: the next draft of a month with items may replace it.
+    again = run_cli(collected, "draft", "--layout", "daily", "--month", "2023-10", "--allow-empty")
+    assert again.exit_code == 0 and "file unchanged" in again.output
 
 
 # --------------------------------------------------------------------------- the build

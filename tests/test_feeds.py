@@ -254,6 +254,8 @@ Takeaway: <img src=x onerror=alert(1)> {{{{ 7*7 }}}} [more](javascript:alert(1))
 
 ## Budget <a href="javascript:alert(1)" onclick="x()">talks</a> {{#economy}}
 
+Takeaway: On February 5, the budget <svg onload=alert(1)> was discussed.
+
 On February 5, the budget {{% include '/etc/passwd' %}} [link](javascript:alert(1)) \
 [data](data:text/html;base64,PHNjcmlwdD4=) [ok](https://mer.example/budget) [mail](mailto:a@b.example).
 """

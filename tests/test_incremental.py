@@ -59,6 +59,8 @@ def add_issue(site: Path, day: str, period: str) -> None:
         "Date: 2024-02-08", f"Date: {day}"
     )
     text = text.replace("Period: 2024-02-02 to 2024-02-08", f"Period: {period}")
+    # Its incident rows inside its own period, or the build refuses it.
+    text = re.sub(r"^\| 2024-02-0\d \|", f"| {day} |", text, flags=re.M)
     (site / ISSUES / f"{day}.md").write_text(text, encoding="utf-8")
 
 

@@ -100,6 +100,26 @@ def test_a_dry_run_writes_one_message_per_person_to_the_outbox(mail_project, tmp
     ]  # the same bytes: Message-IDs and links are stable
 
 
+def test_an_issue_marked_draft_is_never_sent(mail_project, tmp_path, sample_site):
+    # The issue is built (its page is in the sample's output/): only its Status stops it.
+    content = tmp_path / "content"
+    (content / "issues").mkdir(parents=True)
+    text = (sample_site / "content" / "issues" / f"{SLUG}.md").read_text(encoding="utf-8")
+    (content / "issues" / f"{SLUG}.md").write_text("Status: draft\n" + text, encoding="utf-8")
+    with smtp_server() as (sink, port):
+        conf = mail_project(f"PATH = {str(content)!r}", port=port)
+        for args in ((), ("--send",)):
+            result = send(conf, "--subscribers", str(csv_of(tmp_path, people(2))), *args)
+            assert result.exit_code == 1
+            assert result.output.strip() == (
+                f"error: {SLUG}: not sent: {SLUG}.md is marked 'Status: draft' (a preview, "
+                "never published); remove that line and run `digest build` first"
+            )
+    assert sink.received == []
+    assert not (tmp_path / "outbox" / SLUG).exists()
+    assert journal(tmp_path) == {}
+
+
 def test_each_message_carries_its_readers_own_unsubscribe_link(mail_project, tmp_path):
     conf = mail_project()
     send(conf, "--subscribers", str(csv_of(tmp_path, people(2))))
@@ -415,6 +435,8 @@ def test_someone_who_unsubscribes_during_a_send_gets_nothing_more(mail_project, 
         sink.handle_DATA = leave_after_three
         result = send(conf, "--subscribers", str(csv_of(tmp_path, addresses)), "--send")
     assert "9 sent now; in all 9 sent, 0 failed, 0 unknown, 1 skipped" in result.output
+    # Skipping a reader who left is what they asked for: no error, and the send succeeded.
+    assert result.exit_code == 0 and "error:" not in result.output
     assert leaver not in sink.per_recipient()
     assert journal(tmp_path)[leaver] == "skipped"
 

@@ -321,6 +321,51 @@ def test_arabic_paragraphs_and_items_carry_their_direction(out):
     assert economy.select('.section-issue-body p[dir="rtl"]')
 
 
+# --------------------------------------------------------------------------- drafts
+
+
+DRAFT_HEADER = "Status: draft\nTags: Kirkuk, Drafted\n"
+
+
+def test_an_issue_marked_draft_is_a_preview_in_no_list_feed_tag_export_or_sitemap(
+    sample_site: Path, tmp_path: Path
+):
+    folder = tmp_path / "site"
+    shutil.copytree(sample_site, folder, ignore=shutil.ignore_patterns("output"))
+    issues = folder / "content" / "issues"
+    for slug, header in (("2024-02-01", "Tags: Kirkuk\n"), ("2024-02-08", DRAFT_HEADER)):
+        issue = issues / f"{slug}.md"
+        issue.write_text(header + issue.read_text(encoding="utf-8"), encoding="utf-8")
+    out = build_site(folder)
+    preview = soup(out, "drafts/2024-02-08/index.html")
+    assert preview.select_one(".issue-title").get_text() == (
+        "Iraq Weekly Monitor: February 2 – 8, 2024"
+    )
+    assert not (out / "issues" / "2024-02-08").exists()  # no page, issue.json, incidents.csv
+    assert (out / "issues" / "2024-02-01" / "issue.json").is_file()
+    assert not (out / "tags" / "drafted").exists()
+    assert [a.get_text() for a in soup(out, "tags/index.html").select(".archive-list a")] == [
+        "Kirkuk"
+    ]
+    lists = [
+        "index.html",
+        "archives/index.html",
+        "archives/2024/index.html",
+        "sections/security/index.html",
+        "tags/kirkuk/index.html",
+        "feeds/atom.xml",
+        "feeds/rss.xml",
+        "feeds/feed.json",
+        "feeds/sections/security.atom.xml",
+        "sitemap.xml",
+    ]
+    for name in lists:
+        text = (out / name).read_text(encoding="utf-8")
+        assert "2024-02-01" in text, name  # the published issue is listed ...
+        assert "2024-02-08" not in text and "February 2 – 8" not in text, name  # ... not this
+    assert "Disallow: /drafts/" in (out / "robots.txt").read_text(encoding="utf-8").splitlines()
+
+
 # --------------------------------------------------------------------------- incidents
 
 KIND_ISSUE = """\

@@ -153,13 +153,27 @@ def _describe(result: Resolved) -> str:
 # --------------------------------------------------------------------------- finding
 
 
+# A word every match of an English rule holds: a rule whose words the text lacks is not
+# tried (each pattern would otherwise be tried at every position of every paragraph).
+_NEEDLES: dict[str, tuple[str, ...]] = {
+    "weekday": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    "day": ("yesterday", "today", "tonight", "tomorrow"),
+    "part": ("morning", "afternoon", "evening", "night", "noon", "dawn"),
+    "week": ("week",),
+    "month": ("month", "year"),
+    "near": ("day",),
+    "ago": ("ago",),
+}
+
+
 def _find(text: str) -> list[_Found]:
     """The relative phrases in `text`, the longest first where two overlap."""
     arabic = bool(re.search("[\u0600-\u06ff]", text))
+    low = text.lower()
     found = [
         _Found(m.start(), m.end(), rule, m)
         for rule, pattern in _RULES.items()
-        if arabic or not rule.startswith("ar_")
+        if (arabic if rule.startswith("ar_") else any(n in low for n in _NEEDLES[rule]))
         for m in pattern.finditer(text)
         if _is_reference(rule, m, text)
     ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from digest.pelican_plugin import feeds, incremental, pages
+from digest.pelican_plugin import drafts, feeds, incremental, pages
 from digest.pelican_plugin.exports import write_exports
 from digest.pelican_plugin.reader import add_reader, forget_markdown_package
 
@@ -20,3 +20,4 @@ def register() -> None:
     signals.get_writer.connect(incremental.get_writer)
     feeds.register()
     pages.register()  # sections across issues, 404, sitemap.xml, robots.txt
+    drafts.register()  # an issue set back to draft: what was published of it is withdrawn

@@ -7,8 +7,9 @@
   `sections/` lists the sections in DIGEST_SECTIONS order.
 - `404.html` with root-relative links: a host serves it at any missing address.
 - `tags/`: the tags index, only when issues carry tags (Pelican writes `tags/<slug>/`).
-- `sitemap.xml`: every HTML page this Pelican run wrote (but the 404 page), absolute
-  URLs, sorted; `robots.txt` points to it.
+- `sitemap.xml`: every HTML page this Pelican run wrote (but the 404 page and the
+  previews of issues marked `Status: draft`), absolute URLs, sorted; `robots.txt` points
+  to it and asks crawlers to keep out of the drafts' folder.
 - Templates get SITE_ABSOLUTE_URL (SITEURL itself is made relative per page by
   RELATIVE_URLS) for canonical and Open Graph links.
 """
@@ -178,8 +179,17 @@ def sitemap_xml(base: str, paths: set[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def robots_txt(base: str) -> str:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {base}/{SITEMAP_SAVE_AS}\n"
+def robots_txt(base: str, drafts: str | None = None) -> str:
+    """`drafts`: the folder of the issues' previews (from DRAFT_URL), kept from crawlers."""
+    rules = f"Disallow: /{drafts}\n" if drafts else ""
+    return f"User-agent: *\n{rules}Allow: /\n\nSitemap: {base}/{SITEMAP_SAVE_AS}\n"
+
+
+def drafts_folder(draft_url: str | None) -> str | None:
+    """The fixed folder DRAFT_URL puts previews in: "drafts/{slug}/" -> "drafts/"."""
+    folder = (draft_url or "").partition("{")[0]
+    folder = folder[: folder.rfind("/") + 1]
+    return folder.lstrip("/") or None
 
 
 def _write(path: Path, text: str) -> None:
@@ -245,11 +255,14 @@ class DigestPagesGenerator(Generator):
         )
         output = Path(self.output_path)
         _write(output / SITEMAP_SAVE_AS, sitemap_xml(base, _written))
-        _write(output / ROBOTS_SAVE_AS, robots_txt(base))
+        previews = self.settings.get("DRAFT_URL") if self.settings.get("DRAFT_SAVE_AS") else None
+        _write(output / ROBOTS_SAVE_AS, robots_txt(base, drafts_folder(previews)))
 
 
 def remember_written(path: str, context: Any = None) -> None:
     if str(path).endswith(".html") and context is not None:
+        if getattr(context.get("article"), "status", None) == "draft":
+            return  # a preview: not a page of the published site
         output = context.get("OUTPUT_PATH")
         if output:
             _written.add(Path(os.path.relpath(path, output)).as_posix())

@@ -15,26 +15,13 @@ from pelican.readers import BaseReader
 
 from digest import config
 from digest.errors import ContentError
+from digest.issue_check import HEADER_KEYS
 from digest.models import Edition, SectionRule, Source
 from digest.pelican_plugin.stored import StoredEdition
 from digest.render.edition import parse_edition, split_metadata
 
 # Only these keys may appear in an issue's header: nothing can set save_as, template, url.
-ALLOWED_METADATA = frozenset(
-    {
-        "title",
-        "date",
-        "modified",
-        "slug",
-        "issue",
-        "period",
-        "layout",
-        "summary",
-        "status",
-        "lang",
-        "tags",
-    }
-)
+ALLOWED_METADATA = frozenset(HEADER_KEYS)
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 RUNTIME_KEY = "_DIGEST_SETTINGS"  # the validated Settings digest's build hands to Pelican
 PROBLEMS_KEY = "_DIGEST_PROBLEMS"  # where the reader leaves its reasons: Pelican drops them
@@ -87,7 +74,7 @@ def read_issue(
 ) -> tuple[Edition, dict[str, str]]:
     """An issue file's Edition and its header; ContentError names the file and the cause."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # as issue_check reads it: a BOM is fine
     except UnicodeDecodeError as exc:
         raise ContentError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     doc = split_metadata(text)
@@ -144,7 +131,7 @@ def preread(pelican_settings: dict[str, Any], paths: Sequence[Path]) -> None:
         jobs = [pool.submit(_read_many, c, settings.sections, settings.sources) for c in chunks]
         for job in jobs:
             found.update(job.result())
-    pelican_settings[PREREAD_KEY] = found
+    pelican_settings.setdefault(PREREAD_KEY, {}).update(found)
 
 
 def add_reader(readers: Any) -> None:

@@ -116,9 +116,17 @@ def _by_domain(sources: Sequence[Source]) -> dict[str, str]:
 
 
 def parse_edition(
-    text: str, *, slug: str, sections: Sequence[SectionRule], sources: Sequence[Source]
+    text: str,
+    *,
+    slug: str,
+    sections: Sequence[SectionRule],
+    sources: Sequence[Source],
+    tokens: list[Token] | None = None,
 ) -> Edition:
-    """Parse an issue file; raises ContentError for a file that is not an issue."""
+    """Parse an issue file; raises ContentError for a file that is not an issue.
+
+    `tokens`: the body already parsed by markdown() (issue_check.py parses it first), used
+    here and changed in place."""
     doc = split_metadata(text)
     title = doc.meta.get("title", "").strip()
     if not title:
@@ -132,7 +140,7 @@ def parse_edition(
         raise ContentError(f"Layout: {layout!r} is not one of {', '.join(LAYOUTS)}")
 
     md = markdown()
-    tokens = md.parse(doc.body)
+    tokens = md.parse(doc.body) if tokens is None else tokens
     labels = {rule.key: rule.title for rule in sections}
     intro: list[Token] = []
     groups: list[list[Token]] = []
@@ -157,7 +165,7 @@ def parse_edition(
             summary=" ".join(
                 (doc.meta.get("summary") or _daily_summary([d for d, _ in days])).split()
             ),
-            unknown_links=_unknown([link for d, _ in days for link in d.links], sources),
+            unknown_links=unknown_links([link for d, _ in days for link in d.links], sources),
             days=tuple(d for d, _ in days),
         )
     reference = (period.end if period else date.today()) + timedelta(days=3)
@@ -165,7 +173,7 @@ def parse_edition(
     parsed = [s for s, _ in built]
     incidents = tuple(i for _, rows in built for i in rows)
     summary = doc.meta.get("summary") or "; ".join(s.headline for s in parsed)
-    unknown = _unknown([link for s in parsed for link in s.links], sources)
+    unknown = unknown_links([link for s in parsed for link in s.links], sources)
     return Edition(
         title=title,
         slug=slug,
@@ -181,7 +189,7 @@ def parse_edition(
     )
 
 
-def _unknown(links: Sequence[Link], sources: Sequence[Source]) -> tuple[Link, ...]:
+def unknown_links(links: Sequence[Link], sources: Sequence[Source]) -> tuple[Link, ...]:
     """Web links that credit no configured source (`digest check` warns about them)."""
     return tuple(
         link
@@ -223,7 +231,7 @@ def _section(
             incidents.extend(incident_table.mark_table(body, i, _plain))
         if token.type != "inline":
             continue
-        own = _links(token, offset)
+        own = links_of(token, offset)
         links.extend(own)
         if body[i - 1].type == "paragraph_open" and not incident_table.is_table_note(body, i):
             text = _plain(token.children or [])
@@ -272,7 +280,7 @@ def _names(urls: object, sources: Sequence[Source]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _links(inline: Token, offset: int) -> list[Link]:
+def links_of(inline: Token, offset: int) -> list[Link]:
     line = offset + (inline.map[0] if inline.map else 0) + 1
     found: list[Link] = []
     children = inline.children or []
@@ -425,7 +433,7 @@ def _day(
         elif token.type == "table_open":
             incidents.extend(incident_table.mark_table(body, i, _plain))
         elif token.type == "inline":
-            links.extend(_links(token, offset))
+            links.extend(links_of(token, offset))
             if item is not None:
                 item.append(token)
             elif body[i - 1].type == "paragraph_open" and not incident_table.is_table_note(body, i):
@@ -462,7 +470,7 @@ def _daily_item(
     if not inlines:  # an empty list item
         inlines = [Token("inline", "", 0, children=[])]
     text = " ".join(_plain(inline.children or []) for inline in inlines)
-    urls = [link.url for inline in inlines for link in _links(inline, offset)]
+    urls = [link.url for inline in inlines for link in links_of(inline, offset)]
     names = _names(urls, sources)
     language = _set_direction(opening, text, names, sources)
     children = [c for c in (inlines[0].children or []) if c.content or c.type != "text"]
