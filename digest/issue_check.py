@@ -138,6 +138,7 @@ def check_text(
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     doc = split_metadata(text)
     header = _header(doc.meta, text, found)
+    _header_end(text, found)
     lines = text.split("\n")
     tokens = markdown().parse(doc.body)
     offset = doc.body_line
@@ -260,6 +261,32 @@ def _header(meta: dict[str, str], text: str, found: _Found) -> _Header:
     return _Header(title, layout, period, meta.get("lang"))
 
 
+_HEADER_LIKE = re.compile(r"^([A-Za-z][\w -]{0,40}?)\s*:\s*\S")
+
+
+def _header_end(text: str, found: _Found) -> None:
+    """A line that ends the header without the blank line the format asks for: the header
+    lines after it would be published as text ("Issue No: 2", then "Period: …")."""
+    lines = text.split("\n")
+    number = next((i for i, line in enumerate(lines) if not _META.match(line)), len(lines))
+    if number == 0 or number >= len(lines) or not lines[number].strip():
+        return
+    line = lines[number]
+    key = _HEADER_LIKE.match(line)
+    if key and not line.lstrip().startswith(("#", "|", "<")):
+        found.error(
+            number + 1,
+            f"unknown header '{key.group(1).strip()}': a header key is one word "
+            "(allowed: " + ", ".join(k.title() for k in HEADER_KEYS) + ")",
+        )
+    else:
+        found.error(
+            number + 1,
+            "the header ends without a blank line; leave one between the 'Key: value' "
+            "lines and the text",
+        )
+
+
 def _header_lines(text: str) -> dict[str, int]:
     lines: dict[str, int] = {}
     for number, line in enumerate(text.split("\n"), start=1):
@@ -366,7 +393,7 @@ def _weekly(
         stories += len(items)
         if not items:
             found.error(line, f"{label} has no paragraphs; write one, or remove the section")
-        if takeaway is None:
+        if takeaway is None and items:
             found.error(
                 line,
                 f"{label} has no 'Takeaway:' paragraph; its Key Takeaways bullet needs one",
@@ -491,8 +518,7 @@ def _table(
                 number,
                 f"incident table row has {len(cells)} cells, the header {len(header)}",
             )
-            if len(cells) < len(header):
-                continue
+            continue  # the other cells are read against the wrong columns: one line is enough
         day = _date(cells[columns.date]) if cells[columns.date] else None
         if day is None:
             found.error(
