@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from digest import checks
 from digest.checks import check_content
 from digest.config import Settings
 from digest.errors import IssueFileError, RenderError
@@ -41,6 +42,7 @@ class BuildReport:
     search_seconds: float = 0.0  # time Pagefind took (the benchmark reports it on its own)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # the issue files' (checks.py)
+    older_warnings: int = 0  # ... in files not changed since they were judged
 
 
 class _Problems(logging.Handler):
@@ -119,12 +121,16 @@ def build(
     report = BuildReport()
     # Every issue file is judged before anything is written: one with errors (or, with
     # `strict`, warnings) stops the build, and the published site stays as it was.
-    verdict = check_content(settings, parsed=True)
-    report.warnings = [str(p) for p in verdict.warnings]
+    verdict = check_content(settings, parsed=True, build=True)
+    # Warnings of the files new to the build (added or edited); the others' were printed
+    # by an earlier build, and `digest check` lists them all.
+    report.warnings = [str(p) for p in verdict.warnings if p.path in verdict.new_to_build]
+    report.older_warnings = len(verdict.warnings) - len(report.warnings)
     refused = verdict.errors + (verdict.warnings if strict else [])
     if refused:
         raise IssueFileError(verdict.problems, strict=strict)
     articles = run_pelican(settings, report, full=full, parsed=verdict.parsed)
+    checks.shown(settings, verdict.new_to_build)
     output = settings.output_path
     started = time.perf_counter()
     pages = search.page_glob(settings.pelican.get("ARTICLE_SAVE_AS") or "{slug}.html")

@@ -14,7 +14,7 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +38,8 @@ class ContentVerdict:
     # Issues judged in this run and found publishable, parsed: {absolute path: (edition,
     # header)}, for the build's reader.
     parsed: dict[str, tuple[StoredEdition, dict[str, str]]] = field(default_factory=dict)
+    # Files new to the build: added or edited since a build last printed their warnings.
+    new_to_build: set[str] = field(default_factory=set)
 
     @property
     def errors(self) -> list[Problem]:
@@ -54,10 +56,15 @@ def issue_files(settings: Settings) -> list[Path]:
 
 
 def check_content(
-    settings: Settings, paths: Sequence[Path] | None = None, *, parsed: bool = False
+    settings: Settings,
+    paths: Sequence[Path] | None = None,
+    *,
+    parsed: bool = False,
+    build: bool = False,
 ) -> ContentVerdict:
     """The problems of every issue file (or of `paths`), in file then line order; with
-    `parsed`, also the issues judged now and found publishable, for the build."""
+    `parsed`, also the issues judged now and found publishable; with `build`, the files
+    whose warnings no published build has shown yet (`shown` records that one has)."""
     paths = issue_files(settings) if paths is None else list(paths)
     cache = _Cache(settings)
     verdict = ContentVerdict()
@@ -77,9 +84,12 @@ def check_content(
         cache.put(name, key, problems)
         if edition is not None:
             verdict.parsed[edition[0]] = edition[1]
-    cache.save()
     for path in paths:
-        verdict.problems.extend(found[display_path(path, settings.root)])
+        name = display_path(path, settings.root)
+        verdict.problems.extend(found[name])
+        if build and not cache.shown(name):
+            verdict.new_to_build.add(name)
+    cache.save()
     return verdict
 
 
@@ -143,8 +153,19 @@ class _Cache:
         return [Problem(name, line, severity, message) for line, severity, message in entry[1]]
 
     def put(self, name: str, key: str, problems: list[Problem]) -> None:
-        self.entries[name] = [key, [[p.line, p.severity, p.message] for p in problems]]
+        self.entries[name] = [key, [[p.line, p.severity, p.message] for p in problems], ""]
         self.changed = True
+
+    def shown(self, name: str) -> bool:
+        """Whether a published build has shown this version's warnings."""
+        entry = self.entries[name]
+        return len(entry) > 2 and entry[2] == entry[0]
+
+    def show(self, name: str) -> None:
+        entry = self.entries.get(name)
+        if entry:
+            self.entries[name] = [entry[0], entry[1], entry[0]]
+            self.changed = True
 
     def save(self) -> None:
         if not self.changed:
@@ -158,6 +179,14 @@ class _Cache:
             partial.replace(self.path)  # a reader never sees half a cache
         except OSError:
             pass  # a cache that cannot be written only costs time next run
+
+
+def shown(settings: Settings, names: Iterable[str]) -> None:
+    """A build that published has shown these files' warnings: later builds only count them."""
+    cache = _Cache(settings)
+    for name in names:
+        cache.show(name)
+    cache.save()
 
 
 def refuse_broken(settings: Settings, slugs: Sequence[str] = ()) -> ContentVerdict:

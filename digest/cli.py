@@ -337,6 +337,12 @@ def build(ctx: click.Context, full: bool, strict: bool) -> None:
         )
     for line in report.warnings:
         click.echo(f"warning: {line}", err=True)
+    if report.older_warnings:
+        click.echo(
+            f"note: {report.older_warnings} warnings in unchanged issue files; "
+            "`digest check` lists them",
+            err=True,
+        )
     out = _rel(settings.output_path)
     click.echo(
         f"built {len(report.issues)} issues into {out}/ "

@@ -101,10 +101,13 @@ def test_warnings_are_printed_and_refuse_the_build_only_with_strict(project):
     (issues / "2024-02-08.md").write_text(GOOD.replace("On February 4, two", "On Sunday, two"))
     strict = run_cli(conf, "build", "--strict")
     assert strict.exit_code == 1
+    assert "warning: content/issues/2024-02-08.md:10: relative day word 'On Sunday'" in (
+        strict.output
+    )
     assert not (conf.parent / "output").exists()
     built = run_cli(conf, "build")
     assert built.exit_code == 0
-    assert "warning: content/issues/2024-02-08.md:10: relative day word 'On Sunday'" in built.output
+    assert (conf.parent / "output" / "issues" / "2024-02-08" / "index.html").exists()
 
 
 def test_pdf_and_draft_update_refuse_an_issue_file_with_errors(project):
@@ -193,3 +196,15 @@ def test_draft_update_refuses_to_merge_into_an_issue_file_with_errors(project):
     assert result.exit_code == 1
     assert "section id 'securty' is not a key of DIGEST_SECTIONS" in result.output
     assert path.read_text() == broken  # the editor's file untouched
+
+
+def test_build_prints_the_warnings_of_edited_files_and_counts_the_others(project):
+    conf = project()
+    issues = conf.parent / "content" / "issues"
+    (issues / "2024-02-08.md").write_text(GOOD.replace("On February 4, two", "On Sunday, two"))
+    first = run_cli(conf, "build")
+    assert "warning: content/issues/2024-02-08.md:10: relative day word" in first.output
+    again = run_cli(conf, "build")
+    assert "warning:" not in again.output
+    assert "note: 1 warnings in unchanged issue files; `digest check` lists them" in again.output
+    assert "warning: content/issues/2024-02-08.md:10" in run_cli(conf, "check").output
