@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from digest import lifeline
 from digest.config import Settings
 from digest.errors import IssueFileError
 from digest.issue_check import Problem, check_issue, display_path
@@ -102,7 +103,8 @@ def _judge_all(
         return _judge(todo, *args)
     chunks = [todo[i :: workers * 4] for i in range(workers * 4)]
     context = multiprocessing.get_context("fork")  # workers start with digest imported
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=lifeline.watch_parent)
+    with pool:
         jobs = [pool.submit(_judge, chunk, *args) for chunk in chunks if chunk]
         return [found for job in jobs for found in job.result()]
 

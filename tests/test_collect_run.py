@@ -8,6 +8,7 @@ import pty
 import select
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from email.utils import format_datetime
@@ -20,6 +21,7 @@ from digest.collect.parsing import parse_items, parser_pool
 from digest.errors import ParseError
 from digest.models import Source
 from digest.store import Store
+from tests import processes
 from tests.conftest import FROZEN, run_cli
 from tests.http_server import Handler, LocalServer, drip
 
@@ -294,3 +296,39 @@ def test_external_entities_and_dtds_are_never_fetched_or_read(site, server, tmp_
     assert [path for path, _ in server.requests] == ["/feed"]
     (title,) = stored_titles(conf)
     assert "SECRET-MARKER" not in title and "FETCHED" not in title
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def test_a_killed_collect_leaves_no_process_behind(site, server):
+    # Two feeds that take seconds to parse keep both parser workers busy; a third that
+    # trickles keeps collect waiting. Then the collect is killed as a cron timeout would.
+    entries = "".join(
+        f"<item><title>T{n}</title><link>https://wire.example/{n}</link>"
+        f"<description>{'<p>x</p>' * 50}</description></item>"
+        for n in range(8000)
+    )
+    heavy = f"<rss version='2.0'><channel><title>W</title>{entries}</channel></rss>".encode()
+    server.static("/heavy0", body=heavy)
+    server.static("/heavy1", body=heavy)
+    server.route("/slow", lambda handler: drip(handler, every=0.2, limit=30))
+    conf = site("/heavy0", "/heavy1", "/slow", extra="DIGEST_MAX_ITEMS_PER_SOURCE = 10\n")
+    command = [sys.executable, "-m", "digest", "--config", str(conf), "collect"]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": at()}
+    collect = subprocess.Popen(
+        command,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:  # collect, the fork server, the resource tracker and the parser workers
+        started = processes.wait_for(
+            lambda: hits(server, "/heavy1") and len(processes.group(collect.pid)) >= 4, 30
+        )
+        time.sleep(1.0)  # the workers are parsing
+        assert started and len(processes.group(collect.pid)) >= 4
+    finally:
+        left = processes.kill_and_count(collect)
+    assert left == []

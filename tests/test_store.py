@@ -145,3 +145,95 @@ Store({str(path)!r}).save_items(items(), datetime.now(UTC))
     assert result.returncode == -signal.SIGKILL
     with Store(path) as store:
         assert store.count_items() == 0
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _open_in_turn(paths: list[str], barrier, failures) -> None:
+    """In a child process: open each store when all the others do."""
+    for path in paths:
+        barrier.wait(timeout=60)
+        try:
+            Store(Path(path)).close()
+        except Exception as exc:  # any error at all is what the test looks for
+            failures.put(f"{path}: {type(exc).__name__}: {exc}")
+
+
+def test_a_new_store_opened_by_four_processes_at_once_is_made_once(tmp_path):
+    import multiprocessing
+
+    from digest.store.sqlite import MIGRATIONS
+
+    context = multiprocessing.get_context("fork")
+    paths = [str(tmp_path / f"s{n}.sqlite3") for n in range(20)]
+    barrier, failures = context.Barrier(4), context.Queue()
+    workers = [
+        context.Process(target=_open_in_turn, args=(paths, barrier, failures)) for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    found = []
+    while not failures.empty():
+        found.append(failures.get())
+    assert found == []
+    assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+    for path in paths:
+        with Store(Path(path)) as store:
+            assert store.count_items() == 0
+        db = sqlite3.connect(path)
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        db.close()
+
+
+def test_a_store_from_a_newer_digest_is_refused_before_anything_changes(tmp_path):
+    from digest.store.sqlite import MIGRATIONS
+
+    path = tmp_path / "s.sqlite3"
+    Store(path).close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=DELETE")  # as an older SQLite or a copy might leave it
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"made by a newer digest .*; upgrade digest$"):
+        Store(path)
+    assert path.read_bytes() == before  # not even switched to WAL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.sqlite3"]
+
+
+def _damage(path: Path, start: int) -> None:
+    """Garbage over the store from byte `start` on (the header's 100 bytes, or page 1 with
+    the schema, left whole), as a bad disk or a stray copy would leave it."""
+    import random
+
+    size = path.stat().st_size
+    noise = random.Random(7).randbytes(size - start)
+    with path.open("r+b") as file:
+        file.seek(start)
+        file.write(noise)
+
+
+@pytest.mark.parametrize("start", [100, 4096], ids=["past-the-header", "past-the-schema"])
+@pytest.mark.parametrize(
+    "command",
+    [("sources",), ("collect",), ("draft", "--week-ending", "2024-02-08")],
+    ids=["sources", "collect", "draft"],
+)
+def test_a_damaged_store_is_one_line_for_every_command(project, command, start):
+    from digest import config
+    from tests.conftest import run_cli
+
+    conf = project()
+    assert run_cli(conf, "collect").exit_code == 0
+    store = config.load(conf).store_path
+    assert store.stat().st_size > 8192 and not store.with_name(store.name + "-wal").exists()
+    _damage(store, start)
+    result = run_cli(conf, *command)  # an unexpected exception would fail the test here
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(f"error: {store}: ")
+    assert "the store file is damaged; restore it from a backup" in lines[0]

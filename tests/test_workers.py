@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 import tempfile
 import time
 
+import pytest
+
 from digest.publish import workers
+from tests import processes
+from tests.conftest import ROOT
 
 PROBE = "tests.worker_probe"
 
@@ -44,7 +50,9 @@ def test_a_job_over_the_memory_limit_fails_with_the_reason():
 def test_a_crashed_or_failed_worker_is_replaced():
     jobs = [("crash", 0), ("fail", 0), ("sleep", 0.0), ("sleep", 0.01), ("sleep", 0.02)]
     outcomes = run(jobs, count=1)
-    assert outcomes[("crash", 0)].error == "the renderer was killed by signal SIGSEGV"
+    assert outcomes[("crash", 0)].error == (
+        "the renderer crashed (SIGSEGV), most likely out of memory (limit 1024 MB)"
+    )
     assert outcomes[("fail", 0)].error == "this job fails"
     assert all(outcomes[job].error is None for job in jobs[2:])
 
@@ -57,3 +65,53 @@ def test_what_workers_leave_in_the_temporary_folder_is_removed(tmp_path, monkeyp
     outcomes = run([("leave", 0), ("leave", 0), ("crash", 0)])
     assert outcomes[("leave", 0)].error is None
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- orphans
+
+PDF_PARENT = """
+import sys
+from digest.publish import workers
+limits = workers.Limits(seconds=300, memory_mb=1024, workers=2)
+for outcome in workers.run(
+    [("sleep", 300.0), ("sleep", 300.1)], module="tests.worker_probe", init="", limits=limits
+):
+    pass
+"""
+
+POOL_PARENT = """
+import multiprocessing, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from digest import lifeline
+context = multiprocessing.get_context(sys.argv[1])
+pool = ProcessPoolExecutor(2, mp_context=context, initializer=lifeline.watch_parent)
+jobs = [pool.submit(time.sleep, 300) for _ in range(2)]
+time.sleep(300)
+"""
+
+
+def start(script: str, *args: str) -> subprocess.Popen:
+    command = [sys.executable, "-c", script, *args]
+    return subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+
+
+def test_pdf_workers_die_with_the_process_that_started_them():
+    parent = start(PDF_PARENT)
+    try:  # the parent and two workers, busy with their jobs
+        assert processes.wait_for(lambda: len(processes.group(parent.pid)) == 3, 30)
+        time.sleep(1.0)
+    finally:
+        left = processes.kill_and_count(parent)
+    assert left == []
+
+
+@pytest.mark.parametrize("method, started", [("fork", 3), ("forkserver", 5)])
+def test_pool_workers_and_their_helpers_die_with_the_process_that_started_them(method, started):
+    # forkserver: the server and the resource tracker too, which lived as long as a worker
+    parent = start(POOL_PARENT, method)
+    try:
+        assert processes.wait_for(lambda: len(processes.group(parent.pid)) == started, 30)
+        time.sleep(0.5)
+    finally:
+        left = processes.kill_and_count(parent)
+    assert left == []

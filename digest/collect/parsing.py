@@ -4,7 +4,9 @@ feedparser is pure Python: threads would take turns on one core, processes use t
 A worker is also where one hostile document is contained: its address space is capped
 (RLIMIT_AS), so an entity or nesting blow-up is a MemoryError for that source, not the
 machine's OOM killer; and an interval timer stops a parse that runs past its time budget.
-Workers come from a fork server, so they start from a clean, single-threaded process.
+Workers come from a fork server, so they start from a clean, single-threaded process, and
+they die with the collect that started them (digest/lifeline.py): a killed collect leaves
+no worker, fork server or resource tracker behind.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import FrameType
 
+from digest import lifeline
 from digest.collect.detect import parse
 from digest.collect.http import Fetched
 from digest.collect.normalize import normalize
@@ -68,6 +71,7 @@ def parser_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _limit_worker() -> None:
+    lifeline.watch_parent()
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

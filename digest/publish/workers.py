@@ -12,10 +12,17 @@ job)` for each job it is given, so what it sets up (fonts, stylesheets) serves m
 Parent and worker exchange pickled frames over the worker's stdin and stdout; the worker's
 own prints go to stderr. Log records the work emits (WeasyPrint's warnings) travel back
 with each result and are logged here, under the job's name.
+
+A worker dies with the process that started it (a pipe it watches, digest/lifeline.py), so
+a killed build leaves no renderer behind. A job that fails says why in one line: a job out
+of memory is "ran out of memory", also when a C library failed to allocate without saying
+so (SystemError) or crashed (a signal); and a worker that failed exits at once, without
+the finalizers that, with its memory full, would print a screenful of "Exception ignored".
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -36,8 +43,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import digest
+from digest import lifeline
 
 _HEADER = struct.Struct("!Q")
+# How a worker dies when its native code fails (a failed allocation at the memory limit).
+_CRASHES = frozenset({signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT, signal.SIGILL, signal.SIGFPE})
 
 
 @dataclass(frozen=True)
@@ -84,7 +94,9 @@ def _receive(stream: IO[bytes]) -> Any:
 
 
 class _Worker:
-    def __init__(self, module: str, init: Any, limits: Limits, scratch: str) -> None:
+    def __init__(
+        self, module: str, init: Any, limits: Limits, scratch: str, parent: lifeline.Lifeline
+    ) -> None:
         # A worker is killed when it is no longer needed, so it never removes what it put
         # in the temporary folder (WeasyPrint's copies of the fonts): its temporary folder
         # is the run's, which the run removes.
@@ -92,10 +104,16 @@ class _Worker:
         # The worker imports the digest this process runs, wherever it comes from.
         home = str(Path(digest.__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [home, env.get("PYTHONPATH")]))
-        command = [sys.executable, "-m", __name__, module, str(limits.memory_mb)]
+        command = [sys.executable, "-m", __name__, module, str(limits.memory_mb), str(parent.fd)]
         self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=0
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            bufsize=0,
+            pass_fds=(parent.fd,),
         )
+        self.memory_mb = limits.memory_mb
         assert self.process.stdin is not None and self.process.stdout is not None
         self.stdin, self.stdout = self.process.stdin, self.process.stdout
         _send(self.stdin, init)
@@ -120,6 +138,9 @@ class _Worker:
             code = self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             return "the renderer stopped answering"
+        if code < 0 and -code in _CRASHES:  # native code failing, at its memory limit mostly
+            name = signal.Signals(-code).name
+            return f"the renderer crashed ({name}), {_likely_memory(self.memory_mb)}"
         if code < 0:
             return f"the renderer was killed by signal {signal.Signals(-code).name}"
         return f"the renderer stopped (exit status {code})"
@@ -131,10 +152,11 @@ def run(jobs: Iterable[Any], *, module: str, init: Any, limits: Limits) -> Itera
     pending = deque(jobs)
     workers: list[_Worker] = []
     scratch = tempfile.TemporaryDirectory(prefix="digest-workers-", ignore_cleanup_errors=True)
+    parent = lifeline.Lifeline()
     try:
         while pending or workers:
             while pending and len(workers) < limits.workers:
-                workers.append(_Worker(module, init, limits, scratch.name))
+                workers.append(_Worker(module, init, limits, scratch.name, parent))
             for worker in workers:
                 if worker.job is None and pending:
                     worker.give(pending.popleft(), limits.seconds)
@@ -159,6 +181,7 @@ def run(jobs: Iterable[Any], *, module: str, init: Any, limits: Limits) -> Itera
     finally:
         for worker in workers:
             worker.stop()
+        parent.close()
         scratch.cleanup()
 
 
@@ -193,8 +216,30 @@ class _Keep(logging.Handler):
         self.records.append((record.levelno, " ".join(record.getMessage().split())[:300]))
 
 
-def _serve(module_name: str, memory_mb: int) -> int:
+class _Ignored:
+    """sys.unraisablehook in a worker: the errors Python cannot raise (in finalizers, mostly,
+    when memory runs out, where even their repr() fails) are counted, not each printed with
+    a traceback; a job that succeeds anyway reports them as one warning."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first = ""
+
+    def __call__(self, unraisable: Any) -> None:
+        self.count += 1  # nothing that allocates much: memory may be what is missing
+        self.first = self.first or type(unraisable.exc_value).__name__
+
+    def note(self) -> list[tuple[int, str]]:
+        count, first = self.count, self.first
+        self.count, self.first = 0, ""
+        if not count:
+            return []
+        return [(logging.WARNING, f"{count} errors ignored while freeing memory (first: {first})")]
+
+
+def _serve(module_name: str, memory_mb: int, parent: int) -> int:
     """The worker's life: limits, setup once, then one job per frame until stdin closes."""
+    lifeline.watch(parent)  # first: its thread's stack is mapped before the limit is set
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -204,6 +249,8 @@ def _serve(module_name: str, memory_mb: int) -> int:
     keep = _Keep()
     logging.getLogger().addHandler(keep)
     logging.getLogger().setLevel(logging.WARNING)
+    ignored = _Ignored()
+    sys.unraisablehook = ignored
     try:
         module = import_module(module_name)
         state = module.setup(_receive(requests))
@@ -212,7 +259,7 @@ def _serve(module_name: str, memory_mb: int) -> int:
     except MemoryError:
         state, failure = None, f"ran out of memory while starting (limit {memory_mb} MB)"
     except Exception as exc:  # told to the parent as the first job's failure
-        state, failure = None, f"could not start: {exc}"
+        state, failure = None, f"could not start: {_one_line(exc)}"
     else:
         failure = None
         _send(answers, ("ready", None, []))
@@ -226,18 +273,44 @@ def _serve(module_name: str, memory_mb: int) -> int:
         except EOFError:
             return 0
         keep.records = []
-        if failure is not None:
-            _send(answers, ("error", failure, keep.records))
-            return 1
-        try:
-            _send(answers, ("ok", module.work(state, job), keep.records))
-        except MemoryError:
-            _send(answers, ("error", f"ran out of memory (limit {memory_mb} MB)", keep.records))
-            return 1
-        except Exception as exc:  # the job's own failure; a fresh worker takes the next
-            _send(answers, ("error", str(exc) or type(exc).__name__, keep.records))
-            return 1
+        if failure is None:
+            value, failure = _attempt(module, state, job, memory_mb)
+            if failure is None:
+                _send(answers, ("ok", value, keep.records + ignored.note()))
+                continue
+        _send(answers, ("error", failure, keep.records))
+        _quit(1)  # a fresh worker takes the next job
+
+
+def _attempt(module: Any, state: Any, job: Any, memory_mb: int) -> tuple[Any, str | None]:
+    """(the job's value, None) or (None, why it failed), in one line. It returns from the
+    except clauses, so what the job held is freed before the answer is built."""
+    try:
+        return module.work(state, job), None
+    except MemoryError:
+        return None, f"ran out of memory (limit {memory_mb} MB)"
+    except SystemError as exc:  # a C library that failed (to allocate, mostly) unannounced
+        return None, f"failed in a C library ({exc}), {_likely_memory(memory_mb)}"
+    except Exception as exc:  # the job's own failure
+        return None, _one_line(exc)
+
+
+def _likely_memory(memory_mb: int) -> str:
+    return f"most likely out of memory (limit {memory_mb} MB)"
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:500] or type(exc).__name__
+
+
+def _quit(code: int) -> None:
+    """Exit a failed worker now: with its memory full, the interpreter's clean-up would run
+    finalizers that fail and print "Exception ignored in: <object repr() failed>" by the
+    dozen; there is nothing a worker holds that the parent does not clean up."""
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(_serve(sys.argv[1], int(sys.argv[2])))
+    sys.exit(_serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))

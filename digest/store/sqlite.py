@@ -4,16 +4,25 @@ One file (DIGEST_STORE_PATH), WAL mode, schema versions in `PRAGMA user_version`
 An item is found again by its guid, else its canonical URL, else a hash of its title and
 date (collect/identity.py), and each of those keys is a UNIQUE index, so an item re-fetched
 is updated, never duplicated. Every write is one transaction.
+
+Every statement, a read's as much as a write's, fails as a StoreError naming the store
+(_Connection): a damaged store is one line whichever query meets the damage first. A store
+made by a newer digest is refused before anything in it changes; the migrations run in one
+exclusive transaction that reads the version again inside it, so processes opening a new
+store at once make it once. The send journal's connection commits with synchronous=FULL
+(`durable`): a commit a power cut undid would send a message twice.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from digest.collect.identity import Keys, batch_keys, canonical_url, content_key
 from digest.errors import StoreError
@@ -137,6 +146,74 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
 BUSY_TIMEOUT = 30.0  # seconds to wait for another writer before giving up
 
 
+def explain(exc: sqlite3.Error, busy_timeout: float) -> str:
+    """sqlite3's message, and what to do about the common ones."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return (
+            f"{text}: another program kept the store busy for {busy_timeout:g} s "
+            "(a second collect?); nothing was written, run again when it has finished"
+        )
+    if "full" in text or "disk I/O" in text:  # EFBIG and some ENOSPC come as I/O errors
+        return f"{text}: free some disk space and run again; nothing was half-written"
+    if "malformed" in text or "not a database" in text:
+        return f"{text}: the store file is damaged; restore it from a backup"
+    return text
+
+
+class _Connection(sqlite3.Connection):
+    """The store's connection: every statement's sqlite3.Error becomes a StoreError that
+    names the store, for reads (store/mailing.py's included) as for writes."""
+
+    path: Path
+    busy_timeout: float
+
+    def error(self, exc: sqlite3.Error) -> StoreError:
+        return StoreError(f"{self.path}: {explain(exc, self.busy_timeout)}")
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return self.cursor(_Cursor).execute(sql, parameters)
+        except sqlite3.Error as exc:
+            raise self.error(exc) from exc
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        try:
+            return self.cursor(_Cursor).executemany(sql, parameters)
+        except sqlite3.Error as exc:
+            raise self.error(exc) from exc
+
+
+class _Cursor(sqlite3.Cursor):
+    """Rows are read from the file as they are fetched, so a fetch fails like a query."""
+
+    connection: _Connection
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except sqlite3.Error as exc:
+            raise self.connection.error(exc) from exc
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        try:
+            return super().fetchmany(self.arraysize if size is None else size)
+        except sqlite3.Error as exc:
+            raise self.connection.error(exc) from exc
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except sqlite3.Error as exc:
+            raise self.connection.error(exc) from exc
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except sqlite3.Error as exc:
+            raise self.connection.error(exc) from exc
+
+
 @dataclass(frozen=True)
 class SaveCounts:
     new: int = 0
@@ -182,23 +259,33 @@ class SourceState:
 class Store(mailing.MailingStore):
     """A connection to the store; use as a context manager or call close()."""
 
-    def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT):
+    def __init__(
+        self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT, durable: bool = False
+    ) -> None:
+        """`durable`: fsync every commit (the send journal's connection, see _open)."""
         self.path = Path(path)
         self._busy_timeout = busy_timeout
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
-                self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+                self.path,
+                timeout=busy_timeout,
+                isolation_level=None,
+                check_same_thread=False,
+                factory=_Connection,
             )
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # In WAL mode NORMAL still never corrupts the file; it only lets a power cut undo
-            # the last commits, which the next collect fetches again. FULL fsyncs every one.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot open the store: {self._explain(exc)}") from exc
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+        self._db.path, self._db.busy_timeout = self.path, busy_timeout
+        self._db.row_factory = sqlite3.Row
+        try:
+            self._open(durable)
+        except StoreError as exc:
+            self._db.close()
+            if not isinstance(exc.__cause__, sqlite3.Error):
+                raise
+            reason = self._explain(exc.__cause__)
+            raise StoreError(f"{self.path}: cannot open the store: {reason}") from exc.__cause__
 
     def __enter__(self) -> Store:
         return self
@@ -224,28 +311,61 @@ class Store(mailing.MailingStore):
             raise StoreError(f"{self.path}: {self._explain(exc)}") from exc
 
     def _explain(self, exc: sqlite3.Error) -> str:
-        """sqlite3's message, and what to do about the common ones."""
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            return (
-                f"{text}: another program kept the store busy for {self._busy_timeout:g} s "
-                "(a second collect?); nothing was written, run again when it has finished"
+        return explain(exc, self._busy_timeout)
+
+    def _open(self, durable: bool) -> None:
+        """Check the version before anything is changed (a newer digest's store is left as
+        it is: not even switched to WAL), then set the connection up and migrate."""
+        self._refuse_newer(self._version())
+        self._use_wal()
+        # In WAL mode NORMAL never corrupts the file; it only lets a power cut undo the last
+        # commits, which the next collect fetches again. The send journal cannot afford
+        # that (a `sent` undone is a message sent twice): it fsyncs every commit (FULL).
+        self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        if self._version() < len(MIGRATIONS):
+            self._migrate()
+
+    def _use_wal(self) -> None:
+        """Switch to WAL (a store remembers it). The switch needs the file to itself, and
+        SQLite answers `locked` at once, without waiting, when another process opens a new
+        store at the same moment: so wait here, as long as a write would."""
+        deadline = time.monotonic() + self._busy_timeout
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL").fetchall()
+                return
+            except StoreError as exc:
+                cause = exc.__cause__
+                busy = getattr(cause, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
+
+    def _version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _refuse_newer(self, version: int) -> None:
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: made by a newer digest (schema {version}, this one knows "
+                f"{len(MIGRATIONS)}); upgrade digest"
             )
-        if "full" in text or "disk I/O" in text:  # EFBIG and some ENOSPC come as I/O errors
-            return f"{text}: free some disk space and run again; nothing was half-written"
-        return text
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise StoreError(f"{self.path}: made by a newer digest (schema {version}); upgrade")
-        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self._transaction() as db:
+        """Every missing step, in one transaction holding the write lock: the version read
+        again inside it is the one the steps start from, so of several processes opening a
+        new store at once one makes it and the others find it made. A failed step leaves
+        the store as it was, never between two versions."""
+        with self._transaction() as db:
+            version = self._version()
+            self._refuse_newer(version)
+            for step in MIGRATIONS[version:]:
                 if callable(step):
                     step(db)
                 else:
                     _run_script(db, step)
-                db.execute(f"PRAGMA user_version = {number}")
+            db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
     # ------------------------------------------------------------------ items
 

@@ -1,0 +1,50 @@
+"""Counting the processes a command leaves behind: every process it starts stays in the
+process group the test gave it (start_new_session), so the group is what to count."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+
+def group(pgid: int) -> list[int]:
+    """Live processes (zombies hold nothing) of process group `pgid`, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        # "pid (command) state ppid pgrp ...": the command may hold spaces and parentheses.
+        state, _ppid, pgrp = stat.rsplit(")", 1)[1].split()[:3]
+        if int(pgrp) == pgid and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for(condition, seconds: float) -> bool:
+    ends = time.monotonic() + seconds
+    while time.monotonic() < ends:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def kill_and_count(process: subprocess.Popen, seconds: float = 2.0) -> list[int]:
+    """SIGKILL `process` (a session leader) and return what is left of its group after
+    `seconds` (killing those, so a failing test leaves nothing running either)."""
+    process.kill()
+    process.wait(timeout=10)
+    wait_for(lambda: not group(process.pid), seconds)
+    left = group(process.pid)
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return left
