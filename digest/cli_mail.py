@@ -153,15 +153,20 @@ def subscribers_export(ctx: click.Context, file: Path | None, status: str | None
     import csv
     import io
 
+    from digest.publish.subscribers import spreadsheet_cell
     from digest.store import Store
 
     settings = _settings(ctx, compile_selectors=False)
     with Store(settings.store_path) as store:
+        store.expire_pending(datetime.now(UTC), settings.send.pending_days)  # real time
         rows = store.subscribers(status=status)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["email", "name", "status", "updated"])
-    writer.writerows([r.address, r.name, r.status, r.updated] for r in rows)
+    # A name (or an address) starting with = + - @ would run as a formula in a spreadsheet.
+    writer.writerows(
+        [spreadsheet_cell(cell) for cell in (r.address, r.name, r.status, r.updated)] for r in rows
+    )
     if file is None:
         click.echo(out.getvalue(), nl=False)
     else:
@@ -179,6 +184,7 @@ def subscribers_list(ctx: click.Context, status: str | None) -> None:
 
     settings = _settings(ctx, compile_selectors=False)
     with Store(settings.store_path) as store:
+        store.expire_pending(datetime.now(UTC), settings.send.pending_days)  # real time
         rows = store.subscribers(status=status)
         counts = store.subscriber_counts()
     if rows:

@@ -37,6 +37,7 @@ class SendSettings:
     dkim: DkimSettings | None = None
     subscriptions_url: str | None = None  # where `digest serve-subscriptions` is published
     bounce_threshold: float = 5.0
+    pending_days: int = 7  # a subscribe request waits this long for its confirmation
 
 
 # (name, default, help): config.SETTINGS lists these with the others.
@@ -67,6 +68,11 @@ DECLARED: tuple[tuple[str, Any, str], ...] = (
         "Public address of `digest serve-subscriptions` (its links in emails and pages).",
     ),
     ("DIGEST_BOUNCE_THRESHOLD", 5.0, "Bounce score (30 days) that stops mail to an address."),
+    (
+        "DIGEST_PENDING_DAYS",
+        7,
+        "Days a subscribe request waits for its confirmation link; then it is forgotten.",
+    ),
     ("DIGEST_DKIM_KEY", None, "DKIM private key (PEM file, relative to the config): sign mail."),
     ("DIGEST_DKIM_SELECTOR", None, "DKIM selector: the DNS record is <selector>._domainkey."),
     ("DIGEST_DKIM_DOMAIN", None, "DKIM signing domain; default: the From address's domain."),
@@ -126,12 +132,18 @@ def read(
             "without ? or #, e.g. 'https://example.org/subscriptions'"
         )
     threshold = number("DIGEST_BOUNCE_THRESHOLD", get("DIGEST_BOUNCE_THRESHOLD"), 1, 1000, problems)
+    pending_days = number("DIGEST_PENDING_DAYS", get("DIGEST_PENDING_DAYS"), 1, 365, problems)
+    if pending_days != int(pending_days):
+        problems.append(
+            f"DIGEST_PENDING_DAYS: must be a whole number of days, got {pending_days!r}"
+        )
     service = service.rstrip("/") if isinstance(service, str) else None
     if unsubscribe is None and service and service.startswith("https://"):
         unsubscribe = f"{service}/unsubscribe"  # the service's own one-click endpoint
     return SendSettings(
         subscriptions_url=service,
         bounce_threshold=float(threshold),
+        pending_days=int(pending_days),
         dkim=_dkim(get, root, problems, sender),
         server=server,
         rate=float(number("DIGEST_SEND_RATE", get("DIGEST_SEND_RATE"), 0, 100_000, problems)),

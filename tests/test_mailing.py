@@ -231,3 +231,250 @@ def test_a_bad_dkim_key_is_one_clear_error(tmp_path):
     bad.write_text("not a key")
     with pytest.raises(DeliveryError, match="not a readable DKIM private key"):
         Signer.from_file(bad, "s", "example.org")
+
+
+# --------------------------------------------------------------------------- the service's store
+# (issue 19: equal work for known and unknown addresses, opt-outs kept, pending expiry)
+
+
+def _store(tmp_path: Path):
+    from digest.store import Store
+
+    return Store(tmp_path / "store.sqlite3")
+
+
+def _statements(store, work) -> tuple[list[str], int]:
+    """The SQL `work` runs on the store's connection, literals taken out, and the rows it
+    changed: what SQLite did, not what our code says it did."""
+    import re
+
+    seen: list[str] = []
+    before = store._db.total_changes
+    store._db.set_trace_callback(seen.append)
+    try:
+        work()
+    finally:
+        store._db.set_trace_callback(None)
+    literal = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+    return [literal.sub("?", statement) for statement in seen], store._db.total_changes - before
+
+
+def test_a_subscribe_request_runs_the_same_statements_whatever_the_address(tmp_path):
+    """New, pending, subscribed, unsubscribed, bounced: the same SQL, the same rows written."""
+    with _store(tmp_path) as store:
+        known = ["pending@example.org", "subscribed@example.org", "gone@example.org",
+                 "bounced@example.org"]  # fmt: skip
+        store.add_subscribers([(a, a, "") for a in known[1:]], DATE, origin="import")
+        store.request_subscription(known[0], known[0], "n0", DATE)
+        store.set_status("gone@example.org", "unsubscribed", DATE, "page")
+        store.set_status("bounced@example.org", "bounced", DATE, "550")
+        runs = {}
+        for address in ["new@example.org", *known]:
+            runs[address] = _statements(
+                store, lambda a=address: store.request_subscription(a, a, "n1", DATE)
+            )
+        statements, changes = runs["new@example.org"]
+        assert statements[0] == "BEGIN IMMEDIATE" and statements[-1] == "COMMIT"
+        assert any("INSERT INTO subscriber_history" in s for s in statements)
+        assert changes == 2  # one subscriber row, one history row
+        for address, run in runs.items():
+            assert run == (statements, changes), address
+
+
+def test_a_subscribe_request_keeps_an_opt_out_until_the_link_is_followed(tmp_path):
+    later = DATE.replace(day=20)
+    with _store(tmp_path) as store:
+        store.add_subscribers(
+            [("Ann@example.org", "ann@example.org", "Ann")], DATE, origin="import"
+        )
+        store.set_status("ann@example.org", "unsubscribed", DATE.replace(day=10), "one-click")
+        asked = store.request_subscription("ann@example.org", "ann@example.org", "n1", later)
+        (row,) = store.subscribers(["ann@example.org"])
+        assert row.status == "unsubscribed"  # a stranger's request changes nothing
+        assert (asked.nonce, asked.issued) == ("n1", later)
+        again = store.request_subscription("ann@example.org", "ann@example.org", "n2", later)
+        assert again.nonce == "n1"  # the first email's link still works
+        assert not store.confirm_subscription("ann@example.org", "n2", later)
+        assert store.confirm_subscription("ann@example.org", "n1", later.replace(hour=9))
+        assert store.subscribers(["ann@example.org"])[0].status == "subscribed"
+        history = [
+            (h.at[:10], h.event, h.detail) for h in store.subscriber_history("ann@example.org")
+        ]
+    assert history == [
+        ("2024-02-08", "subscribed", "import"),
+        ("2024-02-10", "unsubscribed", "one-click"),
+        ("2024-02-20", "requested", "while unsubscribed"),
+        ("2024-02-20", "requested", "while unsubscribed"),
+        ("2024-02-20", "subscribed", "confirmed by the emailed link"),
+    ]
+
+
+def test_a_subscribed_address_has_nothing_to_confirm(tmp_path):
+    with _store(tmp_path) as store:
+        store.add_subscribers([("a@example.org", "a@example.org", "")], DATE, origin="import")
+        asked = store.request_subscription("a@example.org", "a@example.org", "n1", DATE)
+        assert asked.nonce is None
+        assert not store.confirm_subscription("a@example.org", "n1", DATE)
+
+
+def test_unsubscribing_cancels_a_request_to_come_back(tmp_path):
+    with _store(tmp_path) as store:
+        store.add_subscribers([("b@example.org", "b@example.org", "")], DATE, origin="import")
+        store.unsubscribe("b@example.org", DATE, "page")
+        store.request_subscription("b@example.org", "b@example.org", "n1", DATE)
+        assert store.unsubscribe("b@example.org", DATE, "one-click")  # an old issue's link
+        assert not store.confirm_subscription("b@example.org", "n1", DATE)
+        assert not store.unsubscribe("b@example.org", DATE, "page")  # nothing left to change
+        assert store.subscribers(["b@example.org"])[0].status == "unsubscribed"
+
+
+def test_pending_rows_and_unused_links_expire_after_the_pending_days(tmp_path):
+    from datetime import timedelta
+
+    with _store(tmp_path) as store:
+        store.add_subscribers([("gone@example.org", "gone@example.org", "")], DATE, origin="import")
+        store.set_status("gone@example.org", "unsubscribed", DATE, "page")
+        store.request_subscription("gone@example.org", "gone@example.org", "g1", DATE)
+        store.request_subscription("new@example.org", "new@example.org", "p1", DATE)
+        six_days = DATE + timedelta(days=6)
+        assert store.expire_pending(six_days, 7) == 0
+        again = store.request_subscription("new@example.org", "new@example.org", "p2", six_days)
+        assert (again.nonce, again.issued) == ("p1", DATE)  # expiry counts from the first
+        assert store.expire_pending(DATE + timedelta(days=7, seconds=1), 7) == 1
+        assert store.subscribers(["new@example.org"]) == []
+        assert store.subscriber_history("new@example.org") == []
+        (gone,) = store.subscribers(["gone@example.org"])
+        assert gone.status == "unsubscribed"  # the opt-out stays, its link stops working
+        assert not store.confirm_subscription("gone@example.org", "g1", DATE)
+        assert [h.event for h in store.subscriber_history("gone@example.org")] == [
+            "subscribed",
+            "unsubscribed",
+            "requested",
+        ]
+        # A request after the expiry starts again, with a new link.
+        fresh = store.request_subscription(
+            "new@example.org", "new@example.org", "p3", DATE + timedelta(days=9)
+        )
+        assert fresh.nonce == "p3"
+
+
+def test_a_version_5_store_keeps_its_opt_outs_and_starts_their_history(tmp_path):
+    import sqlite3
+
+    from digest.store import Store
+    from digest.store.sqlite import MIGRATIONS, _run_script
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    for step in MIGRATIONS[:5]:
+        step(db) if callable(step) else _run_script(db, step)
+    db.execute("PRAGMA user_version = 5")
+    stamp = "2024-02-01T06:00:00+00:00"
+    for n, (address, status, nonce) in enumerate(
+        [("left@example.org", "pending", "x1"), ("new@example.org", "pending", "x2"),
+         ("kept@example.org", "subscribed", None)], start=1,
+    ):  # fmt: skip
+        db.execute(
+            "INSERT INTO subscribers (id, address, canonical, status, origin, created, updated,"
+            " nonce) VALUES (?, ?, ?, ?, 'form', ?, ?, ?)",
+            (n, address, address, status, stamp, stamp, nonce),
+        )
+    # left@ had issues sent, then unsubscribed, then a stranger's request set it pending.
+    db.execute(
+        "INSERT INTO sends (slug, subscriber, address, message_id, state, updated)"
+        " VALUES ('2024-01-25', 1, 'left@example.org', '<m@x>', 'sent', ?)",
+        (stamp,),
+    )
+    db.close()
+    with Store(path) as store:
+        statuses = {s.address: s.status for s in store.subscribers()}
+        assert statuses == {"kept@example.org": "subscribed", "left@example.org": "unsubscribed",
+                            "new@example.org": "pending"}  # fmt: skip
+        assert store.confirm_subscription("left@example.org", "x1", DATE)  # its link works
+        assert [h.event for h in store.subscriber_history("left@example.org")] == [
+            "unsubscribed",
+            "subscribed",
+        ]
+
+
+# --------------------------------------------------------------------------- rate-limit keys
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("2001:db8::1", "2001:db8::/64"),
+        ("2001:db8::ffff:1:2:3", "2001:db8::/64"),  # any address of the same /64
+        ("2001:DB8:0:0:1::9", "2001:db8::/64"),
+        ("2001:db8:0:1::1", "2001:db8:0:1::/64"),  # the next /64: another client
+        ("::ffff:192.0.2.7", "192.0.2.7"),  # IPv4 through a dual-stack socket
+        ("[2001:db8::5]", "2001:db8::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_a_client_is_its_ipv4_address_or_its_ipv6_64(address, key):
+    from digest.subscriptions.limits import client_key
+
+    assert client_key(address) == key
+
+
+def test_twenty_addresses_of_one_64_share_one_bucket():
+    from digest.subscriptions.limits import RateLimit, client_key
+
+    limit = RateLimit(per_hour=6, burst=3)
+    allowed = [limit.allow(client_key(f"2001:db8::{n:x}"), 1000.0) for n in range(1, 21)]
+    assert allowed == [True] * 3 + [False] * 17
+    assert limit.allow(client_key("2001:db8:0:1::1"), 1000.0)
+
+
+# --------------------------------------------------------------------------- CSV cells
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=cmd|' /C calc'!A1", "'=cmd|' /C calc'!A1"),
+        ("+1 555 0100", "'+1 555 0100"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("Ann O'Neil", "Ann O'Neil"),
+        ("ann@example.org", "ann@example.org"),
+        ("", ""),
+    ],
+)
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text(cell, written):
+    from digest.publish.subscribers import spreadsheet_cell, unguard_cell
+
+    assert spreadsheet_cell(cell) == written
+    assert unguard_cell(written) == cell
+
+
+# --------------------------------------------------------------------------- the setting
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("0", "DIGEST_PENDING_DAYS: must be a number from 1 to 365, got 0"),
+        ("2.5", "DIGEST_PENDING_DAYS: must be a whole number of days, got 2.5"),
+        ("'7'", "DIGEST_PENDING_DAYS: must be a number from 1 to 365, got '7'"),
+    ],
+)
+def test_pending_days_is_a_whole_number_of_days(project, value, problem):
+    from digest import config
+    from digest.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        config.load(project(f"DIGEST_PENDING_DAYS = {value}\n", samples=False))
+    assert err.value.problems == [problem]
+
+
+def test_pending_days_defaults_to_a_week(project):
+    from digest import config
+
+    assert config.load(project(samples=False)).send.pending_days == 7
+    assert config.load(project("DIGEST_PENDING_DAYS = 30\n", samples=False)).send.pending_days == 30

@@ -177,10 +177,12 @@ def test_subscribing_tells_nothing_about_an_address_and_is_rate_limited(service,
 
 def test_asking_twice_keeps_the_first_emails_link_working(service, tmp_path):
     base, sink, _ = service
-    subscribe(base, "twice@example.org")
+    first = subscribe(base, "twice@example.org")
     wait_for(sink, 1)
-    subscribe(base, "twice@example.org")  # a double click: no second email, same link
-    time.sleep(0.3)
+    second = subscribe(base, "twice@example.org")  # a double click: no second email, same link
+    assert (first.status_code, second.status_code) == (200, 200)  # it was a 500 (issue 19)
+    assert first.text == second.text
+    time.sleep(0.6)  # longer than the mailer's wait before a job
     assert len(sink.received) == 1
     link = link_in(sink.received[0].data)
     assert "You are subscribed" in httpx.post(link, data={"confirm": "confirm"}).text
@@ -283,3 +285,325 @@ def test_bounces_are_scored_once_a_day_and_garbage_is_set_aside(mail_project, tm
     assert statuses["gone@example.net"] == "bounced"
     assert statuses["full@example.net"] == "subscribed"  # soft bounces count half
     shutil.rmtree(box)
+
+
+# --------------------------------------------------------------------------- issue 19
+
+
+def _answer(response: httpx.Response) -> tuple[int, str, dict[str, str]]:
+    headers = {k: v for k, v in response.headers.items() if k != "date"}
+    return response.status_code, response.text, headers
+
+
+def test_every_address_gets_the_same_answer_headers_and_all(service, tmp_path):
+    """New, pending, subscribed, unsubscribed, bounced: one answer, byte for byte."""
+    base, _, _ = service
+    with Store(tmp_path / "store.sqlite3") as store:
+        people = ["subscribed@example.org", "left@example.org", "bounced@example.org"]
+        store.add_subscribers([(a, a, "") for a in people], _now(), origin="import")
+        store.set_status("left@example.org", "unsubscribed", _now(), "page")
+        store.set_status("bounced@example.org", "bounced", _now(), "550 no such user")
+        store.request_subscription("pending@example.org", "pending@example.org", "n", _now())
+    answers = [
+        _answer(subscribe(base, address, **{"X-Real-IP": f"192.0.2.{n}"}))
+        for n, address in enumerate(["new@example.org", "pending@example.org", *people], 1)
+    ]
+    assert answers[0][0] == 200
+    assert all(answer == answers[0] for answer in answers)
+
+
+def test_unreadable_input_is_a_400_never_a_500(service):
+    from digest.publish.tokens import make_token
+
+    base, _, _ = service
+    many = "&".join(f"f{n}=x" for n in range(6))  # six fields: parse_qs raised ValueError
+    for method, path in [("GET", "/confirm"), ("POST", "/confirm"), ("GET", "/unsubscribe"),
+                         ("POST", "/unsubscribe")]:  # fmt: skip
+        answer = httpx.request(method, f"{base}{path}?token=x&{many}")
+        assert answer.status_code == 400, (method, path)
+        assert "This link does not work" in answer.text
+    boundary = "b0undary"
+    bad_parts = {
+        "unknown charset": 'Content-Disposition: form-data; name="{name}"\r\n'
+        "Content-Type: text/plain; charset=bogus-8\r\n\r\n{value}",
+        "broken base64": 'Content-Disposition: form-data; name="{name}"\r\n'
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n!!!=",
+        "undecodable bytes": 'Content-Disposition: form-data; name="{name}"\r\n'
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n\udcff{value}",
+    }
+    token = make_token(SECRET.encode(), "unsubscribe", "x@example.org")
+    forms = [
+        ("/subscribe", "email", "x@example.org"),
+        (f"/unsubscribe?token={token}", "List-Unsubscribe", "One-Click"),
+    ]
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    for what, part in bad_parts.items():
+        for path, name, value in forms:
+            text = f"--{boundary}\r\n{part}\r\n--{boundary}--\r\n".format(name=name, value=value)
+            body = text.encode("utf-8", "surrogateescape")
+            answer = httpx.post(f"{base}{path}", content=body, headers=headers)
+            assert answer.status_code == 400, (what, path, answer.text)
+
+
+def test_head_is_a_get_without_its_body_and_the_connection_stays_in_step(service):
+    """Two requests on one keep-alive connection: a body after a HEAD would be read as the
+    start of the next answer."""
+    import http.client
+
+    from digest.publish.tokens import make_token
+
+    base, _, _ = service
+    token = make_token(SECRET.encode(), "unsubscribe", "a@example.org")
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=10)
+    try:
+        for path in (f"/unsubscribe?token={token}", "/confirm?token=x", "/subscribe", "/nowhere"):
+            connection.request("GET", path)
+            got = connection.getresponse()
+            get_body, get_status = got.read(), got.status
+            sock = connection.sock
+            connection.request("HEAD", path)
+            head = connection.getresponse()
+            assert head.read() == b""
+            assert head.status == get_status, path
+            assert int(head.headers["Content-Length"]) == len(get_body), path
+            assert head.headers["Connection"] != "close"
+            connection.request("GET", path)  # the same connection, still in step
+            again = connection.getresponse()
+            assert (again.status, again.read()) == (get_status, get_body), path
+            assert connection.sock is sock, path
+        assert get_status == 404
+        connection.request("HEAD", "/subscribe")
+        not_allowed = connection.getresponse()
+        not_allowed.read()
+        assert (not_allowed.status, not_allowed.headers["Allow"]) == (405, "POST")
+    finally:
+        connection.close()
+
+
+def test_a_subscribe_request_never_erases_an_opt_out(service, tmp_path):
+    from digest.publish.tokens import make_token
+
+    base, sink, _ = service
+    with Store(tmp_path / "store.sqlite3") as store:
+        store.add_subscribers([("ann@example.org", "ann@example.org", "")], _now(), origin="import")
+    token = make_token(SECRET.encode(), "unsubscribe", "ann@example.org")
+    left = httpx.post(f"{base}/unsubscribe?token={token}", data={"List-Unsubscribe": "One-Click"})
+    assert left.status_code == 200
+    assert subscribe(base, "ann@example.org").status_code == 200  # anyone may ask
+    wait_for(sink, 1)
+    assert _status(tmp_path, "ann@example.org") == "unsubscribed"  # until the link is used
+    link = link_in(sink.received[0].data)
+    assert httpx.post(link, data={"confirm": "confirm"}).status_code == 200
+    assert _status(tmp_path, "ann@example.org") == "subscribed"
+    with Store(tmp_path / "store.sqlite3") as store:
+        events = [(h.event, h.detail) for h in store.subscriber_history("ann@example.org")]
+    assert events == [
+        ("subscribed", "import"),
+        ("unsubscribed", "one-click"),
+        ("requested", "while unsubscribed"),
+        ("subscribed", "confirmed by the emailed link"),
+    ]
+
+
+def test_the_rate_limit_takes_an_ipv6_64_for_one_client(service):
+    base, _, _ = service
+
+    def from_(client: str, n: int) -> int:
+        return subscribe(base, f"r{n}@example.org", **{"X-Real-IP": client}).status_code
+
+    same_64 = ["2001:db8::1", "2001:db8::2", "2001:db8::abcd:1", "2001:db8::ffff:ffff:ffff:ffff"]
+    assert [from_(client, n) for n, client in enumerate(same_64)] == [200, 200, 200, 429]
+    assert from_("2001:db8:0:1::1", 9) == 200  # the next /64 is someone else
+    v4 = [from_("198.51.100.7", n) for n in range(10, 14)]
+    assert v4 == [200, 200, 200, 429]
+    assert from_("198.51.100.8", 20) == 200  # IPv4: one address, one client
+
+
+# --------------------------------------------------------------------------- the same work
+# The application called as a WSGI server calls it, with its real store and a real queue.
+
+
+def _app(tmp_path: Path, jobs, clock):
+    from digest.subscriptions.app import ServiceSettings, SubscriptionApp
+    from digest.subscriptions.limits import RateLimit
+
+    settings = ServiceSettings(
+        sitename="Monitor",
+        site_url="https://monitor.example.org/",
+        base_url="https://monitor.example.org/subscriptions",
+        allowed_origins=frozenset({SITE}),
+        store_path=tmp_path / "store.sqlite3",
+        secret=SECRET.encode(),
+        pending_days=7,
+    )
+    return SubscriptionApp(settings, jobs, clock=clock, limit=RateLimit(per_hour=1e6, burst=1000))
+
+
+def _call(app, method: str, path: str, body: bytes = b"", query: str = "") -> tuple[str, bytes]:
+    import io
+
+    answer: list[str] = []
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "REMOTE_ADDR": "192.0.2.1",
+    }
+    chunks = app(environ, lambda status, headers: answer.append(status))
+    return answer[0], b"".join(chunks)
+
+
+def test_known_and_unknown_addresses_cost_the_same_store_and_mail_work(tmp_path):
+    """Each request: one history row written, one subscriber row (new or updated), one job
+    queued with a link of the same form; only the job's `deliver` differs."""
+    import queue
+    from urllib.parse import urlencode
+
+    jobs: queue.Queue = queue.Queue()
+    app = _app(tmp_path, jobs.put_nowait, _now)
+    with Store(tmp_path / "store.sqlite3") as store:
+        store.add_subscribers(
+            [("aaaa@example.org", "aaaa@example.org", "")], _now(), origin="import"
+        )
+        store.add_subscribers(
+            [("cccc@example.org", "cccc@example.org", "")], _now(), origin="import"
+        )
+        store.set_status("cccc@example.org", "unsubscribed", _now(), "page")
+
+    def rows() -> tuple[int, int]:
+        with Store(tmp_path / "store.sqlite3") as store:
+            history = store._db.execute("SELECT count(*) FROM subscriber_history").fetchone()[0]
+            return history, len(store.subscribers())
+
+    work = []
+    for address in ("aaaa@example.org", "bbbb@example.org", "cccc@example.org", "bbbb@example.org"):
+        before = rows()
+        status, page = _call(app, "POST", "/subscribe", urlencode({"email": address}).encode())
+        after = rows()
+        job = jobs.get_nowait()
+        assert jobs.empty()  # exactly one job a request
+        assert job.address == address
+        written = (after[0] - before[0], after[1] - before[1])  # (history rows, new subscribers)
+        work.append(((status, page, written[0], len(job.link)), job.deliver, written[1]))
+    known, new, left, again = work  # subscribed; new; unsubscribed; new's second request
+    assert known[0] == new[0] == left[0] == again[0]  # same answer, rows, link length
+    assert known[0][0] == "200 OK" and known[0][2] == 1
+    assert [w[1] for w in work] == [False, True, True, False]  # what the mailer will deliver
+    assert [w[2] for w in work] == [0, 1, 0, 0]  # the one row an unknown address adds
+
+
+def test_the_mailer_builds_every_job_and_sends_only_those_meant_to_go():
+    from digest.publish.email_send import parse_smtp_url
+    from digest.subscriptions.mailer import Job, Mailer
+
+    with smtp_server() as (sink, port):
+        mailer = Mailer(parse_smtp_url(f"smtp+plain://127.0.0.1:{port}"), "Monitor",
+                        "Monitor <m@example.org>", _now, delay=(0, 0))  # fmt: skip
+        mailer.send(Job("known@example.org", "https://x/confirm?token=a", deliver=False))
+        mailer.send(Job("new@example.org", "https://x/confirm?token=b", deliver=True))
+        mailer.close()
+    assert mailer.built == 2
+    assert [m.recipients for m in sink.received] == [["new@example.org"]]
+
+
+def test_a_confirmation_link_lasts_the_pending_days_and_no_longer(tmp_path):
+    import queue
+    from datetime import timedelta
+
+    jobs: queue.Queue = queue.Queue()
+    moment = [_now()]
+    app = _app(tmp_path, jobs.put_nowait, lambda: moment[0])
+    _call(app, "POST", "/subscribe", b"email=late%40example.org")
+    link = jobs.get_nowait().link
+    query = link.partition("?")[2]
+    moment[0] += timedelta(days=7, minutes=1)
+    status, page = _call(app, "POST", "/confirm", b"confirm=confirm", query)
+    assert status.startswith("400") and b"expired" in page
+    _call(app, "POST", "/subscribe", b"email=other%40example.org")  # expiry runs with requests
+    with Store(tmp_path / "store.sqlite3") as store:
+        assert store.subscribers(["late@example.org"]) == []
+    moment[0] = _now()  # within the week the same link works
+    _call(app, "POST", "/subscribe", b"email=soon%40example.org")
+    status, _ = _call(
+        app, "POST", "/confirm", b"confirm=confirm", jobs.get_nowait().link.partition("?")[2]
+    )
+    assert status.startswith("200")
+
+
+def test_a_negative_content_length_is_a_bad_request(tmp_path):
+    import io
+    import queue
+
+    app = _app(tmp_path, queue.Queue().put_nowait, _now)
+    answer: list[str] = []
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/subscribe", "CONTENT_LENGTH": "-1",
+               "CONTENT_TYPE": "application/x-www-form-urlencoded",
+               "wsgi.input": io.BytesIO(b"email=a%40example.org"), "REMOTE_ADDR": "192.0.2.1"}  # fmt: skip
+    app(environ, lambda status, headers: answer.append(status))
+    assert answer == ["400 Bad Request"]
+
+
+# --------------------------------------------------------------------------- export
+
+
+def test_export_writes_no_cell_a_spreadsheet_would_run_and_imports_back(mail_project, tmp_path):
+    import csv
+    import io
+
+    conf = mail_project()
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "email,name\n"
+        '"=1+2@example.org","=cmd|\' /C calc\'!A1"\n'
+        "plain@example.org,+1 555 0100\n"
+        "minus@example.org,-2+3\n"
+        "at@example.org,@SUM(A1:A9)\n"
+        'tab@example.org,"\t=1+1"\n'
+        "ann@example.org,Ann O'Neil\n"
+    )
+
+    def run(config, *args):
+        return CliRunner().invoke(main, ["--config", str(config), "subscribers", *args])
+
+    assert run(conf, "import", str(people)).exit_code == 0
+    exported = tmp_path / "out.csv"
+    assert run(conf, "export", str(exported)).exit_code == 0
+    text = exported.read_text()
+    assert "'=cmd|' /C calc'!A1" in text
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
+    names = {row[0]: row[1] for row in rows}
+    assert names["'=1+2@example.org"] == "'=cmd|' /C calc'!A1"
+    assert names["ann@example.org"] == "Ann O'Neil"
+    # Imported back (into a fresh store): the same addresses and names as the first file.
+    other = mail_project(f"DIGEST_STORE_PATH = {str(tmp_path / 'other.sqlite3')!r}\n")
+    assert run(other, "import", str(exported)).exit_code == 0
+    with Store(tmp_path / "store.sqlite3") as store:
+        first = {s.address: s.name for s in store.subscribers()}
+    with Store(tmp_path / "other.sqlite3") as store:
+        back = {s.address: s.name for s in store.subscribers()}
+    assert back == first
+    assert back["=1+2@example.org"] == "=cmd|' /C calc'!A1"
+    assert back["minus@example.org"] == "-2+3"
+
+
+def test_subscribers_list_forgets_requests_older_than_the_pending_days(mail_project, tmp_path):
+    conf = mail_project("DIGEST_PENDING_DAYS = 3\n")
+    with Store(tmp_path / "store.sqlite3") as store:
+        store.request_subscription(
+            "old@example.org", "old@example.org", "n", _now() - timedelta(days=4)
+        )
+        store.request_subscription(
+            "new@example.org", "new@example.org", "n", _now() - timedelta(days=2)
+        )
+    listed = CliRunner().invoke(main, ["--config", str(conf), "subscribers", "list"])
+    assert "new@example.org" in listed.output
+    assert "old@example.org" not in listed.output
+    assert "1 pending" in listed.output

@@ -6,6 +6,12 @@ checked with email-validator (syntax only: no DNS lookups), its domain normalize
 becomes its ASCII form, so every relay can take it), and keyed by a canonical form (the
 local part case-folded), so `Alice@Example.org` and `alice@example.org` are one
 subscriber. Bad rows are reported with their line numbers; the good ones are still read.
+
+A CSV we write is opened in spreadsheets, which run a cell that starts with = + - @ (or a
+tab or carriage return before one) as a formula: `=cmd|' /C calc'!A1` in a name would
+start a program. So `spreadsheet_cell` puts a ' before such a cell (OWASP's advice for
+CSV injection; the spreadsheet shows the text and hides the '), and reading a file takes
+that ' off again, so an export imports back unchanged.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from digest.publish.header_text import clean_header_text
 
 _EMAIL_COLUMNS = ("email", "address", "e-mail", "email address")
 MAX_NAME = 200
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: what a spreadsheet evaluates
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,16 @@ class Roster:
 def canonical(address: str) -> str:
     local, _, domain = address.rpartition("@")
     return f"{local.casefold()}@{domain.lower()}"
+
+
+def spreadsheet_cell(text: str) -> str:
+    """The cell as written to a CSV: a ' before a cell a spreadsheet would evaluate."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def unguard_cell(text: str) -> str:
+    """A cell as read from a CSV: the ' that spreadsheet_cell put there taken off."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
 def check_address(text: str) -> str:
@@ -95,7 +112,8 @@ def parse_subscribers(text: str, where: str) -> Roster:
             "(email, name) or hold an address"
         )
     seen: set[str] = set()
-    for line, row in rows:
+    for line, cells in rows:
+        row = [unguard_cell(cell) for cell in cells]
         if not any(cell.strip() for cell in row):
             continue
         if email_at >= len(row) or not row[email_at].strip():

@@ -11,6 +11,15 @@ delivery always uses and a state:
 soon as the server accepts it, so a crash leaves `sending` only on the few deliveries whose
 outcome nobody knows; the next run reports those as `unknown` and sends them again only
 when asked to.
+
+A subscribe request from the service never changes a status by itself: a new address is
+`pending`, and an `unsubscribed` or `bounced` one stays so, with a confirmation nonce,
+until the link in the confirmation email is followed (an opt-out is a fact nobody but its
+owner may undo). Every request does the same statements whatever the address's status,
+so neither the answer nor its timing tells whether an address is known. Pending rows and
+unused nonces expire after DIGEST_PENDING_DAYS. `subscriber_history` keeps each change of
+status and each request, with its time: when someone unsubscribed, and when they asked
+to come back.
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 V4 = """
     CREATE TABLE subscribers (
@@ -60,6 +69,31 @@ V5 = """
     ) WITHOUT ROWID
 """
 
+# 6: opt-outs are kept: a subscribe request leaves the status alone and sets a nonce with
+# the time it was issued (`requested`: pending rows and unused nonces expire); the history
+# of each subscriber (one row per request and per change of status). A pending row with
+# journal rows was an opt-out an earlier version set back to pending: unsubscribed again,
+# its confirmation link still works.
+V6 = """
+    ALTER TABLE subscribers ADD COLUMN requested TEXT;
+    UPDATE subscribers SET requested = updated WHERE nonce IS NOT NULL;
+    UPDATE subscribers SET status = 'unsubscribed',
+        detail = 'asked to subscribe again: waits for the confirmation link'
+        WHERE status = 'pending' AND id IN (SELECT subscriber FROM sends);
+    CREATE INDEX subscribers_requested ON subscribers (requested) WHERE nonce IS NOT NULL;
+    CREATE TABLE subscriber_history (
+        subscriber INTEGER NOT NULL REFERENCES subscribers (id),
+        at TEXT NOT NULL,
+        event TEXT NOT NULL
+            CHECK (event IN ('requested', 'pending', 'subscribed', 'unsubscribed', 'bounced')),
+        detail TEXT
+    );
+    CREATE INDEX subscriber_history_by ON subscriber_history (subscriber, at);
+    INSERT INTO subscriber_history (subscriber, at, event, detail)
+        SELECT id, updated, status, coalesce(detail, 'the status when history began')
+        FROM subscribers
+"""
+
 STATUSES = ("pending", "subscribed", "unsubscribed", "bounced")
 STATES = ("queued", "sending", "sent", "failed", "unknown", "skipped")
 
@@ -89,8 +123,37 @@ class Delivery:
     status: str  # the subscriber's status now
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """What a subscribe request leaves to confirm: the nonce the link must carry and when
+    it was issued (the link expires DIGEST_PENDING_DAYS later); nonce None: nothing to
+    confirm (subscribed already)."""
+
+    nonce: str | None
+    issued: datetime
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: str
+    event: str  # requested, or the status it changed to
+    detail: str | None
+
+
 def _stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
+
+
+def _utc(moment: datetime) -> str:
+    """UTC, whole seconds: stamps compared as text (expiry) must share one offset."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _log(db: sqlite3.Connection, subscriber: int, at: str, event: str, detail: str | None) -> None:
+    db.execute(
+        "INSERT INTO subscriber_history (subscriber, at, event, detail) VALUES (?, ?, ?, ?)",
+        (subscriber, at, event, detail),
+    )
 
 
 class MailingStore:
@@ -114,6 +177,7 @@ class MailingStore:
                     (address, key, name, origin, stamp, stamp),
                 )
                 if cursor.rowcount:
+                    _log(db, cursor.lastrowid or 0, stamp, "subscribed", origin)
                     added += 1
                 else:
                     known += 1
@@ -153,14 +217,20 @@ class MailingStore:
     def set_status(
         self, canonical: str, status: str, now: datetime, detail: str | None = None
     ) -> bool:
+        """Change a status (an unsubscribe also cancels a confirmation still to come)."""
         if status not in STATUSES:
             raise ValueError(status)
+        stamp = _stamp(now)
         with self._transaction() as db:
-            cursor = db.execute(
-                "UPDATE subscribers SET status = ?, updated = ?, detail = ? WHERE canonical = ?",
-                (status, _stamp(now), detail, canonical),
-            )
-        return cursor.rowcount > 0
+            row = db.execute(
+                "UPDATE subscribers SET status = ?, updated = ?, detail = ?,"
+                " nonce = CASE WHEN ? = 'pending' THEN nonce END WHERE canonical = ?"
+                " RETURNING id",
+                (status, stamp, detail, status, canonical),
+            ).fetchone()
+            if row is not None:
+                _log(db, row["id"], stamp, status, detail)
+        return row is not None
 
     def queue_send(self, slug: str, rows: Iterable[tuple[int, str, str]], now: datetime) -> int:
         """Journal rows (subscriber id, address, Message-ID) for those not in it yet."""
@@ -245,49 +315,90 @@ class MailingStore:
                 (state, detail, stamp, slug, subscriber),
             )
             if bounced:
-                db.execute(
+                cursor = db.execute(
                     "UPDATE subscribers SET status = 'bounced', detail = ?, updated = ?"
                     " WHERE id = ? AND status = 'subscribed'",
                     (detail, stamp, subscriber),
                 )
+                if cursor.rowcount:
+                    _log(db, subscriber, stamp, "bounced", detail)
 
     # ----------------------------------------------------------------- subscription service
 
-    def request_subscription(self, address: str, key: str, nonce: str, now: datetime) -> str | None:
-        """Someone asked to subscribe `address`: it waits for confirmation with `nonce`,
-        unless it is subscribed already (None: nothing to confirm, nothing to send)."""
+    def expire_pending(self, now: datetime, days: int) -> int:
+        """Forget what waited more than `days` for a confirmation: pending rows (with their
+        history: they never subscribed) and the nonces of opt-outs asking to come back.
+        The number of pending rows forgotten."""
+        with self._transaction() as db:
+            return _expire(db, _utc(now - timedelta(days=days)))
+
+    def request_subscription(
+        self, address: str, key: str, nonce: str, now: datetime, *, days: int = 7
+    ) -> Confirmation:
+        """Someone asked to subscribe `address`. A new address waits for confirmation with
+        `nonce`; an unsubscribed or bounced one keeps its status and gets the nonce (the
+        link brings it back); a nonce younger than `days` is kept (a second request: the
+        first email's link still works); a subscribed address has nothing to confirm.
+
+        The same statements run for every address, known or not, and write the same rows
+        (one subscriber row, one history row), so the work, hence the time, tells nothing."""
+        stamp, issued = _stamp(now), _utc(now)
+        with self._transaction() as db:
+            _expire(db, _utc(now - timedelta(days=days)))
+            row = db.execute(
+                "INSERT INTO subscribers (address, canonical, status, origin, created, updated,"
+                " nonce, requested) VALUES (?, ?, 'pending', 'form', ?, ?, ?, ?)"
+                " ON CONFLICT (canonical) DO UPDATE SET"
+                " nonce = CASE WHEN status = 'subscribed' THEN NULL"
+                "   WHEN nonce IS NOT NULL THEN nonce ELSE excluded.nonce END,"
+                " requested = CASE WHEN status = 'subscribed' THEN NULL"
+                "   WHEN nonce IS NOT NULL THEN requested ELSE excluded.requested END"
+                " RETURNING id, status, nonce, requested",
+                (address, key, stamp, stamp, nonce, issued),
+            ).fetchone()
+            _log(db, row["id"], stamp, "requested", f"while {row['status']}")
+        when = datetime.fromisoformat(row["requested"]) if row["requested"] else now
+        return Confirmation(row["nonce"], when)
+
+    def confirm_subscription(self, key: str, nonce: str, now: datetime) -> bool:
+        """The confirmation link was followed: subscribed, once (the nonce is used up),
+        whether the address was new, had unsubscribed or had bounced."""
         stamp = _stamp(now)
         with self._transaction() as db:
             row = db.execute(
-                "SELECT status FROM subscribers WHERE canonical = ?", (key,)
+                "UPDATE subscribers SET status = 'subscribed', nonce = NULL, requested = NULL,"
+                " updated = ?, detail = NULL WHERE canonical = ? AND nonce = ? RETURNING id",
+                (stamp, key, nonce),
             ).fetchone()
-            if row is None:
-                db.execute(
-                    "INSERT INTO subscribers (address, canonical, status, origin, created,"
-                    " updated, nonce) VALUES (?, ?, 'pending', 'form', ?, ?, ?)",
-                    (address, key, stamp, stamp, nonce),
-                )
-                return nonce
-            if row["status"] == "subscribed":
-                return None
-            if row["status"] == "pending" and row["nonce"]:
-                return row["nonce"]  # a second request: the first email's link still works
-            db.execute(
-                "UPDATE subscribers SET status = 'pending', nonce = ?, updated = ?,"
-                " detail = NULL WHERE canonical = ?",
-                (nonce, stamp, key),
-            )
-        return nonce
+            if row is not None:
+                _log(db, row["id"], stamp, "subscribed", "confirmed by the emailed link")
+        return row is not None
 
-    def confirm_subscription(self, key: str, nonce: str, now: datetime) -> bool:
-        """The confirmation link was followed: subscribed, once (the nonce is used up)."""
+    def unsubscribe(self, key: str, now: datetime, detail: str) -> bool:
+        """The reader's unsubscribe link: a subscribed or pending address is unsubscribed,
+        and a confirmation still to come (a request to come back) is cancelled. A bounced
+        address without one keeps its status. False: nothing to change."""
+        stamp = _stamp(now)
         with self._transaction() as db:
-            cursor = db.execute(
-                "UPDATE subscribers SET status = 'subscribed', nonce = NULL, updated = ?"
-                " WHERE canonical = ? AND status = 'pending' AND nonce = ?",
-                (_stamp(now), key, nonce),
-            )
-        return cursor.rowcount > 0
+            row = db.execute(
+                "UPDATE subscribers SET status = 'unsubscribed', nonce = NULL, requested = NULL,"
+                " updated = ?, detail = ? WHERE canonical = ?"
+                " AND (status IN ('subscribed', 'pending') OR nonce IS NOT NULL) RETURNING id",
+                (stamp, detail, key),
+            ).fetchone()
+            if row is not None:
+                _log(db, row["id"], stamp, "unsubscribed", detail)
+        return row is not None
+
+    def subscriber_history(self, key: str) -> list[HistoryRow]:
+        """What happened to an address, oldest first."""
+        rows = self._db.execute(
+            "SELECT h.at, h.event, h.detail FROM subscriber_history h"
+            " JOIN subscribers s ON s.id = h.subscriber WHERE s.canonical = ?"
+            " ORDER BY h.at, h.rowid",
+            (key,),
+        ).fetchall()
+        return [HistoryRow(*row) for row in rows]
 
     def record_bounce(
         self, key: str, day: str, score: float, threshold: float, now: datetime
@@ -312,10 +423,12 @@ class MailingStore:
             ).fetchone()[0]
             if total <= threshold or row["status"] != "subscribed":
                 return False
+            detail = f"bounce score {total:g} over {threshold:g}"
             db.execute(
                 "UPDATE subscribers SET status = 'bounced', updated = ?, detail = ? WHERE id = ?",
-                (_stamp(now), f"bounce score {total:g} over {threshold:g}", row["id"]),
+                (_stamp(now), detail, row["id"]),
             )
+            _log(db, row["id"], _stamp(now), "bounced", detail)
         return True
 
     def remove_subscriber(self, key: str) -> bool:
@@ -324,7 +437,11 @@ class MailingStore:
             row = db.execute("SELECT id FROM subscribers WHERE canonical = ?", (key,)).fetchone()
             if row is None:
                 return False
-            for table, column in (("sends", "subscriber"), ("bounces", "subscriber")):
+            for table, column in (
+                ("sends", "subscriber"),
+                ("bounces", "subscriber"),
+                ("subscriber_history", "subscriber"),
+            ):
                 db.execute(f"DELETE FROM {table} WHERE {column} = ?", (row["id"],))
             db.execute("DELETE FROM subscribers WHERE id = ?", (row["id"],))
         return True
@@ -332,3 +449,20 @@ class MailingStore:
     def subscriber_counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT status, count(*) FROM subscribers GROUP BY status")
         return {status: 0 for status in STATUSES} | {status: n for status, n in rows}
+
+
+def _expire(db: sqlite3.Connection, cutoff: str) -> int:
+    """Pending rows and nonces issued before `cutoff` (UTC text), in one transaction."""
+    expired = (
+        "SELECT id FROM subscribers"
+        " WHERE status = 'pending' AND nonce IS NOT NULL AND requested < ?"
+    )
+    for table in ("subscriber_history", "bounces"):  # a confirmation email can bounce
+        db.execute(f"DELETE FROM {table} WHERE subscriber IN ({expired})", (cutoff,))
+    gone = db.execute(f"DELETE FROM subscribers WHERE id IN ({expired})", (cutoff,)).rowcount
+    db.execute(
+        "UPDATE subscribers SET nonce = NULL, requested = NULL"
+        " WHERE nonce IS NOT NULL AND requested < ?",
+        (cutoff,),
+    )
+    return gone

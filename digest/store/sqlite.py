@@ -133,13 +133,15 @@ _V3 = """
     ) WITHOUT ROWID
 """
 
-# 4: subscribers and the send journal; 5: confirmations and bounces (store/mailing.py).
+# 4: subscribers and the send journal; 5: confirmations and bounces; 6: opt-outs kept,
+# pending expiry, subscriber history (store/mailing.py).
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     _V1,
     _migrate_v2,
     _V3,
     mailing.V4,
     mailing.V5,
+    mailing.V6,
 )
 
 

@@ -11,36 +11,47 @@
                                client (RFC 8058: body List-Unsubscribe=One-Click,
                                urlencoded or multipart, no cookies); 200, no redirect
 
+HEAD is answered as GET without the body (same status and headers, Content-Length too),
+so a keep-alive connection stays in step.
+
 Tokens are signed (publish/tokens.py), each for one address and one purpose; a
 confirmation token also carries a nonce the store uses up, so it cannot be replayed.
-Nothing answers differently for an address that is or is not subscribed. Every page is a
-template with autoescaping, sent with a strict Content-Security-Policy.
+Nothing answers differently for an address that is or is not subscribed, and nothing takes
+longer: a subscribe request runs the same store statements (store/mailing.py), makes a
+token and queues one confirmation job (mailer.py) whatever the address, and only the job's
+`deliver` flag differs. A subscribe request for an address that unsubscribed keeps it
+unsubscribed until the emailed link is followed. Input the service cannot read (a query
+of too many fields, an unknown charset, a broken multipart body) is a 400, never a 500.
+Every page is a template with autoescaping, sent with a strict Content-Security-Policy.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from email.errors import MessageError
 from email.parser import BytesParser
 from email.policy import HTTP
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from digest.errors import TokenError
+from digest.errors import StoreError, TokenError
 from digest.publish.subscribers import canonical, check_address
 from digest.publish.tokens import make_token, read_token
 from digest.render.jinja import render
 from digest.store import Store
-from digest.subscriptions.limits import RateLimit
+from digest.subscriptions.limits import RateLimit, client_key
+from digest.subscriptions.mailer import Job
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 10_000  # bytes: a form with one address, or a one-click POST
-CONFIRM_DAYS = 7
 HEADERS = [
     ("Content-Type", "text/html; charset=utf-8"),
     ("Cache-Control", "no-store"),
@@ -63,16 +74,17 @@ class ServiceSettings:
     allowed_origins: frozenset[str]  # pages that may post to /subscribe (the site's)
     store_path: Any
     secret: bytes
+    pending_days: int = 7  # DIGEST_PENDING_DAYS: a confirmation link works this long
 
 
 class SubscriptionApp:
-    """The WSGI application. `send_confirmation(address, link)` mails the link (a queue:
-    the answer must not wait for, or reveal, the mail server)."""
+    """The WSGI application. `send_confirmation(job)` queues a confirmation email (a
+    queue: the answer must not wait for, or reveal, the mail server)."""
 
     def __init__(
         self,
         settings: ServiceSettings,
-        send_confirmation: Callable[[str, str], None],
+        send_confirmation: Callable[[Job], None],
         *,
         clock: Callable[[], datetime],
         limit: RateLimit | None = None,
@@ -82,10 +94,19 @@ class SubscriptionApp:
         self.clock = clock
         self.limit = limit or RateLimit(per_hour=6, burst=3)
         self.per_address = RateLimit(per_hour=2, burst=1)  # confirmation emails to one inbox
+        self._stores = threading.local()
 
     def __call__(self, environ: dict[str, Any], start: Start) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "/").rstrip("/") or "/"
+        answer = self._route(method, path, environ, start)
+        # HEAD: the GET's status and headers (its Content-Length too), no body. A body here
+        # would be read by the client as the start of its next response.
+        return [] if method == "HEAD" else answer
+
+    def _route(
+        self, method: str, path: str, environ: dict[str, Any], start: Start
+    ) -> Iterable[bytes]:
         routes = {
             ("POST", "/subscribe"): self.subscribe,
             ("GET", "/confirm"): self.confirm_page,
@@ -93,10 +114,19 @@ class SubscriptionApp:
             ("GET", "/unsubscribe"): self.unsubscribe_page,
             ("POST", "/unsubscribe"): self.unsubscribe,
         }
-        handler = routes.get((method, path))
+        handler = routes.get(("GET" if method == "HEAD" else method, path))
         if handler is None:
-            if any(route_path == path for _, route_path in routes):
-                return self._page(start, HTTPStatus.METHOD_NOT_ALLOWED, "Not allowed", "")
+            allowed = sorted({m for m, route_path in routes if route_path == path})
+            if allowed:
+                if "GET" in allowed:
+                    allowed = sorted([*allowed, "HEAD"])
+                return self._page(
+                    start,
+                    HTTPStatus.METHOD_NOT_ALLOWED,
+                    "Not allowed",
+                    "",
+                    extra=[("Allow", ", ".join(allowed))],
+                )
             return self._page(start, HTTPStatus.NOT_FOUND, "Not found", "There is no such page.")
         try:
             return handler(environ, start)
@@ -112,7 +142,7 @@ class SubscriptionApp:
         origin = environ.get("HTTP_ORIGIN")
         if origin and origin.rstrip("/") not in self.settings.allowed_origins:
             return self._page(start, HTTPStatus.FORBIDDEN, "Not allowed", "")  # CSRF
-        if not self.limit.allow(client(environ), self._now()):
+        if not self.limit.allow(client_key(client(environ)), self._now()):
             return self._page(
                 start,
                 HTTPStatus.TOO_MANY_REQUESTS,
@@ -131,14 +161,19 @@ class SubscriptionApp:
                 "Please check the address",
                 "That does not look like an email address. Go back and try again.",
             )
-        key = canonical(address)
-        with Store(self.settings.store_path) as store:
-            nonce = store.request_subscription(address, key, secrets.token_hex(8), self.clock())
-        if nonce is not None and self.per_address.allow(key, self._now()):
-            expires = int(self._now()) + CONFIRM_DAYS * 86400
-            token = make_token(self.settings.secret, "confirm", f"{key} {nonce}", expires=expires)
-            self.send_confirmation(address, f"{self.settings.base_url}/confirm?token={token}")
-        # The same answer whether the address was new, pending or subscribed already.
+        key, now, spare = canonical(address), self.clock(), secrets.token_hex(8)
+        days = self.settings.pending_days
+        with self._store() as store:
+            pending = store.request_subscription(address, key, spare, now, days=days)
+        # From here on, the same steps for every address: a token (a subscribed address
+        # gets one with a spare nonce, and its job is dropped), one job queued.
+        inbox_free = self.per_address.allow(key, now.timestamp())
+        expires = int(pending.issued.timestamp()) + days * 86400
+        nonce = pending.nonce or spare
+        token = make_token(self.settings.secret, "confirm", f"{key} {nonce}", expires=expires)
+        link = f"{self.settings.base_url}/confirm?token={token}"
+        self.send_confirmation(Job(address, link, pending.nonce is not None and inbox_free))
+        # The same answer whether the address was new, pending, subscribed or gone.
         return self._page(
             start,
             HTTPStatus.OK,
@@ -164,7 +199,7 @@ class SubscriptionApp:
         form = read_form(environ)
         if form is None or form.get("confirm") != "confirm":
             return self._page(start, HTTPStatus.BAD_REQUEST, "Bad request", "")
-        with Store(self.settings.store_path) as store:
+        with self._store() as store:
             done = store.confirm_subscription(key, nonce, self.clock())
         if not done:
             return self._page(
@@ -216,12 +251,8 @@ class SubscriptionApp:
         button = form is not None and form.get("confirm") == "unsubscribe"
         if not (one_click or button):
             return self._page(start, HTTPStatus.BAD_REQUEST, "Bad request", "")
-        with Store(self.settings.store_path) as store:
-            row = store.subscribers([key])
-            if row and row[0].status in ("subscribed", "pending"):
-                store.set_status(
-                    key, "unsubscribed", self.clock(), "one-click" if one_click else "page"
-                )
+        with self._store() as store:
+            store.unsubscribe(key, self.clock(), "one-click" if one_click else "page")
         return self._page(
             start,
             HTTPStatus.OK,
@@ -230,6 +261,20 @@ class SubscriptionApp:
         )
 
     # ------------------------------------------------------------------------ helpers
+
+    @contextmanager
+    def _store(self) -> Iterator[Store]:
+        """This thread's connection to the store, opened once: opening and closing one
+        per request (a checkpoint at each close) costs more than the request itself."""
+        store = getattr(self._stores, "store", None)
+        if store is None:
+            store = self._stores.store = Store(self.settings.store_path)
+        try:
+            yield store
+        except StoreError:
+            self._stores.store = None  # the next request opens it again
+            store.close()
+            raise
 
     def _now(self) -> float:
         return self.clock().timestamp()
@@ -259,6 +304,7 @@ class SubscriptionApp:
         button_label: str = "",
         field: str = "",
         address: str = "",
+        extra: list[tuple[str, str]] | None = None,
     ) -> Iterable[bytes]:
         body = render(
             "subscription.html.j2",
@@ -273,7 +319,7 @@ class SubscriptionApp:
         ).encode("utf-8")
         start(
             f"{status.value} {status.phrase}",
-            [*HEADERS, ("Content-Length", str(len(body)))],
+            [*HEADERS, *(extra or []), ("Content-Length", str(len(body)))],
         )
         return [body]
 
@@ -288,7 +334,12 @@ def client(environ: dict[str, Any]) -> str:
 
 
 def _query(environ: dict[str, Any]) -> dict[str, str]:
-    fields = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=5)
+    """The query's fields (the first of each name); none when there are more than 5: our
+    links have one, so a longer query is not ours (and is answered as a bad link)."""
+    try:
+        fields = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=5)
+    except ValueError:
+        return {}
     return {name: values[0] for name, values in fields.items()}
 
 
@@ -298,7 +349,7 @@ def read_form(environ: dict[str, Any]) -> dict[str, str] | None:
         size = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return None
-    if size > MAX_BODY:
+    if not 0 <= size <= MAX_BODY:
         return None
     body = environ["wsgi.input"].read(size) if size else b""
     kind = environ.get("CONTENT_TYPE", "")
@@ -309,20 +360,25 @@ def read_form(environ: dict[str, Any]) -> dict[str, str] | None:
             return None
         return {name: values[0] for name, values in fields.items()}
     if kind.startswith("multipart/form-data"):
-        message = BytesParser(policy=HTTP).parsebytes(
-            f"Content-Type: {kind}\r\n\r\n".encode("latin-1", "replace") + body
-        )
-        if not message.is_multipart():
-            return None
-        form = {}
-        for part in message.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            if isinstance(name, str):
-                form[name] = (
-                    part.get_content().strip() if part.get_content_maintype() == "text" else ""
-                )
-        return form
+        try:
+            return _multipart(kind, body)
+        except (LookupError, UnicodeError, ValueError, MessageError):
+            return None  # a charset Python does not know, a broken encoding: not a form
     return None
+
+
+def _multipart(kind: str, body: bytes) -> dict[str, str] | None:
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {kind}\r\n\r\n".encode("latin-1", "replace") + body
+    )
+    if not message.is_multipart():
+        return None
+    form = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if isinstance(name, str):
+            form[name] = part.get_content().strip() if part.get_content_maintype() == "text" else ""
+    return form
 
 
 def origins(*urls: str | None) -> frozenset[str]:

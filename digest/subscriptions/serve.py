@@ -40,9 +40,10 @@ def make_app(settings: Settings, secret: bytes, password: str = "") -> Subscript
         allowed_origins=origins(settings.site_url, send.subscriptions_url),
         store_path=settings.store_path,
         secret=secret,
+        pending_days=send.pending_days,
     )
     mailer = Mailer(replace(send.server, password=password), settings.sitename,
-                    settings.email_from, now)  # fmt: skip
+                    settings.email_from, now, days=send.pending_days)  # fmt: skip
     return SubscriptionApp(service, mailer.send, clock=now)
 
 
