@@ -3,6 +3,11 @@ email edition.
 
 Reads like the pipeline: pelican -> pagefind (once) -> for each issue: pdf, email. Pelican's
 own errors ("Could not process ...") fail the build instead of being logged and forgotten.
+
+Every file is written whole or not at all (digest.files): a killed or failed build leaves
+each published file as it was or as the new build made it, never a part. A full disk is
+one line (WriteError) naming the file. What killed writes left (temporary files) is swept
+from output/ when the next build starts.
 """
 
 from __future__ import annotations
@@ -18,11 +23,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from digest import checks
+from digest import checks, files
 from digest.checks import check_content
 from digest.config import Settings
-from digest.errors import IssueFileError, RenderError
-from digest.pelican_plugin import incremental
+from digest.errors import DigestError, IssueFileError, RenderError
+from digest.pelican_plugin import atomic, incremental
 from digest.pelican_plugin.reader import PREREAD_KEY, PROBLEMS_KEY, RUNTIME_KEY, preread
 from digest.publish import pdf, search, workers
 from digest.publish.email_edition import write_email_edition
@@ -90,8 +95,14 @@ def run_pelican(
     signals.article_generator_finalized.connect(keep)
     chatter = io.StringIO()
     try:
-        with contextlib.redirect_stdout(chatter):  # Pelican prints its "Done: ..." line
-            Pelican(pelican_settings).run()
+        with contextlib.redirect_stdout(chatter), atomic.atomic_copies():
+            Pelican(pelican_settings).run()  # it prints its "Done: ..." line
+    except DigestError:
+        raise  # a file that could not be written (WriteError) names itself
+    except OSError as exc:
+        if files.environmental(exc):  # disk full in Pelican's own code (a folder, a cache)
+            raise files.failure(exc, writing=False) from exc
+        raise RenderError(f"site: Pelican failed: {type(exc).__name__}: {exc}") from exc
     except Exception as exc:  # Pelican raises bare exceptions for theme/template trouble
         raise RenderError(f"site: Pelican failed: {type(exc).__name__}: {exc}") from exc
     finally:
@@ -129,6 +140,22 @@ def build(
     refused = verdict.errors + (verdict.warnings if strict else [])
     if refused:
         raise IssueFileError(verdict.problems, strict=strict)
+    with files.deferred_folder_syncs():  # each folder fsynced once, at the end
+        _publish(settings, report, verdict, full=full, now=now, progress=progress)
+    return report
+
+
+def _publish(
+    settings: Settings,
+    report: BuildReport,
+    verdict: checks.ContentVerdict,
+    *,
+    full: bool,
+    now: datetime | None,
+    progress: Callable[[int], Callable[[str], None]] | None,
+) -> None:
+    """The site, its search index, the PDFs and email editions of the judged issues."""
+    files.remove_temporaries(settings.output_path)  # what a killed build left
     articles = run_pelican(settings, report, full=full, parsed=verdict.parsed)
     checks.shown(settings, verdict.new_to_build)
     output = settings.output_path
@@ -154,7 +181,6 @@ def build(
             source=Path(article.source_path),
         ):
             report.emails_written += 1
-    return report
 
 
 def make_pdfs(

@@ -48,6 +48,14 @@ def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except DigestError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except OSError as exc:  # disk full, permissions: the system's, not a bug
+            from digest import files
+
+            if not files.environmental(exc):
+                raise
+            failed = files.failure(exc, writing=False)
+            click.echo(f"error: {failed}", err=True)
+            sys.exit(failed.exit_code)
 
     return wrapper
 

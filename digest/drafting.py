@@ -3,7 +3,10 @@
 
 An editor's file is never overwritten: a file still matching the hash digest wrote is
 replaced; an edited one only with --force, and then a backup is kept beside it. Keeping
-it is not a failure: DraftExistsError is reported as a note (exit 3).
+it is not a failure: DraftExistsError is reported as a note (exit 3). `--update` of an
+edited file keeps a backup too before it merges. A file a killed or failed write cut short
+(empty, or ending inside its header) is nobody's edit: it is replaced, and kept as a backup.
+Every file is written whole or not at all (digest.files).
 
 A period with nothing to tell (no stored item dated in it, or only stories an earlier
 issue told) is refused: an empty issue would be published as one. `allow_empty` drafts it
@@ -13,10 +16,12 @@ published until the editor removes that line.
 
 from __future__ import annotations
 
+import glob
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from digest import files
 from digest.checks import refuse_broken
 from digest.config import Settings
 from digest.errors import ContentError, DraftExistsError
@@ -26,8 +31,9 @@ from digest.issues.daily import MonthSpec, draft_daily
 from digest.issues.periods import month_slug, month_title, parse_month
 from digest.models import Issue, Item, Period
 from digest.past_issues import section_model
+from digest.render.markdown import url as md_url
 from digest.render.update import merge
-from digest.render.writer import draft_markdown, is_unedited, restamp
+from digest.render.writer import MARKER, draft_markdown, is_unedited, restamp
 from digest.store import Store
 
 # Reports of an event arrive after it: look this far past the period for them.
@@ -72,6 +78,40 @@ def _backup_path(path: Path) -> Path:
         candidate = path.with_name(f"{path.name}.bak{n}")
         n += 1
     return candidate
+
+
+def keep_backup(path: Path, data: bytes) -> Path:
+    """A backup of `path` holding `data`: an earlier one with the same bytes, else a new
+    `<name>.bak`, `.bak1` ... written whole (digest.files)."""
+    for earlier in sorted(path.parent.glob(f"{glob.escape(path.name)}.bak*")):
+        try:
+            if earlier.read_bytes() == data:
+                return earlier
+        except OSError:
+            continue
+    backup = _backup_path(path)
+    files.write_bytes(backup, data)
+    return backup
+
+
+def broken(data: bytes) -> str | None:
+    """What an issue file is when it cannot be anyone's edit (a write cut short), or None.
+
+    Empty; neither a `Title:` header line nor digest's marker (not an issue file); or it
+    ends inside its header (the header ends at the first blank line). A file cut later,
+    in its body, cannot be told from an editor's cut: it counts as edited.
+    """
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    if not text.strip():
+        return f"empty ({len(data)} bytes)"
+    has_title = any(
+        line.lower().startswith("title:") for line in text.split("\n\n")[0].splitlines()
+    )
+    if not has_title and MARKER not in text:
+        return "not an issue file (no Title: header, no digest marker)"
+    if "\n\n" not in text.replace("\r\n", "\n"):
+        return "cut short inside its header"
+    return None
 
 
 def draft_week(
@@ -167,12 +207,20 @@ def _shown(settings: Settings, path: Path) -> str:
 
 
 def update_week(settings: Settings, week_ending: str) -> DraftResult:
-    """Add the items collected since the week's draft to it; nothing in the file changes."""
+    """Add the items collected since the week's draft to it; nothing in the file changes.
+    An edited file is backed up first (`<name>.bak`): the merge is digest's change."""
     spec = issue_spec(settings, periods.parse_day(week_ending, "--week-ending"))
     path = settings.issues_path / f"{spec.slug}.md"
     if not path.exists():
         raise ContentError(
             f"{path.name}: no draft to update; run `digest draft --week-ending {spec.slug}`"
+        )
+    files.remove_temporaries(path.parent, path.name)  # of an --update killed mid-write
+    what = broken(_read(path))
+    if what:
+        raise ContentError(
+            f"{_shown(settings, path)}: {what}, nothing to add to; "
+            f"`digest draft --week-ending {spec.slug}` drafts it again (keeping it as a backup)"
         )
     # New items go only into a file the judge accepts: merging into a broken table or a
     # section without its id would bury them where the build refuses to look.
@@ -185,22 +233,47 @@ def update_week(settings: Settings, week_ending: str) -> DraftResult:
             "digest cannot tell which items are new; --update works with the store "
             "that drafted the file"
         )
+    data = _read(path)
+    current = data.decode("utf-8")  # the judge has read it: it is UTF-8
     spec, issue = plan_week(settings, week_ending, skip=done)
+    # Items whose link the file already cites are in it: an --update killed after it
+    # wrote the file but before the store recorded it, or the editor's own paste.
+    present = [x.item for x in issue.explanations if _cited(x.item, current)]
+    if present:
+        spec, issue = plan_week(
+            settings, week_ending, skip=done | {i.id for i in present if i.id is not None}
+        )
+        with Store(settings.store_path) as store:
+            store.record_draft(spec.slug, present)
     if not issue.explanations:
         return DraftResult(path, "unchanged", f"{spec.slug}: no new items since the draft")
-    current = path.read_text(encoding="utf-8")
     merged = merge(current, draft_markdown(issue, settings.draft))
-    path.write_text(
-        restamp(merged) if is_unedited(current) else merged, encoding="utf-8", newline="\n"
-    )
+    unedited = is_unedited(current)
+    # The editor's words are the one thing here that exists nowhere else: keep a copy
+    # before digest changes the file (a merge is digest's change, however careful).
+    backup = None if unedited else keep_backup(path, data)
+    files.write_text(path, restamp(merged) if unedited else merged)
     with Store(settings.store_path) as store:
         store.record_draft(spec.slug, [x.item for x in issue.explanations])
     added = sum(len(s.entries) for s in issue.sections)
     summary = (
         f"{spec.slug}: added {added} paragraphs, {len(issue.incidents)} incident rows"
         f" and {len(issue.unplaced)} unplaced items from {issue.item_count} new items"
+        + (f"; your edited version is kept as {backup.name}" if backup else "")
     )
-    return DraftResult(path, "updated", summary)
+    return DraftResult(path, "updated", summary, backup)
+
+
+def _cited(item: Item, text: str) -> bool:
+    """Whether `text` links to the item as a Markdown link, `[...](url)`, does."""
+    return bool(item.url) and f"]({md_url(item.url or '')})" in text
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise files.failure(exc, path, writing=False) from exc
 
 
 def draft_month(
@@ -251,20 +324,24 @@ def write_draft(
     `shown`: the path as messages name it (default: the file's name)."""
     backup = None
     status = "written"
+    files.remove_temporaries(path.parent, path.name)  # of a draft killed mid-write
     if path.exists():
-        current = path.read_text(encoding="utf-8")
-        if current == text:
+        data = _read(path)
+        current = data.decode("utf-8", "replace")
+        if data == text.encode("utf-8"):
             return DraftResult(path, "unchanged", summary + " (file unchanged)")
-        if not is_unedited(current):
+        what = broken(data)
+        if what:  # a write cut short is nobody's edit: replace it, but keep it
+            backup = keep_backup(path, data)
+            summary += f"; the file was {what}: replaced, the old one kept as {backup.name}"
+        elif not is_unedited(current):
             if not force:
                 raise DraftExistsError(
                     f"{shown or path.name}: kept your edited version "
                     "(digest draft --force replaces it, keeping a backup)"
                 )
-            backup = _backup_path(path)
-            backup.write_text(current, encoding="utf-8")
+            backup = keep_backup(path, data)
             summary += f"; your edited version is kept as {backup.name}"
         status = "replaced"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    files.write_text(path, text)
     return DraftResult(path, status, summary, backup)

@@ -67,6 +67,15 @@ class DraftExistsError(ContentError):
     exit_code = 3
 
 
+class WriteError(DigestError):
+    """A file could not be written (disk full, quota, no permission, read-only file
+    system); `path` as shown. digest.files leaves the file as it was."""
+
+    def __init__(self, message: str, path: str):
+        self.path = path
+        super().__init__(message)
+
+
 class RenderError(DigestError):
     """An output (site, PDF, email) could not be produced."""
 

@@ -89,18 +89,54 @@ def error_lines(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith("error:")]
 
 
-def test_pagefind_that_cannot_write_its_index_fails_the_build_in_one_line(built):
+def bundle_files(bundle: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()
+    }
+
+
+def test_a_file_in_the_way_of_the_index_is_replaced_by_a_whole_index(built):
     bundle = built.parent / "output" / "pagefind"
     shutil.rmtree(bundle)
-    bundle.write_text("not a folder")  # a real failure: Pagefind cannot create its folder
+    bundle.write_text("not a folder")  # the index is made beside it, then swapped in
+    result = run_cli(built, "build")
+    assert result.exit_code == 0, result.output
+    assert search.pages_indexed(bundle) == 2
+    assert [p.name for p in bundle.parent.iterdir() if "digest-tmp" in p.name] == []
+
+
+FULL_DISK_PAGEFIND = """#!/bin/sh
+# Pagefind that writes half an index, then finds the disk full.
+while [ $# -gt 0 ]; do
+  if [ "$1" = --output-path ]; then mkdir -p "$2/fragment" && echo half > "$2/fragment/x"; fi
+  shift
+done
+echo 'Error: Failed to write fragment' >&2
+echo 'No space left on device (os error 28)' >&2
+exit 1
+"""
+
+
+def test_a_full_disk_while_indexing_keeps_the_old_index_whole_and_says_so(
+    built, tmp_path, monkeypatch
+):
+    bundle = built.parent / "output" / "pagefind"
+    before = bundle_files(bundle)
+    fake = tmp_path / "pagefind"
+    fake.write_text(FULL_DISK_PAGEFIND)
+    fake.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
     result = run_cli(built, "build")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     (line,) = error_lines(result.output)
-    assert line.startswith("error: search: pagefind failed (exit ")
-    assert str(built.parent / "output") in line
-    # Pagefind writes its files concurrently: whichever write fails first is reported.
-    assert "File exists" in line or "Not a directory" in line, line
+    assert (
+        line.startswith("error: ") and "output/pagefind: could not write the search index: " in line
+    )
+    assert "no space left on device" in line.lower() and "free some space" in line
+    assert bundle_files(bundle) == before  # the old index, every file of it
+    leftovers = [p.name for p in bundle.parent.iterdir() if "digest-tmp" in p.name]
+    assert leftovers == []
 
 
 def test_a_failing_pagefind_binary_fails_the_build_in_one_line(built, monkeypatch):

@@ -1,4 +1,6 @@
-"""Per-issue exports beside each issue page: issue.json and incidents.csv (feeds: feeds.py)."""
+"""Per-issue exports beside each issue page: issue.json and incidents.csv (feeds: feeds.py).
+
+Each is written whole or not at all (digest.files)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from digest import files
 from digest.models import Edition
 from digest.pelican_plugin.reader import settings_for
 
@@ -107,11 +110,6 @@ def incidents_csv(edition: Edition) -> str:
     return buffer.getvalue()
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
 def write_exports(generator: Any, writer: Any = None) -> None:
     settings = generator.settings
     site_url = settings_for(settings).site_url
@@ -127,7 +125,7 @@ def write_exports(generator: Any, writer: Any = None) -> None:
                 continue
         data = issue_json(article.digest, f"{site_url}/{article.url}")
         # One line: json's C encoder does not indent, and 520 indented files take a second.
-        _write(outputs[0], json.dumps(data, ensure_ascii=False) + "\n")
-        _write(outputs[1], incidents_csv(article.digest))
+        files.write_text(outputs[0], json.dumps(data, ensure_ascii=False) + "\n")
+        files.write_text(outputs[1], incidents_csv(article.digest))
         if skipping:
             writer.recorded(outputs, key)

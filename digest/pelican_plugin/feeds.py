@@ -14,7 +14,8 @@ every link made absolute against the issue's URL. Ids never change on a rebuild:
 RSS keep Pelican's tag: URI of the issue (tag:<host>,<date>:<path>), a section entry adds
 `#<key>`; the JSON Feed uses the URL. Dates are the issue's Date (published) and Modified,
 else Date (updated), so a feed's bytes depend on the content only; an empty feed's date is
-SOURCE_DATE_EPOCH when set.
+SOURCE_DATE_EPOCH when set. Every feed file is written whole or not at all: Pelican's
+Atom and RSS through its writer (atomic.py), digest's own through digest.files.
 
 Templates get DIGEST_SECTION_FEEDS: [{key, title, atom, rss, json}], absolute URLs (None
 for a format that is switched off), one per section that has a feed, in DIGEST_SECTIONS
@@ -36,6 +37,7 @@ from feedgenerator import Atom1Feed, Rss201rev2Feed, get_tag_uri
 from markupsafe import Markup
 from pelican import signals
 
+from digest import files
 from digest.collect.sanitize import ATTRIBUTES, DROP_WITH_CONTENT, TAGS, URL_SCHEMES
 from digest.errors import RenderError
 from digest.models import EditionSection
@@ -130,8 +132,7 @@ def _write(output: Path, path: str, text: str) -> None:
     target = (output / path).resolve()
     if not target.is_relative_to(output.resolve()):
         raise RenderError(f"feeds: {path!r} is outside the output folder")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
+    files.write_text(target, text)  # whole or not at all: a feed reader never gets half
 
 
 def _xml(feed: Any) -> str:

@@ -16,6 +16,12 @@ Two levers:
   new issue and are always written.
 
 `digest build --full` turns both off for one run and rewrites every page.
+
+Pelican saves its content cache in place: a build killed while it did left half a pickle,
+and every later build failed reading it. At the end of a build the cache files' sizes and
+times are recorded (CACHE_PATH/site/complete.json); a cache that does not match them was
+not saved whole, and is emptied before Pelican reads it. The ledger and the key are
+written whole (digest.files), and so is every page (AtomicWriter, atomic.py).
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ import jinja2
 from pelican import signals
 from pelican.writers import Writer
 
+from digest import files
+from digest.pelican_plugin.atomic import AtomicWriter
 from digest.publish import stamps
 
 log = logging.getLogger(__name__)
@@ -41,6 +49,7 @@ COUNTS_KEY = "_DIGEST_PAGE_COUNTS"  # (written, skipped), left in the settings f
 FOLDER = "site"
 LEDGER = "pages.json"
 _KEY_FILE = "key"
+_COMPLETE = "complete.json"  # the cache files as the last finished build left them
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
@@ -67,10 +76,11 @@ def prepare(settings: dict[str, Any], root: Path, *, full: bool) -> bool:
     folder = cache_path / FOLDER
     key = settings_fingerprint(settings)
     key_file = folder / _KEY_FILE
-    if full or not key_file.is_file() or key_file.read_text(encoding="ascii") != key:
+    stale = not key_file.is_file() or key_file.read_text(encoding="ascii") != key
+    if full or stale or not _cache_complete(folder):
         shutil.rmtree(folder, ignore_errors=True)  # a stale cache must never be read
     folder.mkdir(parents=True, exist_ok=True)
-    key_file.write_text(key, encoding="ascii")
+    files.write_text(key_file, key, encoding="ascii")
     # Compiled templates: Jinja checks them against their source itself, so they outlive
     # the content cache.
     compiled = cache_path / "jinja"
@@ -87,6 +97,28 @@ def prepare(settings: dict[str, Any], root: Path, *, full: bool) -> bool:
     )
     settings[INCREMENTAL_KEY] = key
     return not any(folder.glob("*Readers*"))  # Pelican's reader cache files
+
+
+def _cache_files(folder: Path) -> dict[str, list[int]]:
+    """Pelican's cache files in `folder` (all but ours): name -> [size, st_mtime_ns]."""
+    ours = {_KEY_FILE, _COMPLETE, LEDGER}
+    found = {}
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in ours and not path.name.endswith(files.TEMP_SUFFIX):
+            stat = path.stat()
+            found[path.name] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def _cache_complete(folder: Path) -> bool:
+    """Whether Pelican's cache files are those a finished build left (none is too)."""
+    if not folder.is_dir():
+        return True
+    try:
+        recorded = json.loads((folder / _COMPLETE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        recorded = {}
+    return _cache_files(folder) == recorded
 
 
 class Ledger:
@@ -112,7 +144,10 @@ class Ledger:
         self.pages[name] = [key, output.stat().st_mtime_ns]
 
     def save(self) -> None:
-        self.path.write_text(json.dumps(self.pages, sort_keys=True), encoding="utf-8")
+        files.write_text(self.path, json.dumps(self.pages, sort_keys=True))
+        # Pelican saved its cache before it wrote the pages: all of it is complete now.
+        complete = json.dumps(_cache_files(self.path.parent), sort_keys=True)
+        files.write_text(self.path.with_name(_COMPLETE), complete)
 
 
 def _neighbour(content: Any) -> tuple[str, str] | None:
@@ -158,8 +193,9 @@ def write_listing(
         writer.write_file(name, template, context, **kwargs)
 
 
-class IncrementalWriter(Writer):
-    """Pelican's writer, but an issue or page whose inputs are unchanged is not rendered."""
+class IncrementalWriter(AtomicWriter):
+    """Pelican's writer (each file written whole), but an issue or page whose inputs are
+    unchanged is not rendered."""
 
     def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
         super().__init__(output_path, settings=settings)
@@ -259,5 +295,6 @@ class IncrementalWriter(Writer):
             self.ledger.record(path, path.relative_to(self.output_path).as_posix(), key)
 
 
-def get_writer(pelican: Any) -> type[Writer] | None:
-    return IncrementalWriter if pelican.settings.get(INCREMENTAL_KEY) else None
+def get_writer(pelican: Any) -> type[Writer]:
+    """digest build's skipping writer; a plain Pelican run's pages are written whole too."""
+    return IncrementalWriter if pelican.settings.get(INCREMENTAL_KEY) else AtomicWriter

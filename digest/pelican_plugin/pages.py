@@ -10,6 +10,8 @@
 - `sitemap.xml`: every HTML page this Pelican run wrote (but the 404 page and the
   previews of issues marked `Status: draft`), absolute URLs, sorted; `robots.txt` points
   to it and asks crawlers to keep out of the drafts' folder.
+- Every file is written whole or not at all: the pages by Pelican's writer (atomic.py),
+  sitemap.xml and robots.txt by digest.files.
 - Templates get SITE_ABSOLUTE_URL (SITEURL itself is made relative per page by
   RELATIVE_URLS) for canonical and Open Graph links.
 """
@@ -28,6 +30,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
+from digest import files
 from digest.issues.periods import period_title
 from digest.models import EditionSection
 from digest.pelican_plugin.incremental import write_listing
@@ -192,11 +195,6 @@ def drafts_folder(draft_url: str | None) -> str | None:
     return folder.lstrip("/") or None
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
 class DigestPagesGenerator(Generator):
     """Runs after the articles and pages generators (Pelican appends plugin generators)."""
 
@@ -254,9 +252,9 @@ class DigestPagesGenerator(Generator):
             SITEURL=urlsplit(base).path.rstrip("/"),
         )
         output = Path(self.output_path)
-        _write(output / SITEMAP_SAVE_AS, sitemap_xml(base, _written))
+        files.write_text(output / SITEMAP_SAVE_AS, sitemap_xml(base, _written))
         previews = self.settings.get("DRAFT_URL") if self.settings.get("DRAFT_SAVE_AS") else None
-        _write(output / ROBOTS_SAVE_AS, robots_txt(base, drafts_folder(previews)))
+        files.write_text(output / ROBOTS_SAVE_AS, robots_txt(base, drafts_folder(previews)))
 
 
 def remember_written(path: str, context: Any = None) -> None:

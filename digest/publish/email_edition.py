@@ -1,4 +1,5 @@
-"""Write each issue's email edition (.html, .txt, .eml) under output/email/."""
+"""Write each issue's email edition (.html, .txt, .eml) under output/email/, each file
+whole or not at all (digest.files): `send` never reads half an edition."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 from email.utils import parseaddr
 from pathlib import Path
 
+from digest import files
 from digest.config import Settings
 from digest.models import Edition
 from digest.publish import stamps
@@ -29,14 +31,6 @@ def edition_message_id(edition: Edition, settings: Settings) -> str:
     domain = sender_domain(settings.email_from)
     token = hashlib.sha256(f"{settings.sitename}\0{edition.slug}".encode()).hexdigest()[:20]
     return f"<{edition.slug}.{token}@{domain}>"
-
-
-def _write_if_changed(path: Path, data: bytes) -> bool:
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return True
 
 
 def write_email_edition(
@@ -92,6 +86,6 @@ def write_email_edition(
         list_id=list_id(settings),
     )
     data = (email.html.encode(), email.text.encode(), message)
-    changed = [_write_if_changed(path, body) for path, body in zip(outputs, data, strict=True)]
+    changed = [files.write_if_changed(path, body) for path, body in zip(outputs, data, strict=True)]
     made.record(key())
     return any(changed)

@@ -15,11 +15,12 @@ only hands out the jobs, never pays for the import.
 from __future__ import annotations
 
 import mimetypes
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from digest import files
 
 VARIANT = "pdf/ua-1"  # tagged, with the document title shown and the language set
 
@@ -40,7 +41,8 @@ class PdfJob:
 
 
 def partial_path(target: Path) -> Path:
-    """Where a PDF is written before it replaces `target` (a killed render leaves it)."""
+    """Where an older digest wrote a PDF before it replaced `target` (a killed render left
+    it; pdf.py still removes it). PDFs are now written through digest.files."""
     return target.with_name(f".{target.name}.partial")
 
 
@@ -115,7 +117,7 @@ def work(renderer: Renderer, job: PdfJob) -> int:
     if renderer.settings.created:
         document.metadata.created = renderer.settings.created
         document.metadata.modified = renderer.settings.created
-    partial = partial_path(job.target)
-    document.write_pdf(partial, pdf_variant=VARIANT)
-    os.replace(partial, job.target)
+    # Whole or not at all, fsynced before it replaces the old PDF (digest.files).
+    with files.atomic_writer(job.target, "wb") as stream:
+        document.write_pdf(stream, pdf_variant=VARIANT)
     return len(document.pages)

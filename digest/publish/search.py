@@ -5,7 +5,10 @@ Pagefind (PyPI `pagefind[bin]`) writes a static index and its UI into output/pag
 issue pages are indexed: the archive lists them, the email edition and the PDFs repeat them.
 
 The bundle is rebuilt from scratch each time: Pagefind leaves the fragments of a previous
-run beside the new ones, so a changed issue would otherwise leave stale files behind.
+run beside the new ones, so a changed issue would otherwise leave stale files behind. It is
+built beside the old one (output/.pagefind.<random>.digest-tmp) and swapped in when
+complete (digest.files.replace_folder): a killed or failed build leaves the old index whole
+and the site searchable.
 
 Not byte-reproducible: with filters on the pages (data-pagefind-filter, the theme's
 "section" filter) Pagefind 1.5.2 writes its filter index in hash-map order, so two runs over
@@ -18,6 +21,7 @@ pagefind/.
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import shutil
@@ -25,7 +29,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from digest.errors import RenderError
+from digest import files
+from digest.errors import RenderError, WriteError
 
 BUNDLE = "pagefind"
 TIMEOUT = 600  # seconds; Pagefind reads a few hundred pages a second
@@ -41,10 +46,21 @@ def index_site(output: Path, glob: str) -> int:
     pages the index holds. No pages: no index (and no stale one left behind)."""
     output = output.resolve()
     bundle = output / BUNDLE
-    if bundle.is_dir() and not bundle.is_symlink():
-        shutil.rmtree(bundle)
     if not any(output.glob(glob)):
+        if bundle.is_dir() and not bundle.is_symlink():
+            shutil.rmtree(bundle)
         return 0
+    new = files.temporary_path(bundle)
+    try:
+        _run_pagefind(output, new, glob)
+        count = pages_indexed(new)
+        files.replace_folder(new, bundle)
+    finally:
+        shutil.rmtree(new, ignore_errors=True)  # a failed run's half index
+    return count
+
+
+def _run_pagefind(output: Path, bundle: Path, glob: str) -> None:
     command = [
         sys.executable,
         "-m",
@@ -66,10 +82,21 @@ def index_site(output: Path, glob: str) -> int:
         raise RenderError(f"search: pagefind could not index {output}: {exc}") from exc
     if done.returncode != 0:
         reason = _reason(done.stderr + "\n" + done.stdout)
+        if _disk_full(reason):
+            raise WriteError(
+                f"{files.shown(bundle.parent / BUNDLE)}: could not write the search index: "
+                f"{reason}; free some space and run the command again (the old index is kept)",
+                files.shown(bundle.parent / BUNDLE),
+            )
         raise RenderError(
             f"search: pagefind failed (exit {done.returncode}) indexing {output}: {reason}"
         )
-    return pages_indexed(bundle)
+
+
+def _disk_full(reason: str) -> bool:
+    """Pagefind (Rust) says "No space left on device (os error 28)" and the like."""
+    codes = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    return any(f"os error {code})" in reason for code in codes)
 
 
 def pages_indexed(bundle: Path) -> int:

@@ -1,0 +1,250 @@
+"""Files written whole or not at all: every file digest publishes or the editor edits.
+
+The rules:
+
+- A file is written under a temporary name beside its place (`.<name>.<random>.digest-tmp`,
+  same folder, so same file system), flushed and fsynced, then renamed over the old one
+  (`os.replace`, atomic on POSIX) and its folder fsynced. A reader, a web server or the
+  next run sees the old file or the new one, never a part of one.
+- A write that fails (disk full, quota, no permission, read-only file system) removes its
+  temporary file, leaves the old file as it was and raises WriteError: one line that names
+  the file and says what to do. A killed process leaves at most a temporary file, which
+  `remove_temporaries` sweeps (a build does, over output/).
+- A folder a tool makes whole (the search index) is made beside the old one and swapped in
+  with one rename: an atomic exchange where the system has one (Linux's renameat2), else
+  two renames a moment apart.
+- Within `deferred_folder_syncs()` (a build writes thousands of files) each folder is
+  fsynced once, at the end. That only delays the moment a rename is durable: until then a
+  power cut leaves the old file, still whole.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO, Any
+
+from digest.errors import WriteError
+
+TEMP_SUFFIX = ".digest-tmp"
+# What the system, not digest, got wrong: reported in one line, never a traceback.
+ENVIRONMENT = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+)
+# ... and those of them a write itself (not the opening of a file) can raise.
+_WRITING = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+_ADVICE = {
+    errno.ENOSPC: "free some space and run the command again",
+    errno.EDQUOT: "free some space (or raise the quota) and run the command again",
+    errno.EFBIG: "raise the file size limit (ulimit -f) and run the command again",
+    errno.EROFS: "make the file system writable and run the command again",
+    errno.EACCES: "check that you may write there and run the command again",
+    errno.EPERM: "check that you may write there and run the command again",
+}
+_pending_syncs: set[Path] | None = None  # folders to fsync at the end of a batch
+
+
+def shown(path: Path | str) -> str:
+    """`path` as the user typed it: relative to the working folder when under it."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    return absolute if relative.startswith("..") else relative
+
+
+def failure(exc: OSError, path: Path | str | None = None, *, writing: bool = True) -> WriteError:
+    """The one-line error for `exc` on `path` (default: the file the error names)."""
+    where = shown(path if path is not None else exc.filename)
+    reason = (exc.strerror or os.strerror(exc.errno or 0) or str(exc)).strip()
+    reason = reason[:1].lower() + reason[1:]
+    advice = _ADVICE.get(exc.errno or 0, "run the command again")
+    if writing:  # through atomic_writer: the file is as it was
+        return WriteError(
+            f"{where}: could not write: {reason}; {advice} (nothing was left half-written)", where
+        )
+    return WriteError(f"{where}: {reason}; {advice}", where)
+
+
+def environmental(exc: BaseException) -> bool:
+    """An OSError the system caused (disk full, permissions), naming a file: not a bug."""
+    return isinstance(exc, OSError) and exc.errno in ENVIRONMENT and exc.filename is not None
+
+
+def temporary_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+
+
+@contextmanager
+def atomic_writer(path: Path, mode: str = "w", *, encoding: str = "utf-8") -> Iterator[IO[Any]]:
+    """A file to write `path` through: it replaces `path` when the block ends, whole; if
+    the block raises, `path` is left as it was. `mode`: "w" (text, LF) or "wb"."""
+    path = Path(path)
+    temp = temporary_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if "b" in mode:
+            stream: IO[Any] = open(temp, "xb")  # noqa: SIM115 (closed below)
+        else:
+            stream = open(temp, "x", encoding=encoding, newline="\n")  # noqa: SIM115
+    except OSError as exc:
+        raise failure(exc, path) from exc
+    try:
+        with stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException as exc:
+        with suppress(OSError):
+            temp.unlink()
+        # The caller's own errors pass through; a write that found the disk full is ours.
+        if isinstance(exc, OSError) and _ours(exc, (temp, path)):
+            raise failure(exc, path) from exc
+        raise
+    sync_folder(path.parent)
+
+
+def _ours(exc: OSError, paths: tuple[Path, ...]) -> bool:
+    """A write's failure (disk full, whatever the file), or the system's on our files."""
+    if exc.errno in _WRITING:
+        return True
+    return exc.errno in ENVIRONMENT and exc.filename in (None, *map(str, paths))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    with atomic_writer(path, "wb") as stream:
+        stream.write(data)
+
+
+def write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+    """`text` with LF line ends (no newline translation), as write_text(newline="\\n")."""
+    with atomic_writer(path, "w", encoding=encoding) as stream:
+        stream.write(text)
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write `data` unless `path` already holds exactly it; returns whether it wrote."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass  # missing or unreadable: write it
+    write_bytes(path, data)
+    return True
+
+
+def copy_file(source: Path | str, target: Path | str) -> None:
+    """Copy a file whole (a theme's stylesheet or font), not when the target already
+    holds the same bytes."""
+    try:
+        data = Path(source).read_bytes()
+    except OSError as exc:
+        raise failure(exc, source, writing=False) from exc
+    write_if_changed(Path(target), data)
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync a folder: its renames survive a power cut. Deferred within a batch."""
+    if _pending_syncs is not None:
+        _pending_syncs.add(folder)
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # a system that cannot open folders cannot fsync them either
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse to fsync a folder; the rename is done
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def deferred_folder_syncs() -> Iterator[None]:
+    """Each folder written into in the block is fsynced once, when it ends."""
+    global _pending_syncs
+    if _pending_syncs is not None:  # nested: the outer batch syncs
+        yield
+        return
+    _pending_syncs = set()
+    try:
+        yield
+    finally:
+        folders, _pending_syncs = _pending_syncs, None
+        for folder in sorted(folders):
+            sync_folder(folder)
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put the folder `new` in place of `target` and remove the old one. Where the system
+    can exchange two names in one step, `target` is never missing; elsewhere it is, for
+    the moment between two renames."""
+    try:
+        if not target.exists():
+            os.rename(new, target)
+        elif _exchange(new, target):  # `new` now holds the old folder (or file)
+            _remove(new)
+        else:
+            old = target.with_name(f".{target.name}.old{TEMP_SUFFIX}")
+            _remove(old)
+            os.rename(target, old)
+            os.rename(new, target)
+            _remove(old)
+    except OSError as exc:
+        if environmental(exc):
+            raise failure(exc, target) from exc
+        raise
+    sync_folder(target.parent)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file or a folder tree, if there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two names atomically (Linux renameat2 RENAME_EXCHANGE); False: not here."""
+    if sys.platform != "linux":
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:  # glibc before 2.28, musl
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # the file system cannot exchange: rename twice
+    raise OSError(code, os.strerror(code), os.fspath(b))
+
+
+def remove_temporaries(folder: Path, name: str | None = None) -> int:
+    """Remove what killed writes left in `folder` and below (files and folders ending in
+    TEMP_SUFFIX), or only those of the file `name` in `folder` itself. Returns how many."""
+    removed = 0
+    if name is not None:
+        found = list(folder.glob(f".{name}.*{TEMP_SUFFIX}"))
+    else:
+        found = []
+        for root, dirs, names in os.walk(folder):
+            found += [Path(root, n) for n in names if n.endswith(TEMP_SUFFIX)]
+            found += [Path(root, d) for d in dirs if d.endswith(TEMP_SUFFIX)]
+            dirs[:] = [d for d in dirs if not d.endswith(TEMP_SUFFIX)]
+    for path in found:
+        with suppress(OSError):
+            _remove(path)
+            removed += 1
+    return removed
