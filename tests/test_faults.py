@@ -130,21 +130,13 @@ def counted(project: Path, *args: str) -> int:
     return int(count.read_text())
 
 
-def stamp(name: str) -> bool:
-    """A stamp (publish/stamps.py: ".pdf-cache", ".<slug>.email-cache"): still written in
-    place, a cut one only makes its output again. Left out of `old_or_new` until
-    Stamp.record writes through digest.files (proposed in issue 19's report)."""
-    return name.endswith("-cache")
-
-
 def old_or_new(now: dict[str, bytes], old: dict[str, bytes], new: dict[str, bytes], when: str):
     """Every file is its old version or its new one, and nothing both had is gone."""
-    now = {name: data for name, data in now.items() if not stamp(name)}
     for name, data in now.items():
         assert data in (old.get(name), new.get(name)), (
             f"{when}: {name} is neither its old nor its new version ({len(data)} bytes)"
         )
-    lost = {name for name in old.keys() & new.keys() if not stamp(name)} - now.keys()
+    lost = (old.keys() & new.keys()) - now.keys()
     assert not lost, f"{when}: lost {sorted(lost)}"
 
 

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import digest
+from digest import files
 
 PACKAGE = Path(digest.__file__).resolve().parent
 TEMPLATES = PACKAGE.parent / "templates"
@@ -74,4 +75,4 @@ class Stamp:
 
     def record(self, key: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(f"{self.token} {key}", encoding="ascii")
+        files.write_text(self.path, f"{self.token} {key}", encoding="ascii")
