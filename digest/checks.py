@@ -2,7 +2,8 @@
 before `digest build` writes anything: the same verdict, the same lines.
 
 A file is judged again only when its bytes, digest's code or the settings the judge reads
-(sections, sources, language) changed: verdicts are kept in CACHE_PATH/checks.json, so a
+(sections, sources, language, DIGEST_MAX_ISSUE_BYTES) changed (a file over that limit only
+when its size did: it is never read whole): verdicts are kept in CACHE_PATH/checks.json, so a
 rebuild of a large archive judges only the issue that was edited. Many files are judged in
 one process per CPU. The issues judged here are handed to the build, which then does not
 parse them a second time.
@@ -73,8 +74,7 @@ def check_content(
     todo: list[tuple[str, str, str]] = []  # (absolute path, displayed path, content hash)
     for path in paths:
         name = display_path(path, settings.root)
-        data = path.read_bytes()
-        key = hashlib.sha256(data).hexdigest()
+        key = _content_key(path, settings.max_issue_bytes)
         known = cache.get(name, key)
         if known is not None:
             found[name] = known
@@ -94,10 +94,20 @@ def check_content(
     return verdict
 
 
+def _content_key(path: Path, limit: int) -> str:
+    """What the verdict depends on: the bytes' hash, or the size of a file over the limit
+    (its one problem says nothing else, and reading it is what the limit spares)."""
+    size = path.stat().st_size
+    if size > limit:
+        return f"size {size}"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _judge_all(
     todo: list[tuple[str, str, str]], settings: Settings, parsed: bool
 ) -> list[tuple[str, str, list[Problem], Any]]:
-    args = (settings.sections, settings.sources, settings.language, parsed)
+    limit = settings.max_issue_bytes
+    args = (settings.sections, settings.sources, settings.language, limit, parsed)
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     if workers < 2 or len(todo) < _POOL_AT_LEAST:
         return _judge(todo, *args)
@@ -114,11 +124,14 @@ def _judge(
     sections: Sequence[SectionRule],
     sources: Sequence[Source],
     language: str,
+    max_bytes: int,
     parsed: bool,
 ) -> list[tuple[str, str, list[Problem], Any]]:
     judged = []
     for path, name, key in todo:
-        verdict = check_issue(Path(path), sections, sources, language=language, display=name)
+        verdict = check_issue(
+            Path(path), sections, sources, language=language, display=name, max_bytes=max_bytes
+        )
         edition = None
         if parsed and verdict.edition is not None:
             # Packed here, in the worker: the parent receives bytes, not object graphs.
@@ -136,6 +149,7 @@ class _Cache:
         self.token = stamps.fingerprint(
             stamps.code_fingerprint(),
             settings.language,
+            str(settings.max_issue_bytes),
             *(rule.key for rule in settings.sections),
             *(f"{s.name}={','.join(s.domains)}" for s in settings.sources),
         )

@@ -64,6 +64,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DIGEST_PDF_TIMEOUT", 120, "Seconds allowed to make one issue's PDF."),
     Setting("DIGEST_PDF_MEMORY_MB", 2048, "Memory (address space) one PDF renderer may use, MB."),
     Setting("DIGEST_PDF_WORKERS", 0, "PDFs made at once; 0: one per CPU core."),
+    Setting("DIGEST_MAX_ISSUE_BYTES", 5_000_000, "Largest issue file read, in bytes."),
+    Setting("DIGEST_MAX_EMAIL_BYTES", 2_000_000, "Largest email message sent, in bytes."),
     Setting(
         "DIGEST_SUBSCRIBE_URL",
         None,
@@ -106,6 +108,8 @@ class Settings:
     email_from: str
     send: SendSettings
     draft: DraftOptions = field(default_factory=DraftOptions)
+    max_issue_bytes: int = 5_000_000
+    max_email_bytes: int = 2_000_000
     places: Gazetteer | None = field(repr=False, compare=False, default=None)
     subscribe_url: str | None = None
     pelican: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
@@ -237,6 +241,13 @@ def validate(raw: dict[str, Any], config_path: Path, *, compile_selectors: bool 
     pdf_timeout = _number("DIGEST_PDF_TIMEOUT", get("DIGEST_PDF_TIMEOUT"), 1, 3600, problems)
     pdf_memory = _number("DIGEST_PDF_MEMORY_MB", get("DIGEST_PDF_MEMORY_MB"), 256, 65536, problems)
     pdf_workers = _number("DIGEST_PDF_WORKERS", get("DIGEST_PDF_WORKERS"), 0, 64, problems)
+    # Whole bytes: a limit is compared with file and message sizes, never a fraction.
+    max_issue = _number(
+        "DIGEST_MAX_ISSUE_BYTES", get("DIGEST_MAX_ISSUE_BYTES"), 1000, 10**9, problems
+    )
+    max_email = _number(
+        "DIGEST_MAX_EMAIL_BYTES", get("DIGEST_MAX_EMAIL_BYTES"), 1000, 10**9, problems
+    )
     sender = get("DIGEST_EMAIL_FROM")
     if not isinstance(sender, str) or "@" not in sender or any(c in sender for c in "\r\n"):
         problems.append("DIGEST_EMAIL_FROM: must be one address, e.g. 'Monitor <m@example.org>'")
@@ -301,10 +312,30 @@ def validate(raw: dict[str, Any], config_path: Path, *, compile_selectors: bool 
         email_from=str(sender),
         send=send,
         draft=draft,
+        max_issue_bytes=int(max_issue),
+        max_email_bytes=int(max_email),
         places=places,
         subscribe_url=subscribe,
         pelican=raw,
     )
+
+
+def over_limit(size: int, setting: str, limit: int) -> str:
+    """`52 MB, larger than DIGEST_MAX_ISSUE_BYTES (5 MB)`: sizes as people say them, in
+    bytes when rounding would make the two look alike."""
+    said, allowed = _size(size), _size(limit)
+    if said == allowed:
+        said, allowed = f"{size:,} bytes", f"{limit:,} bytes"
+    return f"{said}, larger than {setting} ({allowed})"
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if count >= scale:
+            value = count / scale
+            text = f"{value:.0f}" if value >= 10 else f"{value:.1f}".removesuffix(".0")
+            return f"{text} {unit}"
+    return f"{count:,} bytes"
 
 
 def _number(name: str, value: Any, low: float, high: float, problems: list[str]) -> float:

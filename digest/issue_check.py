@@ -8,12 +8,14 @@ allowed, CRLF as LF), and the body through the same Markdown parser, so a table 
 site would not render as a table is judged as what the editor meant: an incident table
 with a typo in it.
 
-Errors: text that is not UTF-8; the header (unknown keys, a missing Title, a Date or
-Period that is no real date, a Period that disagrees with Date or Slug, Issue, Layout); the
-sections (a heading without a known id, a section twice, no paragraphs, no takeaway in a
-weekly issue, an empty headline or an empty part of one); the incident table (a separator
-row or a row whose cells do not match the header, a count that is neither a number nor
-"?", a date that does not exist or lies outside the Period); an issue with nothing in it.
+Errors: a file larger than DIGEST_MAX_ISSUE_BYTES (read no further: a 50 MB file would take
+minutes and gigabytes to build, and become an email nobody can receive); text that is not
+UTF-8; the header (unknown keys, a missing Title, a Date or Period that is no real date, a
+Period that disagrees with Date or Slug, Issue, Layout); the sections (a heading without a
+known id, a section twice, no paragraphs, no takeaway in a weekly issue, an empty headline
+or an empty part of one); the incident table (a separator row or a row whose cells do not
+match the header, a count that is neither a number nor "?", a date that does not exist or
+lies outside the Period); an issue with nothing in it.
 Warnings: relative day words readers cannot anchor, a paragraph in another script than the
 issue's language, two incident rows with one date and place, links to unknown sources, a
 takeaway that names none of its section's stories.
@@ -22,6 +24,7 @@ takeaway that names none of its section's stories.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +34,7 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
+from digest.config import over_limit
 from digest.errors import ContentError, IssueFileError
 from digest.issues.anchoring import relative_words
 from digest.issues.textual import content_words
@@ -113,10 +117,18 @@ def check_issue(
     *,
     language: str = "en",
     display: str | None = None,
+    max_bytes: int | None = None,
 ) -> Verdict:
-    """Every problem of one issue file, in line order."""
+    """Every problem of one issue file, in line order; a file over `max_bytes` has that one
+    problem, found without reading the rest of it."""
     name = display or str(path)
-    data = path.read_bytes()
+    with path.open("rb") as file:
+        data = file.read() if max_bytes is None else file.read(max_bytes + 1)
+        if max_bytes is not None and len(data) > max_bytes:
+            size = os.fstat(file.fileno()).st_size
+            over = over_limit(size, "DIGEST_MAX_ISSUE_BYTES", max_bytes)
+            message = f"the file is {over}; split the issue or raise the limit"
+            return Verdict([Problem(name, 1, "error", message)])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -49,16 +49,20 @@ def letter_for(settings: Settings, slug: str, now: datetime, secret: bytes) -> L
     from digest.render.edition import parse_edition, split_metadata
 
     source = settings.issues_path / f"{slug}.md"
+    # The judge first, as for build: a file too large or not UTF-8 is its one line, and
+    # errors are never mailed. Only then is the file read as text.
+    refuse_broken(settings, [slug])
     try:
         text = source.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DeliveryError(f"{slug}: no issue file {source}") from None
+    except UnicodeDecodeError as exc:  # a file whose Slug names another issue: not judged
+        raise DeliveryError(f"{source}: not UTF-8 text at byte {exc.start}") from None
     if split_metadata(text).meta.get("status", "").strip().lower() == "draft":
         raise DeliveryError(
             f"{slug}: not sent: {source.name} is marked 'Status: draft' (a preview, never "
             "published); remove that line and run `digest build` first"
         )
-    refuse_broken(settings, [slug])  # the judge's verdict, as for build: errors are not mailed
     try:
         edition = parse_edition(
             text, slug=slug, sections=settings.sections, sources=settings.sources
@@ -141,7 +145,7 @@ def send_issue(
     server = _with_password(config.server, request.password)
     with (
         send_run.send_lock(settings.store_path, request.slug),
-        Store(settings.store_path) as store,
+        Store(settings.store_path, durable=True) as store,  # a lost `sent` would send twice
     ):
         send_run.queue_recipients(store, letter, people, now)
         return send_run.run_send(

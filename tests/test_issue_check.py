@@ -208,3 +208,35 @@ def test_build_prints_the_warnings_of_edited_files_and_counts_the_others(project
     assert "warning:" not in again.output
     assert "note: 1 warnings in unchanged issue files; `digest check` lists them" in again.output
     assert "warning: content/issues/2024-02-08.md:10" in run_cli(conf, "check").output
+
+
+# --------------------------------------------------------------------------- size limit
+
+
+def test_an_issue_file_over_the_size_limit_is_one_line_and_read_no_further(project):
+    conf = project("DIGEST_MAX_ISSUE_BYTES = 2_000\n", samples=False)
+    issues = conf.parent / "content" / "issues"
+    # Past the limit the bytes are not even UTF-8: the judge never gets that far.
+    (issues / "2024-02-08.md").write_bytes(GOOD.encode() + b"\n\n" + b"\xff filler " * 300)
+    (issues / "2024-02-01.md").write_text(GOOD.replace("02-08", "02-01").replace("– 8", "– 1"))
+    for command in ("check", "build"):
+        result = run_cli(conf, command)
+        assert result.exit_code == 1
+        problems = [line for line in result.output.splitlines() if "2024-02-08.md" in line]
+        assert problems == [
+            "error: content/issues/2024-02-08.md:1: the file is 3.1 KB, larger than "
+            "DIGEST_MAX_ISSUE_BYTES (2 KB); split the issue or raise the limit"
+        ]
+    assert not (conf.parent / "output" / "issues").exists()  # nothing was published
+
+
+def test_the_size_limits_are_validated(project):
+    conf = project("DIGEST_MAX_ISSUE_BYTES = '5 MB'\nDIGEST_MAX_EMAIL_BYTES = 0\n")
+    with pytest.raises(config.ConfigError) as refused:
+        config.load(conf)
+    assert refused.value.problems == [
+        "DIGEST_MAX_ISSUE_BYTES: must be a number from 1000 to 1e+09, got '5 MB'",
+        "DIGEST_MAX_EMAIL_BYTES: must be a number from 1000 to 1e+09, got 0",
+    ]
+    defaults = config.load(project())
+    assert (defaults.max_issue_bytes, defaults.max_email_bytes) == (5_000_000, 2_000_000)

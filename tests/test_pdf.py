@@ -7,9 +7,11 @@ table page are rendered to PNG in .cache/test-output/pdf/ for a human look.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from digest import config
 from digest.build import issue_pdf_jobs, make_pdfs
 from digest.errors import RenderError
 from digest.publish import pdf
-from tests.conftest import FROZEN, ROOT, run_cli
+from tests.conftest import FROZEN, ROOT, SAMPLE_EPOCH, run_cli
 from tests.http_server import LocalServer
 
 WEEKS = ("2024-02-01", "2024-02-08")
@@ -346,3 +348,38 @@ def test_a_huge_issue_is_stopped_and_published_without_a_pdf(sample_site, tmp_pa
     ) in result.output
     assert (huge / "index.html").exists() and not (huge / "huge.pdf").exists()
     assert other.exists()  # one bad issue never stops the others
+
+
+def test_a_pdf_out_of_memory_says_so_in_one_line(sample_site, tmp_path):
+    # At the memory limit WeasyPrint's C libraries fail in several ways (a MemoryError, a
+    # SystemError "error return without exception set", a crash), and the dying worker's
+    # finalizers printed "Exception ignored in: <object repr() failed>" by the dozen.
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site)
+    conf = site / "pelican.conf.py"
+    conf.write_text(conf.read_text() + "\nDIGEST_PDF_MEMORY_MB = 256\n")
+    big = site / "output" / "issues" / "big"
+    big.mkdir()
+    items = "".join(f"<li>Item {n}: {'text ' * 60}</li>" for n in range(3000))
+    (big / "index.html").write_text(
+        f'<!DOCTYPE html><html lang="en"><head><title>Big</title></head><body><ol>{items}</ol>'
+        "</body></html>"
+    )
+    other = site / "output" / "issues" / "2024-02-08" / "2024-02-08.pdf"
+    before = other.read_bytes()  # current: only the big page is rendered
+    command = [sys.executable, "-m", "digest", "--config", str(conf), "pdf"]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SAMPLE_EPOCH}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 1
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    problems = [line for line in lines if line.startswith("error: big: ")]
+    assert len(problems) == 1, lines
+    assert re.fullmatch(
+        r"error: big: could not make the PDF: .*out of memory.* \(limit 256 MB\)"
+        r"; the issue is published without one",
+        problems[0],
+    )
+    assert not any("Exception ignored" in line or "Traceback" in line for line in lines), lines
+    assert len(lines) <= 3, lines  # the problem, the summary, a rendered count at most
+    assert not (big / "big.pdf").exists()
+    assert other.read_bytes() == before

@@ -471,3 +471,94 @@ def test_test_to_sends_one_copy_outside_the_journal(mail_project, tmp_path):
     assert sink.per_recipient() == Counter({"editor@example.org": 1})
     assert ".test." in sink.received[0].message_id
     assert journal(tmp_path) == {}
+
+
+# --------------------------------------------------------------------------- refused first
+
+
+def issue_copy(tmp_path: Path, sample_site: Path, change) -> Path:
+    """A content folder holding the sample issue with `change` (bytes -> bytes) made."""
+    folder = tmp_path / "content" / "issues"
+    folder.mkdir(parents=True)
+    data = (sample_site / "content" / "issues" / f"{SLUG}.md").read_bytes()
+    (folder / f"{SLUG}.md").write_bytes(change(data))
+    return folder.parent
+
+
+def refused_everywhere(conf: Path, tmp_path: Path, sink) -> list[str]:
+    """The output of a dry run, a send and a test copy, all refused; nothing went out."""
+    outputs = []
+    subscribers = str(csv_of(tmp_path, people(2)))
+    for args in (("--subscribers", subscribers), ("--subscribers", subscribers, "--send"),
+                 ("--test-to", "editor@example.org")):  # fmt: skip
+        result = send(conf, *args)  # an unexpected exception would be raised here
+        assert result.exit_code == 1, result.output
+        outputs.append(result.output.strip())
+    assert sink.received == []
+    assert not (tmp_path / "outbox" / SLUG).exists()
+    assert journal(tmp_path) == {}
+    return outputs
+
+
+def test_an_issue_file_that_is_not_utf8_is_one_line_before_it_is_read(
+    mail_project, tmp_path, sample_site
+):
+    content = issue_copy(tmp_path, sample_site, lambda data: data.replace(b". ", b". \xff", 1))
+    with smtp_server() as (sink, port):
+        outputs = refused_everywhere(
+            mail_project(f"PATH = {str(content)!r}", port=port), tmp_path, sink
+        )
+    for output in outputs:
+        problem, summary = output.splitlines()
+        assert re.fullmatch(
+            r"error: \S+/2024-02-08\.md:\d+: not UTF-8 text at byte \d+; save the file as UTF-8",
+            problem,
+        )
+        assert summary == "error: 1 problem in 1 issue file; nothing was published"
+
+
+def test_an_issue_file_over_the_size_limit_is_one_line_and_never_mailed(
+    mail_project, tmp_path, sample_site
+):
+    padding = b"\n\nFiller paragraph of an issue pasted twice over. " + b"word " * 1_200_000
+    content = issue_copy(tmp_path, sample_site, lambda data: data + padding)
+    with smtp_server() as (sink, port):
+        outputs = refused_everywhere(
+            mail_project(f"PATH = {str(content)!r}", port=port), tmp_path, sink
+        )
+    for output in outputs:
+        problem, _ = output.splitlines()
+        assert problem.endswith(
+            "/2024-02-08.md:1: the file is 6 MB, larger than DIGEST_MAX_ISSUE_BYTES (5 MB); "
+            "split the issue or raise the limit"
+        )
+
+
+def test_an_email_over_the_size_limit_is_refused_before_anything_is_sent(mail_project, tmp_path):
+    with smtp_server() as (sink, port):
+        conf = mail_project("DIGEST_MAX_EMAIL_BYTES = 10_000", port=port)
+        outputs = refused_everywhere(conf, tmp_path, sink)
+    for output in outputs:
+        assert re.fullmatch(
+            rf"error: {SLUG}: not sent: the email is \d+ KB, larger than DIGEST_MAX_EMAIL_BYTES "
+            r"\(10 KB\); shorten the issue or raise the limit",
+            output,
+        )
+
+
+def test_a_damaged_store_is_one_line_for_send(mail_project, tmp_path):
+    from tests.test_store import _damage
+
+    path = tmp_path / "store.sqlite3"
+    with Store(path) as store:
+        store.add_subscribers([(a, a, "") for a in people(300)], datetime_now(), origin="import")
+    _damage(path, 4096)
+    with smtp_server() as (sink, port):
+        conf = mail_project(port=port)
+        for args in ((), ("--send",)):
+            result = send(conf, *args)
+            assert result.exit_code == 1
+            assert len(result.output.strip().splitlines()) == 1, result.output
+            assert result.output.startswith(f"error: {path}: ")
+            assert "the store file is damaged; restore it from a backup" in result.output
+    assert sink.received == []

@@ -237,3 +237,11 @@ def test_a_damaged_store_is_one_line_for_every_command(project, command, start):
     assert len(lines) == 1, result.output
     assert lines[0].startswith(f"error: {store}: ")
     assert "the store file is damaged; restore it from a backup" in lines[0]
+
+
+def test_the_send_journals_connection_fsyncs_every_commit(tmp_path):
+    # synchronous: 1 NORMAL (a power cut may undo the last commits), 2 FULL (it may not).
+    path = tmp_path / "s.sqlite3"
+    for durable, level in ((False, 1), (True, 2)):
+        with Store(path, durable=durable) as store:
+            assert store._db.execute("PRAGMA synchronous").fetchone()[0] == level

@@ -31,7 +31,7 @@ from datetime import datetime
 from email.utils import parseaddr
 from pathlib import Path
 
-from digest.config import Settings
+from digest.config import Settings, over_limit
 from digest.errors import DeliveryError, DigestError, RenderError, SendLockedError
 from digest.publish import email_send
 from digest.publish.dkim_sign import Signer
@@ -399,10 +399,12 @@ def send_test(letter: Letter, server: SmtpServer, address: str) -> Outcome:
 
 
 def make_letter(settings: Settings, slug: str, template: MessageTemplate, secret: bytes) -> Letter:
+    """The issue's letter, refused (DeliveryError) when its message is larger than
+    DIGEST_MAX_EMAIL_BYTES: before a dry run, a test copy or a send writes any of it."""
     sender = parseaddr(settings.email_from)[1]
     dkim = settings.send.dkim
     signer = Signer.from_file(dkim.key, dkim.selector, dkim.domain) if dkim else None
-    return Letter(
+    letter = Letter(
         slug=slug,
         template=template,
         sender=sender,
@@ -412,3 +414,21 @@ def make_letter(settings: Settings, slug: str, template: MessageTemplate, secret
         unsubscribe_mailto=settings.send.unsubscribe_mailto,
         signer=signer,
     )
+    size = message_size(letter)
+    if size > settings.max_email_bytes:
+        over = over_limit(size, "DIGEST_MAX_EMAIL_BYTES", settings.max_email_bytes)
+        raise DeliveryError(
+            f"{slug}: not sent: the email is {over}; shorten the issue or raise the limit"
+        )
+    return letter
+
+
+# A reader's copy differs from another's only in the To and Message-ID headers and the
+# unsubscribe link: one made for a long address weighs what any reader's does, to a few bytes.
+_PROBE_ADDRESS = "size-check." + "x" * 40 + "@example.invalid"
+
+
+def message_size(letter: Letter) -> int:
+    """Bytes of one reader's message (the first message is also the one checked whole)."""
+    message_id = letter.message_id(canonical(_PROBE_ADDRESS), test=True)
+    return len(letter.message(_PROBE_ADDRESS, "", message_id))

@@ -9,9 +9,11 @@ the others.
 
 A worker serves a module: it calls `module.setup(init)` once, then `module.work(state,
 job)` for each job it is given, so what it sets up (fonts, stylesheets) serves many jobs.
-Parent and worker exchange pickled frames over the worker's stdin and stdout; the worker's
-own prints go to stderr. Log records the work emits (WeasyPrint's warnings) travel back
-with each result and are logged here, under the job's name.
+Parent and worker exchange pickled frames over the worker's stdin and stdout. Log records
+the work emits (WeasyPrint's warnings) travel back with each result and are logged here,
+under the job's name; so does, at DEBUG level, what the worker wrote to stderr (kept in a
+file: a C library's last words as it aborts, GLib's "failed to allocate", are no message
+for the person running the build, and a dozen of them would bury the one that is).
 
 A worker dies with the process that started it (a pipe it watches, digest/lifeline.py), so
 a killed build leaves no renderer behind. A job that fails says why in one line: a job out
@@ -47,7 +49,9 @@ from digest import lifeline
 
 _HEADER = struct.Struct("!Q")
 # How a worker dies when its native code fails (a failed allocation at the memory limit).
-_CRASHES = frozenset({signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT, signal.SIGILL, signal.SIGFPE})
+_CRASHES = frozenset(
+    {signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT, signal.SIGTRAP, signal.SIGILL, signal.SIGFPE}
+)
 
 
 @dataclass(frozen=True)
@@ -105,10 +109,13 @@ class _Worker:
         home = str(Path(digest.__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [home, env.get("PYTHONPATH")]))
         command = [sys.executable, "-m", __name__, module, str(limits.memory_mb), str(parent.fd)]
+        self._stderr, _ = tempfile.mkstemp(prefix="stderr-", dir=scratch)
+        self._said = 0  # bytes of it handed back already
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            stderr=self._stderr,
             env=env,
             bufsize=0,
             pass_fds=(parent.fd,),
@@ -132,6 +139,19 @@ class _Worker:
         self.process.wait()
         self.stdin.close()
         self.stdout.close()
+        if self._stderr >= 0:
+            os.close(self._stderr)
+            self._stderr = -1
+
+    def said(self) -> list[tuple[int, str]]:
+        """What the worker wrote to stderr since last asked (its last 64 KB at most), as
+        DEBUG log lines. pread leaves the offset the worker writes at alone."""
+        size = os.fstat(self._stderr).st_size
+        start = max(self._said, size - 65_536)
+        data = os.pread(self._stderr, size - start, start)
+        self._said = size
+        lines = data.decode("utf-8", "replace").splitlines()
+        return [(logging.DEBUG, line.strip()[:300]) for line in lines if line.strip()]
 
     def death(self) -> str:
         try:
@@ -192,15 +212,16 @@ def _collect(worker: _Worker, ready: set[Any], limits: Limits) -> Outcome | None
         try:
             kind, value, logs = _receive(worker.stdout)
         except (EOFError, OSError, pickle.UnpicklingError):
-            return Outcome(job, error=worker.death())
+            return Outcome(job, error=worker.death(), logs=worker.said())
         if kind == "ready":
             worker.deadline = time.monotonic() + limits.seconds
             return None
         if kind == "ok":
-            return Outcome(job, value=value, logs=logs)
-        return Outcome(job, error=value, logs=logs)
+            return Outcome(job, value=value, logs=logs + worker.said())
+        return Outcome(job, error=value, logs=logs + worker.said())
     if time.monotonic() >= worker.deadline:
-        return Outcome(job, error=f"took longer than {limits.seconds:g} s, so it was stopped")
+        error = f"took longer than {limits.seconds:g} s, so it was stopped"
+        return Outcome(job, error=error, logs=worker.said())
     return None
 
 
