@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from pelican.readers import BaseReader
 
-from digest import config
+from digest import config, lifeline
 from digest.errors import ContentError
 from digest.issue_check import HEADER_KEYS
 from digest.models import Edition, SectionRule, Source
@@ -127,7 +127,9 @@ def preread(pelican_settings: dict[str, Any], paths: Sequence[Path]) -> None:
     found: dict[str, Any] = {}
     # fork: the workers start with digest and its settings already imported.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=lifeline.watch_parent
+    ) as pool:  # workers that die with the build (lifeline.py)
         jobs = [pool.submit(_read_many, c, settings.sections, settings.sources) for c in chunks]
         for job in jobs:
             found.update(job.result())
