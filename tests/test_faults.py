@@ -13,8 +13,9 @@ Ctrl-\\ or a timeout).
 
 A full disk: a small tmpfs mounted over the project where the tests may mount (root), or
 else a file size limit (RLIMIT_FSIZE, SIGXFSZ ignored: writes fail with EFBIG); the file
-size limit runs everywhere. (collect and send have their own crash tests:
-tests/test_collect_run.py, tests/test_send.py.)
+size limit runs everywhere. send's dry run is run out of disk too (its kills and the SMTP
+faults are in tests/test_send.py; collect's kills and full disk in tests/test_collect_run.py
+and tests/test_store.py).
 """
 
 from __future__ import annotations
@@ -449,3 +450,35 @@ def test_the_fault_hook_counts_nothing_without_its_variables(tmp_path):
     env.pop("DIGEST_FAULT_ROOT", None)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.stdout.split() == ["io", "builtin_function_or_method"], done.stderr
+
+
+# --------------------------------------------------------------------------- send
+
+
+def test_a_full_disk_during_a_send_is_one_line_and_the_rerun_mails_everyone_once(tmp_path):
+    """send's dry run writes each reader's message into the outbox and its journal into the
+    store: a file size limit stops it part-way with one line; run again without it, every
+    reader has exactly one message and none is cut short."""
+    project = make_project(tmp_path / "site")
+    folder = project.parent
+    for args in (("collect",), ("draft", "--week-ending", "2024-02-08"), ("build",)):
+        ok(digest(folder, *args))
+    readers = folder / "readers.csv"
+    readers.write_text(
+        "email,name\n" + "".join(f"reader{n}@example.org,Reader {n}\n" for n in range(12)),
+        encoding="utf-8",
+    )
+    limit = 16 * 1024  # smaller than one message
+    send = ("send", "2024-02-08", "--subscribers", str(readers))
+    result = digest(folder, *send, limit=limit)
+    assert result.returncode == 1, result.stdout + result.stderr
+    line = error_line(result)
+    assert "outbox/2024-02-08" in line and "file too large; raise the file size limit" in line, line
+    ok(digest(folder, *send))
+    messages = sorted((folder / "outbox" / "2024-02-08" / "new").iterdir())
+    to = sorted(
+        next(h for h in m.read_text().splitlines() if h.startswith("To: ")) for m in messages
+    )
+    assert len(to) == 12 and len(set(to)) == 12, to  # everyone once, nobody twice
+    for message in messages:
+        assert message.read_text().rstrip().endswith("--") or "</html>" in message.read_text()

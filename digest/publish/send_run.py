@@ -31,6 +31,7 @@ from datetime import datetime
 from email.utils import parseaddr
 from pathlib import Path
 
+from digest import files
 from digest.config import Settings, over_limit
 from digest.errors import DeliveryError, DigestError, RenderError, SendLockedError
 from digest.publish import email_send
@@ -383,8 +384,11 @@ def write_outbox(letter: Letter, people: list[tuple[str, str]], folder: Path) ->
             partial = folder / "tmp" / name_
             partial.write_bytes(data)
             os.replace(partial, folder / "new" / name_)
-    except OSError as exc:
-        raise DeliveryError(f"{folder}: cannot write the outbox (DIGEST_OUTBOX): {exc}") from exc
+    except OSError as exc:  # a full disk, a size limit, no permission: one line, what to do
+        problem = files.failure(exc, exc.filename or folder, writing=False)
+        raise DeliveryError(
+            f"{problem} (the outbox, DIGEST_OUTBOX; the next run writes it again whole)"
+        ) from exc
     return len(people)
 
 
