@@ -39,24 +39,9 @@ sys.path.insert(0, str(HERE))
 
 import build as build_bench  # noqa: E402  (benchmarks/build.py: the project it makes)
 from archive import FIRST_WEEK_ENDING  # noqa: E402
+from smtp_sink import Sink  # noqa: E402
 
 SECRET = "benchmark secret"
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(HERE / "smtp_sink.py")],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.port = int(self.process.stdout.readline())
-
-    def stop(self) -> int:
-        out, _ = self.process.communicate(timeout=60)
-        return int(out.split()[0])
 
 
 def env() -> dict[str, str]:

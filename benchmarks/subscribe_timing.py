@@ -37,29 +37,14 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from smtp_sink import Sink
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SECRET = "benchmark secret"
 SOURCE = ROOT  # the digest the service runs: --source
 TARGET_MS = 0.3
-
-
-class Sink:
-    """benchmarks/smtp_sink.py in its own process."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(HERE / "smtp_sink.py")],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.port = int(self.process.stdout.readline())
-
-    def stop(self) -> int:
-        out, _ = self.process.communicate(timeout=60)
-        return int(out.split()[0])
 
 
 def free_port() -> int:
