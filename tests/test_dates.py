@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -113,3 +113,87 @@ def test_main_clause_days_count_background_and_future_ones_do_not(text, expected
 )
 def test_arabic_two_days_ago_last_night_future_and_background(text, day):
     assert dated(text, SUNDAY)[0] == day
+
+
+# One week of publication days, Monday 5 to Sunday 11 February 2024.
+PUBLICATION_WEEK = [date(2024, 2, 5) + timedelta(days=n) for n in range(7)]
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@pytest.mark.parametrize("published", PUBLICATION_WEEK, ids=lambda d: d.strftime("%a"))
+@pytest.mark.parametrize("named", WEEKDAY_NAMES)
+def test_a_named_weekday_is_the_latest_such_day_on_or_before_publication(published, named):
+    # "on Friday" in a Tuesday report is the Friday before; in a Friday report, that day.
+    expected = next(
+        published - timedelta(days=back)
+        for back in range(7)
+        if (published - timedelta(days=back)).strftime("%A") == named
+    )
+    assert dated(f"A bomb exploded on {named} near the market.", published) == (
+        expected,
+        f"on {named}",
+    )
+
+
+@pytest.mark.parametrize("published", PUBLICATION_WEEK, ids=lambda d: d.strftime("%a"))
+def test_the_weekday_matrix_holds_in_arabic_too(published):
+    # الاثنين … الأحد in Monday-to-Sunday order: each one at most six days back.
+    for offset, name in enumerate(
+        ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
+    ):
+        back = (published.weekday() - offset) % 7
+        text = f"قتل جنديان يوم {name} في هجوم قرب الطارمية"
+        assert dated(text, published) == (published - timedelta(days=back), f"يوم {name}")
+
+
+TUESDAY = date(2024, 2, 6)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The background clause ends at the comma, semicolon or full stop: the next is news.
+        "Partners recorded 40 cases since 1 February, and on 4 February a convoy was hit.",
+        "Partners recorded 40 cases since 1 February; on 4 February a convoy was hit.",
+        "Partners recorded 40 cases since 1 February. On 4 February a convoy was hit.",
+        "Cases rose despite a campaign that ended on 2 February, and on Sunday a convoy was hit.",
+    ],
+)
+def test_a_real_date_after_a_background_clause_dates_the_item(text):
+    day, phrase = dated(text, TUESDAY)
+    assert day == date(2024, 2, 4)
+    assert phrase in ("4 February", "on Sunday")
+
+
+def test_a_background_clause_runs_to_its_comma_not_beyond():
+    # No comma: "since" governs the whole clause, so neither date is the news's.
+    text = "Partners recorded 40 cases since 1 February and 12 more on 4 February."
+    assert dated(text, TUESDAY) == (TUESDAY, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # Ten days back is accepted; eleven is too old to be the news's day.
+        ("On February 10, rockets hit the base.", date(2024, 2, 20), (date(2024, 2, 10), True)),
+        ("On 10 February, rockets hit the base.", date(2024, 2, 20), (date(2024, 2, 10), True)),
+        ("On February 9, rockets hit the base.", date(2024, 2, 20), (date(2024, 2, 20), False)),
+        ("On 9 February, rockets hit the base.", date(2024, 2, 20), (date(2024, 2, 20), False)),
+        # The same limit across the new year.
+        ("On December 26, rockets hit the base.", date(2024, 1, 5), (date(2023, 12, 26), True)),
+        ("On December 25, rockets hit the base.", date(2024, 1, 5), (date(2024, 1, 5), False)),
+        # A month-day equal to the publication day is that day, not last year's.
+        ("On February 20, rockets hit the base.", date(2024, 2, 20), (date(2024, 2, 20), True)),
+        ("On 20 February, rockets hit the base.", date(2024, 2, 20), (date(2024, 2, 20), True)),
+        # One day after publication is ahead, not last year's.
+        ("On February 21, rockets hit the base.", date(2024, 2, 20), (date(2024, 2, 20), False)),
+    ],
+)
+def test_the_ten_day_limit_and_the_publication_day_itself(text, published, expected):
+    assert event_day(text, published) == expected
+
+
+def test_a_too_old_date_gives_way_to_a_later_recent_one():
+    # The first phrase is past the limit; the search goes on to the next, which is recent.
+    text = "The camp opened on 2 January, and on 18 February it was shelled."
+    assert dated(text, date(2024, 2, 20)) == (date(2024, 2, 18), "18 February")

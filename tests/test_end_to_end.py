@@ -115,7 +115,9 @@ def test_the_pdf_opens_and_contains_every_section_title(site, week):
     pdf = site / "output" / "issues" / week / f"{week}.pdf"
     reader = pypdf.PdfReader(pdf)
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
-    for section in page(site, week).select("section.digest-section h2"):
+    sections = page(site, week).select("section.digest-section h2")
+    assert sections
+    for section in sections:
         headline = " ".join(section.get_text(" ", strip=True).split())
         assert headline in text
 

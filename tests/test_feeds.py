@@ -84,7 +84,9 @@ def test_section_feed_entries_are_that_section_of_each_issue(sample_site, feeds)
 
 
 def test_json_feeds_are_json_feed_1_1_with_the_required_fields(feeds):
-    for path in json_feeds(feeds):
+    paths = json_feeds(feeds)
+    assert len(paths) == 1 + len(SECTIONS)
+    for path in paths:
         feed = json.loads(path.read_text(encoding="utf-8"))
         assert feed["version"] == "https://jsonfeed.org/version/1.1", path.name
         assert isinstance(feed["title"], str) and feed["title"], path.name
@@ -114,7 +116,9 @@ def atom_schema() -> etree.RelaxNG:
 
 
 def test_atom_feeds_validate_against_the_rfc_4287_schema(feeds, atom_schema):
-    for path in atom_feeds(feeds):
+    paths = atom_feeds(feeds)
+    assert len(paths) == 1 + len(SECTIONS)
+    for path in paths:
         document = etree.parse(str(path))
         assert atom_schema.validate(document), f"{path.name}: {atom_schema.error_log}"
 
@@ -175,7 +179,9 @@ def _link_problems(element: etree._Element, where: str) -> list[str]:
 
 
 def test_atom_feeds_follow_the_rules_the_schema_cannot_express(feeds):
-    for path in atom_feeds(feeds):
+    paths = atom_feeds(feeds)
+    assert len(paths) == 1 + len(SECTIONS)
+    for path in paths:
         assert schematron_problems(etree.parse(str(path)).getroot()) == [], path.name
 
 
@@ -207,11 +213,14 @@ def content_html(path: Path) -> list[str]:
 
 
 def test_every_link_in_every_feed_is_absolute(feeds):
-    for path in [*xml_feeds(feeds), *json_feeds(feeds)]:
-        for fragment in content_html(path):
-            soup = BeautifulSoup(fragment, "html.parser")
-            for a in soup.select("[href]"):
-                assert a["href"].startswith(("https://", "http://", "mailto:")), (path, a)
+    paths = [*xml_feeds(feeds), *json_feeds(feeds)]
+    assert len(paths) == 3 * (1 + len(SECTIONS))
+    for path in paths:
+        fragments = [BeautifulSoup(f, "html.parser") for f in content_html(path)]
+        hrefs = [a["href"] for soup in fragments for a in soup.select("[href]")]
+        assert hrefs, path.name  # every feed carries the issues' source links
+        for href in hrefs:
+            assert href.startswith(("https://", "http://", "mailto:")), (path.name, href)
 
 
 def test_dates_are_the_issue_dates(feeds):

@@ -111,7 +111,9 @@ def test_the_text_holds_every_section_takeaway_source_and_link_address(site, wee
         cited = squeeze(section.select_one("p.sources-cited").get_text())
         for source in cited.split(": ", 1)[1].rstrip(".").split(", "):
             assert source in text
-    for takeaway in soup.select("ul.key-takeaways strong.takeaway-headline"):
+    takeaways = soup.select("ul.key-takeaways strong.takeaway-headline")
+    assert takeaways
+    for takeaway in takeaways:
         assert squeeze(takeaway.get_text()) in text
     # Link addresses are printed as endnotes, broken anywhere to fit the column.
     unbroken = re.sub(r"\s+", "", text)

@@ -103,7 +103,9 @@ def test_a_page_per_section_lists_that_section_of_every_issue_newest_first(out):
 
 def test_each_issue_section_links_its_section_page(out):
     page = soup(out, "issues/2024-02-08/index.html")
-    for section in page.select("section.digest-section[id]"):
+    sections = page.select("section.digest-section[id]")
+    assert sections
+    for section in sections:
         link = section.select_one(".section-label a")
         assert link["href"] == f"../../sections/{section['id']}/"
 
