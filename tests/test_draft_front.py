@@ -42,7 +42,9 @@ def sections(text: str) -> list[dict[str, object]]:
             and not _HEADER.match(line)
             and not line.startswith(("-", "Items digest"))
         ]
+        assert paragraphs, headline  # every section tells at least one item
         found.append({"headline": headline, "takeaway": takeaway, "paragraphs": paragraphs})
+    assert found, "no section in the draft"  # the tests' loops over sections must see some
     return found
 
 
