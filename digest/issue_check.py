@@ -26,7 +26,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -90,14 +90,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
-
-
-def errors(problems: Iterable[Problem]) -> list[Problem]:
-    return [p for p in problems if p.severity == "error"]
-
-
-def warnings(problems: Iterable[Problem]) -> list[Problem]:
-    return [p for p in problems if p.severity == "warning"]
 
 
 @dataclass(frozen=True)
@@ -609,6 +601,4 @@ __all__ = [
     "check_issue",
     "check_text",
     "display_path",
-    "errors",
-    "warnings",
 ]

@@ -38,6 +38,7 @@ from digest.drafting import broken
 from digest.files import TEMP_SUFFIX
 from digest.publish import search
 from tests.conftest import SAMPLE_EPOCH, make_project
+from tests.test_update import EXTRA_FEED
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOK = ROOT / "tests" / "faults"
@@ -313,13 +314,7 @@ def test_a_file_size_limit_during_a_build_is_one_line(build_case):
 # --------------------------------------------------------------------------- drafts
 
 
-LATE_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Late Wire</title>
-<item><title>Late Wire: Grain Silo Reopens in Tikrit</title>
-<link>https://late-wire.example/silo</link><guid>late-1</guid>
-<pubDate>Wed, 07 Feb 2024 10:00:00 +0300</pubDate>
-<description>On Wednesday the grain silo in Tikrit reopened after repairs, the trade ministry
-said, restoring storage for the wheat harvest and farmers' payments.</description></item>
-</channel></rss>"""
+LATE_FEED = EXTRA_FEED  # a late report of the sample week (tests/test_update.py)
 
 
 def edit(text: str) -> str:

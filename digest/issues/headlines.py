@@ -167,12 +167,8 @@ def from_text(entry: Entry) -> str:
         else:
             new = present(verb, plural=match.group("subject").split()[-1].lower().endswith("s"))
         sentence = sentence[: match.start("aux") if match.group("aux") else match.start("verb")]
-        sentence += new + sentence_rest(match)
+        sentence += new + match.string[match.end("verb") :]
     return _shorten(sentence)
-
-
-def sentence_rest(match: re.Match[str]) -> str:
-    return match.string[match.end("verb") :]
 
 
 def present(verb: str, *, plural: bool) -> str:

@@ -27,7 +27,7 @@ STOP = frozenset(
     "but not its it he she we our you your one two three four five six seven eight nine ten "
     "monday tuesday wednesday thursday friday saturday sunday yesterday today week "
     "january february march april may june july august september october november december "
-    "there their them then than these those such any all each both being being under "
+    "there their them then than these those such any all each both being under "
     "against between during before since until upon within without across per via "
     "amid among around another including according official officials source sources "
     "reported report reports statement added new".split()
