@@ -138,6 +138,26 @@ def test(c: Context, k: str = "", x: bool = False) -> None:
     )
 
 
+@task(
+    positional=["module"],
+    help={
+        "module": "one module, e.g. issues/dates.py (default: every module in pyproject.toml)",
+        "jobs": "mutants tested at once (default: one per CPU)",
+        "show": "show mutmut's own progress instead of logging it to .mutate/",
+    }
+)
+def mutate(c: Context, module: str | None = None, jobs: int = 0, show: bool = False) -> None:
+    """Mutation-test MODULE with its tests; print the score and every surviving mutant."""
+    try:
+        import mutmut  # noqa: F401
+    except ImportError:
+        c.run(f"{sys.executable} -m pip install --quiet -e '.[mutation]'", echo=True)
+    sys.path.insert(0, str(ROOT / "tests"))
+    import mutation
+
+    sys.exit(mutation.main(module or "", jobs=jobs, show=show))
+
+
 @task
 def update_golden(c: Context) -> None:
     """Regenerate tests/golden/ from the current code; review the diff before committing."""
