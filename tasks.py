@@ -144,7 +144,7 @@ def test(c: Context, k: str = "", x: bool = False) -> None:
         "module": "one module, e.g. issues/dates.py (default: every module in pyproject.toml)",
         "jobs": "mutants tested at once (default: one per CPU)",
         "show": "show mutmut's own progress instead of logging it to .mutate/",
-    }
+    },
 )
 def mutate(c: Context, module: str | None = None, jobs: int = 0, show: bool = False) -> None:
     """Mutation-test MODULE with its tests; print the score and every surviving mutant."""

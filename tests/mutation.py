@@ -162,7 +162,9 @@ def run(target: Target, shared: dict, jobs: int, equivalents: set[str], show: bo
     outcome = Outcome(target, seconds=time.monotonic() - started)
     meta = folder / "mutants" / (target.module + ".meta")
     if result.returncode != 0 or not meta.exists():
-        tail = "" if show else "\n" + "\n".join(log.read_text("utf-8", "replace").splitlines()[-15:])
+        tail = (
+            "" if show else "\n" + "\n".join(log.read_text("utf-8", "replace").splitlines()[-15:])
+        )
         raise MutationError(
             f"{target.module}: mutmut stopped (exit {result.returncode}); its output is in "
             f"{log.relative_to(ROOT)}{tail}"
@@ -199,7 +201,10 @@ def main(wanted: str = "", jobs: int = 0, show: bool = False) -> int:
         print(f"mutate: {error}", file=sys.stderr)
         return 2
     if importlib.util.find_spec("mutmut") is None:
-        print("mutate: mutmut is not installed; run: .venv/bin/pip install -e '.[mutation]'", file=sys.stderr)
+        print(
+            "mutate: mutmut is not installed; run: .venv/bin/pip install -e '.[mutation]'",
+            file=sys.stderr,
+        )
         return 2
     jobs = jobs or os.cpu_count() or 2
     equivalents = listed_equivalents()

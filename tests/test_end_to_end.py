@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import email
 import email.policy
 import json
+import subprocess
 from pathlib import Path
 
 import feedparser
@@ -80,13 +82,74 @@ def test_the_sample_covers_every_section_and_the_arabic_source(site):
     assert merged, "stories told by several outlets are merged into one entry"
 
 
-def test_incident_table_and_csv_agree(site):
-    soup = page(site, "2024-02-08")
-    table = soup.select_one("table.incidents")
-    rows = table.select("tbody tr")
-    csv_lines = (site / "output" / "issues" / "2024-02-08" / "incidents.csv").read_text()
-    assert csv_lines.splitlines()[0] == "date,location,deaths,injuries"
-    assert len(csv_lines.splitlines()) == len(rows) + 1
+def _markdown_incidents(site: Path, week: str) -> tuple[list[str], list[list[str]]]:
+    """The incident table as the editor's Markdown holds it: header, then rows of cells."""
+    text = (site / "content" / "issues" / f"{week}.md").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.startswith("| ")]
+    table = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+    header = table[0]
+    assert header[:2] == ["Date", "Location"]
+    return header, [row for row in table[1:] if not set(row[0]) <= set("-: ")]
+
+
+# The email nests the table in a layout table: a bare "tbody tr" would match its header too.
+BODY_ROWS = ":scope > tbody > tr"
+
+
+def _table_cells(table) -> tuple[list[str], list[list[str]]]:
+    header = [th.get_text(strip=True) for th in table.select(":scope > thead th")]
+    rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in table.select(BODY_ROWS)]
+    return header, rows
+
+
+def test_the_incident_table_reads_the_same_on_the_page_in_the_data_the_pdf_and_the_email(site):
+    """Every cell of the editor's table, the unknown count ("?") included, in every output."""
+    week = "2024-02-08"
+    header, rows = _markdown_incidents(site, week)
+    assert header == ["Date", "Location", "Deaths", "Injuries"]
+    assert len(rows) >= 5 and any("?" in row for row in rows), "the sample has an unknown count"
+    issue = site / "output" / "issues" / week
+
+    for html in (issue / "index.html", site / "output" / "email" / f"{week}.html"):
+        table = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select_one(
+            "table.incidents"
+        )
+        assert _table_cells(table) == (header, rows), html
+        assert [th.get("scope") for th in table.select(":scope > thead th")] == ["col"] * len(
+            header
+        )
+        assert table.select_one(":scope > tfoot th")["scope"] == "row"
+        for tr in table.select(BODY_ROWS):  # counts line up on the right
+            assert [td.get("class") for td in tr.select("td")][2:] == [["num"], ["num"]]
+
+    def number(cell: str) -> int | None:
+        return None if cell == "?" else int(cell)
+
+    data = json.loads((issue / "issue.json").read_text(encoding="utf-8"))["incidents"]
+    assert [[i["date"], i["location"], i["deaths"], i["injuries"]] for i in data] == [
+        [d, place, number(deaths), number(injuries)] for d, place, deaths, injuries in rows
+    ]
+
+    with (issue / "incidents.csv").open(encoding="utf-8", newline="") as f:
+        exported = list(csv.reader(f))
+    assert exported[0] == ["date", "location", "deaths", "injuries"]
+    assert exported[1:] == [[cell.replace("?", "") for cell in row] for row in rows]
+
+    laid_out = subprocess.run(
+        ["pdftotext", "-layout", str(issue / f"{week}.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    printed = [" ".join(line.split()) for line in laid_out.splitlines() if line.strip()]
+    start = printed.index(" ".join(header))
+    assert printed[start + 1 : start + 1 + len(rows)] == [" ".join(r) for r in rows]
+    assert printed[start + 1 + len(rows)].startswith(f"Total {len(rows)} incidents")
+
+    text = (site / "output" / "email" / f"{week}.txt").read_text(encoding="utf-8")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    start = lines.index(" ".join(header))
+    assert lines[start + 2 : start + 2 + len(rows)] == [" ".join(r) for r in rows]
 
 
 @pytest.mark.parametrize("name", ["atom.xml", "rss.xml"])

@@ -71,9 +71,12 @@ def test_subscribe_confirm_receive_one_click_unsubscribe_and_the_next_send_skips
     assert confirmation.recipients == ["New.Reader@example.org"]
     link = link_in(confirmation.data)
     page = httpx.get(link)  # a mail scanner following the link changes nothing
+    assert page.status_code == 200
     assert "Confirm your subscription" in page.text
     assert _status(tmp_path, "new.reader@example.org") == "pending"
-    assert "You are subscribed" in httpx.post(link, data={"confirm": "confirm"}).text
+    confirmed = httpx.post(link, data={"confirm": "confirm"})
+    assert confirmed.status_code == 200
+    assert "You are subscribed" in confirmed.text
     replay = httpx.post(link, data={"confirm": "confirm"})
     assert replay.status_code == 400 and "used already" in replay.text
 
@@ -273,6 +276,7 @@ def test_bounces_are_scored_once_a_day_and_garbage_is_set_aside(mail_project, tm
         sample = (SAMPLES / "postfix.eml").read_bytes()
         mailbox.Maildir(box).add(sample.replace(b"Mon, 12 Feb", b"Mon, " + day.encode() + b" Feb"))
     same_day = CliRunner().invoke(main, ["--config", str(conf), "bounces", "--maildir", str(box)])
+    assert same_day.exit_code == 0, same_day.output
     assert "3 messages read, 3 bounces counted, 0 addresses stopped" in same_day.output
     # On two more days (the reading clock moved on): 3 hard bounces pass the threshold of 2.0.
     with Store(tmp_path / "store.sqlite3") as store:
