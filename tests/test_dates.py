@@ -1,8 +1,10 @@
+import re
+import string
 from datetime import date, timedelta
 
 import pytest
 
-from digest.issues.dates import dated, event_day
+from digest.issues.dates import MONTHS, WEEKDAYS, _first_letters, dated, event_day
 
 SUNDAY = date(2024, 2, 4)
 
@@ -197,3 +199,48 @@ def test_a_too_old_date_gives_way_to_a_later_recent_one():
     # The first phrase is past the limit; the search goes on to the next, which is recent.
     text = "The camp opened on 2 January, and on 18 February it was shelled."
     assert dated(text, date(2024, 2, 20)) == (date(2024, 2, 18), "18 February")
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "phrase"),
+    [
+        # The future clause's weekday is skipped; the search goes on to the event's day.
+        (
+            "The council will meet on Monday to discuss the attack, "
+            "in which gunmen killed two soldiers late on Saturday.",
+            date(2024, 2, 3),
+            "late on Saturday",
+        ),
+        (
+            "Parliament is expected to vote on the budget on Tuesday; "
+            "on Friday the finance minister presented it to the deputies.",
+            date(2024, 2, 2),
+            "on Friday",
+        ),
+        (
+            "سيعقد مجلس المحافظة جلسة يوم الاثنين لبحث الهجوم الذي وقع أمس",
+            date(2024, 2, 3),
+            "أمس",
+        ),
+    ],
+)
+def test_a_later_real_date_is_found_after_a_weekday_that_looks_ahead(text, day, phrase):
+    assert dated(text, SUNDAY) == (day, phrase)
+
+
+# _first_letters builds the lookahead prefilter of the English patterns at import time,
+# which mutation workers never reach; only a call at test time checks what it builds.
+@pytest.mark.parametrize(
+    "words",
+    [MONTHS, ("on", "late", "early", "last", *WEEKDAYS)],
+    ids=["months", "weekday-forms"],
+)
+def test_the_first_letter_prefilter_admits_exactly_the_words_first_letters(words):
+    prefix = _first_letters(*words)
+    pattern = re.compile(prefix + "(?:" + "|".join(words) + ")")
+    for word in words:
+        assert pattern.fullmatch(word), word
+    first_letters = {word[0] for word in words}
+    for char in string.ascii_letters + string.digits + string.punctuation + " ":
+        admitted = re.match(prefix, char) is not None
+        assert admitted == (char in first_letters), char
