@@ -1,5 +1,6 @@
 """The README documents every setting and every command (a test fails when one is missing)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,19 @@ def test_the_quick_start_is_exactly_the_two_make_commands():
         ["make", "demo"],
         ["make", "test"],
     ]
+
+
+def test_every_cited_bad_input_is_in_the_catalogue():
+    """`# BAD-INPUTS 26` in a test or a module points at item 26 of docs/bad-inputs.md."""
+    root = Path(__file__).resolve().parents[1]
+    catalogue = (root / "docs" / "bad-inputs.md").read_text(encoding="utf-8")
+    items = {int(n) for n in re.findall(r"(?m)^(\d+)\. \*\*", catalogue)}
+    assert items == set(range(1, len(items) + 1)) and len(items) >= 50
+    cited = set()
+    for path in [*root.glob("tests/*.py"), *root.glob("digest/**/*.py"), root / "README.md"]:
+        for run in re.findall(
+            r"BAD-INPUTS ((?:\d+(?:\s*(?:,|and|–|-)\s*)?)+)", path.read_text("utf-8")
+        ):
+            cited |= {int(n) for n in re.findall(r"\d+", run)}
+    assert cited, "the tests cite the catalogue"
+    assert cited <= items, sorted(cited - items)
