@@ -92,7 +92,3 @@ class SendLockedError(DeliveryError):
 
 class TokenError(DigestError):
     """A signed link that is malformed, tampered with, made for something else, or expired."""
-
-
-class DigestWarning(UserWarning):
-    """Something odd that does not stop the run (the test suite treats it as an error)."""

@@ -1,1 +1,1 @@
-"""publish stage."""
+"""Publishing what the site build does not: PDFs, the email edition and sending it, search."""

@@ -62,10 +62,6 @@ def markdown() -> MarkdownIt:
     return md
 
 
-def render_inline(text: str) -> str:
-    return markdown().renderInline(text)
-
-
 def escape(text: str) -> str:
     """Plain text -> Markdown that renders as exactly that text, on one line."""
     text = " ".join(text.split())
