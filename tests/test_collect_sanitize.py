@@ -126,6 +126,19 @@ def test_object_fallback_content_is_kept():  # BAD-INPUTS 25
         ("http://example.org:99999/", None),
         ("", None),
         (None, None),
+        # A plain-http article stays http (the link must still work), and its letters are kept.
+        ("http://example.org/a", "http://example.org/a"),
+        (
+            "https://example.org/news/SpaceX-launch-Xmas",
+            "https://example.org/news/SpaceX-launch-Xmas",
+        ),
+        ("mailto:", None),  # an address-less mailto: opens an empty mail, links nowhere
+        # Controls around a link are trimmed as browsers trim them; inside one, a space or an
+        # invisible character (a right-to-left override spoofing ".exe" as "gnp") is no link.
+        ("\x00https://example.org/a\x08", "https://example.org/a"),
+        ("https://example.org/two words", None),
+        ("https://example.org/\u202egnp.exe", None),
+        ("https://example.org/a\u200bb", None),
     ],
 )
 def test_safe_url(url, expected):
@@ -137,6 +150,97 @@ def test_safe_url_without_an_http_base_keeps_only_absolute_urls():
     assert safe_url("https:///no-host") is None
     assert safe_url("/post/1", "/srv/samples/feed.xml") is None
     assert safe_url("https://example.org/", "/srv/samples/feed.xml") == "https://example.org/"
+    # A blank link means "this page" only when the page is a web page, never a mail address.
+    assert safe_url(" ", "https://example.org/news/") == "https://example.org/news/"
+    assert safe_url(" ", "mailto:desk@example.org") is None
+
+
+def test_relative_links_resolve_against_a_plain_http_source():  # BAD-INPUTS 24
+    base = "http://example.org/news/feed.xml"
+    assert safe_url("/post/1", base) == "http://example.org/post/1"
+    assert clean_html('<a href="../post/2">b</a>', base) == (
+        '<a href="http://example.org/post/2" rel="noopener noreferrer nofollow">b</a>'
+    )
+
+
+def test_a_mailto_base_resolves_no_relative_links():
+    # A hostile xml:base="mailto:…" must not turn an entry's footnote anchors into mail links.
+    html = '<p>Two rockets hit the base.<a href="#fn1">1</a></p>'
+    assert clean_html(html, "mailto:desk@example.org") == (
+        '<p>Two rockets hit the base.<a rel="noopener noreferrer nofollow">1</a></p>'
+    )
+
+
+def test_an_upper_case_mailto_base_resolves_no_relative_links_either():
+    html = '<p>Two rockets hit the base.<a href="#fn1">1</a></p>'
+    assert clean_html(html, "MAILTO:desk@example.org") == (
+        '<p>Two rockets hit the base.<a rel="noopener noreferrer nofollow">1</a></p>'
+    )
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "ftp://files.example.org/report.pdf",
+        "tel:+9647700000000",
+        "sms:+9647700000000",
+        "webcal://example.org/events.ics",
+        "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a",
+        "bitcoin:1BoatSLRHtKNngkdXEeobR76b53LETtpyT",
+        "ssh://example.org",
+    ],
+)
+def test_only_web_and_mail_links_stay_links(href):
+    html = f'<p>Read the <a href="{href}">full report</a>.</p>'
+    assert clean_html(html, BASE) == (
+        '<p>Read the <a rel="noopener noreferrer nofollow">full report</a>.</p>'
+    )
+
+
+# Page furniture and foreign content that a feed's HTML sometimes carries: none of it is
+# the story, so its text goes with its tags, from the cleaned HTML and from the plain text.
+FURNITURE = [
+    "<noscript>Please enable JavaScript to watch this video.</noscript>",
+    "<title>Breaking news | Example Wire</title>",
+    "<textarea>Leave a comment</textarea>",
+    "<select><option>Share on…</option></select>",
+    "<template><p>Related stories</p></template>",
+    "<svg><text>Displaced families, thousands</text></svg>",
+    "<math><mi>x</mi><mo>=</mo><mn>2</mn></math>",
+    "<noembed>Embedded video</noembed>",
+]
+
+
+@pytest.mark.parametrize("furniture", FURNITURE)
+def test_page_furniture_and_foreign_content_leave_no_text(furniture):
+    html = f"<p>Ports reopen in Basra.</p>{furniture}"
+    assert clean_html(html, BASE) == "<p>Ports reopen in Basra.</p>"
+    assert html_to_text(html) == "Ports reopen in Basra."
+
+
+def test_html_to_text_lines_come_from_blocks_not_from_source_newlines():
+    html = (
+        "<p>Ports reopen\nin Basra</p><pre>09:00 arrivals\n10:00 departures</pre>"
+        "<p>Talks\nresume in Erbil.</p>"
+    )
+    assert html_to_text(html) == (
+        "Ports reopen in Basra\n09:00 arrivals\n10:00 departures\nTalks resume in Erbil."
+    )
+    # Sectioning elements are blocks too, though they are not kept in clean HTML.
+    html = "<main><section>Ports reopen.</section><section>Talks resume.</section>"
+    html += "<address>Wire desk, Baghdad</address></main>"
+    assert html_to_text(html) == "Ports reopen.\nTalks resume.\nWire desk, Baghdad"
+
+
+def test_html_to_text_keeps_line_breaks_until_the_outer_of_nested_pres_closes():
+    html = (
+        "<pre>Casualties by province:\n<pre>Basra  12\nNinewa  9</pre>Total  21\n(provisional)"
+        "</pre>Figures\nfrom the ministry."
+    )
+    assert html_to_text(html) == (
+        "Casualties by province:\nBasra 12\nNinewa 9\nTotal 21\n(provisional)\n"
+        "Figures from the ministry."
+    )
 
 
 # --------------------------------------------------------------------------- normalize

@@ -98,6 +98,14 @@ def test_the_content_key_is_a_sha256_of_the_folded_title_and_the_feed_date():
     assert content_key(item("", text="Rockets hit the base.")) == (
         "sha256:45dbb8f3214a808d1ccd75af9482349245f6672b22d17d0f60bcc0963edbaf56"
     )  # no title: the text's start stands in for it
+    untitled = (
+        "Rockets hit the base near Erbil airport before dawn on Sunday, the regional"
+        " counter-terrorism service said, adding that two of them fell inside the perimeter"
+        " and one landed in a field nearby. No casualties were reported. Flights resumed at noon."
+    )
+    assert content_key(item("", text=untitled)) == (
+        "sha256:b17f61aa6cac87af811a24adb9604f8ff2e6082c22c7648c081aee5097d62a3f"
+    )  # only the text's first 200 characters stand in: "...in a field nearby. no casua\n..."
 
 
 def test_an_item_changed_upstream_is_updated_not_duplicated(store, now):  # BAD-INPUTS 21

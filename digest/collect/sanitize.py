@@ -55,7 +55,8 @@ def clean_html(html: str, base_url: str | None = None) -> str:
     # than strip them, which would glue the heading to the next line of text.
     html = _TOP_HEADINGS.sub(r"<\1h3", html)
     base = safe_url(base_url)
-    relative = ("rewrite_with_base", base) if base and not base.startswith("mailto:") else "deny"
+    web = base is not None and urlsplit(base).scheme.lower() in ("http", "https")
+    relative = ("rewrite_with_base", base) if web else "deny"
     return nh3.clean(
         html,
         tags=set(TAGS),
