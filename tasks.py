@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -168,3 +169,155 @@ def update_golden(c: Context) -> None:
         warn=True,
     )
     c.run("git diff --stat tests/golden", echo=True)
+
+
+# --------------------------------------------------------------------------- benchmarks
+# Each runs `python -m benchmarks.NAME` from the project root, with the installed digest;
+# an option not given is left to the benchmark's own default. Their figures:
+# benchmarks/README.md. Run them on a quiet machine.
+
+
+def _bench(c: Context, name: str, *arguments: str, **options: object) -> None:
+    """`python -m benchmarks.NAME ARGUMENTS --OPTION VALUE ...` in the project root."""
+    args = list(arguments)
+    for option, value in options.items():
+        flag = f"--{option.replace('_', '-')}"
+        if value is True:
+            args.append(flag)
+        elif value is not None and value is not False:
+            args += [flag, str(value)]
+    with c.cd(ROOT):
+        c.run(shlex.join([sys.executable, "-m", f"benchmarks.{name}", *args]), echo=True)
+
+
+@task(
+    help={
+        "issues": "archive sizes, comma-separated (default 52,520)",
+        "repeat": "best of N runs (default: 3 below 200 issues, else 1)",
+        "profile": "profile the largest size's builds and print where the time goes",
+        "keep": "keep the temporary projects",
+    }
+)
+def bench_build(
+    c: Context,
+    issues: str | None = None,
+    repeat: str | None = None,
+    profile: bool = False,
+    keep: bool = False,
+) -> None:
+    """Benchmark `digest build` (full and +1 issue) against plain Pelican on synthetic archives."""
+    _bench(c, "build", issues=issues, repeat=repeat, profile=profile, keep=keep)
+
+
+@task(
+    help={
+        "feeds": "feeds served (default 200)",
+        "items": "items a feed (default 50)",
+        "repeat": "best of N runs (default 3)",
+    }
+)
+def bench_collect(
+    c: Context, feeds: str | None = None, items: str | None = None, repeat: str | None = None
+) -> None:
+    """Benchmark `digest collect` (cold and warm) against bare feedparser, from a local server."""
+    _bench(c, "collect", feeds=feeds, items=items, repeat=repeat)
+
+
+@task(
+    help={
+        "show": "print gold vs drafted for the week ending SHOW (YYYY-MM-DD)",
+        "misses": "list every miss (incident rows, days)",
+        "size": "items in the week whose drafting is timed (default 1000)",
+    }
+)
+def bench_drafting(
+    c: Context, show: str | None = None, misses: bool = False, size: str | None = None
+) -> None:
+    """Score drafted headlines, takeaways, rows and days against the editor's (ROUGE, LexRank)."""
+    try:
+        import rouge_score  # noqa: F401
+        import sumy  # noqa: F401
+    except ImportError:
+        with c.cd(ROOT):
+            c.run(f"{sys.executable} -m pip install --quiet -e '.[bench]'", echo=True)
+    _bench(c, "drafting", show=show, misses=misses, size=size)
+
+
+@task(
+    help={
+        "misses": "list every wrong incident row",
+        "sizes": "week sizes to time drafting at, comma-separated (default 1000,10000)",
+    }
+)
+def bench_grouping(c: Context, misses: bool = False, sizes: str | None = None) -> None:
+    """Score sections, same-story merges and incident rows on the labeled weeks; time drafting."""
+    _bench(c, "grouping", misses=misses, sizes=sizes)
+
+
+@task(
+    auto_shortflags=False,  # -h would be --headless-shell
+    help={
+        "issues": "issues to print (default 52)",
+        "repeat": "best of N runs (default 1)",
+        "browsers": "references to time: chromium,headless-shell (default), one of them, or none",
+        "chromium": "the chromium command (default /usr/bin/chromium)",
+        "headless_shell": "the headless shell (default /usr/lib/chromium/chromium-headless-shell)",
+    },
+)
+def bench_pdf(
+    c: Context,
+    issues: str | None = None,
+    repeat: str | None = None,
+    browsers: str | None = None,
+    chromium: str | None = None,
+    headless_shell: str | None = None,
+) -> None:
+    """Benchmark `digest pdf` (cold and warm) against Chromium's --print-to-pdf."""
+    options = {"chromium": chromium, "headless_shell": headless_shell}
+    _bench(c, "pdf", issues=issues, repeat=repeat, browsers=browsers, **options)
+
+
+@task(
+    help={
+        "messages": "messages to send (default 10000)",
+        "connections": "digest's SMTP connections (default 4)",
+        "repeat": "best of N runs (default 1)",
+    }
+)
+def bench_send(
+    c: Context,
+    messages: str | None = None,
+    connections: str | None = None,
+    repeat: str | None = None,
+) -> None:
+    """Benchmark `digest send --send` against bare smtplib, into a local SMTP sink."""
+    _bench(c, "send", messages=messages, connections=connections, repeat=repeat)
+
+
+@task(
+    positional=["out"],
+    help={"out": "folder to write the issue files into", "issues": "how many (default 52)"},
+)
+def bench_archive(c: Context, out: str, issues: str | None = None) -> None:
+    """Write the benchmarks' synthetic weekly issues (issue files) into OUT."""
+    _bench(c, "archive", str(Path(out).resolve()), issues=issues)
+
+
+@task(
+    help={
+        "requests": "requests in all, half of each kind (default 200)",
+        "seed": "seed of the requests' order (default 1)",
+        "warmup": "warm-up requests of each kind, not counted (default 20)",
+        "source": "another copy of digest to serve (default: the installed one)",
+    }
+)
+def bench_subscribe_timing(
+    c: Context,
+    requests: str | None = None,
+    seed: str | None = None,
+    warmup: str | None = None,
+    source: str | None = None,
+) -> None:
+    """Time the subscription service's answer for known vs unknown addresses."""
+    source = str(Path(source).resolve()) if source else None
+    _bench(c, "subscribe_timing", requests=requests, seed=seed, warmup=warmup, source=source)

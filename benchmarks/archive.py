@@ -1,6 +1,7 @@
 """Synthetic weekly issues in digest's issue-file format, for the build benchmark.
 
-    .venv/bin/python benchmarks/archive.py OUT_FOLDER [--issues 52]
+    .venv/bin/invoke bench-archive OUT_FOLDER [--issues 52]
+    .venv/bin/python -m benchmarks.archive OUT_FOLDER [--issues 52]
 
 Each issue reads like a drafted-and-edited weekly issue of the sample (see README, "The
 issue file"): the header, the draft comment, four sections (politics, security,

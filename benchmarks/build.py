@@ -1,6 +1,7 @@
 """Build benchmark: archives of 52 and 520 weekly issues, plain Pelican vs `digest build`.
 
-    .venv/bin/python benchmarks/build.py [--issues 52,520] [--repeat N] [--profile]
+    .venv/bin/invoke bench-build [--issues 52,520] [--repeat N] [--profile] [--keep]
+    .venv/bin/python -m benchmarks.build [--issues 52,520] [--repeat N] [--profile] [--keep]
 
 For each size a temporary project is made: the repository's pelican.conf.py, themes/,
 samples/ and content/pages/, and N synthetic issues from benchmarks/archive.py (about
@@ -22,9 +23,11 @@ one run:
 - search indexing, on its own line, when `digest build` runs one (timed around
   digest.publish.search.index_site, Pagefind over the issue pages).
 
-digest, the theme, pelican.conf.py and samples/ are copied at the start, so edits made to the
-working tree while the benchmark runs do not mix into one run; the children import digest
-from that copy (PYTHONPATH).
+Each build runs in a child, `python -m benchmarks.build --child CONFIG` from the project
+root, which imports the installed digest (the parent checks it is the one the parent
+imports). The theme, pelican.conf.py and samples/ are copied into each temporary project;
+digest itself is not: if digest/, templates/ or themes/ change while the benchmark runs,
+it says so at the end (the figures then mix two versions).
 
 Times are wall-clock for the whole command (interpreter start and imports included, for
 both), the best of --repeat runs. Ratios: full / plain Pelican (target <= 1.0x at 520
@@ -32,10 +35,12 @@ issues) and rebuild / plain Pelican (target <= 0.25x), issue 5.
 
 The PDFs of the archive are not rendered (520 WeasyPrint runs take longer than the rest
 of the benchmark together; benchmarks/pdf.py measures them): in a first build a
-placeholder file stands in for each (digest.publish.pdf.render_jobs is replaced), stamped
-by make_pdfs with the real token and fingerprint, which is exactly what `digest build`
-checks. The script checks that
-the full build then renders 0.
+placeholder file stands in for each (digest.publish.pdf.render_jobs, which hands the batch
+of stale PDFs to the worker pool, is replaced), stamped by make_pdfs with the real token
+and fingerprint, which is exactly what `digest build` checks. The script checks that the
+first build reported every issue's PDF made and left each on disk with its stamp, that
+the full build then renders 0 and finds all N current, and that the rebuild renders the
+new issue's PDF, for real.
 
 After the rebuild, a copy of the project is built again with `digest build --full` (every
 issue read, every page written) and its output compared file by file with the rebuild's:
@@ -60,18 +65,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+import digest
+from benchmarks.archive import FIRST_WEEK_ENDING, week_ending, write_archive, write_issue
 
-from archive import FIRST_WEEK_ENDING, write_archive, write_issue  # noqa: E402
-
-SRC = ROOT  # main() points this at its snapshot of the working tree
+ROOT = Path(__file__).resolve().parents[1]  # the project: where the children run
 PLAIN_VENV = ROOT / ".cache" / "bench-pelican"
 CACHE = ".cache"  # the temp project's CACHE_PATH (.cache/pelican): removed before a full build
 PLAIN_REQUIREMENTS = ("markdown==3.11.3",)
 EPOCH = "1735689600"  # SOURCE_DATE_EPOCH: 2025-01-01, after the last synthetic issue
+PLACEHOLDER = b"%PDF-1.7\n% placeholder written by benchmarks/build.py\n"
 PLAIN_CONF = """\
 SITENAME = "Iraq Weekly Monitor"
 SITEURL = ""
@@ -114,6 +118,7 @@ def child(config: str, profile: str | None) -> None:
 
     timers: dict[str, float] = {}
     calls: dict[str, int] = {}
+    pdfs: dict[str, Any] = {"rendered": [], "current": 0, "problems": []}  # make_pdfs said
 
     def timed(name: str, func):
         def wrapper(*args, **kwargs):
@@ -126,8 +131,19 @@ def child(config: str, profile: str | None) -> None:
 
         return wrapper
 
+    def reported(func):
+        def wrapper(*args, **kwargs):
+            report = func(*args, **kwargs)
+            pdfs["rendered"] += report.rendered
+            pdfs["current"] += report.current
+            pdfs["problems"] += report.problems
+            return report
+
+        return wrapper
+
     build_module.run_pelican = timed("pelican", build_module.run_pelican)
-    pdf.make_pdfs = timed("pdf", pdf.make_pdfs)
+    # One call a build: every issue's PDF checked, the stale ones rendered in one batch.
+    pdf.make_pdfs = timed("pdf", reported(pdf.make_pdfs))
     build_module.write_email_edition = timed("email", build_module.write_email_edition)
     try:  # the search index (Pagefind), when this digest has one
         from digest.publish import search
@@ -162,10 +178,11 @@ def child(config: str, profile: str | None) -> None:
             profiler.disable()
             profiler.dump_stats(profile)
     timers["total"] = time.perf_counter() - started
-    import digest
+    result = {"timers": timers, "calls": calls, "pdfs": pdfs, "code": code, "warnings": warnings}
+    print(json.dumps({**result, "seeded": _SEEDED, "digest": digest.__file__}))
 
-    result = {"timers": timers, "calls": calls, "code": code, "warnings": warnings}
-    print(json.dumps({**result, "digest": digest.__file__}))
+
+_SEEDED: list[str] = []  # the slugs _seed_pdfs wrote a placeholder for
 
 
 def _seed_pdfs(jobs, settings, limits):
@@ -173,7 +190,8 @@ def _seed_pdfs(jobs, settings, limits):
     from digest.publish import workers
 
     for job in jobs:
-        job.target.write_bytes(b"%PDF-1.7\n% placeholder written by benchmarks/build.py\n")
+        job.target.write_bytes(PLACEHOLDER)
+        _SEEDED.append(job.slug)
         yield workers.Outcome(job, value=0)
 
 
@@ -197,22 +215,28 @@ def plain_python() -> Path:
     return python
 
 
-def snapshot(src: Path) -> None:
-    """digest, its templates, the theme, settings and samples as they are now (others edit)."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("digest", "templates", "themes", "samples", "content/pages"):
-        shutil.copytree(ROOT / name, src / name, ignore=ignore)
-    shutil.copy2(ROOT / "pelican.conf.py", src / "pelican.conf.py")
+def tree_state() -> list[tuple[str, int, int]]:
+    """(path, size, mtime) of every file of digest, its templates and the theme: compared at
+    the end, to tell whether the working tree changed under the benchmark."""
+    home = Path(digest.__file__).resolve().parent
+    folders = [home, ROOT / "templates", ROOT / "themes"]
+    found = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                info = path.stat()
+                found.append((str(path), info.st_size, info.st_mtime_ns))
+    return found
 
 
 def make_project(folder: Path, issues: int) -> Path:
     """A digest project in folder with `issues` synthetic issues; returns its config path."""
     folder.mkdir(parents=True)
     for name in ("themes", "samples"):
-        shutil.copytree(SRC / name, folder / name)
-    shutil.copytree(SRC / "content" / "pages", folder / "content" / "pages")
+        shutil.copytree(ROOT / name, folder / name)
+    shutil.copytree(ROOT / "content" / "pages", folder / "content" / "pages")
     write_archive(folder / "content" / "issues", issues)
-    conf = (SRC / "pelican.conf.py").read_text(encoding="utf-8")
+    conf = (ROOT / "pelican.conf.py").read_text(encoding="utf-8")
     conf += f'\nDIGEST_FIRST_ISSUE = "{FIRST_WEEK_ENDING.isoformat()}"\n'
     (folder / "pelican.conf.py").write_text(conf, encoding="utf-8")
     return folder / "pelican.conf.py"
@@ -221,16 +245,16 @@ def make_project(folder: Path, issues: int) -> Path:
 def run_child(
     config: Path, *, seed: bool = False, profile: Path | None = None, full: bool = False
 ) -> dict:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONHASHSEED": "0", "PYTHONPATH": str(SRC)}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONHASHSEED": "0"}
     if seed:
         env["BENCH_SEED_PDFS"] = "1"
     if full:
         env["BENCH_FULL"] = "1"
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(config)]
+    command = [sys.executable, "-m", "benchmarks.build", "--child", str(config)]
     if profile:
         command += ["--profile-out", str(profile)]
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=config.parent)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
     wall = time.perf_counter() - started
     lines = done.stdout.strip().splitlines()
     if done.returncode or not lines or not lines[-1].startswith("{"):
@@ -239,7 +263,10 @@ def run_child(
     if result["code"]:
         sys.exit(f"digest build exited {result['code']}:\n{done.stdout}\n{done.stderr}")
     result["wall"] = wall
-    assert result["digest"].startswith(str(SRC)), result["digest"]
+    # The child's digest is the one installed here, not another copy on some path.
+    assert result["digest"] == digest.__file__, (result["digest"], digest.__file__)
+    if result["pdfs"]["problems"]:
+        sys.exit(f"digest build could not make PDFs: {result['pdfs']['problems']}")
     result["summary"] = next((line for line in lines if line.startswith("built ")), "")
     return result
 
@@ -265,11 +292,22 @@ def digest_runs(folder: Path, issues: int, repeat: int) -> dict:
     config = make_project(folder, issues)
     output = folder / "output"
     slugs = {p.stem for p in (folder / "content" / "issues").glob("*.md")}
+    assert len(slugs) == issues, len(slugs)
     seed = run_child(config, seed=True)  # placeholder PDFs + stamps, emails written
-    assert seed["calls"].get("pdf") == issues, seed
-    # The rebuild changes issue N's page too (its "Next issue" link), so its PDF is rendered
-    # again; the stamps are put back before each full build so every PDF is current there.
+    # PDFs are made in one batch (one make_pdfs call, the stale ones handed to the worker
+    # pool): every issue's must have been made, and be on disk with its stamp.
+    assert sorted(seed["pdfs"]["rendered"]) == sorted(slugs), seed["pdfs"]
+    assert sorted(seed["seeded"]) == sorted(slugs), seed["seeded"]  # placeholders, every one
+    if f"PDFs {issues} rendered, 0 unchanged" not in seed["summary"]:
+        sys.exit(f"the first build did not make every PDF: {seed['summary']}")
+    for slug in slugs:
+        made = output / "issues" / slug / f"{slug}.pdf"
+        assert made.read_bytes() == PLACEHOLDER, made
+        assert (made.parent / ".pdf-cache").is_file(), made.parent
+    # The stamps are put back before each full build, so every run starts from the same ones
+    # (the rebuild rewrites issue N's page too, for its "Next issue" link).
     stamps = {path: path.read_bytes() for path in output.glob("issues/*/.pdf-cache")}
+    assert len(stamps) == issues, len(stamps)
     best: dict[str, dict] = {}
     new_issue = issues + 1
     for _ in range(repeat):
@@ -283,8 +321,14 @@ def digest_runs(folder: Path, issues: int, repeat: int) -> dict:
         full = run_child(config)
         if f"PDFs 0 rendered, {issues} unchanged" not in full["summary"]:
             sys.exit(f"full build re-rendered PDFs: {full['summary']}")
+        assert full["pdfs"]["current"] == issues and not full["pdfs"]["rendered"], full["pdfs"]
         write_issue(folder / "content" / "issues", new_issue)
         rebuild = run_child(config)
+        # Only the new issue's PDF is made, by WeasyPrint: a real PDF, not a placeholder.
+        new_slug = week_ending(new_issue).isoformat()
+        assert rebuild["pdfs"]["rendered"] == [new_slug], rebuild["pdfs"]
+        made = output / "issues" / new_slug / f"{new_slug}.pdf"
+        assert made.read_bytes().startswith(b"%PDF-") and made.read_bytes() != PLACEHOLDER
         for name, result in (("full", full), ("rebuild", rebuild)):
             if name not in best or result["wall"] < best[name]["wall"]:
                 best[name] = result
@@ -296,7 +340,7 @@ def digest_runs(folder: Path, issues: int, repeat: int) -> dict:
 
 def plain_runs(folder: Path, issues: int, repeat: int, python: Path) -> dict:
     folder.mkdir(parents=True)
-    shutil.copytree(SRC / "content" / "pages", folder / "content" / "pages")
+    shutil.copytree(ROOT / "content" / "pages", folder / "content" / "pages")
     write_archive(folder / "content" / "issues", issues)
     (folder / "pelican.conf.py").write_text(PLAIN_CONF, encoding="utf-8")
     best = None
@@ -375,14 +419,12 @@ def main() -> None:
         f"Pelican {pelican.__version__}; plain Pelican: {python}"
     )
     temp = Path(tempfile.mkdtemp(prefix="digest-build-bench-"))
-    global SRC
-    SRC = temp / "src"
-    snapshot(SRC)
+    before = tree_state()
     git = ["git", "-C", str(ROOT)]
     head = subprocess.run([*git, "log", "-1", "--format=%h %cs"], capture_output=True, text=True)
     status = [*git, "status", "--porcelain", "digest", "templates", "themes", "pelican.conf.py"]
     changed = subprocess.run(status, capture_output=True, text=True).stdout.splitlines()
-    print(f"digest at {head.stdout.strip()} + {len(changed)} changed files (copied)")
+    print(f"digest at {head.stdout.strip()} + {len(changed)} changed files ({digest.__file__})")
     try:
         for issues in sizes:
             repeat = args.repeat or (3 if issues < 200 else 1)
@@ -444,19 +486,23 @@ def main() -> None:
             print(f"\nkept {temp}")
         else:
             shutil.rmtree(temp, ignore_errors=True)
+    if tree_state() != before:
+        print("\nWARNING: digest/, templates/ or themes/ changed while the benchmark ran: the")
+        print("figures above may mix two versions; run it again on a quiet working tree.")
 
 
 def _slug(number: int) -> str:
-    from archive import week_ending
-
     return week_ending(number).isoformat()
 
 
 def _parts(result: dict) -> None:
-    timers, calls = result["timers"], result["calls"]
+    timers = result["timers"]
     startup = result["wall"] - timers["total"]
     parts = [f"start+imports {startup:.2f}", f"Pelican {timers.get('pelican', 0):.2f}"]
-    parts.append(f"PDFs {timers.get('pdf', 0):.2f} ({calls.get('pdf', 0)} checked)")
+    pdfs = result["pdfs"]
+    made = len(pdfs["rendered"])
+    checked = made + pdfs["current"]
+    parts.append(f"PDFs {timers.get('pdf', 0):.2f} ({checked} checked, {made} rendered)")
     parts.append(f"emails {timers.get('email', 0):.2f}")
     if "search" in timers:
         parts.append(f"search index {timers['search']:.2f}")

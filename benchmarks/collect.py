@@ -1,6 +1,7 @@
 """Collect benchmark: 200 feeds x 50 items from a loopback server, cold and warm.
 
-    .venv/bin/python benchmarks/collect.py [--feeds 200] [--items 50] [--repeat 3]
+    .venv/bin/invoke bench-collect [--feeds 200] [--items 50] [--repeat 3]
+    .venv/bin/python -m benchmarks.collect [--feeds 200] [--items 50] [--repeat 3]
 
 A server in its own process serves a mix of RSS 2.0, Atom 1.0 and JSON Feed 1.1 documents
 of realistic size (each item a headline, a link and two or three paragraphs of HTML), with
@@ -26,7 +27,6 @@ import multiprocessing
 import os
 import platform
 import random
-import sys
 import tempfile
 import time
 import urllib.request
@@ -37,12 +37,9 @@ from xml.sax.saxutils import escape
 
 import feedparser
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from digest import config  # noqa: E402
-from digest.collect.run import collect  # noqa: E402
-from digest.store import Store  # noqa: E402
+from digest import config
+from digest.collect.run import collect
+from digest.store import Store
 
 START = datetime(2024, 2, 1, tzinfo=UTC)
 WORDS = (

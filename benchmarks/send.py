@@ -1,6 +1,7 @@
 """Send benchmark: 10,000 personalized messages of an issue vs bare smtplib.
 
-    .venv/bin/python benchmarks/send.py [--messages 10000] [--connections 4] [--repeat 1]
+    .venv/bin/invoke bench-send [--messages 10000] [--connections 4] [--repeat 1]
+    .venv/bin/python -m benchmarks.send [--messages 10000] [--connections 4] [--repeat 1]
 
 A temporary project holds one synthetic issue from benchmarks/archive.py (about 2,100
 words, four sections, an incident table; the same as benchmarks/build.py), built once with
@@ -17,7 +18,7 @@ process and accepts everything. Then, from one run, the script prints:
 - both as messages a second; the target (issue 7) is ours >= 1.0x the baseline.
 
 Each run of ours starts from an empty store (a new send). The sink's count is checked
-after each run: exactly the messages sent.
+after each run: exactly the messages sent. digest is the installed one (`python -m digest`).
 """
 
 from __future__ import annotations
@@ -34,12 +35,9 @@ from email import message_from_bytes
 from email.utils import parseaddr
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import build as build_bench  # noqa: E402  (benchmarks/build.py: the project it makes)
-from archive import FIRST_WEEK_ENDING  # noqa: E402
-from smtp_sink import Sink  # noqa: E402
+from benchmarks import build as build_bench  # the project it makes
+from benchmarks.archive import FIRST_WEEK_ENDING
+from benchmarks.smtp_sink import Sink
 
 SECRET = "benchmark secret"
 
@@ -49,7 +47,6 @@ def env() -> dict[str, str]:
         **os.environ,
         "SOURCE_DATE_EPOCH": build_bench.EPOCH,
         "PYTHONHASHSEED": "0",
-        "PYTHONPATH": str(build_bench.SRC),
         "DIGEST_SECRET_KEY": SECRET,
     }
 
@@ -87,8 +84,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs of each")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="digest-send-bench-") as tmp:
-        build_bench.SRC = Path(tmp) / "src"
-        build_bench.snapshot(build_bench.SRC)
         config = build_bench.make_project(Path(tmp) / "project", 1)
         slug = FIRST_WEEK_ENDING.isoformat()
         print("building the issue ...")

@@ -1,8 +1,9 @@
-"""An SMTP sink on 127.0.0.1 for benchmarks/send.py: aiosmtpd, accepts and counts every
-message, keeps none. Runs in its own process (its own interpreter and GIL, as a real server
-would), prints its port, and stops when its stdin closes; then prints the count.
+"""An SMTP sink on 127.0.0.1 for benchmarks/send.py and subscribe_timing.py: aiosmtpd,
+accepts and counts every message, keeps none. Runs in its own process (its own interpreter
+and GIL, as a real server would), prints its port, and stops when its stdin closes; then
+prints the count.
 
-    .venv/bin/python benchmarks/smtp_sink.py
+    .venv/bin/python -m benchmarks.smtp_sink      # from the project root
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+ROOT = Path(__file__).resolve().parents[1]  # the project: where `benchmarks` is found
+
 
 class Sink:
     """This sink in its own process, for the benchmarks: `port`, then `stop()` -> count."""
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve())],
+            [sys.executable, "-m", "benchmarks.smtp_sink"],
+            cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

@@ -1,6 +1,7 @@
 """Subscribe timing: does the service answer a known address as fast as an unknown one?
 
-    .venv/bin/python benchmarks/subscribe_timing.py [--requests 200] [--seed 1] [--source DIR]
+    .venv/bin/invoke bench-subscribe-timing [--requests 200] [--seed 1] [--source DIR]
+    .venv/bin/python -m benchmarks.subscribe_timing [--requests 200] [--seed 1] [--source DIR]
 
 The real service (`digest serve-subscriptions`: waitress, 4 threads, its own process) runs
 on 127.0.0.1 with a store in a temporary project, beside an SMTP sink in a third process
@@ -16,9 +17,10 @@ script prints both medians, their difference and the quartiles, and checks that 
 answer was the same 200 page and that the sink received exactly one email per unknown
 address.
 
-The target (issue 19): the medians differ by less than 0.3 ms. `--source DIR` runs the
-service from another copy of digest (e.g. `git archive` of an older commit, unpacked), for
-a before/after comparison; its checks of the emails still apply.
+The target (issue 19): the medians differ by less than 0.3 ms. The service is the installed
+digest; `--source DIR` runs it from another copy of digest instead (e.g. `git archive` of an
+older commit, unpacked; put first on the service's PYTHONPATH), for a before/after
+comparison; its checks of the emails still apply.
 """
 
 from __future__ import annotations
@@ -37,13 +39,12 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from smtp_sink import Sink
+import digest
+from benchmarks.smtp_sink import Sink
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+ROOT = Path(__file__).resolve().parents[1]  # the project: its settings and theme
 SECRET = "benchmark secret"
-SOURCE = ROOT  # the digest the service runs: --source
+SOURCE: Path | None = None  # another digest to run the service from (--source); None: installed
 TARGET_MS = 0.3
 
 
@@ -69,23 +70,28 @@ def make_project(folder: Path, smtp_port: int, service_port: int) -> Path:
     return path
 
 
-def digest(config: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DIGEST_SECRET_KEY": SECRET, "PYTHONPATH": str(SOURCE)}
+def environment() -> dict[str, str]:
+    env = {**os.environ, "DIGEST_SECRET_KEY": SECRET}
+    if SOURCE is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SOURCE), env.get("PYTHONPATH")]))
+    return env
+
+
+def run_digest(config: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "digest", "--config", str(config), *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=environment(),
         cwd=config.parent,
     )
 
 
 def start_service(config: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "DIGEST_SECRET_KEY": SECRET, "PYTHONPATH": str(SOURCE)}
     process = subprocess.Popen(
         [sys.executable, "-m", "digest", "--config", str(config), "serve-subscriptions",
          "--port", str(port)],
-        env=env,
+        env=environment(),
         cwd=config.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -128,10 +134,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="in all, half of each kind")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--source", type=Path, default=ROOT, help="the digest to serve")
+    parser.add_argument(
+        "--source", type=Path, help="another copy of digest to serve (default: the installed one)"
+    )
     options = parser.parse_args()
     global SOURCE
-    SOURCE = options.source.resolve()
+    SOURCE = options.source.resolve() if options.source else None
+    served = SOURCE or Path(digest.__file__).resolve().parents[1]
     pairs = options.requests // 2
     rng = random.Random(options.seed)
     with tempfile.TemporaryDirectory(prefix="digest-subscribe-bench-") as tmp:
@@ -140,7 +149,7 @@ def main() -> None:
         config = make_project(folder, sink.port, port)
         known = [f"known{n:04d}@example.org" for n in range(pairs + options.warmup)]
         (folder / "known.csv").write_text("email\n" + "".join(f"{a}\n" for a in known))
-        imported = digest(config, "subscribers", "import", str(folder / "known.csv"))
+        imported = run_digest(config, "subscribers", "import", str(folder / "known.csv"))
         if imported.returncode:
             sink.stop()
             sys.exit(f"subscribers import failed:\n{imported.stdout}{imported.stderr}")
@@ -179,7 +188,7 @@ def main() -> None:
         f"{platform.release()}, Python {platform.python_version()}"
     )
     print(f"{options.requests} requests ({pairs} of each kind), seed {options.seed}, "
-          f"service from {SOURCE}")  # fmt: skip
+          f"service from {served}")  # fmt: skip
     print("| address | median | p25 | p75 |")
     print("|---|---|---|---|")
     for kind in ("known", "unknown"):
