@@ -319,3 +319,74 @@ def test_a_link_is_credited_to_the_source_with_the_most_specific_domain():
 )
 def test_the_fast_link_normalizer_agrees_with_markdown_it(url):
     assert normalize_link(url) == normalizeLink(url)
+
+
+@pytest.mark.parametrize(
+    ("heading", "key", "label"),
+    [
+        # Words and figures joined by hyphens; what is neither drops out.
+        (
+            "Oil Exports Rise 5% in January",
+            "oil-exports-rise-5-in-january",
+            "Oil Exports Rise 5 In January",
+        ),
+        # No hyphen left hanging where the headline starts or ends with punctuation.
+        ("“Kirkuk Elects a Governor”", "kirkuk-elects-a-governor", "Kirkuk Elects A Governor"),
+        # A headline in a script without Latin letters still gets an id.
+        ("انتخاب محافظ كركوك", "section", "Section"),
+    ],
+)
+def test_a_section_without_a_key_gets_one_from_its_headline(heading, key, label):
+    text = ISSUE.replace("## Bomb Kills Two {#security}", f"## {heading}")
+    e = parse_edition(text, slug="s", sections=SECTIONS, sources=SOURCES)
+    section = e.sections[1]
+    assert (section.key, section.headline) == (key, heading)
+    assert section.label == label  # no DIGEST_SECTIONS title: made from the key
+    page = BeautifulSoup(e.html, "html.parser")
+    assert page.select("section.digest-section")[1]["id"] == key
+    assert [a["href"] for a in page.select("a.more")] == ["#politics", f"#{key}"]
+
+
+def test_placeholder_counts_are_unknown_not_zero_and_every_column_is_read():
+    text = with_table(
+        "| Date | Location | Deaths | Injuries |\n"
+        "| --- | --- | ---: | ---: |\n"
+        "| 2024-02-04 | Tarmiyah, Baghdad | 2 | - |\n"
+        "| 2024-02-05 | Hamrin, Diyala | – | 3 |\n"
+        "| 2024-02-06 | Jalawla, Diyala | unknown | 5 |\n"
+        "| 2024-02-07 | Baiji, Salahuddin | 0 | 0 |\n"
+    )
+    e = parse_edition(text, slug="s", sections=SECTIONS, sources=SOURCES)
+    assert [(i.day, i.location, i.deaths, i.injuries) for i in e.incidents] == [
+        (date(2024, 2, 4), "Tarmiyah, Baghdad", 2, None),
+        (date(2024, 2, 5), "Hamrin, Diyala", None, 3),
+        (date(2024, 2, 6), "Jalawla, Diyala", None, 5),
+        (date(2024, 2, 7), "Baiji, Salahuddin", 0, 0),
+    ]
+    assert footer(e.html) == ["Total", "4 incidents", "at least 2", "at least 8"]
+    # The footer's counts keep their column's right alignment (`---:`).
+    cells = BeautifulSoup(e.html, "html.parser").select("table.incidents tfoot td")
+    assert [cell.get("style") for cell in cells] == [None, "text-align:right", "text-align:right"]
+
+
+def test_injuries_are_read_and_totalled_when_every_row_reports_them():
+    text = with_table(
+        "| Date | Location | Deaths | Injuries |\n"
+        "| --- | --- | --- | --- |\n"
+        "| 2024-02-04 | Tarmiyah, Baghdad | 2 | 4 |\n"
+        "| 2024-02-05 | Hamrin, Diyala | 1 | 6 |\n"
+    )
+    e = parse_edition(text, slug="s", sections=SECTIONS, sources=SOURCES)
+    assert [i.injuries for i in e.incidents] == [4, 6]
+    assert footer(e.html) == ["Total", "2 incidents", "3", "10"]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [TABLE, "| Date | Event |\n| --- | --- |\n| 2024-02-04 | Talks |\n"],
+    ids=["incident table", "other table"],
+)
+def test_every_table_header_cell_is_a_column_header_for_screen_readers(table):
+    html = parse_edition(with_table(table), slug="s", sections=SECTIONS, sources=SOURCES).html
+    headers = BeautifulSoup(html, "html.parser").select("table thead th")
+    assert headers and all(th.get("scope") == "col" for th in headers)
