@@ -223,6 +223,12 @@ _NO_DEATHS = re.compile(
 _DEATH_WORD = re.compile(r"\b(?:kill\w*|dead|died|dies|death|slain|fatal\w*)\b", _FLAGS)
 _DEATH_HINT = re.compile(r"kill|dead|die|slain|gunned|assassinat|neutrali|lives|perish", re.I)
 _INJURY_HINT = re.compile(r"wound|injur|hurt|maim|hospital|condition|treat", re.I)
+# "A soldier wounded in Sunday's bombing died of his wounds": the wounded there are the dead.
+_DIED_OF_WOUNDS = re.compile(
+    r"\b(?:died|dies|succumbed|succumbs)\s+(?:later\s+)?(?:of|from|to)\s+"
+    r"(?:(?:his|her|their|the)\s+)?(?:wounds|injuries)\b",
+    re.I,
+)
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _LATIN = re.compile("[A-Za-z]")
@@ -281,14 +287,16 @@ def _phrases(sentence: str) -> list[list[tuple[int | None, bool]]]:
             continue
         neutralised = bool(_NEUTRALISE.match(groups.get("verb") or ""))
         parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", match.group("victims"))
-        after = sentence[match.end("victims") : match.end("victims") + 60]
         phrases.append(
             [
                 (
                     _count_of(part),
                     neutralised
                     or bool(_MILITANT.search(part))
-                    or (i == len(parts) - 1 and bool(_MILITANT_OF.match(after))),
+                    or (
+                        i == len(parts) - 1
+                        and bool(_MILITANT_OF.match(sentence, match.end("victims")))
+                    ),
                 )
                 for i, part in enumerate(parts)
             ]
@@ -309,13 +317,17 @@ def _total(counts: tuple[int | None, ...]) -> int | None:
 
 
 def _first(
-    patterns: tuple[re.Pattern[str], ...], hint: re.Pattern[str], text: str
+    patterns: tuple[re.Pattern[str], ...],
+    hint: re.Pattern[str],
+    text: str,
+    skip: re.Pattern[str] | None = None,
 ) -> tuple[bool, int | None]:
     """(whether a count is stated, its value): the earliest phrase in the text wins, as the
     lead states the event's own figure and later sentences recall others. Only sentences
-    with a `hint` word are searched: the patterns are costly to try at every word."""
+    with a `hint` word, and none matching `skip`, are searched: the patterns are costly to
+    try at every word."""
     for sentence in _SENTENCE.split(text):
-        if not hint.search(sentence):
+        if not hint.search(sentence) or (skip and skip.search(sentence)):
             continue
         found = [m for p in patterns if (m := p.search(sentence))]
         if found:
@@ -332,7 +344,7 @@ def read(text: str) -> Reading:
     said_deaths, deaths, militants = _deaths(text)
     if toll:
         said_deaths, deaths = True, _value(toll)
-    said_injuries, injuries = _first(_INJURIES, _INJURY_HINT, text)
+    said_injuries, injuries = _first(_INJURIES, _INJURY_HINT, text, _DIED_OF_WOUNDS)
     return Reading(
         deaths=deaths,
         injuries=injuries,
