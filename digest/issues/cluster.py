@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from digest.issues import arabic
-from digest.issues.places import Gazetteer
+from digest.issues.places import KINDS as PLACE_KINDS
+from digest.issues.places import Gazetteer, Place
 from digest.models import Decision, Item
 
 THRESHOLD = 0.17
@@ -67,9 +68,12 @@ class Candidate:
 _SUFFIX = re.compile(r"(?<=[a-z]{3})(?:ings?|ers?|ed|es|s)$")
 
 
-def _words(item: Item, places: Gazetteer | None = None) -> tuple[frozenset[str], bool]:
-    """(the item's words, whether it is in Arabic script). Arabic news words are put in
-    English (arabic.english) so the two languages share them; places become one token."""
+def _words(
+    item: Item, places: Gazetteer | None = None
+) -> tuple[frozenset[str], bool, tuple[Place, ...]]:
+    """(the item's words, whether it is in Arabic script, the places it names). Arabic news
+    words are put in English (arabic.english) so the two languages share them; places
+    become one token."""
     text = f"{item.title} {item.text}"
     words = set()
     foreign = False
@@ -80,9 +84,25 @@ def _words(item: Item, places: Gazetteer | None = None) -> tuple[frozenset[str],
             continue
         foreign = True
         words.add(arabic.english(word) or arabic.normal(word))
-    if places is not None:
-        words.update(_PLACE + m.place.name for m in places.mentions(text))
-    return frozenset(words), foreign
+    named = tuple(m.place for m in places.mentions(text)) if places is not None else ()
+    words.update(_PLACE + place.name for place in named)
+    return frozenset(words), foreign, named
+
+
+def _apart(a: tuple[Place, ...], b: tuple[Place, ...]) -> bool:
+    """Whether two reports tell of different places: each names a province or a place in
+    one, and no place or province of one is among the other's ("a bomb in Daquq" and "a
+    bomb in Tarmiyah" are two bombs, however alike their words; Tarmiyah and Baghdad may be
+    one). A region (the Kurdistan Region) spans provinces: it sets no bound."""
+    if not any(p.rank >= PLACE_KINDS["province"] for p in a):
+        return False
+    if not any(p.rank >= PLACE_KINDS["province"] for p in b):
+        return False
+    return _areas(a).isdisjoint(_areas(b))
+
+
+def _areas(named: tuple[Place, ...]) -> set[str]:
+    return {p.name.casefold() for p in named} | {p.province.casefold() for p in named if p.province}
 
 
 def _vectors(word_sets: Sequence[frozenset[str]]) -> list[tuple[dict[str, float], float]]:
@@ -126,8 +146,9 @@ class _Scorer:
         thresholds: tuple[float, float],
     ) -> None:
         read = [_words(c.item, places) for c in candidates]
-        self.word_sets = [words for words, _ in read]
-        self.foreign = [foreign for _, foreign in read]
+        self.word_sets = [words for words, _, _ in read]
+        self.foreign = [foreign for _, foreign, _ in read]
+        self.places = [named for _, _, named in read]
         self.vectors = _vectors(self.word_sets)
         self.across = [_shared(v) for v in self.vectors]  # when two reports differ in script
         self.thresholds = thresholds
@@ -156,7 +177,15 @@ def clusters(
     together as a whole (see the module doc)."""
     scorer = _Scorer(candidates, places, (THRESHOLD, CROSS_THRESHOLD))
     pairs = _pairs(candidates, scorer, offsets=(-1, 0, 1))
-    return _join(candidates, pairs, scorer.ratio, floor=GROUP_FLOOR, mean=GROUP_MEAN)
+    named = scorer.places
+    return _join(
+        candidates,
+        pairs,
+        scorer.ratio,
+        floor=GROUP_FLOOR,
+        mean=GROUP_MEAN,
+        compatible=lambda i, j: not _apart(named[i], named[j]),
+    )
 
 
 def reprints(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
@@ -172,14 +201,11 @@ def reprints(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
     postings: dict[tuple[date, tuple[str, ...]], list[int]] = defaultdict(list)
     pairs: list[tuple[float, int, int]] = []
     for i, c in enumerate(candidates):
-        seen: set[int] = set()
+        earlier = {j for run in runs[i] for j in postings[(c.day, run)]}
+        for j in sorted(earlier):
+            if _may_join(candidates[j], c) and ratio(i, j) >= 1.0:
+                pairs.append((ratio(i, j), j, i))
         for run in runs[i]:
-            for j in postings[(c.day, run)]:
-                if j in seen:
-                    continue
-                seen.add(j)
-                if _may_join(candidates[j], c) and ratio(i, j) >= 1.0:
-                    pairs.append((ratio(i, j), j, i))
             postings[(c.day, run)].append(i)
     return _join(
         candidates,
@@ -233,20 +259,17 @@ def _pairs(
                 postings[(c.day, w)].append(i)
     pairs: list[tuple[float, int, int]] = []
     for i, c in enumerate(candidates):
-        seen: set[int] = set()
-        for w in word_sets[i]:
-            if frequency[w] > common:
-                continue
-            for offset in offsets:  # a story told a day late, when a date is unsure
-                for j in postings.get((c.day + timedelta(days=offset), w), ()):
-                    if j <= i or j in seen:
-                        continue
-                    seen.add(j)
-                    if not _may_join(c, candidates[j]):
-                        continue
-                    score = scorer.ratio(i, j)
-                    if score >= 1.0:
-                        pairs.append((score, i, j))
+        later = {
+            j
+            for w in word_sets[i]
+            if frequency[w] <= common
+            for offset in offsets  # a story told a day late, when a date is unsure
+            for j in postings.get((c.day + timedelta(days=offset), w), ())
+            if j > i
+        }
+        for j in sorted(later):
+            if _may_join(c, candidates[j]) and (score := scorer.ratio(i, j)) >= 1.0:
+                pairs.append((score, i, j))
     return sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))
 
 
