@@ -1,0 +1,1 @@
+"""The email edition: files, HTML and plain-text rendering, MIME, headers."""

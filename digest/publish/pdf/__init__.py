@@ -1,0 +1,1 @@
+"""The PDF: jobs (what to print), WeasyPrint rendering, worker processes."""

@@ -1,0 +1,1 @@
+"""Sending: the journaled run, the one SMTP client, pacing, DKIM, tokens, roster."""

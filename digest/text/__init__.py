@@ -1,0 +1,1 @@
+"""Reading news text: dates and relative days, places, casualty counts, Arabic."""
