@@ -142,7 +142,7 @@ def test(c: Context, k: str = "", x: bool = False) -> None:
 @task(
     positional=["module"],
     help={
-        "module": "one module, e.g. issues/dates.py (default: every module in pyproject.toml)",
+        "module": "one module, e.g. text/dates.py (default: every module in pyproject.toml)",
         "jobs": "mutants tested at once (default: one per CPU)",
         "show": "show mutmut's own progress instead of logging it to .mutate/",
     },

@@ -35,7 +35,7 @@ issues) and rebuild / plain Pelican (target <= 0.25x), issue 5.
 
 The PDFs of the archive are not rendered (520 WeasyPrint runs take longer than the rest
 of the benchmark together; benchmarks/pdf.py measures them): in a first build a
-placeholder file stands in for each (digest.publish.pdf.render_jobs, which hands the batch
+placeholder file stands in for each (digest.publish.pdf.jobs.render_jobs, which hands the batch
 of stale PDFs to the worker pool, is replaced), stamped by make_pdfs with the real token
 and fingerprint, which is exactly what `digest build` checks. The script checks that the
 first build reported every issue's PDF made and left each on disk with its stamp, that
@@ -85,8 +85,8 @@ TIMEZONE = "Asia/Baghdad"
 
 # Phases for the profile: (label, file suffix, function name); cumulative time of each.
 PHASES = (
-    ("settings and plugins (digest.config.load)", "digest/config.py", "load"),
-    ("Pelican, all of it (run_pelican)", "digest/build.py", "run_pelican"),
+    ("settings and plugins (digest.config.load)", "digest/config/__init__.py", "load"),
+    ("Pelican, all of it (run_pelican)", "digest/commands/build.py", "run_pelican"),
     ("  reading: articles (generate_context)", "pelican/generators.py", "generate_context"),
     ("    Readers.read_file", "pelican/readers.py", "read_file"),
     ("    our reader (IssueReader.read)", "pelican_plugin/reader.py", "read"),
@@ -112,9 +112,9 @@ PHASES = (
 
 def child(config: str, profile: str | None) -> None:
     """`digest build` in this process, with timers around its parts; prints one JSON line."""
-    import digest.build as build_module
+    import digest.commands.build as build_module
     from digest.cli import main as cli_main
-    from digest.publish import pdf
+    from digest.publish.pdf import jobs as pdf
 
     timers: dict[str, float] = {}
     calls: dict[str, int] = {}
@@ -186,8 +186,8 @@ _SEEDED: list[str] = []  # the slugs _seed_pdfs wrote a placeholder for
 
 
 def _seed_pdfs(jobs, settings, limits):
-    """Placeholders for the PDFs, stamped as digest.publish.pdf stamps a real one."""
-    from digest.publish import workers
+    """Placeholders for the PDFs, stamped as digest.publish.pdf.jobs stamps a real one."""
+    from digest.publish.pdf import workers
 
     for job in jobs:
         job.target.write_bytes(PLACEHOLDER)

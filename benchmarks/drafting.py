@@ -29,7 +29,7 @@ one by its key. The script prints:
 2. headlines: ROUGE-1/2/L of digest's headline against the editor's (target ROUGE-1 >= 0.35),
    next to the first item's title and the LexRank-best title.
 3. relative day words ("yesterday", "on Tuesday", "أمس" ...) left in drafted headlines,
-   takeaways, paragraphs and daily items, counted by digest.issues.anchoring.relative_words
+   takeaways, paragraphs and daily items, counted by digest.text.anchoring.relative_words
    when that exists, else by a local rule. Target 0.
 4. incident rows: rows exact (grouping.py's scoring) and duplicate rows (two drafted rows for
    one labeled story, in one week or across weeks). Targets >= 90% exact, 0 duplicates.
@@ -62,10 +62,10 @@ from sumy.utils import get_stop_words
 
 from benchmarks import grouping
 from benchmarks.grouping import WEEKS, Labeled
-from digest.drafting import month_spec
+from digest.commands.draft import month_spec
+from digest.commands.past_issues import section_model
 from digest.issues.daily import draft_daily
 from digest.models import Issue, Item
-from digest.past_issues import section_model
 
 ROOT = grouping.ROOT
 LANGUAGE = "en"  # the issues' language: baselines read only items written in it
@@ -251,10 +251,10 @@ def local_relative_words(text: str) -> list[str]:
 def relative_counter() -> tuple[Callable[[str], object], str]:
     """digest's own counter when it exists (the rule the drafts are held to), else ours."""
     try:
-        from digest.issues.anchoring import relative_words
+        from digest.text.anchoring import relative_words
     except ImportError:
-        return local_relative_words, "local rule (digest.issues.anchoring not found)"
-    return relative_words, "digest.issues.anchoring.relative_words"
+        return local_relative_words, "local rule (digest.text.anchoring not found)"
+    return relative_words, "digest.text.anchoring.relative_words"
 
 
 def found_words(counter: Callable[[str], object], text: str) -> list[str]:

@@ -36,12 +36,12 @@ from itertools import combinations
 from pathlib import Path
 
 from digest import config
-from digest.drafting import issue_spec
-from digest.issues.build import draft_issue
+from digest.commands.draft import issue_spec
+from digest.commands.past_issues import published_issues, section_model
 from digest.issues.classify import classify
+from digest.issues.compose import draft_issue
 from digest.issues.learn import paragraph_text
 from digest.models import Item
-from digest.past_issues import published_issues, section_model
 from digest.render.writer import draft_markdown
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: its labeled data

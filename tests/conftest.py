@@ -12,8 +12,9 @@ from click.testing import CliRunner, Result
 
 from digest import config
 from digest.cli import main
-from digest.issues import casualties, classify
+from digest.issues import classify
 from digest.pelican_plugin import feeds
+from digest.text import casualties
 
 ROOT = Path(__file__).resolve().parents[1]
 FROZEN = datetime(2024, 2, 10, 12, 0, tzinfo=UTC)

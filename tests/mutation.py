@@ -27,7 +27,7 @@ LEDGER = ROOT / "tests" / "MUTANTS.md"
 # mutmut's exit codes for a mutant (mutmut.stats.status_by_exit_code, 3.8): 1 and 3 are a
 # failing test, 36 and the SIGXCPU codes a timeout. Anything else counts as not detected.
 DETECTED = {1, 3, 36, 24, -24, 152, 255}
-# "- `digest.issues.dates.x__first_letters__mutmut_1`: why it changes nothing"
+# "- `digest.text.dates.x__first_letters__mutmut_1`: why it changes nothing"
 _LISTED = re.compile(r"^\s*[-*]\s+`([\w.]+__mutmut_\d+)`", re.M)
 
 
@@ -37,7 +37,7 @@ class MutationError(Exception):
 
 @dataclass(frozen=True)
 class Target:
-    module: str  # digest/issues/dates.py
+    module: str  # digest/text/dates.py
     tests: tuple[str, ...]
     score: float  # percent
 

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from digest.issues.anchoring import anchor, relative_words
-from digest.issues.dateline import prefix_day
 from digest.models import Citation, Entry
 from digest.render.writer import paragraph
+from digest.text.anchoring import anchor, relative_words
+from digest.text.dateline import prefix_day
 
 MONDAY = date(2024, 2, 5)  # the publication day in most cases below
 SUNDAY = date(2024, 2, 4)
@@ -293,7 +293,7 @@ def test_an_anchored_paragraph_has_no_relative_words_left():
 
 
 def test_a_word_the_reports_write_in_lower_case_is_lower_cased_after_the_date():
-    from digest.issues.dateline import lower_first
+    from digest.text.dateline import lower_first
 
     common = frozenset({"cargo", "crossed"})
     assert lower_first("Cargo worth $11 billion crossed", common) == (

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from digest.issues.build import TOLD_BEFORE, IssueSpec, draft_issue
+from digest.config.taxonomy import DEFAULT_SECTIONS
+from digest.issues.compose import TOLD_BEFORE, IssueSpec, draft_issue
 from digest.models import Item, Period, SectionRule
-from digest.taxonomy import DEFAULT_SECTIONS
 
 RULES = tuple(
     SectionRule(s["key"], s["title"], tuple(k.lower() for k in s["keywords"]))

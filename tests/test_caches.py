@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.issues import casualties
+from digest.text import casualties
 from tests.conftest import PURE_CACHES
 
 TEXT = "Two soldiers were killed and five wounded in an attack near Tarmiyah."

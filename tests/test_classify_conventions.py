@@ -24,9 +24,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from digest.config.taxonomy import DEFAULT_SECTIONS
 from digest.issues.classify import classify
 from digest.models import Item, SectionRule, Source
-from digest.taxonomy import DEFAULT_SECTIONS
 
 RULES = tuple(
     SectionRule(s["key"], s["title"], tuple(k.lower() for k in s["keywords"]))

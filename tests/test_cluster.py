@@ -2,8 +2,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from digest.issues.cluster import Candidate, clusters, reprints
-from digest.issues.places import load
 from digest.models import Item
+from digest.text.places import load
 
 
 def cand(source: str, title: str, text: str, day: int = 4, says_when: bool = False) -> Candidate:

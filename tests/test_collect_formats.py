@@ -22,8 +22,8 @@ from digest.collect.detect import parse
 from digest.collect.html import parse_html_page
 from digest.collect.normalize import MAX_HTML, MAX_TEXT, MAX_TITLE, normalize
 from digest.errors import ParseError
-from digest.issues.periods import local_day, utc_window, week_ending
 from digest.models import Item, ParsedFeed, Selectors, Source
+from digest.periods import local_day, utc_window, week_ending
 from tests.test_collect_parsers import FEED_URL, PAGE, SOURCE, fetched, fixture
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from digest.collect.detect import parse
-from digest.collect.feeds import parse_date, parse_feed
 from digest.collect.html import parse_html_page
 from digest.collect.http import Fetched
 from digest.collect.jsonfeed import parse_jsonfeed
 from digest.collect.normalize import normalize
+from digest.collect.rss_atom import parse_date, parse_feed
 from digest.errors import ParseError
 from digest.models import Selectors, Source
 

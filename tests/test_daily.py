@@ -23,14 +23,14 @@ from bs4 import BeautifulSoup
 
 from digest import config
 from digest.errors import ContentError
-from digest.issues.anchoring import relative_words
 from digest.issues.daily import MonthSpec, draft_daily
-from digest.issues.periods import daily_period_title, day_heading, month_title, parse_month
 from digest.models import Item, Period, Source
-from digest.publish.email_render import render_email
+from digest.periods import daily_period_title, day_heading, month_title, parse_month
+from digest.publish.email.render import render_email
 from digest.render.edition import parse_edition
 from digest.render.markdown import markdown
 from digest.render.writer import daily_item, draft_markdown, is_unedited
+from digest.text.anchoring import relative_words
 from tests.conftest import make_project, run_cli
 
 BERLIN = ZoneInfo("Europe/Berlin")  # summer time ends 2023-10-29 03:00 -> 02:00

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from digest.issues.dates import MONTHS, WEEKDAYS, _first_letters, dated, event_day
+from digest.text.dates import MONTHS, WEEKDAYS, _first_letters, dated, event_day
 
 SUNDAY = date(2024, 2, 4)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.issues.anchoring import relative_words
+from digest.text.anchoring import relative_words
 from tests.conftest import run_cli
 
 WEEKS = ("2024-02-01", "2024-02-08")

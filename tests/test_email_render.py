@@ -13,8 +13,8 @@ from bs4 import BeautifulSoup
 
 from digest.errors import RenderError
 from digest.models import Edition, EditionItem, EditionSection, Incident, Period, SectionRule
-from digest.publish.email_message import build_message
-from digest.publish.email_render import (
+from digest.publish.email.message import build_message
+from digest.publish.email.render import (
     EmailEdition,
     References,
     html_to_text,

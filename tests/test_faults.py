@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.drafting import broken
+from digest.commands.draft import broken
 from digest.files import TEMP_SUFFIX
 from digest.publish import search
 from tests.conftest import SAMPLE_EPOCH, make_project

@@ -359,7 +359,7 @@ def test_templates_get_the_section_feeds_in_section_order(hostile):
     from pelican import signals
 
     from digest import config
-    from digest.build import run_pelican
+    from digest.commands.build import run_pelican
 
     feeds, _ = hostile
     seen: list[object] = []

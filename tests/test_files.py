@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from digest import files
-from digest.drafting import broken
+from digest.commands.draft import broken
 from digest.errors import WriteError
 from tests.conftest import run_cli
 

@@ -20,8 +20,8 @@ import pytest
 
 from digest import config
 from digest.pelican_plugin.reader import read_issue
-from digest.publish.email_message import UNSUBSCRIBE_MARKER
-from digest.publish.email_render import EmailEdition, render_email
+from digest.publish.email.message import UNSUBSCRIBE_MARKER
+from digest.publish.email.render import EmailEdition, render_email
 from tests.conftest import ROOT, make_project, run_cli
 
 GOLDEN = ROOT / "tests" / "golden" / "email"

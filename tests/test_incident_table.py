@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 
 from digest.errors import ContentError
-from digest.issues.attack_kinds import KINDS
 from digest.models import Incident
 from digest.render.incident_table import (
     find_columns,
@@ -16,6 +15,7 @@ from digest.render.incident_table import (
     read_rows,
     totals,
 )
+from digest.text.attack_kinds import KINDS
 
 
 def test_columns_are_found_by_header_in_any_order_and_case():

@@ -3,10 +3,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from digest.issues.casualties import _HURT, _passive, number, read, settle
 from digest.issues.incidents import casualties, figures, incident, is_attack, kind, location, table
-from digest.issues.places import parse
 from digest.models import Citation, DraftOptions, Entry, Item
+from digest.text.casualties import _HURT, _passive, number, read, settle
+from digest.text.places import parse
 
 PLACES = parse(
     "name,province,kind,aliases,context\n"

@@ -127,7 +127,7 @@ def test_a_settings_or_theme_change_reads_and_writes_everything_again(site):
     conf = site / "pelican.conf.py"
     conf.write_text(
         conf.read_text(encoding="utf-8")
-        + "from digest.taxonomy import DEFAULT_SECTIONS\n"
+        + "from digest.config.taxonomy import DEFAULT_SECTIONS\n"
         + "DIGEST_SECTIONS = [{**s, 'title': 'Safety'} if s['key'] == 'security' else s"
         + " for s in DEFAULT_SECTIONS]\n",
         encoding="utf-8",

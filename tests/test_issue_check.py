@@ -9,7 +9,7 @@ import json
 import pytest
 
 from digest import config
-from digest.issue_check import check_text
+from digest.render.issue_check import check_text
 from tests.conftest import run_cli
 
 GOOD = """Title: Monitor: February 2 – 8, 2024
@@ -155,7 +155,7 @@ def test_two_rows_for_one_date_and_place_are_a_warning(settings):
 
 
 def test_a_file_that_is_not_utf8_names_the_byte_and_line(tmp_path, settings):
-    from digest.issue_check import check_issue
+    from digest.render.issue_check import check_issue
 
     path = tmp_path / "x.md"
     path.write_bytes(GOOD.encode().replace(b"rockets hit a base", b"rockets hit a \xff base"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from digest import config
+from digest.commands.past_issues import published_issues, section_model
 from digest.issues.classify import classify
 from digest.issues.learn import MIN_EXAMPLES, MIN_ISSUES, paragraph_text, train, words
 from digest.models import Item
-from digest.past_issues import published_issues, section_model
 
 PROTEST = "Residents blocked the road over electricity cuts and power shortages in Basra"
 BUDGET = "The finance ministry sent the budget with new oil revenue forecasts to the cabinet"

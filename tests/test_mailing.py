@@ -13,17 +13,17 @@ import dkim
 import pytest
 
 from digest.errors import DeliveryError, RenderError, TokenError
-from digest.publish.dkim_sign import Signer
-from digest.publish.email_message import (
+from digest.publish.email.message import (
     UNSUBSCRIBE_MARKER,
     MessageTemplate,
     Recipient,
     transfer_encoding,
 )
-from digest.publish.email_render import EmailEdition
-from digest.publish.pacing import Clock, Pacer
-from digest.publish.subscribers import canonical, parse_subscribers
-from digest.publish.tokens import make_token, read_token
+from digest.publish.email.render import EmailEdition
+from digest.publish.send.dkim import Signer
+from digest.publish.send.pacing import Clock, Pacer
+from digest.publish.send.roster import canonical, parse_subscribers
+from digest.publish.send.tokens import make_token, read_token
 
 SECRET = b"k" * 32
 DATE = datetime(2024, 2, 8, 6, 0, tzinfo=UTC)
@@ -362,7 +362,7 @@ def test_a_version_5_store_keeps_its_opt_outs_and_starts_their_history(tmp_path)
     import sqlite3
 
     from digest.store import Store
-    from digest.store.sqlite import MIGRATIONS, _run_script
+    from digest.store.items import MIGRATIONS, _run_script
 
     path = tmp_path / "old.sqlite3"
     db = sqlite3.connect(path, isolation_level=None)
@@ -447,7 +447,7 @@ def test_twenty_addresses_of_one_64_share_one_bucket():
     ],
 )
 def test_a_cell_a_spreadsheet_would_run_is_written_as_text(cell, written):
-    from digest.publish.subscribers import spreadsheet_cell, unguard_cell
+    from digest.publish.send.roster import spreadsheet_cell, unguard_cell
 
     assert spreadsheet_cell(cell) == written
     assert unguard_cell(written) == cell

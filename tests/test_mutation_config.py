@@ -17,11 +17,11 @@ def test_every_listed_module_and_test_file_exists_with_a_target():
     shared, targets = mutation.settings()
     assert shared["source_paths"] == ["digest"]
     assert {t.module for t in targets} >= {
-        "digest/issues/dates.py",
-        "digest/issues/casualties.py",
+        "digest/text/dates.py",
+        "digest/text/casualties.py",
         "digest/issues/incidents.py",
         "digest/issues/cluster.py",
-        "digest/collect/identity.py",
+        "digest/store/keys.py",
         "digest/collect/sanitize.py",
         "digest/render/edition.py",
         "digest/render/writer.py",
@@ -32,11 +32,11 @@ def test_every_listed_module_and_test_file_exists_with_a_target():
 
 
 @pytest.mark.parametrize(
-    "wanted", ["issues/dates.py", "digest/issues/dates.py", "dates", "digest.issues.dates"]
+    "wanted", ["text/dates.py", "digest/text/dates.py", "dates", "digest.text.dates"]
 )
 def test_a_module_is_named_as_a_path_a_dotted_name_or_its_file(wanted):
     _, targets = mutation.settings()
-    assert [t.module for t in mutation.choose(targets, wanted)] == ["digest/issues/dates.py"]
+    assert [t.module for t in mutation.choose(targets, wanted)] == ["digest/text/dates.py"]
 
 
 def test_an_unknown_module_is_refused_with_the_ones_there_are():
@@ -51,7 +51,9 @@ def test_a_listed_test_file_that_does_not_exist_is_named(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
         '[tool.digest.mutation.modules."digest/m.py"]\ntests = ["tests/test_gone.py"]\n'
     )
-    with pytest.raises(mutation.MutationError, match=r"'digest/m.py': no such file tests/test_gone"):
+    with pytest.raises(
+        mutation.MutationError, match=r"'digest/m.py': no such file tests/test_gone"
+    ):
         mutation.settings(tmp_path)
 
 

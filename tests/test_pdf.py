@@ -21,9 +21,9 @@ from bs4 import BeautifulSoup
 from pypdf.generic import IndirectObject, NameObject
 
 from digest import config
-from digest.build import issue_pdf_jobs, make_pdfs
+from digest.commands.build import issue_pdf_jobs, make_pdfs
 from digest.errors import RenderError
-from digest.publish import pdf
+from digest.publish.pdf import jobs as pdf
 from tests.conftest import FROZEN, ROOT, SAMPLE_EPOCH, run_cli
 from tests.http_server import LocalServer
 

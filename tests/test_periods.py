@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from digest import periods
 from digest.errors import ContentError
-from digest.issues import periods
 from digest.models import Period
 
 BAGHDAD = ZoneInfo("Asia/Baghdad")

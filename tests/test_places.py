@@ -6,7 +6,7 @@ import pytest
 
 from digest import config
 from digest.errors import ConfigError
-from digest.issues.places import parse
+from digest.text.places import parse
 
 CSV = """name,province,kind,aliases,context
 Kirkuk,,province,,
@@ -82,8 +82,8 @@ def test_a_missing_gazetteer_is_one_clear_problem(project):
 
 
 def test_the_bundled_gazetteer_locates_rows_as_editors_write_them():
-    from digest.issues.locations import named_place
-    from digest.issues.places import load
+    from digest.text.locations import named_place
+    from digest.text.places import load
 
     iraq = load("iraq", Path("."))
     # the paragraph's spelling of an alias, not the canonical name
@@ -170,7 +170,7 @@ def test_the_bundled_gazetteer_locates_rows_as_editors_write_them():
     ],
 )
 def test_the_attack_s_place_outranks_its_aftermath_s(text, expected):
-    from digest.issues.locations import named_place
-    from digest.issues.places import load
+    from digest.text.locations import named_place
+    from digest.text.places import load
 
     assert named_place([text], load("iraq", Path(".")), text) == expected

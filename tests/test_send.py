@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from digest.cli import main
 from digest.errors import TokenError
-from digest.publish.tokens import read_token
+from digest.publish.send.tokens import read_token
 from digest.store import Store
 from tests.conftest import ROOT, SAMPLE_EPOCH
 from tests.smtp_server import make_certificates, raw_server, server_tls, smtp_server

@@ -163,7 +163,7 @@ def _open_in_turn(paths: list[str], barrier, failures) -> None:
 def test_a_new_store_opened_by_four_processes_at_once_is_made_once(tmp_path):
     import multiprocessing
 
-    from digest.store.sqlite import MIGRATIONS
+    from digest.store.items import MIGRATIONS
 
     context = multiprocessing.get_context("fork")
     paths = [str(tmp_path / f"s{n}.sqlite3") for n in range(20)]
@@ -189,7 +189,7 @@ def test_a_new_store_opened_by_four_processes_at_once_is_made_once(tmp_path):
 
 
 def test_a_store_from_a_newer_digest_is_refused_before_anything_changes(tmp_path):
-    from digest.store.sqlite import MIGRATIONS
+    from digest.store.items import MIGRATIONS
 
     path = tmp_path / "s.sqlite3"
     Store(path).close()

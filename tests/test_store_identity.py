@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from digest.collect.identity import batch_keys, canonical_url, content_key
 from digest.models import Item
 from digest.store import Store
+from digest.store.keys import batch_keys, canonical_url, content_key
 
 DAY = datetime(2024, 2, 4, 9, tzinfo=UTC)
 
@@ -206,7 +206,7 @@ def test_batch_keys_drop_ambiguous_keys_only():
 def test_a_version_1_store_is_migrated(tmp_path, now):  # BAD-INPUTS 48: old schema
     path = tmp_path / "old.sqlite3"
     db = sqlite3.connect(path)
-    from digest.store.sqlite import _V1, _run_script
+    from digest.store.items import _V1, _run_script
 
     _run_script(db, _V1)
     rows = [

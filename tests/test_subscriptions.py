@@ -120,7 +120,7 @@ def test_subscribe_confirm_receive_one_click_unsubscribe_and_the_next_send_skips
 
 
 def test_a_get_never_unsubscribes_and_multipart_one_click_does(service, tmp_path):
-    from digest.publish.tokens import make_token
+    from digest.publish.send.tokens import make_token
 
     base, _, _ = service
     with Store(tmp_path / "store.sqlite3") as store:
@@ -139,7 +139,7 @@ def test_a_get_never_unsubscribes_and_multipart_one_click_does(service, tmp_path
 
 
 def test_bad_links_are_refused_and_change_nothing(service, tmp_path):
-    from digest.publish.tokens import make_token
+    from digest.publish.send.tokens import make_token
 
     base, _, _ = service
     with Store(tmp_path / "store.sqlite3") as store:
@@ -317,7 +317,7 @@ def test_every_address_gets_the_same_answer_headers_and_all(service, tmp_path):
 
 
 def test_unreadable_input_is_a_400_never_a_500(service):
-    from digest.publish.tokens import make_token
+    from digest.publish.send.tokens import make_token
 
     base, _, _ = service
     many = "&".join(f"f{n}=x" for n in range(6))  # six fields: parse_qs raised ValueError
@@ -356,7 +356,7 @@ def test_head_is_a_get_without_its_body_and_the_connection_stays_in_step(service
     start of the next answer."""
     import http.client
 
-    from digest.publish.tokens import make_token
+    from digest.publish.send.tokens import make_token
 
     base, _, _ = service
     token = make_token(SECRET.encode(), "unsubscribe", "a@example.org")
@@ -387,7 +387,7 @@ def test_head_is_a_get_without_its_body_and_the_connection_stays_in_step(service
 
 
 def test_a_subscribe_request_never_erases_an_opt_out(service, tmp_path):
-    from digest.publish.tokens import make_token
+    from digest.publish.send.tokens import make_token
 
     base, sink, _ = service
     with Store(tmp_path / "store.sqlite3") as store:
@@ -502,7 +502,7 @@ def test_known_and_unknown_addresses_cost_the_same_store_and_mail_work(tmp_path)
 
 
 def test_the_mailer_builds_every_job_and_sends_only_those_meant_to_go():
-    from digest.publish.email_send import parse_smtp_url
+    from digest.config.send import parse_smtp_url
     from digest.subscriptions.mailer import Job, Mailer
 
     with smtp_server() as (sink, port):

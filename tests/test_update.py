@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from digest.render.update import merge
+from digest.render.merge import merge
 from tests.conftest import run_cli
 
 EXISTING = """Title: Weekly

@@ -1,4 +1,4 @@
-"""digest.publish.workers: jobs in real worker processes, each within its limits."""
+"""digest.publish.pdf.workers: jobs in real worker processes, each within its limits."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from digest.publish import workers
+from digest.publish.pdf import workers
 from tests import processes
 from tests.conftest import ROOT
 
@@ -71,7 +71,7 @@ def test_what_workers_leave_in_the_temporary_folder_is_removed(tmp_path, monkeyp
 
 PDF_PARENT = """
 import sys
-from digest.publish import workers
+from digest.publish.pdf import workers
 limits = workers.Limits(seconds=300, memory_mb=1024, workers=2)
 for outcome in workers.run(
     [("sleep", 300.0), ("sleep", 300.1)], module="tests.worker_probe", init="", limits=limits

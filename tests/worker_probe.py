@@ -1,4 +1,4 @@
-"""A module digest.publish.workers can serve in tests: each job says what to do."""
+"""A module digest.publish.pdf.workers can serve in tests: each job says what to do."""
 
 from __future__ import annotations
 

@@ -247,7 +247,7 @@ def draft(
     allow_empty: bool,
 ) -> None:
     """Write the draft issue for a week (or a month, daily) to content/issues/; print its path."""
-    from digest.drafting import draft_month, draft_week, plan_week, update_week
+    from digest.commands.draft import draft_month, draft_week, plan_week, update_week
     from digest.errors import DraftExistsError
 
     _check_draft_options(layout, week_ending, month)
@@ -302,7 +302,7 @@ def _clip(text: str, width: int) -> str:
 
 def _check_draft_options(layout: str, week_ending: str | None, month: str | None) -> None:
     """Wrong combinations of --layout, --week-ending and --month: one line, exit 2."""
-    from digest.issues.periods import parse_month
+    from digest.periods import parse_month
 
     if layout == "daily":
         if week_ending is not None:
@@ -336,7 +336,7 @@ def _usage_error(message: str) -> NoReturn:
 @_reports_errors
 def build(ctx: click.Context, full: bool, strict: bool) -> None:
     """Check every issue file, then build the site and feeds, each issue's PDF and email."""
-    from digest.build import build as build_site
+    from digest.commands.build import build as build_site
 
     settings = _settings(ctx, compile_selectors=False)  # the build scrapes nothing
     with contextlib.ExitStack() as bars:
@@ -380,8 +380,8 @@ def _fail_on(problems: list[str]) -> None:
 @_reports_errors
 def pdf(ctx: click.Context, slugs: tuple[str, ...]) -> None:
     """Make the PDFs of the built issues (all, or SLUG...) whose page or style changed."""
-    from digest.build import issue_pdf_jobs, make_pdfs
-    from digest.checks import refuse_broken
+    from digest.commands.build import issue_pdf_jobs, make_pdfs
+    from digest.commands.check import refuse_broken
 
     settings = _settings(ctx, compile_selectors=False)
     refuse_broken(settings, slugs)  # a PDF of an issue file with errors would print them
@@ -400,7 +400,7 @@ def pdf(ctx: click.Context, slugs: tuple[str, ...]) -> None:
 @_reports_errors
 def check(ctx: click.Context, strict: bool) -> None:
     """Validate settings and content; list every problem with file:line."""
-    from digest.checks import check_content
+    from digest.commands.check import check_content
 
     settings = _settings(ctx)  # raises ConfigError listing every settings problem
     verdict = check_content(settings)
@@ -423,4 +423,4 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 
 # The mail commands (send, serve-subscriptions, subscribers, bounces) live in cli_mail.py;
 # importing it registers them on `main`.
-from digest import cli_mail  # noqa: E402, F401
+from digest.cli import mail as cli_mail  # noqa: E402, F401

@@ -42,7 +42,7 @@ def send(
     retry_unknown: bool,
 ) -> None:
     """Send issue SLUG by email; a dry run (messages to the outbox) unless --send."""
-    from digest.send import SendRequest, send_issue
+    from digest.commands.send import SendRequest, send_issue
 
     settings = _settings(ctx, compile_selectors=False)
     secret = os.environ.get("DIGEST_SECRET_KEY", "").encode()
@@ -124,7 +124,7 @@ def subscribers() -> None:
 @_reports_errors
 def subscribers_import(ctx: click.Context, file: Path) -> None:
     """Add the readers of a CSV (email, name) as subscribed; known addresses keep their status."""
-    from digest.publish.subscribers import read_subscribers
+    from digest.publish.send.roster import read_subscribers
     from digest.store import Store
 
     settings = _settings(ctx, compile_selectors=False)
@@ -153,7 +153,7 @@ def subscribers_export(ctx: click.Context, file: Path | None, status: str | None
     import csv
     import io
 
-    from digest.publish.subscribers import spreadsheet_cell
+    from digest.publish.send.roster import spreadsheet_cell
     from digest.store import Store
 
     settings = _settings(ctx, compile_selectors=False)
@@ -200,7 +200,7 @@ def subscribers_list(ctx: click.Context, status: str | None) -> None:
 @_reports_errors
 def subscribers_remove(ctx: click.Context, addresses: tuple[str, ...]) -> None:
     """Forget ADDRESSES entirely (their delivery records too), e.g. on a request to erase."""
-    from digest.publish.subscribers import canonical
+    from digest.publish.send.roster import canonical
     from digest.store import Store
 
     settings = _settings(ctx, compile_selectors=False)

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.dammit import EncodingDetector
 
 from digest.collect.charset import decode
-from digest.collect.feeds import one_line, parse_date, resolve_url
+from digest.collect.rss_atom import one_line, parse_date, resolve_url
 from digest.errors import ParseError
 from digest.models import ParsedFeed, RawEntry, Selectors
 

@@ -11,7 +11,7 @@ import html
 import json
 from typing import Any
 
-from digest.collect.feeds import parse_date, resolve_url
+from digest.collect.rss_atom import parse_date, resolve_url
 from digest.errors import ParseError
 from digest.models import ParsedFeed, RawEntry
 

@@ -23,14 +23,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from digest import checks, files
-from digest.checks import check_content
+from digest import files
+from digest.commands import check as checks
+from digest.commands.check import check_content
 from digest.config import Settings
 from digest.errors import DigestError, IssueFileError, RenderError
 from digest.pelican_plugin import atomic, incremental
 from digest.pelican_plugin.reader import PREREAD_KEY, PROBLEMS_KEY, RUNTIME_KEY, preread
-from digest.publish import pdf, search, workers
-from digest.publish.email_edition import write_email_edition
+from digest.publish import search
+from digest.publish.email.edition import write_email_edition
+from digest.publish.pdf import jobs as pdf
+from digest.publish.pdf import workers
 
 log = logging.getLogger(__name__)
 

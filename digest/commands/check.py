@@ -21,14 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from digest import lifeline
+from digest import lifeline, stamps
 from digest.config import Settings
 from digest.errors import IssueFileError
-from digest.issue_check import Problem, check_issue, display_path
 from digest.models import SectionRule, Source
 from digest.pelican_plugin.stored import StoredEdition
-from digest.publish import stamps
 from digest.render.edition import split_metadata
+from digest.render.issue_check import Problem, check_issue, display_path
 
 CACHE_NAME = "checks.json"
 _POOL_AT_LEAST = 16  # fewer files than this are judged faster than a pool starts

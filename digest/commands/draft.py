@@ -21,18 +21,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from digest import files
-from digest.checks import refuse_broken
+from digest import files, periods
+from digest.commands.check import refuse_broken
+from digest.commands.past_issues import section_model
 from digest.config import Settings
 from digest.errors import ContentError, DraftExistsError
-from digest.issues import periods
-from digest.issues.build import LOOKBACK, TOLD_BEFORE, IssueSpec, draft_issue
+from digest.issues.compose import LOOKBACK, TOLD_BEFORE, IssueSpec, draft_issue
 from digest.issues.daily import MonthSpec, draft_daily
-from digest.issues.periods import month_slug, month_title, parse_month
 from digest.models import Issue, Item, Period
-from digest.past_issues import section_model
+from digest.periods import month_slug, month_title, parse_month
 from digest.render.markdown import url as md_url
-from digest.render.update import merge
+from digest.render.merge import merge
 from digest.render.writer import MARKER, draft_markdown, is_unedited, restamp
 from digest.store import Store
 

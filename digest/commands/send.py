@@ -14,14 +14,14 @@ from datetime import datetime
 from pathlib import Path
 
 from digest.config import Settings
+from digest.config.send import SmtpServer
 from digest.errors import ContentError, DeliveryError, RenderError
-from digest.publish import send_run
-from digest.publish.email_edition import list_id
-from digest.publish.email_message import UNSUBSCRIBE_MARKER, MessageTemplate
-from digest.publish.email_send import SmtpServer
-from digest.publish.pacing import Pacer
-from digest.publish.send_run import Letter, SendReport
-from digest.publish.subscribers import Roster, read_subscribers
+from digest.publish.email.edition import list_id
+from digest.publish.email.message import UNSUBSCRIBE_MARKER, MessageTemplate
+from digest.publish.send import run as send_run
+from digest.publish.send.pacing import Pacer
+from digest.publish.send.roster import Roster, read_subscribers
+from digest.publish.send.run import Letter, SendReport
 from digest.store import Store
 
 log = logging.getLogger(__name__)
@@ -43,9 +43,9 @@ class SendRequest:
 
 
 def letter_for(settings: Settings, slug: str, now: datetime, secret: bytes) -> Letter:
-    from digest.build import issue_pdf_jobs
-    from digest.checks import refuse_broken
-    from digest.publish.email_render import render_email
+    from digest.commands.build import issue_pdf_jobs
+    from digest.commands.check import refuse_broken
+    from digest.publish.email.render import render_email
     from digest.render.edition import parse_edition, split_metadata
 
     source = settings.issues_path / f"{slug}.md"
@@ -123,7 +123,7 @@ def send_issue(
             )
     letter = letter_for(settings, request.slug, now, request.secret or DRY_RUN_SECRET)
     if request.test_to:
-        from digest.publish.subscribers import check_address
+        from digest.publish.send.roster import check_address
 
         try:
             address = check_address(request.test_to)

@@ -16,15 +16,16 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from digest import config_draft, config_send
-from digest.config_send import SendSettings
+from digest.config import draft as config_draft
+from digest.config import send as config_send
+from digest.config.send import SendSettings
+from digest.config.taxonomy import DEFAULT_SECTIONS
 from digest.errors import ConfigError
-from digest.issues import places as gazetteer
-from digest.issues.places import Gazetteer
 from digest.models import DraftOptions, SectionRule, Selectors, Source
-from digest.taxonomy import DEFAULT_SECTIONS
+from digest.periods import WEEKDAYS
+from digest.text import places as gazetteer
+from digest.text.places import Gazetteer
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SOURCE_KINDS = ("feed", "html")
 PAGE_SIZES = ("A4", "Letter")
 

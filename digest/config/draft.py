@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from digest.issues.attack_kinds import KINDS
 from digest.models import DraftOptions
+from digest.text.attack_kinds import KINDS
 
 SECTION_ORDERS = ("date", "importance")
 MILITANTS = ("note", "exclude", "count")

@@ -13,8 +13,51 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from digest.publish.email_send import SmtpServer, parse_smtp_url
+# DIGEST_SMTP_URL: `smtp://user@host:587` (STARTTLS, required), `smtps://user@host:465` (TLS
+# from the first byte) or `smtp+plain://host:25` (no TLS: only for a relay on this machine or
+# a trusted network).
+SCHEMES = {"smtp": 587, "smtps": 465, "smtp+plain": 25}
+_LOCAL = ("localhost", "127.0.0.1", "::1")
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    scheme: str  # smtp (STARTTLS), smtps (TLS), smtp+plain
+    host: str
+    port: int
+    username: str = ""
+    password: str = ""
+    timeout: float = 30.0
+    ca_file: str | None = None  # a private CA to trust, beside the system's
+
+    @property
+    def name(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """The server a DIGEST_SMTP_URL names; ValueError with the reason if it is not one."""
+    parts = urlsplit(url)
+    if parts.scheme not in SCHEMES:
+        raise ValueError(f"{url!r}: the scheme must be one of smtp://, smtps://, smtp+plain://")
+    if parts.password is not None:
+        raise ValueError("put the password in the DIGEST_SMTP_PASSWORD environment variable")
+    if not parts.hostname:
+        raise ValueError(f"{url!r} has no host name")
+    if parts.scheme == "smtp+plain" and parts.username and parts.hostname not in _LOCAL:
+        raise ValueError(
+            "a login over smtp+plain:// would send the password in clear: use smtp:// "
+            "(STARTTLS) or smtps:// for a server that is not on this machine"
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(f"{url!r}: only scheme://[user@]host[:port] is read")
+    try:
+        port = parts.port or SCHEMES[parts.scheme]
+    except ValueError as exc:
+        raise ValueError(f"{url!r}: {exc}") from exc
+    return SmtpServer(parts.scheme, parts.hostname, port, unquote(parts.username or ""))
 
 
 @dataclass(frozen=True)

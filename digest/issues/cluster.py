@@ -32,10 +32,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from digest.issues import arabic
-from digest.issues.places import KINDS as PLACE_KINDS
-from digest.issues.places import Gazetteer, Place
 from digest.models import Decision, Item
+from digest.text import arabic
+from digest.text.places import KINDS as PLACE_KINDS
+from digest.text.places import Gazetteer, Place
 
 THRESHOLD = 0.17
 CROSS_THRESHOLD = 0.24  # an Arabic and an English report, compared on the words they can share

@@ -17,15 +17,9 @@ from zoneinfo import ZoneInfo
 
 from digest.issues import headlines, importance, takeaways
 from digest.issues import incidents as incident_rows
-from digest.issues.anchoring import anchor
 from digest.issues.classify import classify
 from digest.issues.cluster import Candidate, clusters
-from digest.issues.dateline import lower_first
-from digest.issues.dates import dated
 from digest.issues.learn import Model
-from digest.issues.periods import local_day
-from digest.issues.places import Gazetteer
-from digest.issues.textual import lower_words
 from digest.models import (
     Citation,
     DraftOptions,
@@ -38,6 +32,12 @@ from digest.models import (
     SectionRule,
     Source,
 )
+from digest.periods import local_day
+from digest.text.anchoring import anchor
+from digest.text.dateline import lower_first
+from digest.text.dates import dated
+from digest.text.places import Gazetteer
+from digest.text.sentences import lower_words
 
 # How far before the period a report may tell a story that a late report repeats.
 LOOKBACK = timedelta(days=3)

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from digest.issues.anchoring import anchor
 from digest.issues.cluster import Candidate, reprints
-from digest.issues.dates import dated
 from digest.issues.incidents import casualties
-from digest.issues.periods import local_day
 from digest.models import Citation, DraftDay, Entry, Issue, Item, Period
+from digest.periods import local_day
+from digest.text.anchoring import anchor
+from digest.text.dates import dated
 
 LAYOUT = "daily"
 _ONE_BLOCK = "day"  # the daily layout has no sections

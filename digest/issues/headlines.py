@@ -17,8 +17,8 @@ import re
 from collections.abc import Sequence
 
 from digest.issues.importance import Ranked
-from digest.issues.textual import compress, lead_sentence
 from digest.models import Entry
+from digest.text.sentences import compress, lead_sentence
 
 SMALL_WORDS = frozenset(
     "a an and as at but by for from in into near nor of off on or per the to up via vs with".split()

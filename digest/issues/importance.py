@@ -31,9 +31,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from digest.issues.casualties import casualties
-from digest.issues.textual import content_words, lead_sentence
 from digest.models import Entry
+from digest.text.casualties import casualties
+from digest.text.sentences import content_words, lead_sentence
 
 THREAD_SIMILARITY = 0.3  # cosine of two stories' subject words that makes them one thread
 THREAD_BONUS = 1.5  # per doubling of a thread's stories

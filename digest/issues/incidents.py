@@ -35,12 +35,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from digest.issues import arabic
-from digest.issues.attack_kinds import KINDS
-from digest.issues.casualties import Toll, casualties, read, settle
-from digest.issues.locations import location, named_place, province, written_place
-from digest.issues.places import Gazetteer
 from digest.models import DraftOptions, Entry, Incident, Item
+from digest.text import arabic
+from digest.text.attack_kinds import KINDS
+from digest.text.casualties import Toll, casualties, read, settle
+from digest.text.locations import location, named_place, province, written_place
+from digest.text.places import Gazetteer
 
 __all__ = [
     "KINDS",

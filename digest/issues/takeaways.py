@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from digest.issues.dateline import prefix_day
 from digest.issues.importance import Ranked
-from digest.issues.textual import compress, sentences, words
 from digest.models import Entry
+from digest.text.dateline import prefix_day
+from digest.text.sentences import compress, sentences, words
 
 THREAD_OPENINGS = 2  # a thread is summed up by its lead story and the next one
 

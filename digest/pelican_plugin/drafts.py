@@ -25,7 +25,7 @@ from pelican.urlwrappers import Category
 
 log = logging.getLogger(__name__)
 
-EMAIL_FOLDER = "email"  # where `digest build` writes the email editions (digest/build.py)
+EMAIL_FOLDER = "email"  # where `digest build` writes the email editions (digest/commands/build.py)
 # Written beside an issue's page: its exports, its PDF and the PDF's stamp (publish/pdf.py).
 BESIDE_PAGE = ("issue.json", "incidents.csv", "{slug}.pdf", ".pdf-cache")
 # Its email edition and that edition's stamp (publish/email_edition.py).

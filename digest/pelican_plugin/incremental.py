@@ -38,9 +38,8 @@ import jinja2
 from pelican import signals
 from pelican.writers import Writer
 
-from digest import files
+from digest import files, stamps
 from digest.pelican_plugin.atomic import AtomicWriter
-from digest.publish import stamps
 
 log = logging.getLogger(__name__)
 

@@ -31,10 +31,10 @@ from pelican import signals
 from pelican.generators import Generator
 
 from digest import files
-from digest.issues.periods import period_title
 from digest.models import EditionSection
 from digest.pelican_plugin.incremental import write_listing
 from digest.pelican_plugin.reader import settings_for
+from digest.periods import period_title
 from digest.render.endnotes import add_endnotes
 
 SECTIONS_URL = "sections/"

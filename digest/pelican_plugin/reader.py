@@ -15,10 +15,10 @@ from pelican.readers import BaseReader
 
 from digest import config, lifeline
 from digest.errors import ContentError
-from digest.issue_check import HEADER_KEYS
 from digest.models import Edition, SectionRule, Source
 from digest.pelican_plugin.stored import StoredEdition
 from digest.render.edition import parse_edition, split_metadata
+from digest.render.issue_check import HEADER_KEYS
 
 # Only these keys may appear in an issue's header: nothing can set save_as, template, url.
 ALLOWED_METADATA = frozenset(HEADER_KEYS)

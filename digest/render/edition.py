@@ -25,8 +25,6 @@ from urllib.parse import urlsplit
 from markdown_it.token import Token
 
 from digest.errors import ContentError
-from digest.issues.dates import event_day
-from digest.issues.periods import day_heading
 from digest.models import (
     Edition,
     EditionDay,
@@ -38,8 +36,10 @@ from digest.models import (
     SectionRule,
     Source,
 )
+from digest.periods import day_heading
 from digest.render import incident_table
 from digest.render.markdown import markdown
+from digest.text.dates import event_day
 
 _META_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
 _KEY_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")

@@ -34,9 +34,9 @@ from datetime import date
 from markdown_it.token import Token
 
 from digest.errors import ContentError
-from digest.issues.attack_kinds import KINDS
-from digest.issues.periods import month_day
 from digest.models import Incident
+from digest.periods import month_day
+from digest.text.attack_kinds import KINDS
 
 # The words a header cell may use for each column (compared lower-cased, spaces squeezed).
 _HEADERS = {

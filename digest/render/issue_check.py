@@ -36,8 +36,6 @@ from markdown_it.token import Token
 
 from digest.config import over_limit
 from digest.errors import ContentError, IssueFileError
-from digest.issues.anchoring import relative_words
-from digest.issues.textual import content_words
 from digest.models import Edition, Period, SectionRule, Source
 from digest.render import incident_table
 from digest.render.edition import (
@@ -48,6 +46,8 @@ from digest.render.edition import (
     unknown_links,
 )
 from digest.render.markdown import markdown
+from digest.text.anchoring import relative_words
+from digest.text.sentences import content_words
 
 # What an issue's header may hold (the reader refuses anything else: nothing may set
 # save_as, template or url).

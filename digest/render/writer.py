@@ -13,12 +13,12 @@ from dataclasses import replace
 
 from digest.issues.classify import LOW_CONFIDENCE
 from digest.issues.daily import LAYOUT as DAILY
-from digest.issues.dateline import prefix_day
-from digest.issues.periods import day_heading
 from digest.models import DraftDay, DraftOptions, DraftSection, Entry, Incident, Issue
+from digest.periods import day_heading
 from digest.render import incident_table
 from digest.render import markdown as md
 from digest.render.jinja import render
+from digest.text.dateline import prefix_day
 
 MARKER = "digest:draft"
 _MARKER_LINE = re.compile(r"^<!-- " + MARKER + r" sha256:([0-9a-f]{64}) .*-->\n", re.M)

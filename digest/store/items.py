@@ -24,10 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from digest.collect.identity import Keys, batch_keys, canonical_url, content_key
 from digest.errors import StoreError
 from digest.models import Item
 from digest.store import mailing
+from digest.store.keys import Keys, batch_keys, canonical_url, content_key
 
 _V1 = """
     CREATE TABLE items (

@@ -42,8 +42,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from digest.errors import StoreError, TokenError
-from digest.publish.subscribers import canonical, check_address
-from digest.publish.tokens import make_token, read_token
+from digest.publish.send.roster import canonical, check_address
+from digest.publish.send.tokens import make_token, read_token
 from digest.render.jinja import render
 from digest.store import Store
 from digest.subscriptions.limits import RateLimit, client_key

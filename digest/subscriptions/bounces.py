@@ -23,7 +23,7 @@ from pathlib import Path
 from flufl.bounce import all_failures
 
 from digest.errors import DeliveryError
-from digest.publish.subscribers import canonical
+from digest.publish.send.roster import canonical
 from digest.store import Store
 
 log = logging.getLogger(__name__)

@@ -26,11 +26,11 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
+from digest.config.send import SmtpServer
 from digest.errors import DigestError
-from digest.publish import email_send
-from digest.publish.email_edition import sender_domain
-from digest.publish.email_send import SmtpServer
-from digest.publish.pacing import backoff
+from digest.publish.email.edition import sender_domain
+from digest.publish.send import smtp as email_send
+from digest.publish.send.pacing import backoff
 
 log = logging.getLogger(__name__)
 

@@ -33,8 +33,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from digest.issues import anchoring_ar, dates
-from digest.issues.day_phrase import (
+from digest.periods import month_day
+from digest.text import anchoring_ar, dates
+from digest.text.day_phrase import (
     MONTH,
     PART,
     SENTENCE_START,
@@ -46,7 +47,6 @@ from digest.issues.day_phrase import (
     splice,
     weekday_date,
 )
-from digest.issues.periods import month_day
 
 _NUMBER = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
 _NUMBERS = {

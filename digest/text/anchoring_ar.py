@@ -32,8 +32,8 @@ import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from digest.issues import dates
-from digest.issues.day_phrase import Resolved, is_subject, nearest, weekday_date
+from digest.text import dates
+from digest.text.day_phrase import Resolved, is_subject, nearest, weekday_date
 
 _AR_MONTH_NAMES = (
     "كانون الثاني",

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from digest.issues import casualties_ar
+from digest.text import casualties_ar
 
 
 class Toll(NamedTuple):

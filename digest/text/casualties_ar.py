@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from digest.issues import arabic
+from digest.text import arabic
 
 
 def _listed(words: str) -> frozenset[str]:

@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from digest.issues import dates
-from digest.issues.day_phrase import MONTH, PART, WEEKDAY, lead_sentence, nearest, splice
-from digest.issues.periods import month_day
+from digest.periods import month_day
+from digest.text import dates
+from digest.text.day_phrase import MONTH, PART, WEEKDAY, lead_sentence, nearest, splice
 
 _EN_DATE = re.compile(
     rf"(?:(?P<edge>[Ll]ate|[Ee]arly)\s+)?(?:[Oo]n\s+)?(?:the\s+(?P<part>{PART})\s+of\s+)?"

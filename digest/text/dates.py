@@ -18,21 +18,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+from digest.periods import MONTHS, WEEKDAYS
 
 # Arabic: both month-name families (Levantine/Iraqi and the Egyptian one), weekdays with or
 # without "يوم", "أمس"/"البارحة" for yesterday. Day numbers may be Arabic-Indic digits.

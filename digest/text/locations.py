@@ -41,8 +41,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from digest.issues import arabic
-from digest.issues.places import Gazetteer, Mention, Place
+from digest.text import arabic
+from digest.text.places import Gazetteer, Mention, Place
 
 _ASIDE_BEFORE = re.compile(
     r"(?:\b(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?"

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from digest.errors import ConfigError
-from digest.issues import arabic
+from digest.text import arabic
 
 KINDS = {
     # How specific a place is: an incident is located at the most specific place named.

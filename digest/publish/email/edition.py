@@ -9,10 +9,9 @@ from datetime import datetime
 from email.utils import parseaddr
 from pathlib import Path
 
-from digest import files
+from digest import files, stamps
 from digest.config import Settings
 from digest.models import Edition
-from digest.publish import stamps
 
 
 def sender_domain(sender: str) -> str:
@@ -66,8 +65,8 @@ def write_email_edition(
         return False
     # Imported only now: the renderer (BeautifulSoup, CSS inlining) is slow to import, and a
     # rebuild usually renders one edition or none.
-    from digest.publish.email_message import build_message
-    from digest.publish.email_render import render_email
+    from digest.publish.email.message import build_message
+    from digest.publish.email.render import render_email
 
     email = render_email(
         edition,

@@ -30,8 +30,8 @@ from email.parser import BytesHeaderParser, BytesParser
 from email.utils import format_datetime, formataddr
 
 from digest.errors import RenderError
-from digest.publish.email_render import EmailEdition
-from digest.publish.header_text import clean_header_text
+from digest.publish.email.headers import clean_header_text
+from digest.publish.email.render import EmailEdition
 
 # Where a recipient's unsubscribe link goes in the bodies; render_email() writes it as the
 # link, and nothing in an issue can contain it (it is not a word anyone writes).

@@ -19,9 +19,9 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
 from digest.errors import ContentError, RenderError
-from digest.issues.periods import daily_period_title, period_title
 from digest.models import Edition, Incident
-from digest.publish.header_text import clean_header_text
+from digest.periods import daily_period_title, period_title
+from digest.publish.email.headers import clean_header_text
 from digest.render import incident_table as tables
 from digest.render.jinja import render
 

@@ -1,9 +1,9 @@
 """Each issue's PDF, made again only when its printed page or the print style changed.
 
-What is printed and how is digest.publish.pdf_render (WeasyPrint). This module decides
+What is printed and how is digest.publish.pdf.render (WeasyPrint). This module decides
 which PDFs are stale (stamps: the style token, then the page's fingerprint), renders
 those in worker processes in parallel, each within a time and memory limit
-(digest.publish.workers), and records the new stamps. A PDF that cannot be made is
+(digest.publish.pdf.workers), and records the new stamps. A PDF that cannot be made is
 reported and removed (the page it was made from changed); the others are still made.
 """
 
@@ -17,8 +17,10 @@ from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from digest.publish import pdf_render, stamps, workers
-from digest.publish.pdf_render import PdfJob, RenderSettings
+from digest import stamps
+from digest.publish.pdf import render as pdf_render
+from digest.publish.pdf import workers
+from digest.publish.pdf.render import PdfJob, RenderSettings
 
 __all__ = ["PdfJob", "PdfReport", "make_pdfs"]
 

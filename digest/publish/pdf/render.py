@@ -1,4 +1,4 @@
-"""The WeasyPrint side of the PDF: runs inside a PDF worker (digest.publish.workers).
+"""The WeasyPrint side of the PDF: runs inside a PDF worker (digest.publish.pdf.workers).
 
 The PDF is the built issue page with print.css (screen.css is linked for media="screen"
 only), through WeasyPrint, as a tagged PDF (PDF/UA-1) whose outline follows the page's
@@ -7,7 +7,7 @@ any other URL (file: outside those folders, /dev/*, http(s), anything) is refuse
 HTML cannot make the PDF read local files or reach the network, and no file is ever
 attached to the PDF.
 
-A worker (digest.publish.workers) calls setup() once (fonts, the page-size stylesheet)
+A worker (digest.publish.pdf.workers) calls setup() once (fonts, the page-size stylesheet)
 and work() for each issue. WeasyPrint is imported inside them, so the build process, which
 only hands out the jobs, never pays for the import.
 """

@@ -2,7 +2,7 @@
 
 The PDF renderer runs untrusted page content through a large C stack (Pango, HarfBuzz,
 FreeType): a page can make it loop or eat memory. So jobs run in worker processes, fresh
-interpreters (`python -m digest.publish.workers`, not forks of the build, which holds
+interpreters (`python -m digest.publish.pdf.workers`, not forks of the build, which holds
 Pelican's whole site in memory), each with RLIMIT_AS set. A worker that passes a job's
 deadline is killed; one that dies or fails a job is replaced. A failed job never stops
 the others.

@@ -24,7 +24,7 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 
 from digest.errors import DeliveryError
-from digest.publish.header_text import clean_header_text
+from digest.publish.email.headers import clean_header_text
 
 _EMAIL_COLUMNS = ("email", "address", "e-mail", "email address")
 MAX_NAME = 200

@@ -33,15 +33,16 @@ from pathlib import Path
 
 from digest import files
 from digest.config import Settings, over_limit
+from digest.config.send import SmtpServer
 from digest.errors import DeliveryError, DigestError, RenderError, SendLockedError
-from digest.publish import email_send
-from digest.publish.dkim_sign import Signer
-from digest.publish.email_edition import sender_domain
-from digest.publish.email_message import MessageTemplate, Recipient
-from digest.publish.email_send import ConnectError, Outcome, SmtpServer
-from digest.publish.pacing import Clock, Pacer, backoff
-from digest.publish.subscribers import canonical
-from digest.publish.tokens import make_token
+from digest.publish.email.edition import sender_domain
+from digest.publish.email.message import MessageTemplate, Recipient
+from digest.publish.send import smtp as email_send
+from digest.publish.send.dkim import Signer
+from digest.publish.send.pacing import Clock, Pacer, backoff
+from digest.publish.send.roster import canonical
+from digest.publish.send.smtp import ConnectError, Outcome
+from digest.publish.send.tokens import make_token
 from digest.store import Store
 from digest.store.mailing import Delivery
 

@@ -1,10 +1,9 @@
 """SMTP: the only module that talks to a mail server.
 
-DIGEST_SMTP_URL names the server: `smtp://user@host:587` (STARTTLS, required),
-`smtps://user@host:465` (TLS from the first byte) or `smtp+plain://host:25` (no TLS: only
-for a relay on this machine or a trusted network). The password comes from the
-environment (DIGEST_SMTP_PASSWORD), never from a file. TLS always verifies the server's
-certificate and name (ssl.create_default_context(); smtplib's own starttls() does not).
+The server is a config.send.SmtpServer (what DIGEST_SMTP_URL names). The password comes
+from the environment (DIGEST_SMTP_PASSWORD), never from a file. TLS always verifies the
+server's certificate and name (ssl.create_default_context(); smtplib's own starttls() does
+not).
 
 deliver() runs one SMTP transaction step by step, so that a failure is classified by
 where it happened: before the content was sent nothing can have been delivered (retry or
@@ -18,50 +17,9 @@ import smtplib
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from urllib.parse import unquote, urlsplit
 
+from digest.config.send import SmtpServer
 from digest.errors import DeliveryError
-
-SCHEMES = {"smtp": 587, "smtps": 465, "smtp+plain": 25}
-_LOCAL = ("localhost", "127.0.0.1", "::1")
-
-
-@dataclass(frozen=True)
-class SmtpServer:
-    scheme: str  # smtp (STARTTLS), smtps (TLS), smtp+plain
-    host: str
-    port: int
-    username: str = ""
-    password: str = ""
-    timeout: float = 30.0
-    ca_file: str | None = None  # a private CA to trust, beside the system's
-
-    @property
-    def name(self) -> str:
-        return f"{self.host}:{self.port}"
-
-
-def parse_smtp_url(url: str) -> SmtpServer:
-    """The server a DIGEST_SMTP_URL names; ValueError with the reason if it is not one."""
-    parts = urlsplit(url)
-    if parts.scheme not in SCHEMES:
-        raise ValueError(f"{url!r}: the scheme must be one of smtp://, smtps://, smtp+plain://")
-    if parts.password is not None:
-        raise ValueError("put the password in the DIGEST_SMTP_PASSWORD environment variable")
-    if not parts.hostname:
-        raise ValueError(f"{url!r} has no host name")
-    if parts.scheme == "smtp+plain" and parts.username and parts.hostname not in _LOCAL:
-        raise ValueError(
-            "a login over smtp+plain:// would send the password in clear: use smtp:// "
-            "(STARTTLS) or smtps:// for a server that is not on this machine"
-        )
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ValueError(f"{url!r}: only scheme://[user@]host[:port] is read")
-    try:
-        port = parts.port or SCHEMES[parts.scheme]
-    except ValueError as exc:
-        raise ValueError(f"{url!r}: {exc}") from exc
-    return SmtpServer(parts.scheme, parts.hostname, port, unquote(parts.username or ""))
 
 
 @dataclass(frozen=True)
