@@ -67,7 +67,7 @@ def draft_issue(
     by_name = {source.name: source for source in sources}
     placed: list[Candidate] = []
     unplaced: list[Candidate] = []
-    phrases: dict[int, str] = {}
+    phrases: dict[Candidate, str] = {}
     earlier: list[Candidate] = []  # reports of the days before: what the last issue told
     for item in items:
         day, phrase = dated(item.text or item.title, local_day(item.published, spec.zone))
@@ -80,7 +80,7 @@ def draft_issue(
         candidate = Candidate(
             item, decision.section if decision else "", day, phrase is not None, decision
         )
-        phrases[id(candidate)] = phrase or "published"
+        phrases[candidate] = phrase or "published"
         (placed if decision else unplaced).append(candidate)
 
     # A story the last issue told is not told again: a later report of it (published in
@@ -91,14 +91,14 @@ def draft_issue(
     for group in clusters([*placed, *earlier], places):
         (told_before if any(c.day < spec.period.start for c in group) else groups).append(group)
     entries_by_section: dict[str, list[Entry]] = {rule.key: [] for rule in rules}
-    reports: dict[int, list[Item]] = {}  # every outlet's report of an entry's story
-    notes: dict[int, list[str]] = {}  # what drafting decided for a story, for --explain
+    reports: dict[Entry, list[Item]] = {}  # every outlet's report of an entry's story
+    notes: dict[Entry, list[str]] = {}  # what drafting decided for a story, for --explain
     entry_of_group: list[Entry] = []
     for group in groups:
         entry, decided = _entry(group, spec.zone, spec.period, common)
         entry_of_group.append(entry)
-        reports[id(entry)] = [c.item for c in group]
-        notes[id(entry)] = decided
+        reports[entry] = [c.item for c in group]
+        notes[entry] = decided
         entries_by_section[_section_of(group)].append(entry)
 
     sections = []
@@ -115,7 +115,7 @@ def draft_issue(
         for place, story in enumerate(ranked, start=1):
             why = "; ".join(story.reasons) or "no signal"
             for entry in story.entries:
-                notes[id(entry)].append(f"rank {place} of {len(ranked)} in {rule.key} ({why})")
+                notes[entry].append(f"rank {place} of {len(ranked)} in {rule.key} ({why})")
                 every_story.append((story.score, rule.key, entry))
         if options.section_order == "importance":
             ordered = [e for story in ranked for e in story.entries]  # a thread: its lead first
@@ -132,7 +132,7 @@ def draft_issue(
             )
         )
     for place, (_, _, entry) in enumerate(sorted(every_story, key=_by_score), start=1):
-        notes[id(entry)].append(f"issue rank {place} of {len(every_story)}")
+        notes[entry].append(f"issue rank {place} of {len(every_story)}")
     # The earlier days' attacks are read too, so that a follow-up of one of them (a toll
     # revised, a launch pad found) updates that attack's row, which the last issue has,
     # instead of making a second row here.
@@ -141,12 +141,12 @@ def draft_issue(
         for group in told_before
     ]
     rows = incident_rows.table(
-        [*before, *((entry, reports[id(entry)]) for entry in all_entries)], places, options
+        [*before, *((entry, reports[entry]) for entry in all_entries)], places, options
     )
     incidents = tuple(row for row in rows if row.day in spec.period)
     story_notes = [
         *(
-            (group, tuple(notes[id(entry)]))
+            (group, tuple(notes[entry]))
             for group, entry in zip(groups, entry_of_group, strict=True)
         ),
         *(([c], ()) for c in unplaced),
@@ -157,7 +157,7 @@ def draft_issue(
         ),
     ]
     explanations = [
-        Explanation(c.item, c.day, phrases[id(c)], c.decision, story, len(group), why)
+        Explanation(c.item, c.day, phrases[c], c.decision, story, len(group), why)
         for story, (group, why) in enumerate(story_notes, start=1)
         for c in group
     ]
