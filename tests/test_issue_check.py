@@ -155,11 +155,13 @@ def test_two_rows_for_one_date_and_place_are_a_warning(settings):
 
 
 def test_a_file_that_is_not_utf8_names_the_byte_and_line(tmp_path, settings):
-    from digest.render.issue_check import check_issue
+    from digest.commands.check import read_issue
+    from digest.render.issue_check import check_bytes
 
     path = tmp_path / "x.md"
     path.write_bytes(GOOD.encode().replace(b"rockets hit a base", b"rockets hit a \xff base"))
-    (problem,) = check_issue(path, settings.sections, settings.sources).problems
+    data, _ = read_issue(path, None)
+    (problem,) = check_bytes(data, str(path), settings.sections, settings.sources).problems
     assert problem.line == 8
     assert problem.message.startswith("not UTF-8 text at byte ")
 

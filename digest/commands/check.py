@@ -27,7 +27,7 @@ from digest.errors import IssueFileError
 from digest.models import SectionRule, Source
 from digest.pelican_plugin.stored import StoredEdition
 from digest.render.edition import split_metadata
-from digest.render.issue_check import Problem, check_issue, display_path
+from digest.render.issue_check import Problem, check_bytes, display_path
 
 CACHE_NAME = "checks.json"
 _POOL_AT_LEAST = 16  # fewer files than this are judged faster than a pool starts
@@ -118,6 +118,14 @@ def _judge_all(
         return [found for job in jobs for found in job.result()]
 
 
+def read_issue(path: Path, max_bytes: int | None) -> tuple[bytes, int]:
+    """An issue file's bytes, at most `max_bytes` + 1 of them (enough to tell it is over the
+    limit without reading a 50 MB file), and its size."""
+    with path.open("rb") as file:
+        data = file.read() if max_bytes is None else file.read(max_bytes + 1)
+        return data, os.fstat(file.fileno()).st_size
+
+
 def _judge(
     todo: list[tuple[str, str, str]],
     sections: Sequence[SectionRule],
@@ -128,8 +136,9 @@ def _judge(
 ) -> list[tuple[str, str, list[Problem], Any]]:
     judged = []
     for path, name, key in todo:
-        verdict = check_issue(
-            Path(path), sections, sources, language=language, display=name, max_bytes=max_bytes
+        data, size = read_issue(Path(path), max_bytes)
+        verdict = check_bytes(
+            data, name, sections, sources, language=language, size=size, max_bytes=max_bytes
         )
         edition = None
         if parsed and verdict.edition is not None:

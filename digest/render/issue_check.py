@@ -24,7 +24,6 @@ takeaway that names none of its section's stories.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -102,25 +101,23 @@ class Verdict:
     meta: dict[str, str] = field(default_factory=dict)
 
 
-def check_issue(
-    path: Path,
+def check_bytes(
+    data: bytes,
+    name: str,
     sections: Sequence[SectionRule],
     sources: Sequence[Source],
     *,
     language: str = "en",
-    display: str | None = None,
+    size: int | None = None,
     max_bytes: int | None = None,
 ) -> Verdict:
-    """Every problem of one issue file, in line order; a file over `max_bytes` has that one
-    problem, found without reading the rest of it."""
-    name = display or str(path)
-    with path.open("rb") as file:
-        data = file.read() if max_bytes is None else file.read(max_bytes + 1)
-        if max_bytes is not None and len(data) > max_bytes:
-            size = os.fstat(file.fileno()).st_size
-            over = over_limit(size, "DIGEST_MAX_ISSUE_BYTES", max_bytes)
-            message = f"the file is {over}; split the issue or raise the limit"
-            return Verdict([Problem(name, 1, "error", message)])
+    """Every problem of one issue file's bytes, in line order. The caller reads at most
+    `max_bytes` + 1 bytes of a file of `size` bytes: one over the limit has that one problem,
+    found without reading the rest of it."""
+    if max_bytes is not None and len(data) > max_bytes:
+        over = over_limit(size or len(data), "DIGEST_MAX_ISSUE_BYTES", max_bytes)
+        message = f"the file is {over}; split the issue or raise the limit"
+        return Verdict([Problem(name, 1, "error", message)])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -598,7 +595,7 @@ __all__ = [
     "IssueFileError",
     "Problem",
     "Verdict",
-    "check_issue",
+    "check_bytes",
     "check_text",
     "display_path",
 ]
