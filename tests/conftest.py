@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -10,11 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+import digest
 from digest import config
 from digest.cli import main
-from digest.issues import classify
-from digest.pelican_plugin import feeds
-from digest.text import casualties
 
 ROOT = Path(__file__).resolve().parents[1]
 FROZEN = datetime(2024, 2, 10, 12, 0, tzinfo=UTC)
@@ -26,7 +27,26 @@ SAMPLE_EPOCH = str(int(FROZEN.timestamp()))
 # `read`'s cache). Factories of stateless objects (the Markdown parser, the Jinja
 # environments, the TLS context) and the code fingerprint are left cached: clearing them
 # costs time and changes nothing a test can see.
-PURE_CACHES = (casualties.read, classify._compile, classify._compile_all, feeds.feed_html)
+
+
+def _pure_caches() -> tuple[Callable[..., object], ...]:
+    """Every functools cache of a function with arguments in digest's modules: found, not
+    listed, so none is forgotten. A cache without arguments holds a loaded resource (the
+    templates, the TLS context), the same for every test."""
+    found = []
+    for info in pkgutil.walk_packages(digest.__path__, "digest."):
+        if info.name == "digest.__main__":
+            continue
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if not callable(getattr(value, "cache_clear", None)):
+                continue
+            if value.__module__ == info.name and inspect.signature(value).parameters:
+                found.append(value)
+    return tuple(found)
+
+
+PURE_CACHES = _pure_caches()
 
 
 @pytest.fixture(autouse=True)

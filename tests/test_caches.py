@@ -10,6 +10,11 @@ from tests.conftest import PURE_CACHES
 TEXT = "Two soldiers were killed and five wounded in an attack near Tarmiyah."
 
 
+def test_the_caches_cleared_are_found_in_every_room():
+    names = {f"{c.__module__}.{c.__name__}" for c in PURE_CACHES}
+    assert {"digest.text.casualties.read", "digest.render.edition._by_domain"} <= names
+
+
 @pytest.mark.parametrize("run", ["first", "second"])
 def test_each_test_reads_a_text_afresh(run):
     # Whichever of the two runs second would find the first's reading cached without the fixture.

@@ -15,6 +15,7 @@ A daily digest (`Layout: daily`) has a heading per day instead, `## February 1, 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from digest.errors import ContentError
@@ -83,13 +85,22 @@ def parse_period(value: str | None) -> Period | None:
     return Period(start, end)
 
 
+def _day_or_none(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value.strip()) if value else None
+    except ValueError:
+        return None  # issue_check reports a Date that is no date
+
+
 def source_for(url: str, sources: Sequence[Source]) -> str | None:
     """The source a link credits, by its host (subdomains included); the most specific
     domain wins (news.example.org before example.org)."""
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    by_domain = _by_domain(sources)
+    host = (urlsplit(url).hostname or "").lower()
+    if not host:
+        return None  # mailto:, a relative link, "#fn1"
+    by_domain = _by_domain(tuple(sources))
     labels = host.split(".")
-    # The host itself, then each parent domain: news.example.org, example.org, org.
+    # The host itself, then each parent domain: www.example.org, example.org, org.
     for i in range(len(labels)):
         name = by_domain.get(".".join(labels[i:]))
         if name is not None:
@@ -97,21 +108,13 @@ def source_for(url: str, sources: Sequence[Source]) -> str | None:
     return None
 
 
-_DOMAINS: dict[int, tuple[Sequence[Source], dict[str, str]]] = {}
-
-
-def _by_domain(sources: Sequence[Source]) -> dict[str, str]:
-    """domain -> the first source (in settings order) that lists it; built once per
-    settings' tuple of sources (a list may change: built each time)."""
-    known = _DOMAINS.get(id(sources))
-    if known is not None and known[0] is sources:
-        return known[1]
+@functools.lru_cache(maxsize=32)  # one settings' sources, asked for every link of a build
+def _by_domain(sources: tuple[Source, ...]) -> dict[str, str]:
+    """domain -> the first source (in settings order) that lists it."""
     found: dict[str, str] = {}
     for source in sources:
         for domain in source.domains:
             found.setdefault(domain, source.name)
-    if isinstance(sources, tuple):
-        _DOMAINS[id(sources)] = (sources, found)
     return found
 
 
@@ -150,30 +153,24 @@ def parse_edition(
         (groups[-1] if groups else intro).append(token)
 
     intro_html = md.renderer.render(intro, md.options, {}) if intro else ""
+    sections: list[EditionSection] = []
+    days: list[EditionDay] = []
     if layout == "daily":
-        days = [_day(g, sources, doc.body_line) for g in groups]
-        return Edition(
-            title=title,
-            slug=slug,
-            number=int(number) if number else None,
-            period=period,
-            layout=layout,
-            intro_html=intro_html,
-            sections=(),
-            incidents=tuple(i for _, rows in days for i in rows),
-            html=_daily_html(intro_html, [d for d, _ in days]),
-            summary=" ".join(
-                (doc.meta.get("summary") or _daily_summary([d for d, _ in days])).split()
-            ),
-            unknown_links=unknown_links([link for d, _ in days for link in d.links], sources),
-            days=tuple(d for d, _ in days),
-        )
-    reference = (period.end if period else date.today()) + timedelta(days=3)
-    built = [_section(g, labels, sources, doc.body_line, reference) for g in groups]
-    parsed = [s for s, _ in built]
-    incidents = tuple(i for _, rows in built for i in rows)
-    summary = doc.meta.get("summary") or "; ".join(s.headline for s in parsed)
-    unknown = unknown_links([link for s in parsed for link in s.links], sources)
+        read = [_day(g, sources, doc.body_line) for g in groups]
+        days = [d for d, _ in read]
+        page = _daily_html(intro_html, days)
+        summary = doc.meta.get("summary") or _daily_summary(days)
+        links = [link for d in days for link in d.links]
+    else:
+        # "On February 4" is read against the period's end (or the issue's Date), three
+        # days on for a report published late; an issue naming neither dates no item.
+        end = period.end if period else _day_or_none(doc.meta.get("date"))
+        reference = end + timedelta(days=3) if end else None
+        read = [_section(g, labels, sources, doc.body_line, reference) for g in groups]
+        sections = [s for s, _ in read]
+        page = _page_html(intro_html, sections)
+        summary = doc.meta.get("summary") or "; ".join(s.headline for s in sections)
+        links = [link for s in sections for link in s.links]
     return Edition(
         title=title,
         slug=slug,
@@ -181,11 +178,12 @@ def parse_edition(
         period=period,
         layout=layout,
         intro_html=intro_html,
-        sections=tuple(parsed),
-        incidents=incidents,
-        html=_page_html(intro_html, parsed),
+        sections=tuple(sections),
+        incidents=tuple(i for _, rows in read for i in rows),
+        html=page,
         summary=" ".join(summary.split()),
-        unknown_links=unknown,
+        unknown_links=unknown_links(links, sources),
+        days=tuple(days),
     )
 
 
@@ -203,7 +201,7 @@ def _section(
     labels: dict[str, str],
     sources: Sequence[Source],
     offset: int,
-    reference: date,
+    reference: date | None,
 ) -> tuple[EditionSection, list[Incident]]:
     md = markdown()
     heading = tokens[1]  # heading_open, inline, heading_close
@@ -237,7 +235,7 @@ def _section(
             text = _plain(token.children or [])
             names = _names((link.url for link in own), sources)
             language = _set_direction(body[i - 1], text, names, sources)
-            day, named = event_day(text, reference)
+            day, named = event_day(text, reference) if reference else (None, None)
             items.append(
                 EditionItem(
                     day=day if named else None,
@@ -250,11 +248,7 @@ def _section(
             )
 
     cited = _names((link.url for link in links), sources)
-    body_html = md.renderer.render(body, md.options, {})
-    body_html = body_html.replace(
-        '<table class="incidents">',
-        '<div class="table-wrap"><table class="incidents">\n<caption>Security incidents</caption>',
-    ).replace("</table>", "</table></div>")
+    body_html = _body_html(md, body)
     section = EditionSection(
         key=key,
         label=labels.get(key, key.replace("-", " ").title()),
@@ -344,35 +338,82 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
+def _body_html(md: MarkdownIt, body: list[Token]) -> str:
+    """A section's or a day's body; its tables scroll sideways in a narrow window, and the
+    incident table is captioned."""
+    return (
+        md.renderer.render(body, md.options, {})
+        .replace(
+            '<table class="incidents">',
+            '<div class="table-wrap"><table class="incidents">\n'
+            "<caption>Security incidents</caption>",
+        )
+        .replace("</table>", "</table></div>")
+    )
+
+
 def _page_html(intro_html: str, sections: Sequence[EditionSection]) -> str:
     """The issue body with the stable hooks: ul.key-takeaways, section.digest-section ..."""
     esc = html.escape
+    takeaways = [
+        f'<li dir="auto"><strong class="takeaway-headline">{esc(s.headline)}</strong>'
+        + (f" – {s.takeaway_html}" if s.takeaway_html else "")
+        + f' <a class="more" href="#{esc(s.key)}">more…</a></li>'
+        for s in sections
+    ]
+    blocks = [
+        _Block(
+            "digest-section",
+            s.key,
+            s.headline,
+            s.body_html,
+            s.sources_cited,
+            "Sources cited in this section include:",
+            label=f'<p class="section-label">{esc(s.label)}</p>\n',
+        )
+        for s in sections
+    ]
+    nav = ("key-takeaways-box", "key-takeaways-title", "Key Takeaways", "key-takeaways")
+    return _page(intro_html, nav, takeaways, blocks)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A section of a weekly issue or a day of a daily one, as the page shows it."""
+
+    css: str
+    key: str
+    heading: str
+    body_html: str
+    cited: tuple[str, ...]
+    cited_intro: str
+    label: str = ""  # HTML above the heading
+
+
+def _page(
+    intro_html: str, nav: tuple[str, str, str, str], entries: list[str], blocks: list[_Block]
+) -> str:
+    """Intro, a box listing the blocks (nav class, its heading's id and text, the list's
+    class), then each block with its heading, body and the sources it cites."""
+    esc = html.escape
+    box, title_id, title, list_class = nav
     out = [intro_html] if intro_html else []
-    if sections:
+    if blocks:
         out.append(
-            '<nav class="key-takeaways-box" aria-labelledby="key-takeaways-title">\n'
-            '<h2 id="key-takeaways-title">Key Takeaways</h2>\n<ul class="key-takeaways">'
+            f'<nav class="{box}" aria-labelledby="{title_id}">\n'
+            f'<h2 id="{title_id}">{title}</h2>\n<ul class="{list_class}">'
         )
-        for s in sections:
-            takeaway = f" – {s.takeaway_html}" if s.takeaway_html else ""
-            out.append(
-                f'<li dir="auto"><strong class="takeaway-headline">{esc(s.headline)}'
-                f'</strong>{takeaway} <a class="more" href="#{esc(s.key)}">more…</a></li>'
-            )
+        out.extend(entries)
         out.append("</ul>\n</nav>")
-    for s in sections:
+    for b in blocks:
+        key = esc(b.key)
         out.append(
-            f'<section class="digest-section" id="{esc(s.key)}" '
-            f'aria-labelledby="{esc(s.key)}-title">\n'
-            f'<p class="section-label">{esc(s.label)}</p>\n'
-            f'<h2 id="{esc(s.key)}-title" dir="auto">{esc(s.headline)}</h2>\n'
-            f"{s.body_html}"
+            f'<section class="{b.css}" id="{key}" aria-labelledby="{key}-title">\n'
+            f'{b.label}<h2 id="{key}-title" dir="auto">{esc(b.heading)}</h2>\n'
+            f"{b.body_html}"
         )
-        if s.sources_cited:
-            out.append(
-                '<p class="sources-cited">Sources cited in this section include: '
-                f"{esc(', '.join(s.sources_cited))}.</p>"
-            )
+        if b.cited:
+            out.append(f'<p class="sources-cited">{b.cited_intro} {esc(", ".join(b.cited))}.</p>')
         out.append("</section>")
     return "\n".join(out) + "\n"
 
@@ -439,11 +480,7 @@ def _day(
             elif body[i - 1].type == "paragraph_open" and not incident_table.is_table_note(body, i):
                 items.append(_daily_item([token], body[i - 1], day, None, sources, offset))
 
-    body_html = md.renderer.render(body, md.options, {})
-    body_html = body_html.replace(
-        '<table class="incidents">',
-        '<div class="table-wrap"><table class="incidents">\n<caption>Security incidents</caption>',
-    ).replace("</table>", "</table></div>")
+    body_html = _body_html(md, body)
     found = EditionDay(
         key=day.isoformat(),
         day=day,
@@ -506,29 +543,21 @@ def _daily_summary(days: Sequence[EditionDay]) -> str:
 def _daily_html(intro_html: str, days: Sequence[EditionDay]) -> str:
     """The month page with its hooks: nav.toc, section.digest-day[id], ol.daily-items > li."""
     esc = html.escape
-    out = [intro_html] if intro_html else []
-    if days:
-        out.append(
-            '<nav class="toc" aria-labelledby="toc-title">\n'
-            '<h2 id="toc-title">Contents</h2>\n<ul class="toc-days">'
+    contents = [
+        f'<li><a href="#{esc(d.key)}">{esc(d.heading)}</a> '
+        f'<span class="toc-count">({len(d.items)} item{"" if len(d.items) == 1 else "s"})'
+        "</span></li>"
+        for d in days
+    ]
+    blocks = [
+        _Block(
+            "digest-day",
+            d.key,
+            d.heading,
+            d.body_html,
+            d.sources_cited,
+            "Sources cited on this day:",
         )
-        for d in days:
-            count = len(d.items)
-            out.append(
-                f'<li><a href="#{esc(d.key)}">{esc(d.heading)}</a> '
-                f'<span class="toc-count">({count} item{"" if count == 1 else "s"})</span></li>'
-            )
-        out.append("</ul>\n</nav>")
-    for d in days:
-        out.append(
-            f'<section class="digest-day" id="{esc(d.key)}" aria-labelledby="{esc(d.key)}-title">\n'
-            f'<h2 id="{esc(d.key)}-title" dir="auto">{esc(d.heading)}</h2>\n'
-            f"{d.body_html}"
-        )
-        if d.sources_cited:
-            out.append(
-                '<p class="sources-cited">Sources cited on this day: '
-                f"{esc(', '.join(d.sources_cited))}.</p>"
-            )
-        out.append("</section>")
-    return "\n".join(out) + "\n"
+        for d in days
+    ]
+    return _page(intro_html, ("toc", "toc-title", "Contents", "toc-days"), contents, blocks)
