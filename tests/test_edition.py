@@ -1108,3 +1108,12 @@ def test_a_link_without_a_host_credits_no_source():
     assert source_for("#fn1", SOURCES) is None
     assert source_for("https://www.tigriswire.example/b", SOURCES) == "Tigris Wire"
     assert source_for("https://news.baghdadobserver.example/b", SOURCES) == "Baghdad Observer"
+
+
+def test_the_period_not_the_publication_date_bounds_the_days_an_item_may_name():
+    """Published four days after its period, an issue still dates the period's first days."""
+    late = ISSUE.replace("Date: 2024-02-08", "Date: 2024-02-12").replace(
+        "On February 4, councils met", "On February 1, councils met"
+    )
+    e = parse_edition(late, slug="x", sections=SECTIONS, sources=SOURCES)
+    assert e.sections[0].items[0].day == date(2024, 2, 1)

@@ -95,9 +95,10 @@ def _day_or_none(value: str | None) -> date | None:
 def source_for(url: str, sources: Sequence[Source]) -> str | None:
     """The source a link credits, by its host (subdomains included); the most specific
     domain wins (news.example.org before example.org)."""
-    host = (urlsplit(url).hostname or "").lower()
-    if not host:
+    hostname = urlsplit(url).hostname
+    if not hostname:
         return None  # mailto:, a relative link, "#fn1"
+    host = hostname.lower()
     by_domain = _by_domain(tuple(sources))
     labels = host.split(".")
     # The host itself, then each parent domain: www.example.org, example.org, org.
