@@ -149,7 +149,7 @@ class Incident:
 
 @dataclass(frozen=True)
 class DraftOptions:
-    """The editor's choices for a draft (DIGEST_* settings, see config_draft.py)."""
+    """The editor's choices for a draft (DIGEST_* settings, see config/draft.py)."""
 
     section_order: str = "date"  # paragraphs in "date" order or by "importance"
     takeaway_words: tuple[int, int] = (100, 250)  # a takeaway's length, least and most

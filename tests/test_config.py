@@ -4,6 +4,7 @@ import pytest
 
 from digest import config
 from digest.errors import ConfigError
+from digest.models import DraftOptions
 
 
 def load_with(project, extra: str) -> config.Settings:
@@ -145,3 +146,103 @@ def test_drafting_settings_reach_the_draft_options(project):
     assert settings.draft.incident_kinds == ("ied", "drone")
     assert settings.draft.incident_kind_column is True
     assert settings.draft.militants == "count"
+
+
+def test_each_setting_is_declared_once():
+    names = [s.name for s in config.SETTINGS]
+    assert len(names) == len(set(names))
+    assert all(s.name.startswith("DIGEST_") and s.help for s in config.SETTINGS)
+
+
+def test_the_declared_defaults_make_valid_settings(tmp_path):
+    settings = config.validate({}, tmp_path / "pelican.conf.py")
+    assert settings.store_path == tmp_path / "digest.sqlite3"
+    assert settings.timezone.key == "UTC"
+    assert settings.week_ends_on == 3  # thursday
+    assert (settings.fetch_timeout, settings.max_items, settings.pdf_page_size) == (30, 500, "A4")
+    assert settings.send.outbox == tmp_path / "outbox"
+    assert settings.send.server is None and settings.send.dkim is None
+    assert settings.send.pending_days == 7
+    assert settings.draft == DraftOptions()
+
+
+def test_problems_come_in_the_order_the_settings_are_declared(project):
+    found = problems(
+        project,
+        'DIGEST_INCIDENT_MILITANTS = "hide"\n'
+        "DIGEST_SEND_RATE = -1\n"
+        "DIGEST_PENDING_DAYS = 1.5\n"
+        "DIGEST_ALLOW_PRIVATE = ['localhost', '10.0.0.5:8080', '[::1]']\n"
+        "DIGEST_SECTIONS = [{'key': 'news', 'title': 'News'}, {'key': 'Bad'}]\n"
+        "DIGEST_SOURCES = [{'name': 'a', 'url': 'https://a.example/', 'section': 'bad'},"
+        " {'name': 'b', 'url': 'https://b.example/', 'section': 'news'}]\n"
+        'SITEURL = "example.org"\n',
+    )
+    assert found == [
+        "DIGEST_SECTIONS[1].key: must be lowercase letters, digits or '-' (it becomes the "
+        "HTML id), got 'Bad'",
+        "DIGEST_SOURCES[0].section: 'bad' is not a key of DIGEST_SECTIONS",
+        "DIGEST_ALLOW_PRIVATE: 'localhost' is not an address and port like '10.0.0.5:8080' "
+        "or '[::1]:8080'",
+        "DIGEST_ALLOW_PRIVATE: '[::1]' is not an address and port like '10.0.0.5:8080' "
+        "or '[::1]:8080'",
+        "DIGEST_PENDING_DAYS: must be a whole number of days, got 1.5",
+        "DIGEST_SEND_RATE: must be a number from 0 to 100000, got -1",
+        "DIGEST_INCIDENT_MILITANTS: 'hide' is not one of 'note', 'exclude', 'count'",
+        "SITEURL: must be an absolute http(s) URL (feeds and emails link to it)",
+    ]
+
+
+def test_every_dkim_problem_is_reported_at_once(project):
+    found = problems(project, "DIGEST_DKIM_KEY = 'missing.pem'\nDIGEST_DKIM_DOMAIN = 'localhost'\n")
+    assert found == [
+        "DIGEST_DKIM_KEY: 'missing.pem' is not a file (the PEM private key)",
+        "DIGEST_DKIM_SELECTOR: must be a DNS label such as 'digest2024'",
+        "DIGEST_DKIM_DOMAIN: 'localhost' is not a domain name",
+    ]
+
+
+def test_dkim_signs_for_the_senders_domain_unless_told(project):
+    conf = project(
+        "DIGEST_EMAIL_FROM = 'Monitor <m@monitor.example.org>'\n"
+        "DIGEST_DKIM_KEY = 'dkim.pem'\nDIGEST_DKIM_SELECTOR = 'd2024'\n",
+        samples=False,
+    )
+    (conf.parent / "dkim.pem").write_text("not read here\n")
+    dkim = config.load(conf).send.dkim
+    assert (dkim.key, dkim.selector, dkim.domain) == (
+        conf.parent / "dkim.pem",
+        "d2024",
+        "monitor.example.org",
+    )
+
+
+def test_the_mail_server_carries_its_timeout_and_ca(project):
+    conf = project(
+        "DIGEST_SMTP_URL = 'smtps://news%40monitor.example.org@mail.example.org'\n"
+        "DIGEST_SMTP_TIMEOUT = 12\nDIGEST_SMTP_CA_FILE = 'ca.pem'\n",
+        samples=False,
+    )
+    (conf.parent / "ca.pem").write_text("not read here\n")
+    server = config.load(conf).send.server
+    assert (server.scheme, server.host, server.port, server.username) == (
+        "smtps",
+        "mail.example.org",
+        465,
+        "news@monitor.example.org",
+    )
+    assert (server.timeout, server.ca_file) == (12.0, str(conf.parent / "ca.pem"))
+
+
+def test_the_unsubscribe_link_defaults_to_the_https_subscriptions_service(project):
+    def send(extra: str):
+        return load_with(project, extra).send
+
+    service = "DIGEST_SUBSCRIPTIONS_URL = 'https://monitor.example.org/subscriptions/'\n"
+    assert send(service + "DIGEST_UNSUBSCRIBE_URL = None\n").unsubscribe_url == (
+        "https://monitor.example.org/subscriptions/unsubscribe"
+    )
+    own = "DIGEST_UNSUBSCRIBE_URL = 'https://u.example/x'\n"
+    assert send(service + own).unsubscribe_url == "https://u.example/x"
+    plain = "DIGEST_SUBSCRIPTIONS_URL = 'http://localhost:8081'\nDIGEST_UNSUBSCRIBE_URL = None\n"
+    assert send(plain).unsubscribe_url is None

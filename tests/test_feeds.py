@@ -385,3 +385,38 @@ def test_templates_get_the_section_feeds_in_section_order(hostile):
             for key, title in (("security", "Security"), ("economy", "Economy"))
         ]
     ]
+
+
+def test_the_feed_policy_is_the_sources_policy_widened_to_the_page_structure():
+    from digest.collect.sanitize import CONTENT
+    from digest.pelican_plugin.feeds import FEED, feed_html
+
+    assert FEED.tags > CONTENT.tags
+    assert all(FEED.attributes[tag] >= names for tag, names in CONTENT.attributes.items())
+    page = "https://monitor.example.org/issues/2024-02-08/"
+    got = feed_html(
+        '<section id="s" class="c" style="x"><h2>T</h2><img src="/i.png">'
+        '<a href="../2024-02-01/" onclick="x()">last week</a><script>x()</script></section>',
+        page,
+    )
+    assert got == (
+        '<section id="s" class="c"><h2>T</h2>'
+        '<a href="https://monitor.example.org/issues/2024-02-01/">last week</a></section>'
+    )
+
+
+def test_an_empty_feed_is_dated_by_the_builds_clock_not_the_environment(monkeypatch):
+    from datetime import UTC
+
+    from feedgenerator import Atom1Feed
+
+    from digest.pelican_plugin.feeds import polish
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # the build read it already, into DIGEST_NOW
+    now = datetime(2024, 2, 10, 12, tzinfo=UTC)
+    feed = Atom1Feed(title="t", link=f"{SITE}/", description="d")
+    polish({"DIGEST_NOW": now}, feed)
+    assert feed.latest_post_date() == now
+    by_hand = Atom1Feed(title="t", link=f"{SITE}/", description="d")
+    polish({}, by_hand)  # Pelican run by hand: the system's clock
+    assert by_hand.latest_post_date() > now

@@ -562,3 +562,16 @@ def test_a_damaged_store_is_one_line_for_send(mail_project, tmp_path):
             assert result.output.startswith(f"error: {path}: ")
             assert "the store file is damaged; restore it from a backup" in result.output
     assert sink.received == []
+
+
+def test_message_ids_stay_those_of_earlier_versions(mail_project, sample_site, tmp_path):
+    # A resend after an upgrade must carry the first send's Message-ID (a receiver that has
+    # it drops the copy), and the edition file keeps its own.
+    conf = mail_project()
+    assert send(conf, "--subscribers", str(csv_of(tmp_path, people(1)))).exit_code == 0
+    (outbox,) = (tmp_path / "outbox" / SLUG / "new").iterdir()
+    edition = parsed((sample_site / "output" / "email" / f"{SLUG}.eml").read_bytes())
+    assert parsed(outbox.read_bytes())["Message-ID"] == (
+        "<2024-02-08.8692c5f96920ce0a7360242c@example.org>"
+    )
+    assert edition["Message-ID"] == "<2024-02-08.ac33734c774863d67402@example.org>"

@@ -44,6 +44,32 @@ def test_items_between_uses_utc_instants_whatever_the_offset(tmp_path, now):
         assert [i.guid for i in found] == ["a"]
 
 
+def test_every_moment_the_store_writes_is_utc_to_the_second(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    path = tmp_path / "s.sqlite3"
+    baghdad = datetime(2024, 2, 4, 12, 0, 30, 500_000, tzinfo=ZoneInfo("Asia/Baghdad"))
+    with Store(path) as store:
+        store.save_items([item("a")], baghdad)
+        store.record_fetch("Wire", "https://wire.example/f", FetchRecord(baghdad, "ok"))
+        store.add_subscribers([("a@example.org", "a@example.org", "")], baghdad, origin="cli")
+        store.request_subscription("b@example.org", "b@example.org", "n", baghdad)
+    db = sqlite3.connect(path)
+    stamps = {
+        *db.execute("SELECT first_seen, last_seen FROM items").fetchone(),
+        *db.execute("SELECT last_fetch, last_success FROM sources").fetchone(),
+        *db.execute("SELECT at FROM fetches").fetchone(),
+        *db.execute("SELECT created, updated FROM subscribers").fetchone(),
+        *db.execute("SELECT requested FROM subscribers WHERE requested IS NOT NULL").fetchone(),
+        *(at for (at,) in db.execute("SELECT at FROM subscriber_history")),
+    }
+    db.close()
+    assert stamps == {"2024-02-04T09:00:30+00:00"}
+    # Rows an earlier digest kept to the microsecond still sort among these as text.
+    earlier = ["2024-02-04T09:00:30.9+00:00", "2024-02-04T09:00:31+00:00"]
+    assert sorted([*earlier, *stamps]) == [*stamps, *earlier]
+
+
 def test_a_failed_save_leaves_nothing_half_written(tmp_path, now):
     broken = [item("a"), None]
     with Store(tmp_path / "s.sqlite3") as store:

@@ -3,12 +3,15 @@
 One allow-list (nh3, i.e. ammonia on html5ever) serves the site, the email and the PDF, so
 it is the strictest of the three: no images (remote images track email readers and make
 WeasyPrint fetch URLs), no style (overlays, `expression()`, huge fonts), no embedded
-content, only http/https/mailto links, and every link marked nofollow.
+content, only http/https/mailto links, and every link marked nofollow. The feeds pass our
+own pages through it once more, widened to their structure (pelican_plugin/feeds.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
@@ -47,6 +50,47 @@ _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _TOP_HEADINGS = re.compile(r"<(/?)h[12](?=[\s/>])", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class Policy:
+    """An allow-list: the tags and attributes kept, and the rel every link gets. What goes
+    with its content, the URL schemes and the comments are the same in every policy."""
+
+    tags: frozenset[str]
+    attributes: Mapping[str, frozenset[str]]
+    link_rel: str | None
+
+    def widened(
+        self,
+        tags: Iterable[str],
+        attributes: Mapping[str, Iterable[str]],
+        *,
+        link_rel: str | None,
+    ) -> Policy:
+        """This policy keeping more tags and attributes, for HTML we wrote ourselves."""
+        merged = dict(self.attributes)
+        for tag, names in attributes.items():
+            merged[tag] = merged.get(tag, frozenset()) | frozenset(names)
+        return Policy(self.tags | frozenset(tags), merged, link_rel)
+
+    def clean(self, html: str, base_url: str | None) -> str:
+        """`html` keeping only what the policy allows; relative links made absolute against
+        `base_url`, or dropped when it is None."""
+        return nh3.clean(
+            html,
+            tags=set(self.tags),
+            clean_content_tags=set(DROP_WITH_CONTENT),
+            attributes={tag: set(names) for tag, names in self.attributes.items()},
+            url_schemes=set(URL_SCHEMES),
+            url_relative="deny" if base_url is None else ("rewrite_with_base", base_url),
+            link_rel=self.link_rel,
+            strip_comments=True,
+        )
+
+
+# What a source may put on our pages, in our email and in our PDF.
+CONTENT = Policy(TAGS, {tag: frozenset(names) for tag, names in ATTRIBUTES.items()}, LINK_REL)
+
+
 def clean_html(html: str, base_url: str | None = None) -> str:
     """Sanitize an HTML fragment; relative links are absolutized against an http(s)
     `base_url`, or dropped without one. Idempotent: clean_html(clean_html(x)) == clean_html(x).
@@ -56,17 +100,7 @@ def clean_html(html: str, base_url: str | None = None) -> str:
     html = _TOP_HEADINGS.sub(r"<\1h3", html)
     base = safe_url(base_url)
     web = base is not None and urlsplit(base).scheme.lower() in ("http", "https")
-    relative = ("rewrite_with_base", base) if web else "deny"
-    return nh3.clean(
-        html,
-        tags=set(TAGS),
-        clean_content_tags=set(DROP_WITH_CONTENT),
-        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
-        url_relative=relative,
-        link_rel=LINK_REL,
-        strip_comments=True,
-    )
+    return CONTENT.clean(html, base if web else None)
 
 
 def html_to_text(html: str) -> str:

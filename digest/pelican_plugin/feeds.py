@@ -8,14 +8,16 @@ on each before it is written. digest writes the rest after the articles:
   DIGEST_SECTIONS key that has appeared in an issue; an entry is that section of one issue
   (its headline, its HTML, a link to <issue URL>#<key>).
 
-Every entry's content is the issue's own HTML passed once more through an allow-list (no
-script, style, event handlers or javascript: links; feeds are read far from our site) with
-every link made absolute against the issue's URL. Ids never change on a rebuild: Atom and
+Every entry's content is the issue's own HTML passed once more through the sources'
+allow-list (collect/sanitize.py) widened to the page's own structure (no script, style,
+event handlers or javascript: links; feeds are read far from our site) with every link
+made absolute against the issue's URL. Ids never change on a rebuild: Atom and
 RSS keep Pelican's tag: URI of the issue (tag:<host>,<date>:<path>), a section entry adds
 `#<key>`; the JSON Feed uses the URL. Dates are the issue's Date (published) and Modified,
 else Date (updated), so a feed's bytes depend on the content only; an empty feed's date is
-SOURCE_DATE_EPOCH when set. Every feed file is written whole or not at all: Pelican's
-Atom and RSS through its writer (atomic.py), digest's own through digest.files.
+the build's clock (DIGEST_NOW: SOURCE_DATE_EPOCH when set). Every feed file is written
+whole or not at all: Pelican's Atom and RSS through its writer (atomic.py), digest's own
+through digest.files.
 
 Templates get DIGEST_SECTION_FEEDS: [{key, title, atom, rss, json}], absolute URLs (None
 for a format that is switched off), one per section that has a feed, in DIGEST_SECTIONS
@@ -27,18 +29,16 @@ from __future__ import annotations
 import functools
 import html
 import json
-import os
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import nh3
 from feedgenerator import Atom1Feed, Rss201rev2Feed, get_tag_uri
 from markupsafe import Markup
 from pelican import signals
 
 from digest import files
-from digest.collect.sanitize import ATTRIBUTES, DROP_WITH_CONTENT, TAGS, URL_SCHEMES
+from digest.collect.sanitize import CONTENT
 from digest.errors import RenderError
 from digest.models import EditionSection
 from digest.pelican_plugin.pages import newest_first
@@ -47,8 +47,11 @@ from digest.pelican_plugin.reader import settings_for
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 CONTEXT_KEY = "DIGEST_SECTION_FEEDS"
 # The issue page's own structure may stay (headings, sections, classes, ids), nothing more.
-FEED_TAGS = TAGS | {"h2", "section", "nav", "header", "footer", "article", "aside"}
-FEED_ATTRIBUTES = ATTRIBUTES | {"*": ATTRIBUTES["*"] | {"id", "class"}}
+FEED = CONTENT.widened(
+    {"h2", "section", "nav", "header", "footer", "article", "aside"},
+    {"*": {"id", "class"}},
+    link_rel=None,
+)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -57,28 +60,15 @@ def feed_html(html: str, page_url: str) -> str:
 
     Cached: the same issue or section goes into the Atom, RSS and JSON feeds.
     """
-    return nh3.clean(
-        html,
-        tags=set(FEED_TAGS),
-        clean_content_tags=set(DROP_WITH_CONTENT),
-        attributes={tag: set(names) for tag, names in FEED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
-        url_relative=("rewrite_with_base", page_url),
-        link_rel=None,
-        strip_comments=True,
-    )
+    return FEED.clean(html, page_url)
 
 
-def _source_date() -> datetime | None:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else None
-
-
-def _settle_empty_feed(feed: Any) -> None:
-    """feedgenerator dates a feed without entries "now": use SOURCE_DATE_EPOCH if set."""
-    fixed = _source_date()
-    if not feed.items and fixed is not None:
-        feed.latest_post_date = lambda: fixed
+def _settle_empty_feed(feed: Any, settings: dict[str, Any]) -> None:
+    """feedgenerator dates a feed without entries by the system's clock: use the build's
+    (DIGEST_NOW), when Pelican was not run by hand."""
+    now = settings.get("DIGEST_NOW")
+    if not feed.items and now is not None:
+        feed.latest_post_date = lambda: now
 
 
 def polish(context: Any, feed: Any) -> None:
@@ -92,7 +82,7 @@ def polish(context: Any, feed: Any) -> None:
             item["author_name"] = author
         if isinstance(feed, Rss201rev2Feed) and str(item.get("unique_id")).startswith("tag:"):
             item["unique_id_is_permalink"] = False
-    _settle_empty_feed(feed)
+    _settle_empty_feed(feed, context)
 
 
 # --------------------------------------------------------------------------- the files
@@ -135,8 +125,8 @@ def _write(output: Path, path: str, text: str) -> None:
     files.write_text(target, text)  # whole or not at all: a feed reader never gets half
 
 
-def _xml(feed: Any) -> str:
-    _settle_empty_feed(feed)
+def _xml(feed: Any, settings: dict[str, Any]) -> str:
+    _settle_empty_feed(feed, settings)
     return feed.writeString("utf-8")
 
 
@@ -257,7 +247,7 @@ def _section_xml(
             pubdate=article.date,
             updateddate=_updated(article),
         )
-    return _xml(feed)
+    return _xml(feed, settings)
 
 
 def _section_json(

@@ -2,7 +2,7 @@
 
 One file (DIGEST_STORE_PATH), WAL mode, schema versions in `PRAGMA user_version`.
 An item is found again by its guid, else its canonical URL, else a hash of its title and
-date (collect/identity.py), and each of those keys is a UNIQUE index, so an item re-fetched
+date (store/keys.py), and each of those keys is a UNIQUE index, so an item re-fetched
 is updated, never duplicated. Every write is one transaction.
 
 Every statement, a read's as much as a write's, fails as a StoreError naming the store
@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from digest.errors import StoreError
 from digest.models import Item
 from digest.store import mailing
 from digest.store.keys import Keys, batch_keys, canonical_url, content_key
+from digest.store.timestamps import timestamp
 
 _V1 = """
     CREATE TABLE items (
@@ -71,7 +72,7 @@ _V1 = """
 """
 
 # 2: identity by guid, then canonical URL (across sources), then content hash, each one a
-# UNIQUE index (see collect/identity.py); back-off and "gone" state per source.
+# UNIQUE index (see store/keys.py); back-off and "gone" state per source.
 _V2 = """
     CREATE TABLE items_v2 (
         id INTEGER PRIMARY KEY,
@@ -373,10 +374,10 @@ class Store(mailing.MailingStore):
 
     def save_items(self, items: Iterable[Item], now: datetime) -> SaveCounts:
         """Insert new items and update changed ones, all or nothing. Which stored item an
-        entry is: collect/identity.py. An article another source already brought in is
+        entry is: store/keys.py. An article another source already brought in is
         counted as unchanged and left to that source."""
         new = updated = unchanged = 0
-        stamp = now.isoformat()
+        stamp = timestamp(now)
         touched: set[int] = set()  # rows this batch has matched: two entries never share one
         with self._transaction() as db:
             for item, keys in batch_keys(list(items)):
@@ -399,7 +400,7 @@ class Store(mailing.MailingStore):
         rows = self._db.execute(
             "SELECT * FROM items WHERE published >= ? AND published < ?"
             " ORDER BY published, source, coalesce(guid, url_key, content_key)",
-            (_stamp(start), _stamp(end)),
+            (timestamp(start), timestamp(end)),
         ).fetchall()
         return [_item(row) for row in rows]
 
@@ -442,7 +443,7 @@ class Store(mailing.MailingStore):
     def record_fetch(self, name: str, url: str, fetch: FetchRecord) -> None:
         """Remember how a fetch went: the source's state plus one history row. Validators
         are kept from successful fetches only."""
-        stamp = fetch.at.isoformat()
+        stamp = timestamp(fetch.at)
         ok = fetch.status in ("ok", "not modified")
         with self._transaction() as db:
             db.execute(
@@ -472,6 +473,8 @@ class Store(mailing.MailingStore):
                     stamp,
                     fetch.failures,
                     fetch.gone,
+                    # Not a stamp: read back as a datetime and never compared as text, so
+                    # kept to the microsecond (a back-off never ends early).
                     fetch.retry_at.isoformat() if fetch.retry_at else None,
                     fetch.disabled,
                     name,
@@ -504,14 +507,9 @@ class Store(mailing.MailingStore):
         return cursor.rowcount > 0
 
 
-def _stamp(moment: datetime) -> str:
-    """UTC, whole seconds: one text form, so SQL string order is time order."""
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
-
-
 def _match(db: sqlite3.Connection, item: Item, keys: Keys, touched: set[int]) -> sqlite3.Row | None:
     """The stored row this entry is, if any: by guid, then URL, then content (see
-    collect/identity.py)."""
+    store/keys.py)."""
     if keys.guid:
         row = db.execute(
             "SELECT * FROM items WHERE source = ? AND guid = ?", (item.source, keys.guid)
@@ -528,7 +526,7 @@ def _match(db: sqlite3.Connection, item: Item, keys: Keys, touched: set[int]) ->
             and (
                 not (row["guid"] and keys.guid)
                 or row["title"] == item.title
-                or row["published"] == _stamp(item.published)
+                or row["published"] == timestamp(item.published)
             )
         ):
             return row
@@ -604,7 +602,7 @@ def _values(item: Item) -> tuple[object, ...]:
         item.title,
         item.summary_html,
         item.text,
-        _stamp(item.published),
+        timestamp(item.published),
         item.language,
         item.date_flag,
     )

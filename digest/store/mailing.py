@@ -27,7 +27,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+
+from digest.store.timestamps import timestamp
 
 V4 = """
     CREATE TABLE subscribers (
@@ -140,15 +142,6 @@ class HistoryRow:
     detail: str | None
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-def _utc(moment: datetime) -> str:
-    """UTC, whole seconds: stamps compared as text (expiry) must share one offset."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
 def _log(db: sqlite3.Connection, subscriber: int, at: str, event: str, detail: str | None) -> None:
     db.execute(
         "INSERT INTO subscriber_history (subscriber, at, event, detail) VALUES (?, ?, ?, ?)",
@@ -166,7 +159,7 @@ class MailingStore:
     ) -> tuple[int, int]:
         """(address, canonical, name) rows: new ones are subscribed, known ones keep their
         status (an import never brings back someone who left); (added, known)."""
-        stamp = _stamp(now)
+        stamp = timestamp(now)
         added = known = 0
         with self._transaction() as db:
             for address, key, name in people:
@@ -220,7 +213,7 @@ class MailingStore:
         """Change a status (an unsubscribe also cancels a confirmation still to come)."""
         if status not in STATUSES:
             raise ValueError(status)
-        stamp = _stamp(now)
+        stamp = timestamp(now)
         with self._transaction() as db:
             row = db.execute(
                 "UPDATE subscribers SET status = ?, updated = ?, detail = ?,"
@@ -234,7 +227,7 @@ class MailingStore:
 
     def queue_send(self, slug: str, rows: Iterable[tuple[int, str, str]], now: datetime) -> int:
         """Journal rows (subscriber id, address, Message-ID) for those not in it yet."""
-        stamp = _stamp(now)
+        stamp = timestamp(now)
         with self._transaction() as db:
             before = db.total_changes
             db.executemany(
@@ -267,7 +260,7 @@ class MailingStore:
                 "UPDATE sends SET state = 'unknown', updated = ?,"
                 " detail = 'the sending process stopped while delivering it'"
                 " WHERE slug = ? AND state = 'sending'",
-                (_stamp(now), slug),
+                (timestamp(now), slug),
             )
         return cursor.rowcount
 
@@ -283,13 +276,13 @@ class MailingStore:
                 db.execute(
                     "UPDATE sends SET state = 'skipped', detail = ?, updated = ?"
                     " WHERE slug = ? AND subscriber = ?",
-                    (status, _stamp(now), slug, subscriber),
+                    (status, timestamp(now), slug, subscriber),
                 )
                 return status
             db.execute(
                 "UPDATE sends SET state = 'sending', attempts = attempts + 1, updated = ?"
                 " WHERE slug = ? AND subscriber = ?",
-                (_stamp(now), slug, subscriber),
+                (timestamp(now), slug, subscriber),
             )
         return None
 
@@ -307,7 +300,7 @@ class MailingStore:
         so it is never mailed again."""
         if state not in STATES:
             raise ValueError(state)
-        stamp = _stamp(now)
+        stamp = timestamp(now)
         with self._transaction() as db:
             db.execute(
                 "UPDATE sends SET state = ?, detail = ?, updated = ? WHERE slug = ? AND"
@@ -330,7 +323,7 @@ class MailingStore:
         history: they never subscribed) and the nonces of opt-outs asking to come back.
         The number of pending rows forgotten."""
         with self._transaction() as db:
-            return _expire(db, _utc(now - timedelta(days=days)))
+            return _expire(db, timestamp(now - timedelta(days=days)))
 
     def request_subscription(
         self, address: str, key: str, nonce: str, now: datetime, *, days: int = 7
@@ -342,9 +335,9 @@ class MailingStore:
 
         The same statements run for every address, known or not, and write the same rows
         (one subscriber row, one history row), so the work, hence the time, tells nothing."""
-        stamp, issued = _stamp(now), _utc(now)
+        stamp = timestamp(now)
         with self._transaction() as db:
-            _expire(db, _utc(now - timedelta(days=days)))
+            _expire(db, timestamp(now - timedelta(days=days)))
             row = db.execute(
                 "INSERT INTO subscribers (address, canonical, status, origin, created, updated,"
                 " nonce, requested) VALUES (?, ?, 'pending', 'form', ?, ?, ?, ?)"
@@ -354,7 +347,7 @@ class MailingStore:
                 " requested = CASE WHEN status = 'subscribed' THEN NULL"
                 "   WHEN nonce IS NOT NULL THEN requested ELSE excluded.requested END"
                 " RETURNING id, status, nonce, requested",
-                (address, key, stamp, stamp, nonce, issued),
+                (address, key, stamp, stamp, nonce, stamp),
             ).fetchone()
             _log(db, row["id"], stamp, "requested", f"while {row['status']}")
         when = datetime.fromisoformat(row["requested"]) if row["requested"] else now
@@ -363,7 +356,7 @@ class MailingStore:
     def confirm_subscription(self, key: str, nonce: str, now: datetime) -> bool:
         """The confirmation link was followed: subscribed, once (the nonce is used up),
         whether the address was new, had unsubscribed or had bounced."""
-        stamp = _stamp(now)
+        stamp = timestamp(now)
         with self._transaction() as db:
             row = db.execute(
                 "UPDATE subscribers SET status = 'subscribed', nonce = NULL, requested = NULL,"
@@ -378,7 +371,7 @@ class MailingStore:
         """The reader's unsubscribe link: a subscribed or pending address is unsubscribed,
         and a confirmation still to come (a request to come back) is cancelled. A bounced
         address without one keeps its status. False: nothing to change."""
-        stamp = _stamp(now)
+        stamp = timestamp(now)
         with self._transaction() as db:
             row = db.execute(
                 "UPDATE subscribers SET status = 'unsubscribed', nonce = NULL, requested = NULL,"
@@ -426,9 +419,9 @@ class MailingStore:
             detail = f"bounce score {total:g} over {threshold:g}"
             db.execute(
                 "UPDATE subscribers SET status = 'bounced', updated = ?, detail = ? WHERE id = ?",
-                (_stamp(now), detail, row["id"]),
+                (timestamp(now), detail, row["id"]),
             )
-            _log(db, row["id"], _stamp(now), "bounced", detail)
+            _log(db, row["id"], timestamp(now), "bounced", detail)
         return True
 
     def remove_subscriber(self, key: str) -> bool:

@@ -25,11 +25,11 @@ def list_id(settings: Settings) -> str:
     return f"{settings.sitename} <{name}.{domain}>"
 
 
-def edition_message_id(edition: Edition, settings: Settings) -> str:
-    """Stable across builds: the same issue always has the same Message-ID."""
-    domain = sender_domain(settings.email_from)
-    token = hashlib.sha256(f"{settings.sitename}\0{edition.slug}".encode()).hexdigest()[:20]
-    return f"<{edition.slug}.{token}@{domain}>"
+def message_id(slug: str, domain: str, *hashed: str, digits: int, label: str = "") -> str:
+    """`<slug.[label]hash@domain>`: the same issue and inputs give the same ID on every build
+    and every resend, and the hash hides what went into it (an address)."""
+    token = hashlib.sha256("\0".join(hashed).encode()).hexdigest()[:digits]
+    return f"<{slug}.{label}{token}@{domain}>"
 
 
 def write_email_edition(
@@ -80,7 +80,13 @@ def write_email_edition(
         email,
         sender=sender,
         to=sender,
-        message_id=edition_message_id(edition, settings),
+        message_id=message_id(
+            edition.slug,
+            sender_domain(sender),
+            settings.sitename,
+            edition.slug,
+            digits=20,
+        ),
         date=date,
         list_id=list_id(settings),
     )

@@ -11,7 +11,8 @@ import re
 import textwrap
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import TypeVar
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import css_inline
@@ -19,7 +20,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
 from digest.errors import ContentError, RenderError
-from digest.models import Edition, Incident
+from digest.models import Edition, EditionDay, EditionSection, Incident
 from digest.periods import daily_period_title, period_title
 from digest.publish.email.headers import clean_header_text
 from digest.render import incident_table as tables
@@ -51,29 +52,30 @@ class EmailEdition:
 
 
 @dataclass(frozen=True)
-class _SectionView:
-    """One section as both templates need it."""
+class _EmailSection(EditionSection):
+    """The edition's section as both templates need it: its HTML fitted to email, its
+    takeaway and body as the plain part shows them (links numbered across the whole email,
+    so made here, not in the model)."""
 
-    key: str
-    label: str
-    headline: str
-    takeaway_html: str
-    takeaway_text: str
-    body_html: str
     body_text: str
-    sources_cited: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class _DayView:
-    """One day of a daily digest as both templates need it."""
+class _EmailDay(EditionDay):
+    """The same for a day of a daily digest."""
 
-    key: str
-    heading: str
-    count: int  # items that day
-    body_html: str
     body_text: str
-    sources_cited: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+_Email = TypeVar("_Email", _EmailSection, _EmailDay)
+
+
+def _for_email(kind: type[_Email], part: EditionSection | EditionDay, **email: str) -> _Email:
+    return kind(**{f.name: getattr(part, f.name) for f in fields(part)} | email)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -106,15 +108,13 @@ def render_email(
     takeaway_texts = [html_to_text(t, refs, indent="  ") for t in takeaways]
     bodies = [_fragment(s.body_html, page_url) for s in edition.sections]
     sections = [
-        _SectionView(
-            key=s.key,
-            label=s.label,
-            headline=s.headline,
+        _for_email(
+            _EmailSection,
+            s,
             takeaway_html=str(takeaway),
             takeaway_text=takeaway_text,
             body_html=str(body),
             body_text=html_to_text(body, refs),
-            sources_cited=s.sources_cited,
         )
         for s, takeaway, takeaway_text, body in zip(
             edition.sections, takeaways, takeaway_texts, bodies, strict=True
@@ -122,14 +122,7 @@ def render_email(
     ]
     day_bodies = [_fragment(d.body_html, page_url) for d in edition.days]
     days = [
-        _DayView(
-            key=d.key,
-            heading=d.heading,
-            count=len(d.items),
-            body_html=str(body),
-            body_text=html_to_text(body, refs),
-            sources_cited=d.sources_cited,
-        )
+        _for_email(_EmailDay, d, body_html=str(body), body_text=html_to_text(body, refs))
         for d, body in zip(edition.days, day_bodies, strict=True)
     ]
     # The editor may have put the incident table in a section; never show it twice.

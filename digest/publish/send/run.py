@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import heapq
 import itertools
 import logging
@@ -35,7 +34,7 @@ from digest import files
 from digest.config import Settings, over_limit
 from digest.config.send import SmtpServer
 from digest.errors import DeliveryError, DigestError, RenderError, SendLockedError
-from digest.publish.email.edition import sender_domain
+from digest.publish.email.edition import message_id, sender_domain
 from digest.publish.email.message import MessageTemplate, Recipient
 from digest.publish.send import smtp as email_send
 from digest.publish.send.dkim import Signer
@@ -66,9 +65,16 @@ class Letter:
 
     def message_id(self, canonical: str, *, test: bool = False) -> str:
         # Stable for (issue, subscriber): a resend after a crash carries the same ID, so a
-        # receiving system that already has it can drop the copy. No address in it.
-        key = hashlib.sha256(f"{self.slug}\0{canonical}\0{test}".encode()).hexdigest()[:24]
-        return f"<{self.slug}.{'test.' if test else ''}{key}@{self.domain}>"
+        # receiving system that already has it can drop the copy.
+        return message_id(
+            self.slug,
+            self.domain,
+            self.slug,
+            canonical,
+            str(test),
+            digits=24,
+            label="test." if test else "",
+        )
 
     def message(self, address: str, name: str, message_id: str) -> bytes:
         """One reader's copy: their address, Message-ID and unsubscribe link, signed."""
