@@ -57,6 +57,7 @@ class Outcome:
     detected: int = 0
     equivalent: list[str] = field(default_factory=list)
     survivors: list[str] = field(default_factory=list)  # not detected and not listed
+    stale: list[str] = field(default_factory=list)  # listed, but no such mutant any more
     seconds: float = 0.0
 
     @property
@@ -66,7 +67,7 @@ class Outcome:
 
     @property
     def passed(self) -> bool:
-        return not self.survivors and self.score >= self.target.score
+        return not self.survivors and not self.stale and self.score >= self.target.score
 
     def line(self) -> str:
         verdict = "ok" if self.passed else "FAILED"
@@ -74,7 +75,8 @@ class Outcome:
             f"{self.target.module}: {self.score:.1f}% (target {self.target.score:g}%), "
             f"{self.detected} of {self.total} mutants killed, {len(self.equivalent)} equivalent "
             f"(tests/MUTANTS.md), {len(self.survivors)} surviving, "
-            f"{self.seconds:.0f} s: {verdict}"
+            + (f"{len(self.stale)} listed but gone, " if self.stale else "")
+            + f"{self.seconds:.0f} s: {verdict}"
         )
 
 
@@ -178,7 +180,15 @@ def run(target: Target, shared: dict, jobs: int, equivalents: set[str], show: bo
             outcome.equivalent.append(name)
         else:
             outcome.survivors.append(name)
+    # A listed mutant this run did not make: its function changed, and the ledger with it.
+    outcome.stale = sorted(e for e in equivalents if owner(e) == target.dotted and e not in codes)
     return outcome
+
+
+def owner(mutant: str) -> str:
+    """The module a mutant name belongs to: digest.text.dates.x_dated__mutmut_4 (a function)
+    or digest.collect.sanitize.xǁPolicyǁclean__mutmut_16 (a method)."""
+    return mutant.rsplit(".", 1)[0]
 
 
 def diff(target: Target, mutant: str) -> str:
@@ -220,6 +230,8 @@ def main(wanted: str = "", jobs: int = 0, show: bool = False) -> int:
         print(outcome.line(), flush=True)
         for mutant in outcome.survivors:
             print(f"  survived: {mutant}\n" + _indent(diff(target, mutant)))
+        for mutant in outcome.stale:
+            print(f"  listed in tests/MUTANTS.md but not made any more: {mutant}")
     if len(outcomes) > 1:
         print("\n| module | mutants | killed | equivalent | score | target |")
         print("|---|---|---|---|---|---|")

@@ -330,3 +330,28 @@ def test_a_feed_guid_is_kept_as_given_and_a_huge_one_hashed():  # BAD-INPUTS 21
 def test_now_must_be_aware():
     with pytest.raises(ValueError, match="timezone-aware"):
         normalize(entry(), SOURCE, now=datetime(2024, 2, 10), base_url=None)
+
+
+def test_a_widened_policy_keeps_more_and_still_everything_the_content_policy_keeps():
+    from digest.collect.sanitize import CONTENT
+
+    page = CONTENT.widened(["section"], {"section": ["id"], "a": ["class"]}, link_rel=None)
+    html = (
+        '<section id="politics"><p>On <a href="https://x.example/a" class="more" '
+        'title="t">Monday</a></p></section><script>x()</script>'
+    )
+    assert page.clean(html, None) == (
+        '<section id="politics"><p>On <a href="https://x.example/a" class="more" title="t">'
+        "Monday</a></p></section>"
+    )
+    # The content policy itself is untouched: no section, no class, and its own rel.
+    assert CONTENT.clean(html, None) == (
+        '<p>On <a href="https://x.example/a" title="t" rel="noopener noreferrer nofollow">'
+        "Monday</a></p>"
+    )
+    assert page.tags == CONTENT.tags | {"section"}
+    assert page.attributes["a"] == CONTENT.attributes["a"] | {"class"}
+    assert page.attributes["td"] == CONTENT.attributes["td"]  # untouched tags keep theirs
+    # The rel a widened policy gives links is its own.
+    marked = CONTENT.widened([], {}, link_rel="nofollow")
+    assert 'rel="nofollow">' in marked.clean('<a href="https://x.example/a">a</a>', None)
