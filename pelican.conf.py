@@ -1,8 +1,11 @@
-"""Settings for Pelican and digest (DIGEST_*). Constants only: `digest check` validates them.
+"""Settings for Pelican and digest (DIGEST_*). Constants (THEME aside, which asks Python where
+digest's theme is installed): `digest check` validates them.
 
 This file builds the bundled sample: a fictional fortnight of news about Iraq from the
 files in samples/. Replace DIGEST_SOURCES with your own feeds to publish for real.
 """
+
+from importlib.resources import files
 
 # --- The publication -------------------------------------------------------------
 SITENAME = "Iraq Weekly Monitor"
@@ -15,7 +18,10 @@ TIMEZONE = "Asia/Baghdad"
 # --- Where things live (relative to this file) ------------------------------------
 PATH = "content"
 OUTPUT_PATH = "output"
-THEME = "themes/digest"
+# digest's theme, shipped inside the package (themes/digest in its repository), found where
+# digest is installed. For a theme of your own: copy that folder beside this file, edit it
+# and set THEME = "themes/digest" (a path relative to this file).
+THEME = str(files("digest.themes") / "digest")
 CACHE_PATH = ".cache/pelican"  # digest build's content cache and page ledger (safe to delete)
 ARTICLE_PATHS = ["issues"]
 PAGE_PATHS = ["pages"]

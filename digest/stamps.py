@@ -14,13 +14,15 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import digest
 from digest import files
 
 PACKAGE = Path(digest.__file__).resolve().parent
-TEMPLATES = PACKAGE.parent / "templates"
+# The repository's templates/, shipped as package data: found the same way installed or not.
+TEMPLATES = resources.files("digest.templates")
 
 
 def fingerprint(*parts: str | bytes) -> str:
@@ -37,8 +39,9 @@ def fingerprint(*parts: str | bytes) -> str:
 def code_fingerprint() -> str:
     """digest's version, every module of it and its templates: editing any (without a
     version bump) makes outputs again."""
-    files = sorted([*PACKAGE.rglob("*.py"), *TEMPLATES.glob("*.j2")])
-    return fingerprint(digest.__version__, *(path.read_bytes() for path in files))
+    templates = [path for path in TEMPLATES.iterdir() if path.name.endswith(".j2")]
+    sources = sorted([*PACKAGE.rglob("*.py"), *templates])
+    return fingerprint(digest.__version__, *(path.read_bytes() for path in sources))
 
 
 @dataclass(frozen=True)

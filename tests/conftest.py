@@ -69,6 +69,7 @@ def make_project(folder: Path, extra: str = "", samples: bool = True) -> Path:
         shutil.copytree(ROOT / "samples", folder / "samples", dirs_exist_ok=True)
     (folder / "content" / "issues").mkdir(parents=True, exist_ok=True)
     conf = (ROOT / "pelican.conf.py").read_text(encoding="utf-8")
+    conf += '\nTHEME = "themes/digest"  # the copy above, which tests may edit\n'
     if not samples:
         conf += "\nDIGEST_SOURCES = []\n"
     path = folder / "pelican.conf.py"

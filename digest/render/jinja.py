@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 
 import jinja2
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# The repository's templates/, shipped as package data: found the same way installed or not.
+TEMPLATES = files("digest.templates")
 
 
 @cache
