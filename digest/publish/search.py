@@ -41,6 +41,10 @@ def page_glob(save_as: str) -> str:
     return re.sub(r"\{[^}]*\}", "*", save_as)
 
 
+# Less free space than this after a run whose index is unreadable: the disk filled up.
+_ROOM = 1024 * 1024
+
+
 def index_site(output: Path, glob: str) -> int:
     """Index the pages `glob` matches under `output` into output/pagefind/; returns how many
     pages the index holds. No pages: no index (and no stale one left behind)."""
@@ -53,7 +57,13 @@ def index_site(output: Path, glob: str) -> int:
     new = files.temporary_path(bundle)
     try:
         _run_pagefind(output, new, glob)
-        count = pages_indexed(new)
+        try:
+            count = pages_indexed(new)
+        except RenderError:
+            # Pagefind 1.5 exits 0 on a full disk, leaving empty files behind.
+            if shutil.disk_usage(output).free < _ROOM:
+                raise _no_room(new, "no space left on device") from None
+            raise
         files.replace_folder(new, bundle)
     finally:
         shutil.rmtree(new, ignore_errors=True)  # a failed run's half index
@@ -83,14 +93,19 @@ def _run_pagefind(output: Path, bundle: Path, glob: str) -> None:
     if done.returncode != 0:
         reason = _reason(done.stderr + "\n" + done.stdout)
         if _disk_full(reason):
-            raise WriteError(
-                f"{files.shown(bundle.parent / BUNDLE)}: could not write the search index: "
-                f"{reason}; free some space and run the command again (the old index is kept)",
-                files.shown(bundle.parent / BUNDLE),
-            )
+            raise _no_room(bundle, reason)
         raise RenderError(
             f"search: pagefind failed (exit {done.returncode}) indexing {output}: {reason}"
         )
+
+
+def _no_room(bundle: Path, reason: str) -> WriteError:
+    shown = files.shown(bundle.parent / BUNDLE)
+    return WriteError(
+        f"{shown}: could not write the search index: {reason}; free some space and run the "
+        "command again (the old index is kept)",
+        shown,
+    )
 
 
 def _disk_full(reason: str) -> bool:
