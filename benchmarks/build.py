@@ -170,7 +170,8 @@ def child(config: str, profile: str | None) -> None:
     try:
         if profiler:
             profiler.enable()
-        cli_main(args, standalone_mode=False)
+        # Without standalone mode click returns a command's exit code instead of exiting.
+        code = int(cli_main(args, standalone_mode=False) or 0)
     except SystemExit as exc:
         code = int(exc.code or 0)
     finally:

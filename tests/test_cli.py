@@ -253,3 +253,39 @@ def test_an_empty_week_drafted_with_allow_empty_is_previewed_not_published(colle
     assert not (output / "issues" / "2024-03-14").exists()
     assert (output / "issues" / "2024-02-08" / "index.html").is_file()
     assert not [n for n, text in _published_text(output).items() if "2024-03-14" in text]
+
+
+# --------------------------------------------------------------------------- exits
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--help",), ("-h",), ("--version",), ("draft", "--help"), ("subscribers", "list", "-h")],
+)
+def test_help_and_version_exit_0(project, args):
+    result = run_cli(project(), *args)
+    assert result.exit_code == 0, result.output
+    assert "error" not in result.output.lower()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nosuch",), "No such command 'nosuch'"),
+        (("draft", "--bogus"), "--bogus"),
+        (("draft", "--layout", "hourly"), "Invalid value for '--layout'"),
+        (("subscribers", "remove"), "Missing argument 'ADDRESSES...'"),
+    ],
+)
+def test_clicks_own_usage_errors_show_the_usage_and_exit_2(project, args, message):
+    result = run_cli(project(), *args)
+    assert result.exit_code == 2
+    assert result.output.startswith("Usage: ") and message in result.output
+
+
+@pytest.mark.skipif(not Path("/sys").is_dir(), reason="needs a /sys that refuses new files")
+def test_a_file_the_system_refuses_is_one_line_not_a_traceback(project):
+    result = run_cli(project(), "subscribers", "export", "/sys/digest-export.csv")
+    assert result.exit_code == 1
+    assert result.output.startswith("error: /sys/digest-export.csv: ")
+    assert len(result.output.splitlines()) == 1

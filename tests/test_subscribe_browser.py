@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from digest import config
+from digest.clock import now
 from digest.store import Store
 from digest.subscriptions.serve import make_app
 from tests.conftest import make_project
@@ -71,7 +72,7 @@ def running(tmp_path_factory) -> Iterator[tuple[str, object, Path]]:
         )
         conf = make_project(tmp_path_factory.mktemp("subscribe") / "site", extra)
         output = build_project(conf, [("draft", "--week-ending", "2024-02-08")])
-        service = make_app(config.load(conf), SECRET.encode())
+        service = make_app(config.load(conf), SECRET.encode(), clock=now)
         with serve_wsgi(one_origin(static_files(output), service), port):
             yield base, sink, conf
 

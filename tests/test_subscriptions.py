@@ -41,7 +41,7 @@ def service(mail_project, tmp_path):
             f"DIGEST_SUBSCRIPTIONS_URL = '{base}'\nDIGEST_UNSUBSCRIBE_URL = None\n",
             port=smtp_port,
         )
-        with serve_wsgi(make_app(config.load(conf), SECRET.encode()), port):
+        with serve_wsgi(make_app(config.load(conf), SECRET.encode(), clock=_now), port):
             yield base, sink, conf
 
 

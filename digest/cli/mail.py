@@ -1,22 +1,23 @@
 """The mail commands of `digest`: send, serve-subscriptions, subscribers, bounces.
 
-Registered on the `digest` group when digest.cli is imported (it imports this module).
+Each takes its times from the one clock (output.now): with SOURCE_DATE_EPOCH set, every
+time they record (the send journal, a subscriber's last change, pending requests'
+expiry, bounces) is that moment, as the build's are.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from digest.cli import _progress_bar, _rel, _reports_errors, _settings, _table, log, main, now
+from digest import clock
+from digest.cli import output
 
 
-@main.command()
+@click.command()
 @click.argument("slug")
 @click.option(
     "--subscribers",
@@ -32,7 +33,6 @@ from digest.cli import _progress_bar, _rel, _reports_errors, _settings, _table, 
     help="Send again the deliveries whose outcome is unknown (the server may have them).",
 )
 @click.pass_context
-@_reports_errors
 def send(
     ctx: click.Context,
     slug: str,
@@ -44,7 +44,7 @@ def send(
     """Send issue SLUG by email; a dry run (messages to the outbox) unless --send."""
     from digest.commands.send import SendRequest, send_issue
 
-    settings = _settings(ctx, compile_selectors=False)
+    settings = output.settings(ctx, compile_selectors=False)
     secret = os.environ.get("DIGEST_SECRET_KEY", "").encode()
     request = SendRequest(
         slug,
@@ -56,20 +56,20 @@ def send(
         password=os.environ.get("DIGEST_SMTP_PASSWORD", ""),
     )
     if not really and not test_to and not secret:
-        log.warning("DIGEST_SECRET_KEY is not set: the outbox's unsubscribe links are samples")
-    clock = lambda: datetime.now(UTC)  # noqa: E731 (the journal's times are real ones)
+        output.log.warning(
+            "DIGEST_SECRET_KEY is not set: the outbox's unsubscribe links are samples"
+        )
+    # The Date header and every event of the journal: the clock's time (each its own moment,
+    # or, with SOURCE_DATE_EPOCH set, all that one).
     with contextlib.ExitStack() as bars:
         result = send_issue(
-            settings,
-            request,
-            clock=clock if really else now,
-            progress=lambda total: bars.enter_context(_progress_bar("sending", total)),
+            settings, request, clock=output.now, progress=output.progress(bars, "sending")
         )
     if test_to:
         click.echo(f"{slug}: one copy sent to {test_to}")
         return
     if isinstance(result, int):
-        folder = _rel(settings.send.outbox / slug)
+        folder = output.rel(settings.send.outbox / slug)
         click.echo(f"{slug}: dry run: {result} messages written to {folder}/new/ (--send sends)")
         return
     for problem in result.problems:
@@ -87,33 +87,40 @@ def send(
         )
     if result.paused:
         click.echo(f"error: {slug}: paused: {result.paused}", err=True)
-        sys.exit(1)
+        ctx.exit(1)
     if counts["queued"]:
         click.echo(f"{slug}: {counts['queued']} not delivered yet: run the same command again")
     if counts["failed"] or counts["unknown"] or counts["queued"]:
-        sys.exit(1)
+        ctx.exit(1)
 
 
-@main.command("serve-subscriptions")
+@click.command("serve-subscriptions")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8081, show_default=True, type=int, help="Port to listen on.")
 @click.pass_context
-@_reports_errors
 def serve_subscriptions(ctx: click.Context, host: str, port: int) -> None:
     """Run the subscription service (subscribe, confirm, unsubscribe) with waitress."""
     from digest.subscriptions.serve import make_app, serve
 
-    settings = _settings(ctx, compile_selectors=False)
+    settings = output.settings(ctx, compile_selectors=False)
+    # Under SOURCE_DATE_EPOCH (a test, a demo) the service lives in that one moment: its
+    # links never expire and a client's rate limit never refills.
+    if clock.frozen():
+        output.log.warning(
+            "serve-subscriptions: SOURCE_DATE_EPOCH is set, so the service's clock stands still: "
+            "links never expire and rate limits never refill; unset it for a real service"
+        )
     app = make_app(
         settings,
         os.environ.get("DIGEST_SECRET_KEY", "").encode(),
         os.environ.get("DIGEST_SMTP_PASSWORD", ""),
+        clock=output.now,
     )
     click.echo(f"subscriptions: serving {settings.send.subscriptions_url} on http://{host}:{port}/")
     serve(app, host, port)
 
 
-@main.group()
+@click.group()
 def subscribers() -> None:
     """The subscriber list: import, export, list, remove."""
 
@@ -121,33 +128,31 @@ def subscribers() -> None:
 @subscribers.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
-@_reports_errors
 def subscribers_import(ctx: click.Context, file: Path) -> None:
     """Add the readers of a CSV (email, name) as subscribed; known addresses keep their status."""
     from digest.publish.send.roster import read_subscribers
     from digest.store import Store
 
-    settings = _settings(ctx, compile_selectors=False)
+    settings = output.settings(ctx, compile_selectors=False)
     roster = read_subscribers(file)
     for problem in roster.problems:
         click.echo(f"warning: {problem}", err=True)
     rows = [(s.address, s.canonical, s.name) for s in roster.subscribers]
     with Store(settings.store_path) as store:
-        added, known = store.add_subscribers(rows, now(), origin="import")
+        added, known = store.add_subscribers(rows, output.now(), origin="import")
         counts = store.subscriber_counts()
     click.echo(
-        f"{_rel(file)}: {added} added, {known} already known, {roster.duplicates} duplicates, "
-        f"{len(roster.problems)} rejected; " + _counts(counts)
+        f"{output.rel(file)}: {added} added, {known} already known, "
+        f"{roster.duplicates} duplicates, {len(roster.problems)} rejected; " + _counts(counts)
     )
     if roster.problems:
-        sys.exit(1)
+        ctx.exit(1)
 
 
 @subscribers.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--status", type=click.Choice(["subscribed", "unsubscribed", "bounced", "pending"]))
 @click.pass_context
-@_reports_errors
 def subscribers_export(ctx: click.Context, file: Path | None, status: str | None) -> None:
     """Write the list as CSV (email, name, status, updated) to FILE or standard output."""
     import csv
@@ -156,9 +161,9 @@ def subscribers_export(ctx: click.Context, file: Path | None, status: str | None
     from digest.publish.send.roster import spreadsheet_cell
     from digest.store import Store
 
-    settings = _settings(ctx, compile_selectors=False)
+    settings = output.settings(ctx, compile_selectors=False)
     with Store(settings.store_path) as store:
-        store.expire_pending(datetime.now(UTC), settings.send.pending_days)  # real time
+        store.expire_pending(output.now(), settings.send.pending_days)
         rows = store.subscribers(status=status)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -171,39 +176,37 @@ def subscribers_export(ctx: click.Context, file: Path | None, status: str | None
         click.echo(out.getvalue(), nl=False)
     else:
         file.write_text(out.getvalue(), encoding="utf-8")
-        click.echo(f"{_rel(file)}: {len(rows)} subscribers written", err=True)
+        click.echo(f"{output.rel(file)}: {len(rows)} subscribers written", err=True)
 
 
 @subscribers.command("list")
 @click.option("--status", type=click.Choice(["subscribed", "unsubscribed", "bounced", "pending"]))
 @click.pass_context
-@_reports_errors
 def subscribers_list(ctx: click.Context, status: str | None) -> None:
     """Each subscriber with status and last change, then the counts by status."""
     from digest.store import Store
 
-    settings = _settings(ctx, compile_selectors=False)
+    settings = output.settings(ctx, compile_selectors=False)
     with Store(settings.store_path) as store:
-        store.expire_pending(datetime.now(UTC), settings.send.pending_days)  # real time
+        store.expire_pending(output.now(), settings.send.pending_days)
         rows = store.subscribers(status=status)
         counts = store.subscriber_counts()
     if rows:
         table = [("address", "status", "since", "why")]
         table += [(r.address, r.status, r.updated, r.detail or "") for r in rows]
-        click.echo(_table(table))
+        click.echo(output.table(table))
     click.echo(_counts(counts))
 
 
 @subscribers.command("remove")
 @click.argument("addresses", nargs=-1, required=True)
 @click.pass_context
-@_reports_errors
 def subscribers_remove(ctx: click.Context, addresses: tuple[str, ...]) -> None:
     """Forget ADDRESSES entirely (their delivery records too), e.g. on a request to erase."""
     from digest.publish.send.roster import canonical
     from digest.store import Store
 
-    settings = _settings(ctx, compile_selectors=False)
+    settings = output.settings(ctx, compile_selectors=False)
     missing = []
     with Store(settings.store_path) as store:
         for address in addresses:
@@ -214,14 +217,14 @@ def subscribers_remove(ctx: click.Context, addresses: tuple[str, ...]) -> None:
         click.echo(f"error: {address}: no such subscriber", err=True)
     click.echo(f"{len(addresses) - len(missing)} removed; " + _counts(counts))
     if missing:
-        sys.exit(1)
+        ctx.exit(1)
 
 
 def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {status}" for status, n in counts.items())
 
 
-@main.command()
+@click.command()
 @click.option(
     "--maildir",
     required=True,
@@ -229,20 +232,18 @@ def _counts(counts: dict[str, int]) -> str:
     help="The Maildir that receives the bounces (the envelope sender's mailbox).",
 )
 @click.pass_context
-@_reports_errors
 def bounces(ctx: click.Context, maildir: Path) -> None:
     """Read bounces from a Maildir; stop mailing addresses that bounce too often."""
     from digest.store import Store
     from digest.subscriptions.bounces import process_maildir
 
-    settings = _settings(ctx, compile_selectors=False)
-    clock = lambda: datetime.now(UTC)  # noqa: E731
+    settings = output.settings(ctx, compile_selectors=False)
     with Store(settings.store_path) as store:
-        report = process_maildir(maildir, store, settings.send.bounce_threshold, clock)
+        report = process_maildir(maildir, store, settings.send.bounce_threshold, output.now)
     for line in report.set_aside:
         click.echo(f"  set aside: {line}")
     click.echo(
-        f"{_rel(maildir)}: {report.read} messages read, {report.counted} bounces counted, "
+        f"{output.rel(maildir)}: {report.read} messages read, {report.counted} bounces counted, "
         f"{len(report.disabled)} addresses stopped, {len(report.set_aside)} set aside "
         "(in .unrecognized)"
     )

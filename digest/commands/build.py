@@ -37,6 +37,8 @@ from digest.publish.pdf import workers
 
 log = logging.getLogger(__name__)
 
+NOW_KEY = "DIGEST_NOW"  # the build's clock, timezone-aware, for pelican_plugin/feeds.py
+
 
 @dataclass
 class BuildReport:
@@ -73,8 +75,10 @@ def run_pelican(
     *,
     full: bool = False,
     parsed: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> list[Any]:
-    """Build the site into settings.output_path; returns the issue articles."""
+    """Build the site into settings.output_path; returns the issue articles. `now`: the
+    build's clock, for what Pelican would otherwise date by the system's (an empty feed)."""
     report = report if report is not None else BuildReport()
     from pelican import Pelican, signals
 
@@ -90,6 +94,10 @@ def run_pelican(
         content = settings.content_path
         files = sorted([*content.rglob("*.md"), *content.rglob("*.markdown")])
         preread(pelican_settings, [p for p in files if str(p.resolve()) not in (parsed or {})])
+    if now is not None:
+        # After prepare(): the settings' fingerprint must not take the time, or every
+        # build by the system's clock would be a full one.
+        pelican_settings[NOW_KEY] = now
     reasons: list[str] = []
     pelican_settings[PROBLEMS_KEY] = reasons
     problems = _Problems()
@@ -126,12 +134,13 @@ def build(
     *,
     full: bool = False,
     strict: bool = False,
-    now: datetime | None = None,
+    now: datetime,
     progress: Callable[[int], Callable[[str], None]] | None = None,
 ) -> BuildReport:
     """`full`: read every issue again and rewrite every page (PDF and email stamps hold).
-    `now`: the build's clock, the PDFs' creation date. `progress(total)`: for the PDFs
-    (the long part of a first build), returns a callback called as each is made."""
+    `now`: the build's clock (an empty feed's date, the PDFs' creation date).
+    `progress(total)`: for the PDFs (the long part of a first build), returns a callback
+    called as each is made."""
     report = BuildReport()
     # Every issue file is judged before anything is written: one with errors (or, with
     # `strict`, warnings) stops the build, and the published site stays as it was.
@@ -154,12 +163,12 @@ def _publish(
     verdict: checks.ContentVerdict,
     *,
     full: bool,
-    now: datetime | None,
+    now: datetime,
     progress: Callable[[int], Callable[[str], None]] | None,
 ) -> None:
     """The site, its search index, the PDFs and email editions of the judged issues."""
     files.remove_temporaries(settings.output_path)  # what a killed build left
-    articles = run_pelican(settings, report, full=full, parsed=verdict.parsed)
+    articles = run_pelican(settings, report, full=full, parsed=verdict.parsed, now=now)
     checks.shown(settings, verdict.new_to_build)
     output = settings.output_path
     started = time.perf_counter()
@@ -190,7 +199,7 @@ def make_pdfs(
     settings: Settings,
     jobs: list[pdf.PdfJob],
     *,
-    now: datetime | None = None,
+    now: datetime,
     progress: Callable[[int], Callable[[str], None]] | None = None,
 ) -> pdf.PdfReport:
     """The PDFs of `jobs` that are not current, with the settings' page size and limits."""

@@ -5,7 +5,6 @@ together (config/schema.py says how). `validate()` walks the declarations and re
 problem at once, each as `SETTING[index].field: what is wrong`, then raises ConfigError.
 """
 
-
 from __future__ import annotations
 
 import difflib

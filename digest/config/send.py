@@ -6,7 +6,6 @@ SMTP password (DIGEST_SMTP_PASSWORD) and the key that signs unsubscribe links
 (DIGEST_SECRET_KEY) come from the environment, read by the CLI.
 """
 
-
 from __future__ import annotations
 
 import re

@@ -1,26 +1,27 @@
 """`digest serve-subscriptions`: the WSGI application from the settings, served by waitress.
 
-`make_app(settings, secret, password)` is also what a production WSGI server (gunicorn,
-uWSGI) imports; see the README for a module path and an nginx snippet.
+`make_app(settings, secret, password, clock=...)` takes the time from its caller (the
+`digest` command hands down its clock). `wsgi_application()` is what a production WSGI
+server (gunicorn, uWSGI) imports; see the README for a module path and an nginx snippet.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
+from digest.clock import now
 from digest.config import Settings
 from digest.errors import DeliveryError
 from digest.subscriptions.app import ServiceSettings, SubscriptionApp, origins
 from digest.subscriptions.mailer import Mailer
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def make_app(settings: Settings, secret: bytes, password: str = "") -> SubscriptionApp:
+def make_app(
+    settings: Settings, secret: bytes, password: str = "", *, clock: Callable[[], datetime]
+) -> SubscriptionApp:
     send = settings.send
     if not send.subscriptions_url:
         raise DeliveryError(
@@ -43,8 +44,8 @@ def make_app(settings: Settings, secret: bytes, password: str = "") -> Subscript
         pending_days=send.pending_days,
     )
     mailer = Mailer(replace(send.server, password=password), settings.sitename,
-                    settings.email_from, now, days=send.pending_days)  # fmt: skip
-    return SubscriptionApp(service, mailer.send, clock=now)
+                    settings.email_from, clock, days=send.pending_days)  # fmt: skip
+    return SubscriptionApp(service, mailer.send, clock=clock)
 
 
 def wsgi_application():
@@ -56,6 +57,8 @@ def wsgi_application():
         settings,
         os.environ.get("DIGEST_SECRET_KEY", "").encode(),
         os.environ.get("DIGEST_SMTP_PASSWORD", ""),
+        # No `digest` command above a WSGI server to hand down its clock: the one clock itself.
+        clock=now,
     )
 
 
