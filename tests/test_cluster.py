@@ -729,3 +729,21 @@ def test_two_bombs_told_in_the_same_words_in_two_districts_are_two_stories():
     # A report that names no place at all may still join either.
     nowhere = cand("ledger", "Roadside bomb kills two soldiers", told.format("the north"), day=1)
     assert [len(g) for g in clusters([daquq, nowhere], places)] == [2]
+
+
+def test_a_report_of_talks_naming_other_places_still_joins_its_story():
+    """Places bound attacks, not trade or talks, which name places in passing."""
+    places = load("iraq", Path("."))
+    english = cand(
+        "mer",
+        "Oil exports average 3.32 million barrels a day",
+        "Iraq's crude exports averaged 3.32 million barrels a day in January, almost all "
+        "shipped from Basra's southern terminals, oil ministry loading figures show.",
+    )
+    other = cand(
+        "rafidain",
+        "Crude exports at 3.32 million barrels a day",
+        "Crude exports averaged 3.32 million barrels a day in January, oil ministry loading "
+        "figures show, while officials in Baghdad and Erbil still negotiate the northern line.",
+    )
+    assert [len(g) for g in clusters([english, other], places)] == [2]

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from digest.issues.incidents import is_attack
 from digest.models import Decision, Item
 from digest.text import arabic
 from digest.text.places import KINDS as PLACE_KINDS
@@ -178,13 +179,18 @@ def clusters(
     scorer = _Scorer(candidates, places, (THRESHOLD, CROSS_THRESHOLD))
     pairs = _pairs(candidates, scorer, offsets=(-1, 0, 1))
     named = scorer.places
+    # Where an attack happened is what tells it from another; a report of talks or trade
+    # names places only in passing (Baghdad and Erbil negotiating Basra's exports).
+    attack = [
+        bool(named[i]) and is_attack(c.item.title, c.item.text) for i, c in enumerate(candidates)
+    ]
     return _join(
         candidates,
         pairs,
         scorer.ratio,
         floor=GROUP_FLOOR,
         mean=GROUP_MEAN,
-        compatible=lambda i, j: not _apart(named[i], named[j]),
+        compatible=lambda i, j: not (attack[i] and attack[j] and _apart(named[i], named[j])),
     )
 
 
