@@ -100,16 +100,20 @@ def lint(c: Context) -> None:
 @task
 def corpus(c: Context) -> None:
     """Download feedparser's test corpus into .cache/ once (the collect tests read it)."""
-    result = c.run(f"{sys.executable} {ROOT / 'tests' / 'corpus.py'}", pty=False, warn=True)
-    if not result.ok:  # tests/corpus.py has printed what to do
+    result = c.run(
+        f"{sys.executable} {ROOT / 'tests' / 'support' / 'corpus.py'}", pty=False, warn=True
+    )
+    if not result.ok:  # tests/support/corpus.py has printed what to do
         sys.exit(result.exited)
 
 
 @task
 def site_tools(c: Context) -> None:
     """Install vnu.jar and axe-core (pinned, from npm) into .cache/npm/ once (the site tests)."""
-    result = c.run(f"{sys.executable} {ROOT / 'tests' / 'site_tools.py'}", pty=False, warn=True)
-    if not result.ok:  # tests/site_tools.py has printed what to do
+    result = c.run(
+        f"{sys.executable} {ROOT / 'tests' / 'support' / 'site_tools.py'}", pty=False, warn=True
+    )
+    if not result.ok:  # tests/support/site_tools.py has printed what to do
         sys.exit(result.exited)
 
 
@@ -153,8 +157,8 @@ def mutate(c: Context, module: str | None = None, jobs: int = 0, show: bool = Fa
         import mutmut  # noqa: F401
     except ImportError:
         c.run(f"{sys.executable} -m pip install --quiet -e '.[mutation]'", echo=True)
-    sys.path.insert(0, str(ROOT / "tests"))
-    import mutation
+    sys.path.insert(0, str(ROOT))
+    from tests.support import mutation
 
     sys.exit(mutation.main(module or "", jobs=jobs, show=show))
 

@@ -29,7 +29,7 @@ from playwright.sync_api import (
 )
 
 from tests.conftest import make_project
-from tests.site_tools import (
+from tests.support.site_tools import (
     CHROMIUM_ARGS,
     ToolError,
     WebTools,

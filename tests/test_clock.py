@@ -12,7 +12,7 @@ from pelican import signals
 
 from digest.cli import main
 from tests.conftest import FROZEN, SAMPLE_EPOCH, run_cli
-from tests.smtp_server import smtp_server
+from tests.support.smtp_server import smtp_server
 
 LATER = str(int(FROZEN.timestamp()) + 86400 * 30)
 

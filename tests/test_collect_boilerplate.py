@@ -15,7 +15,7 @@ from digest.collect.sanitize import clean_html, html_to_text
 from digest.models import RawEntry, Source
 from digest.store import Store
 from tests.conftest import FROZEN, run_cli
-from tests.http_server import LocalServer
+from tests.support.http_server import LocalServer
 
 NEWS = "On February 4, the provincial council in Kirkuk elected a new governor."
 NEWS_AR = "انتخب مجلس محافظة كركوك يوم الأحد محافظا جديدا بعد أسابيع من المفاوضات."

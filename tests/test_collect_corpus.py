@@ -1,4 +1,4 @@
-"""feedparser's own test corpus as hostile input for collect (tests/corpus.py fetches it).
+"""feedparser's own test corpus as hostile input for collect (tests/support/corpus.py fetches it).
 
 Every file goes through collect the way a fetched document does (detect.parse, normalize)
 into a real Store, and what comes back out of the store is checked with an HTML parser.
@@ -29,7 +29,7 @@ from digest.collect.sanitize import ATTRIBUTES, TAGS, clean_html, html_to_text
 from digest.errors import ParseError
 from digest.models import Item, ParsedFeed, Source
 from digest.store import Store
-from tests.corpus import CorpusError, ensure_corpus, expected_strings, read_case
+from tests.support.corpus import CorpusError, ensure_corpus, expected_strings, read_case
 
 URL = "https://corpus.example/feed.xml"
 NOW = datetime(2024, 2, 10, 12, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""digest.collect.http against a real server on 127.0.0.1 (tests/http_server.py)."""
+"""digest.collect.http against a real server on 127.0.0.1 (tests/support/http_server.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from digest.collect.http import (
     redirect_target,
 )
 from digest.errors import FetchError
-from tests.http_server import Handler, LocalServer, drip
+from tests.support.http_server import Handler, LocalServer, drip
 
 FEED = b"<rss version='2.0'><channel><title>T</title></channel></rss>"
 UA = "digest-tests/1.0 (+https://example.org/digest)"

@@ -21,9 +21,9 @@ from digest.collect.parsing import parse_items, parser_pool
 from digest.errors import ParseError
 from digest.models import Source
 from digest.store import Store
-from tests import processes
 from tests.conftest import FROZEN, run_cli
-from tests.http_server import Handler, LocalServer, drip
+from tests.support import processes
+from tests.support.http_server import Handler, LocalServer, drip
 
 
 def rss(*titles: str) -> bytes:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import mutation
+from tests.support import mutation
 
 ROOT = Path(__file__).resolve().parent.parent
 

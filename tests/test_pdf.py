@@ -25,7 +25,7 @@ from digest.commands.build import issue_pdf_jobs, make_pdfs
 from digest.errors import RenderError
 from digest.publish.pdf import jobs as pdf
 from tests.conftest import FROZEN, ROOT, SAMPLE_EPOCH, run_cli
-from tests.http_server import LocalServer
+from tests.support.http_server import LocalServer
 
 WEEKS = ("2024-02-01", "2024-02-08")
 LOOK = ROOT / ".cache" / "test-output" / "pdf"

@@ -23,7 +23,7 @@ from digest.errors import TokenError
 from digest.publish.send.tokens import read_token
 from digest.store import Store
 from tests.conftest import ROOT, SAMPLE_EPOCH
-from tests.smtp_server import make_certificates, raw_server, server_tls, smtp_server
+from tests.support.smtp_server import make_certificates, raw_server, server_tls, smtp_server
 
 # The test server's own choice (AUTH over smtps, which aiosmtpd does not count as TLS).
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.site_tools import (
+from tests.support.site_tools import (
     ToolError,
     WebTools,
     demo_site,

@@ -22,9 +22,9 @@ from digest.clock import now
 from digest.store import Store
 from digest.subscriptions.serve import make_app
 from tests.conftest import make_project
-from tests.site_tools import CHROMIUM_ARGS, ToolError, build_project, find_chromium
-from tests.smtp_server import free_port, smtp_server
-from tests.wsgi_server import serve_wsgi
+from tests.support.site_tools import CHROMIUM_ARGS, ToolError, build_project, find_chromium
+from tests.support.smtp_server import free_port, smtp_server
+from tests.support.wsgi_server import serve_wsgi
 
 SECRET = "browser test secret"
 

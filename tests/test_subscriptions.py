@@ -22,9 +22,9 @@ from digest.store import Store
 from digest.subscriptions.bounces import process_maildir
 from digest.subscriptions.serve import make_app
 from tests.conftest import ROOT
-from tests.smtp_server import free_port, smtp_server
+from tests.support.smtp_server import free_port, smtp_server
+from tests.support.wsgi_server import serve_wsgi
 from tests.test_send import ENV, SECRET, send
-from tests.wsgi_server import serve_wsgi
 
 SITE = "https://monitor.example.org"
 # Links in the messages: any https address (the test posts the token to the service).

@@ -11,10 +11,10 @@ import time
 import pytest
 
 from digest.publish.pdf import workers
-from tests import processes
 from tests.conftest import ROOT
+from tests.support import processes
 
-PROBE = "tests.worker_probe"
+PROBE = "tests.support.worker_probe"
 
 
 def run(jobs, *, seconds=60.0, memory_mb=1024, count=2):
@@ -74,7 +74,7 @@ import sys
 from digest.publish.pdf import workers
 limits = workers.Limits(seconds=300, memory_mb=1024, workers=2)
 for outcome in workers.run(
-    [("sleep", 300.0), ("sleep", 300.1)], module="tests.worker_probe", init="", limits=limits
+    [("sleep", 300.0), ("sleep", 300.1)], module="tests.support.worker_probe", init="", limits=limits
 ):
     pass
 """

@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRATCH = ROOT / ".mutate"
 LEDGER = ROOT / "tests" / "MUTANTS.md"
 # mutmut's exit codes for a mutant (mutmut.stats.status_by_exit_code, 3.8): 1 and 3 are a

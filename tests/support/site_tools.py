@@ -7,7 +7,7 @@ last records the versions, so a version bump or a broken install is fetched agai
 Chromium is never downloaded: it is the `chromium-headless-shell` Debian package (.ci/run
 installs it), and Playwright only drives it (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1).
 
-    python tests/site_tools.py      # fetch vnu.jar and axe.min.js if missing
+    python tests/support/site_tools.py      # fetch vnu.jar and axe.min.js if missing
 
 The module-level part is standard library only: tasks.py runs it as a script, before pytest.
 """
@@ -30,7 +30,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache"
 NPM_PREFIX = CACHE / "npm"
 VNU_VERSION = "26.9.27"
@@ -79,7 +79,7 @@ def ensure_web_tools(prefix: Path = NPM_PREFIX) -> WebTools:
         raise ToolError(
             f"npm not found: the site tests need {' and '.join(PACKAGES)} from the npm"
             " registry; install Node.js with npm (not Debian's `npm` package on the CI image),"
-            f" then run `{_python()} tests/site_tools.py` (or `make test`) again"
+            f" then run `{_python()} tests/support/site_tools.py` (or `make test`) again"
         )
     shown = prefix.relative_to(ROOT) if prefix.is_relative_to(ROOT) else prefix
     print(f"site test tools: installing {' '.join(PACKAGES)} into {shown}/")
@@ -105,7 +105,7 @@ def ensure_web_tools(prefix: Path = NPM_PREFIX) -> WebTools:
             raise ToolError(
                 f"site test tools missing: `npm install {' '.join(PACKAGES)}` failed"
                 f" ({failure}); give npm access to its registry, then run"
-                f" `{_python()} tests/site_tools.py` (or `make test`) again"
+                f" `{_python()} tests/support/site_tools.py` (or `make test`) again"
             )
         (staging / MARKER).write_text(" ".join(PACKAGES) + "\n")
         if prefix.exists():  # an older version, or an install that never finished

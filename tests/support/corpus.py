@@ -7,7 +7,7 @@ installed feedparser's sdist is downloaded once with pip and its tests/ folder u
 .cache/feedparser-<version>/ (git-ignored). `invoke test` runs this module before pytest,
 and the corpus tests call ensure_corpus() themselves, so plain `pytest` works too.
 
-    python tests/corpus.py      # download if missing; prints one line when it downloads
+    python tests/support/corpus.py      # download if missing; prints one line when it downloads
 
 Standard library only: tasks.py runs it as a script, before pytest.
 """
@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache"
 MARKER = ".complete"  # written last: a folder without it is a broken unpack, redone
 DOWNLOAD_TIMEOUT = 300  # seconds for the whole `pip download`
@@ -78,7 +78,7 @@ def _download(version: str, folder: Path) -> Path:
         raise CorpusError(
             f"feedparser test corpus missing: `pip download feedparser=={version}` failed"
             f" ({failure}); give pip access to a package index, then run"
-            f" `{_python()} tests/corpus.py` (or `make test`) again"
+            f" `{_python()} tests/support/corpus.py` (or `make test`) again"
         )
     return sdists[0]
 
