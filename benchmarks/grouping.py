@@ -42,7 +42,7 @@ from digest.issues.classify import classify
 from digest.issues.compose import draft_issue
 from digest.issues.learn import paragraph_text
 from digest.models import Item
-from digest.render.writer import draft_markdown
+from digest.render.issue_markdown import draft_markdown
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: its labeled data
 TARGET_ITEMS = 1_000  # the week size the drafting-time target is set for

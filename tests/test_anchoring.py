@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from digest.models import Citation, Entry
-from digest.render.writer import paragraph
+from digest.render.issue_markdown import paragraph
 from digest.text.anchoring import anchor, relative_words
 from digest.text.dateline import prefix_day
 

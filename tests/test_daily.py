@@ -28,8 +28,8 @@ from digest.models import Item, Period, Source
 from digest.periods import daily_period_title, day_heading, month_title, parse_month
 from digest.publish.email.render import render_email
 from digest.render.edition import parse_edition
+from digest.render.issue_markdown import daily_item, draft_markdown, is_unedited
 from digest.render.markdown import markdown
-from digest.render.writer import daily_item, draft_markdown, is_unedited
 from digest.text.anchoring import relative_words
 from tests.conftest import make_project, run_cli
 

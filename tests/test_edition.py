@@ -27,8 +27,8 @@ from digest.render.edition import (
     split_metadata,
     unknown_links,
 )
+from digest.render.issue_markdown import draft_markdown
 from digest.render.markdown import markdown, normalize_link
-from digest.render.writer import draft_markdown
 
 SECTIONS = (SectionRule("politics", "Politics"), SectionRule("security", "Security"))
 SOURCES = (

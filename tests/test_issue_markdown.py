@@ -21,7 +21,7 @@ from digest.models import (
     Source,
 )
 from digest.render.edition import parse_edition
-from digest.render.writer import daily_item, draft_markdown, is_unedited, paragraph, restamp
+from digest.render.issue_markdown import daily_item, draft_markdown, is_unedited, paragraph, restamp
 
 SOURCES = (
     Source("Wire", "https://wire.example/f", domains=("wire.example",)),

@@ -94,7 +94,7 @@ def test_only_the_editors_issues_are_learned_from(project):
     for n in (1, 8, 15):
         write_issue(folder, n)  # hand-written: no draft marker
     # An untouched draft (its marker's hash holds) is digest's own guess: not learned from.
-    from digest.render.writer import restamp
+    from digest.render.issue_markdown import restamp
 
     untouched = folder / "2024-01-28.md"
     write_issue(folder, 22, marker="<!-- digest:draft sha256:" + "0" * 64 + " x -->\n")

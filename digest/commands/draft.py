@@ -30,9 +30,9 @@ from digest.issues.compose import LOOKBACK, TOLD_BEFORE, IssueSpec, draft_issue
 from digest.issues.daily import MonthSpec, draft_daily
 from digest.models import Issue, Item, Period
 from digest.periods import month_slug, month_title, parse_month
+from digest.render.issue_markdown import MARKER, draft_markdown, is_unedited, restamp
 from digest.render.markdown import url as md_url
 from digest.render.merge import merge
-from digest.render.writer import MARKER, draft_markdown, is_unedited, restamp
 from digest.store import Store
 
 # Reports of an event arrive after it: look this far past the period for them.

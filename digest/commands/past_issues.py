@@ -16,7 +16,7 @@ from digest.errors import ContentError
 from digest.issues.learn import Model, paragraph_text, train
 from digest.models import Edition
 from digest.render.edition import parse_edition
-from digest.render.writer import is_unedited
+from digest.render.issue_markdown import is_unedited
 
 log = logging.getLogger(__name__)
 
