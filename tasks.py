@@ -146,13 +146,14 @@ def test(c: Context, k: str = "", x: bool = False) -> None:
 @task(
     positional=["module"],
     help={
-        "module": "one module, e.g. text/dates.py (default: every module in pyproject.toml)",
+        "module": "one module, e.g. text/dates.py, or `all`: every module in pyproject.toml",
         "jobs": "mutants tested at once (default: one per CPU)",
         "show": "show mutmut's own progress instead of logging it to .mutate/",
     },
 )
-def mutate(c: Context, module: str | None = None, jobs: int = 0, show: bool = False) -> None:
-    """Mutation-test MODULE with its tests; print the score and every surviving mutant."""
+def mutate(c: Context, module: str, jobs: int = 0, show: bool = False) -> None:
+    """Mutation-test MODULE (or `all`) with its tests; print the score and every survivor."""
+    # invoke has no optional positional argument: every module is `invoke mutate all`.
     try:
         import mutmut  # noqa: F401
     except ImportError:
@@ -160,7 +161,7 @@ def mutate(c: Context, module: str | None = None, jobs: int = 0, show: bool = Fa
     sys.path.insert(0, str(ROOT))
     from tests.support import mutation
 
-    sys.exit(mutation.main(module or "", jobs=jobs, show=show))
+    sys.exit(mutation.main(module, jobs=jobs, show=show))
 
 
 @task

@@ -39,6 +39,11 @@ def test_a_module_is_named_as_a_path_a_dotted_name_or_its_file(wanted):
     assert [t.module for t in mutation.choose(targets, wanted)] == ["digest/text/dates.py"]
 
 
+def test_all_is_every_module():
+    _, targets = mutation.settings()
+    assert mutation.choose(targets, "all") == targets
+
+
 def test_an_unknown_module_is_refused_with_the_ones_there_are():
     _, targets = mutation.settings()
     with pytest.raises(mutation.MutationError, match=r"nosuch: not a module .*dates\.py"):

@@ -102,8 +102,8 @@ def settings(root: Path = ROOT) -> tuple[dict, list[Target]]:
 
 
 def choose(targets: list[Target], wanted: str) -> list[Target]:
-    """Every target, or those matching WANTED: a path, a dotted name or a file name."""
-    if not wanted:
+    """Every target (`all`), or those matching WANTED: a path, a dotted name or a file name."""
+    if wanted == "all":
         return targets
     key = wanted.removeprefix("digest/").removeprefix("digest.").removesuffix(".py")
     key = key.replace("/", ".")
@@ -203,7 +203,7 @@ def diff(target: Target, mutant: str) -> str:
     return "\n".join(line for line in lines if line[:1] in "-+@" and not line.startswith("---"))
 
 
-def main(wanted: str = "", jobs: int = 0, show: bool = False) -> int:
+def main(wanted: str, jobs: int = 0, show: bool = False) -> int:
     try:
         shared, targets = settings()
         chosen = choose(targets, wanted)
@@ -257,4 +257,4 @@ def _indent(text: str) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:2]))
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "all"))
