@@ -726,6 +726,7 @@ def test_two_bombs_told_in_the_same_words_in_two_districts_are_two_stories():
     erbil = cand("shafaq", "Roadside bomb kills two soldiers", told.format("Erbil"), day=1)
     region = cand("rudaw", "Bomb kills two soldiers", told.format("the Kurdistan Region"), day=1)
     assert [len(g) for g in clusters([erbil, region], places)] == [2]
+    assert [len(g) for g in clusters([region, erbil], places)] == [2]  # either side
     # A report that names no place at all may still join either.
     nowhere = cand("ledger", "Roadside bomb kills two soldiers", told.format("the north"), day=1)
     assert [len(g) for g in clusters([daquq, nowhere], places)] == [2]
