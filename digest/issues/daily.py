@@ -42,7 +42,7 @@ class MonthSpec:
 def draft_daily(items: Sequence[Item], spec: MonthSpec) -> Issue:
     """The month's items as days of numbered stories; days without items are left out."""
     candidates = []
-    wording: dict[int, tuple[str, str]] = {}  # id(candidate) -> anchored (title, summary)
+    wording: dict[Candidate, tuple[str, str]] = {}  # anchored (title, summary)
     # Sorted first, so the result does not depend on the order the store returned.
     for item in sorted(items, key=_item_order):
         published = local_day(item.published, spec.zone)
@@ -52,7 +52,7 @@ def draft_daily(items: Sequence[Item], spec: MonthSpec) -> Issue:
             continue
         candidate = Candidate(item, _ONE_BLOCK, body.day, phrase is not None)
         title = anchor(item.title, published, body.day).text if item.text else body.text
-        wording[id(candidate)] = (title, body.text if item.text else "")
+        wording[candidate] = (title, body.text if item.text else "")
         candidates.append(candidate)
 
     stories: dict[date, list[tuple[tuple[object, ...], Entry]]] = defaultdict(list)
@@ -90,7 +90,7 @@ def story(group: Sequence[Candidate], wording: dict[int, tuple[str, str]]) -> En
         known = citations.get(c.item.source)
         if known is None or (not known.url and c.item.url):
             citations[c.item.source] = Citation(source=c.item.source, url=c.item.url or "")
-    title, summary = (" ".join(x.split()) for x in wording[id(fullest)])
+    title, summary = (" ".join(x.split()) for x in wording[fullest])
     return Entry(
         day=min(c.day for c in group),
         title=title,

@@ -115,7 +115,7 @@ class Gazetteer:
                     self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
 
     def __len__(self) -> int:
-        return len({id(p) for p in self._names.values()})
+        return len(set(self._names.values()))
 
     def mentions(self, text: str) -> list[Mention]:
         """Every place named in `text`, longest name first where names overlap, in order.
