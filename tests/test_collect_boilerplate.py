@@ -423,3 +423,18 @@ def test_collect_stores_items_without_boilerplate(project):
     )
     assert "appeared first" not in plain.summary_html
     assert all(item.published < datetime(2024, 2, 5, tzinfo=UTC) for item in items.values())
+
+
+def test_a_cut_inside_a_link_gets_one_ellipsis_not_one_per_tag_after_it():
+    # A feed's trailer run together with the text before it, as some CMSs write it.
+    html = "<p>The minister said talks would resume.\nBAGHDAD —Read more<strong>[...]</strong></p>"
+    cut = strip_html(html)
+    assert cut.count("…") == 1, cut
+    assert "The minister said talks would resume." in cut
+
+
+def test_entities_and_plain_text_are_cut_at_the_same_places():
+    plain = "<p>Prices rose 5% in Basra and Erbil, traders said. Read more</p>"
+    coded = "<p>Prices rose 5% in Basra &amp; Erbil, traders said. Read more</p>"
+    assert strip_html(plain) == "<p>Prices rose 5% in Basra and Erbil, traders said.</p>"
+    assert strip_html(coded) == "<p>Prices rose 5% in Basra &amp; Erbil, traders said.</p>"

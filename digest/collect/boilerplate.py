@@ -243,10 +243,14 @@ def _strip_segment(segment: str) -> tuple[bool, str] | None:
     # something is read again character by character, to know where each one sits.
     if _unchanged(_segment_text(segment)):
         return None
-    pieces: list[tuple[str, str]] = []  # (html, text) per character or tag
+    # (html, text) per tag, per run of plain text (its characters are their own text), or
+    # per character of a run holding entities (one "&amp;" is one character of text).
+    pieces: list[tuple[str, str]] = []
     for token in _TOKEN.findall(segment):
         if token.startswith("<"):
             pieces.append((token, " " if _CELL.match(token) else ""))
+        elif "&" not in token:
+            pieces.append((token, token.replace("\n", " ")))
         else:
             pieces.extend((c, unescape(c).replace("\n", " ")) for c in _CHARACTER.findall(token))
     text = "".join(t for _, t in pieces)
@@ -254,12 +258,17 @@ def _strip_segment(segment: str) -> tuple[bool, str] | None:
     out: list[str] = []
     position = 0
     for markup, piece in pieces:
-        keep = markup.startswith("<") or start <= position < end
-        if keep:
+        if markup.startswith("<"):
             out.append(markup)
-        position += len(piece)
-        if ellipsis and position == end:
+        elif len(markup) == 1 or "&" not in markup:  # characters kept by their place
+            lo, hi = max(start - position, 0), min(end - position, len(piece))
+            if lo < hi:
+                out.append(markup[lo:hi])
+        elif start <= position < end:  # an entity: kept whole or not at all
+            out.append(markup)
+        if ellipsis and position < end <= position + len(piece):
             out.append(escape("…", quote=False))
+        position += len(piece)
     return start >= end, "".join(out)
 
 
