@@ -70,11 +70,11 @@ def is_boilerplate(sentence: str) -> bool:
 
 
 def _opens_with_cue(text: str, start: int = 0, end: int | None = None) -> bool:
-    """Whether text[start:end] opens with a cue: its first words first, then phrases.CUE."""
+    """Whether text[start:end] opens with a cue: its first words first, then phrases.CUES."""
     end = len(text) if end is None else end
     words = phrases.FIRST_WORDS.match(text, start, end)
     if words is None:  # no word at all: "©", "»", an emoji
-        return bool(phrases.CUE.match(text, start, end))
+        return _cue(text, start, end)
     first = words.group(1).lower()
     if not first.isascii():
         first = first.translate(phrases.FOLD)
@@ -83,7 +83,11 @@ def _opens_with_cue(text: str, start: int = 0, end: int | None = None) -> bool:
         and f"{first} {(words.group(2) or '').lower()}" not in phrases.OPENING_PAIRS
     ):
         return False
-    return bool(phrases.CUE.match(text, start, end))
+    return _cue(text, start, end)
+
+
+def _cue(text: str, start: int, end: int) -> bool:
+    return any(cue.match(text, start, end) for cue in phrases.CUES)
 
 
 def strip_text(text: str) -> str:

@@ -14,7 +14,7 @@ balanced); this module holds the words, in English and Arabic, compiled once:
 - FOOTER and TAIL_LABEL: the end of a line (WordPress's "The post X appeared first on Y",
   a link label "Read more »").
 
-The cheap test before CUE (any of the openings) is the first word: OPENERS, or for a word
+The cheap test before CUES (any of the openings) is the first word: OPENERS, or for a word
 most news sentences start with ("the", "if", "a"), the first two (OPENING_PAIRS). A new
 cue's first word must be added there, or the cue is never tried. Arabic is written in
 plain letters (no diacritics; ا for any alef, ي for ى, ه for ة) and `_ar` makes each
@@ -219,9 +219,12 @@ _STRONG_ALL = "|".join([*_STRONG_EN, *(_ar(p) for p in _STRONG_AR)])
 _WEAK_ALL = "|".join([*_WEAK_EN, *(_ar(p) for p in _WEAK_AR)])
 STRONG = re.compile(f"{_JUNK}(?:{_STRONG_ALL})", re.IGNORECASE)
 WEAK = re.compile(f"{_JUNK}(?:{_WEAK_ALL})", re.IGNORECASE)
-CUE = re.compile(f"{_JUNK}(?:{_STRONG_ALL}|{_WEAK_ALL}|{_LABEL})", re.IGNORECASE)
+# The cues a sentence may open with: STRONG, WEAK or a label. Kept as three patterns, not
+# one alternation of all: compiling STRONG's alternation takes about 0.2 s, paid once.
+LABEL = re.compile(f"{_JUNK}(?:{_LABEL})", re.IGNORECASE)
+CUES = (STRONG, WEAK, LABEL)
 
-# The cheap first test, before CUE: the sentence's first word (or, for a word most news
+# The cheap first test, before CUES: the sentence's first word (or, for a word most news
 # sentences start with, its first two) must be one a cue starts with. Arabic words are
 # compared without marks, with one alef, ي for ى and ه for ة.
 OPENERS = frozenset(
