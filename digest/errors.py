@@ -92,3 +92,8 @@ class SendLockedError(DeliveryError):
 
 class TokenError(DigestError):
     """A signed link that is malformed, tampered with, made for something else, or expired."""
+
+
+class DeployError(DigestError):
+    """The built site could not be published to DIGEST_DEPLOY (unreachable host, refused
+    credentials, a missing tool); what arrived before the failure is named in the message."""

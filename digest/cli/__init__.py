@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from digest import files
-from digest.cli import content, mail, site
+from digest.cli import content, mail, project, site
 from digest.errors import DigestError, DraftExistsError, IssueFileError
 
 
@@ -70,6 +70,7 @@ def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
     ctx.obj = {"config": config_path, "verbose": verbose}
 
 
+main.add_command(project.init)
 main.add_command(content.collect)
 main.add_command(content.sources)
 main.add_command(content.draft)

@@ -60,8 +60,19 @@ def settings_fingerprint(settings: dict[str, Any]) -> str:
 
     plain = {k: v for k, v in settings.items() if k.isupper() and not k.startswith("_")}
     text = json.dumps(plain, sort_keys=True, default=stable)
-    templates = Path(settings["THEME"]) / "templates"
-    theme = [p.read_bytes() for p in sorted(templates.rglob("*")) if p.is_file()]
+    # The project's own templates (THEME_TEMPLATES_OVERRIDES, `digest init`'s theme/templates)
+    # replace the theme's: an edit to either makes every page again.
+    folders = [
+        *settings.get("THEME_TEMPLATES_OVERRIDES", ()),
+        Path(settings["THEME"]) / "templates",
+    ]
+    theme = [
+        part
+        for folder in folders
+        for path in sorted(Path(folder).rglob("*"))
+        if path.is_file()
+        for part in (path.relative_to(folder).as_posix(), path.read_bytes())
+    ]
     return stamps.fingerprint(stamps.code_fingerprint(), text, *theme)
 
 
