@@ -91,6 +91,17 @@ def serve(c: Context, port: int = 8000) -> None:
 
 
 @task
+def wheel(c: Context) -> None:
+    """Build digest's wheel into dist/, to `pip install` into any Python 3.11+ environment."""
+    c.run(
+        f"{sys.executable} -m pip wheel --quiet --no-deps --no-build-isolation -w dist .",
+        echo=True,
+    )
+    for built in sorted(Path("dist").glob("digest-*.whl")):
+        print(built)
+
+
+@task
 def lint(c: Context) -> None:
     """Check code style and formatting with ruff."""
     c.run(f"{BIN / 'ruff'} check .", echo=True)

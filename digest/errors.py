@@ -97,3 +97,18 @@ class TokenError(DigestError):
 class DeployError(DigestError):
     """The built site could not be published to DIGEST_DEPLOY (unreachable host, refused
     credentials, a missing tool); what arrived before the failure is named in the message."""
+
+
+class SettingsNotEditable(DigestError):
+    """digest will not change the settings file itself: it is not in a form it can edit
+    safely, or the edited file did not validate (and was put back). `block` is the text to
+    paste into DIGEST_SOURCES by hand instead; the message says which and why."""
+
+    def __init__(self, message: str, block: str):
+        self.block = block
+        super().__init__(message)
+
+
+class OpmlError(DigestError):
+    """An OPML file that cannot be read: not well-formed XML, not OPML, or refused as
+    unsafe (entity declarations); the message names the file."""

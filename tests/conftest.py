@@ -103,6 +103,22 @@ def run_cli(config_path: Path, *args: str, epoch: str = SAMPLE_EPOCH) -> Result:
 
 
 @pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """digest's wheel, built once a session from a copy of the checkout."""
+    from tests.support.installed import build_wheel
+
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new venv outside the checkout with that wheel installed (nothing downloaded)."""
+    from tests.support.installed import install
+
+    return install(wheel, tmp_path_factory.mktemp("installed") / "venv")
+
+
+@pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled sample, collected, drafted and built once for the session."""
     conf = make_project(tmp_path_factory.mktemp("sample") / "site")

@@ -2,28 +2,21 @@
 templates/ nor themes/: both come from the installed package (pyproject.toml ships them as
 digest.templates and digest.themes).
 
-The wheel goes into a new venv that sees the project venv's packages through a .pth file,
-so nothing is downloaded, and that venv runs `digest` in a copy of the sample project.
+The wheel and the venv it is installed in are conftest's `wheel` and `venv`; that venv runs
+`digest` in a copy of the sample project.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-import sysconfig
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import ROOT, SAMPLE_EPOCH
+from tests.support.installed import run
 
-# What the wheel is built from: the package and the two folders pyproject.toml maps into it.
-SOURCES = ("pyproject.toml", "README.md", "digest", "templates", "themes")
-
+EPOCH = {"SOURCE_DATE_EPOCH": SAMPLE_EPOCH}
 # Run by the new venv's Python in the project folder: where digest, its templates and the
 # theme come from, and which THEME a project's own setting gives.
 PROBE = """
@@ -42,54 +35,6 @@ print(json.dumps({
     "own_theme": config.load(own).pelican["THEME"],
 }))
 """
-
-
-def run(*command: str | Path, cwd: Path | None = None) -> str:
-    """Run outside this test process's environment: no PYTHONPATH, no user site."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env.update(PYTHONNOUSERSITE="1", SOURCE_DATE_EPOCH=SAMPLE_EPOCH)
-    result = subprocess.run(
-        [str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # Built from a copy: building in the checkout would leave build/ and egg-info in it.
-    top = tmp_path_factory.mktemp("wheel")
-    source = top / "source"
-    source.mkdir()
-    for name in SOURCES:
-        if (ROOT / name).is_dir():
-            shutil.copytree(
-                ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        else:
-            shutil.copy2(ROOT / name, source / name)
-    dist = top / "dist"
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
-    run(*pip, "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", dist, source)
-    (built,) = dist.glob("digest-*.whl")
-    return built
-
-
-@pytest.fixture(scope="module")
-def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    venv = tmp_path_factory.mktemp("installed") / "venv"
-    run(sys.executable, "-m", "venv", "--without-pip", venv)
-    python = venv / "bin" / "python"
-    site = Path(
-        run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").strip()
-    )
-    # digest's dependencies, already installed in the venv running the tests. A path in a
-    # .pth file only extends sys.path: that venv's own .pth files (the editable install of
-    # this checkout among them) are not run.
-    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--python", python]
-    run(*pip, "install", "--quiet", "--no-deps", "--no-index", wheel)
-    return venv
 
 
 def expected_files() -> set[str]:
@@ -124,7 +69,7 @@ def test_an_installed_digest_builds_a_project_without_templates_or_themes(
     (project / "content" / "issues").mkdir(parents=True)
     shutil.copytree(ROOT / "themes" / "digest", project / "themes" / "mine")
 
-    found = json.loads(run(venv / "bin" / "python", "-c", PROBE, cwd=project))
+    found = json.loads(run(venv / "bin" / "python", "-c", PROBE, cwd=project, env=EPOCH))
     assert Path(found["digest"]).is_relative_to(venv)
     assert ROOT not in [Path(entry).resolve() for entry in found["path"] if entry]
     assert Path(found["templates"]).is_relative_to(venv)
@@ -134,7 +79,7 @@ def test_an_installed_digest_builds_a_project_without_templates_or_themes(
 
     digest = venv / "bin" / "digest"
     for args in (("collect",), ("draft", "--week-ending", "2024-02-08"), ("build",)):
-        run(digest, "--config", "pelican.conf.py", *args, cwd=project)
+        run(digest, "--config", "pelican.conf.py", *args, cwd=project, env=EPOCH)
     issue = project / "output" / "issues" / "2024-02-08"
     assert "Iraq Weekly Monitor" in (issue / "index.html").read_text(encoding="utf-8")
     assert (issue / "2024-02-08.pdf").read_bytes().startswith(b"%PDF-")
