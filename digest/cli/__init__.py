@@ -1,7 +1,8 @@
 """The `digest` command: the only place that turns errors into messages and exit codes.
 
-The commands live by subject (content: collect, sources, draft, check; site: build, pdf;
-mail: send, serve-subscriptions, subscribers, bounces) and know nothing of this group:
+The commands live by subject (project: init; content: collect, draft, check; sources; site:
+build, pdf, deploy; mail: send, serve-subscriptions, subscribers, bounces) and know nothing
+of this group:
 each is a plain click command added below. One raising a DigestError is answered here,
 once, in DigestGroup.invoke.
 """
@@ -15,7 +16,7 @@ from typing import Any
 import click
 
 from digest import files
-from digest.cli import content, mail, project, site
+from digest.cli import content, mail, project, site, sources
 from digest.errors import DigestError, DraftExistsError, IssueFileError
 
 
@@ -72,11 +73,12 @@ def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
 
 main.add_command(project.init)
 main.add_command(content.collect)
-main.add_command(content.sources)
+main.add_command(sources.sources)
 main.add_command(content.draft)
 main.add_command(content.check)
 main.add_command(site.build)
 main.add_command(site.pdf)
+main.add_command(site.deploy)
 main.add_command(mail.send)
 main.add_command(mail.serve_subscriptions)
 main.add_command(mail.subscribers)

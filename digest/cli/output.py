@@ -38,6 +38,11 @@ def rel(path: Path) -> str:
         return str(path)
 
 
+def clip(text: str, width: int) -> str:
+    """`text` cut to `width` characters, an ellipsis showing the cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [

@@ -1,4 +1,4 @@
-"""The site commands of `digest`: build, pdf."""
+"""The site commands of `digest`: build, pdf, deploy."""
 
 from __future__ import annotations
 
@@ -67,6 +67,54 @@ def pdf(ctx: click.Context, slugs: tuple[str, ...]) -> None:
         f"PDFs {len(report.rendered)} rendered ({report.pages} pages), {report.current} unchanged"
     )
     _fail_on(ctx, report.problems)
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="List what would change there, and change nothing.")
+@click.option("--to", "url", metavar="URL", help="Deploy there this once instead of DIGEST_DEPLOY.")
+@click.pass_context
+def deploy(ctx: click.Context, dry_run: bool, url: str | None) -> None:
+    """Publish the built site (output/) to DIGEST_DEPLOY: only what changed."""
+    from digest.commands.deploy import deploy as deploy_site
+    from digest.config import DEPLOY_FORMS, check_deploy_url
+
+    settings = output.settings(ctx, compile_selectors=False)
+    if url is not None:
+        try:
+            url = check_deploy_url(url)
+        except ValueError as exc:
+            raise output.UsageProblem(f"--to: {exc}") from None
+    url = url or settings.deploy
+    if not url:
+        raise output.UsageProblem(
+            "nowhere to deploy: set DIGEST_DEPLOY in the settings (or pass --to URL) to "
+            + ", ".join(DEPLOY_FORMS)
+        )
+    with contextlib.ExitStack() as bars:
+        outcome, plan = deploy_site(
+            settings,
+            url,
+            dry_run=dry_run,
+            now=output.now(),
+            progress=output.progress(bars, "deploying"),
+        )
+    note = f" ({outcome.note})" if outcome.note else ""
+    if not dry_run:
+        click.echo(
+            f"deployed to {outcome.target}: {outcome.uploaded} uploaded, "
+            f"{outcome.unchanged} unchanged, {outcome.deleted} deleted{note}"
+        )
+        return
+    for change in outcome.changes:
+        click.echo(str(change))
+    if plan.drafts:
+        folder, count = plan.drafts[0].split("/")[0], len(plan.drafts)
+        files = "file" if count == 1 else "files"
+        click.echo(f"  ({folder}/: {count} {files} left out: previews are never published)")
+    click.echo(
+        f"would upload {outcome.uploaded}, leave {outcome.unchanged} unchanged and delete "
+        f"{outcome.deleted} at {outcome.target}{note} (dry run: nothing was changed)"
+    )
 
 
 def _fail_on(ctx: click.Context, problems: list[str]) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digest.config import schema
@@ -115,6 +116,77 @@ def _places(value: Any, reading: Reading) -> Gazetteer | None:
     except ConfigError as exc:  # its problems name the file and line themselves
         reading.problems.extend(exc.problems)
         return None
+
+
+# DIGEST_DEPLOY: where `digest deploy` publishes output/. The grammar lives here, so that a
+# bad value is a settings error like any other; digest/publish/deploy/target.py reads the
+# parts of a URL that passed it, and checks `--to` with the same function.
+DEPLOY_FORMS = (
+    "ssh://[user@]host[:port]/path",
+    "rsync://[user@]host[:port]/module/path",
+    "s3://bucket[/prefix]",
+    "git+file:///absolute/path[#branch]",
+    "git+ssh://[user@]host[:port]/path[#branch]",
+    "git+https://host/path[#branch]",
+)
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_BRANCH_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+
+
+def check_deploy_url(url: Any) -> str:
+    """A DIGEST_DEPLOY URL, stripped; ValueError saying what is wrong and what would do."""
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError("must be a URL, one of " + ", ".join(DEPLOY_FORMS))
+    url = url.strip()
+    if any(c.isspace() for c in url) or not url.isprintable():
+        raise ValueError(f"{url!r}: a URL has no spaces or control characters")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    form = next((f for f in DEPLOY_FORMS if f.startswith(f"{scheme}://")), None)
+    if not scheme or form is None or not url.lower().startswith(f"{scheme}://"):
+        raise ValueError(f"{url!r} is not a deploy URL; use one of " + ", ".join(DEPLOY_FORMS))
+    wrong = f"{url!r} is not {form}"
+    if parts.password is not None:
+        raise ValueError(
+            f"{url!r}: no password in the URL (it would sit in the settings file); use an "
+            "SSH key, RSYNC_PASSWORD, the AWS_* variables or git's credential helper"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{wrong}: bad port") from None
+    if parts.query or (parts.fragment and not scheme.startswith("git+")):
+        raise ValueError(f"{wrong}: nothing may follow the path")
+    path = unquote(parts.path)
+    if scheme == "s3":
+        if parts.username is not None or port is not None or not _BUCKET.fullmatch(parts.netloc):
+            raise ValueError(
+                f"{wrong}: a bucket name is 3 to 63 lowercase letters, digits, dots and hyphens"
+            )
+        prefix = path.strip("/")
+        if prefix and any(p in ("", ".", "..") for p in prefix.split("/")):
+            raise ValueError(f"{wrong}: the prefix has an empty, '.' or '..' part")
+        return url
+    if scheme == "git+file":
+        if parts.netloc not in ("", "localhost") or not path.startswith("/"):
+            raise ValueError(f"{wrong}: it needs the repository's absolute path")
+    elif not parts.hostname or not path.strip("/"):
+        raise ValueError(f"{wrong}: it needs a host and a path")
+    if parts.fragment:
+        branch = unquote(parts.fragment)
+        pieces = branch.split("/")
+        if ".." in branch or not all(
+            _BRANCH_PART.fullmatch(p) and not p.endswith(".lock") for p in pieces
+        ):
+            raise ValueError(f"{url!r}: {branch!r} is not a branch name")
+    return url
+
+
+def _deploy_url(value: Any, reading: Reading) -> str:
+    try:
+        return check_deploy_url(value)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
 
 
 def _form_url(value: Any, reading: Reading) -> str:
@@ -249,6 +321,12 @@ class Settings:
         None,
         "Where the site's subscribe form posts the reader's email address (http(s) URL).",
         optional(_form_url),
+    )
+    deploy: str | None = setting(
+        "DIGEST_DEPLOY",
+        None,
+        "Where `digest deploy` publishes output/: an ssh://, rsync://, s3:// or git+ URL.",
+        optional(_deploy_url),
     )
     send: SendSettings = group(SendSettings)
     draft: DraftOptions = group(DraftOptions, declared=DRAFT_SETTINGS)
