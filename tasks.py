@@ -15,8 +15,10 @@ BIN = Path(sys.executable).parent
 DIGEST = f"{BIN / 'digest'} --config {ROOT / 'pelican.conf.py'}"
 # The sample fortnight: weeks ending on these Thursdays.
 SAMPLE_WEEKS = ("2024-02-01", "2024-02-08")
-# ... and the same news as a daily digest: the month page of February 2024.
+# ... and the same news as a daily digest: the month page of February 2024, and as a second
+# series of situation reports, one a week (slug: the week-ending date and "-report").
 SAMPLE_MONTH = "2024-02"
+SAMPLE_REPORTS = SAMPLE_WEEKS
 # Sample builds are reproducible: a fixed clock for everything that asks for "now".
 SAMPLE_EPOCH = "1707566400"  # 2024-02-10 12:00 UTC
 
@@ -47,12 +49,13 @@ def build(c: Context) -> None:
 
 @task
 def demo(c: Context) -> None:
-    """Collect the bundled samples, draft the sample weeks and month, build everything."""
+    """Collect the bundled samples, draft the sample weeks, month and reports, build it all."""
     started = time.monotonic()
     env = {"SOURCE_DATE_EPOCH": SAMPLE_EPOCH}
     c.run(f"{DIGEST} collect", env=env)
     drafts = [f"--week-ending {week}" for week in SAMPLE_WEEKS]
     drafts.append(f"--layout daily --month {SAMPLE_MONTH}")
+    drafts += [f"--layout report --week-ending {week}" for week in SAMPLE_REPORTS]
     for options in drafts:
         result = c.run(f"{DIGEST} draft {options}", env=env, warn=True)
         # 3: the editor changed this issue and digest kept their version (it printed a note).
@@ -75,7 +78,12 @@ def demo(c: Context) -> None:
     print(f"    PDF         {month / (SAMPLE_MONTH + '.pdf')}")
     print(f"    data        {month / 'issue.json'}")
     print(f"    email       {out / 'email' / (SAMPLE_MONTH + '.html')}, .txt, .eml")
-    print(f"  feeds         {out / 'feeds'}/atom.xml, rss.xml, feed.json")
+    for week in SAMPLE_REPORTS:
+        report = f"{week}-report"
+        print(f"  report        {out / 'issues' / report / 'index.html'}  (a situation report)")
+        print(f"    PDF, email  {out / 'issues' / report / (report + '.pdf')}, email/{report}.*")
+    print(f"  series        {out / 'series'}/weekly/, daily/, report/  (an archive each)")
+    print(f"  feeds         {out / 'feeds'}/atom.xml, rss.xml, feed.json; <series>.atom.xml …")
     print(f"  outbox        {ROOT / 'outbox' / latest / 'new'}  (the email, one per subscriber)")
     print("  Markdown      content/issues/*.md  (edit these, then `make demo` again)")
     print("\nBrowse it: .venv/bin/invoke serve   then open http://127.0.0.1:8000/")

@@ -188,12 +188,12 @@ _SEEDED: list[str] = []  # the slugs _seed_pdfs wrote a placeholder for
 
 def _seed_pdfs(jobs, settings, limits):
     """Placeholders for the PDFs, stamped as digest.publish.pdf.jobs stamps a real one."""
-    from digest.publish.pdf import workers
+    from digest.publish.pdf import render, workers
 
     for job in jobs:
         job.target.write_bytes(PLACEHOLDER)
         _SEEDED.append(job.slug)
-        yield workers.Outcome(job, value=0)
+        yield workers.Outcome(job, value=render.Printed(pages=0))
 
 
 # --------------------------------------------------------------------------- the parent

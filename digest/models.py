@@ -183,7 +183,7 @@ class Issue:
     title: str
     number: int | None
     period: Period
-    layout: str  # "weekly" (sections) or "daily" (days)
+    layout: str  # "weekly" (sections), "daily" (days) or "report" (themes, a summary)
     sections: tuple[DraftSection, ...]
     incidents: tuple[Incident, ...]
     item_count: int
@@ -191,6 +191,7 @@ class Issue:
     unplaced: tuple[Entry, ...] = ()  # items no rule placed: shown to the editor, not readers
     days: tuple[DraftDay, ...] = ()  # the daily layout's days, in date order
     explanations: tuple[Explanation, ...] = ()  # every decision, for `digest draft --explain`
+    summary: str = ""  # the report layout's summary paragraph, plain text
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,19 @@ class EditionDay:
 
 
 @dataclass(frozen=True)
+class EditionReport:
+    """The body of a published situation report (`Layout: report`): a summary paragraph,
+    then free Markdown with its own headings."""
+
+    summary_html: str  # the summary paragraph's inline HTML
+    summary_text: str
+    body_html: str  # everything after the summary: headings, paragraphs, tables ...
+    items: tuple[EditionItem, ...]  # every paragraph, the summary's aside
+    sources_cited: tuple[str, ...]  # from every link of the report, in order
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
 class Edition:
     """A published issue as its Markdown says it, with everything derived from it."""
 
@@ -271,3 +285,5 @@ class Edition:
     summary: str  # plain text, for archives and feeds
     unknown_links: tuple[Link, ...] = field(default=())  # links that map to no source
     days: tuple[EditionDay, ...] = field(default=())  # the daily layout's days
+    series: str = ""  # its `Series:`, else its layout's (render/series.py)
+    report: EditionReport | None = None  # the report layout's summary and body

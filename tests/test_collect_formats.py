@@ -8,22 +8,26 @@ documents that are big, binary or one variation of another are generated here.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from digest import config
 from digest.collect.detect import parse
 from digest.collect.html import parse_html_page
 from digest.collect.normalize import MAX_HTML, MAX_TEXT, MAX_TITLE, normalize
 from digest.errors import ParseError
 from digest.models import Item, ParsedFeed, Selectors, Source
 from digest.periods import local_day, utc_window, week_ending
+from digest.store import Store
+from tests.conftest import FROZEN, make_project, run_cli
 from tests.test_collect_parsers import FEED_URL, PAGE, SOURCE, fetched, fixture
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,6 +118,57 @@ def test_atom_03():
     assert base64.text == "Plain & text <not a tag>"  # mode="base64", type="text/plain"
     assert base64.summary_html == "Plain &amp; text &lt;not a tag&gt;"
     assert base64.published == datetime(2024, 2, 3, 8, tzinfo=UTC)  # <modified> only
+
+
+def test_atom_03_created_dates_an_entry_without_issued_or_modified():
+    feed = parse(fetched(fixture("atom03-created.xml")), SOURCE)
+    created, modified, unreadable = items(feed)
+    assert (created.published, created.date_flag) == (datetime(2024, 2, 4, 7, tzinfo=UTC), None)
+    # published (issued), then updated (modified), then created.
+    assert modified.published == datetime(2024, 2, 3, 8, tzinfo=UTC)
+    # Given but unreadable: the fetch time, flagged as such, not as a missing date.
+    assert (unreadable.published, unreadable.date_flag) == (NOW, "invalid")
+
+
+def test_rss_dcterms_created_dates_an_item_without_a_pubdate():
+    feed = parse(fetched(fixture("rss2-dcterms-created.xml"), "application/rss+xml"), SOURCE)
+    created, modified = items(feed)
+    assert (created.published, created.date_flag) == (datetime(2024, 2, 5, 6, 30, tzinfo=UTC), None)
+    assert modified.published == datetime(2024, 2, 6, 6, 30, tzinfo=UTC)
+
+
+def test_entries_whose_only_text_is_mathml_or_svg_keep_it_as_plain_text():  # BAD-INPUTS 25, 28
+    feed = parse(fetched(fixture("atom-math-svg.xml")), SOURCE)
+    formula, tex, chart = items(feed)  # none dropped for want of a title or text
+    assert (formula.title, formula.text, formula.summary_html) == ("", "x=2", "x=2")
+    assert tex.text == "E=mc2"  # the TeX annotation is not shown to readers, so not kept
+    assert chart.text == "Displaced families 12,400 in Duhok"
+    for item in (formula, tex, chart):
+        assert "<" not in item.summary_html
+        assert not re.search(r"alert|steal|fill|chart|E=mc\^2", item.text, re.I), item.text
+
+
+def test_collect_stores_them_from_local_feed_files(tmp_path):
+    """The same documents through `digest collect`, into the store."""
+    folder = tmp_path / "site"
+    (folder / "feeds").mkdir(parents=True)
+    names = ("atom03-created.xml", "rss2-dcterms-created.xml", "atom-math-svg.xml")
+    for name in names:
+        (folder / "feeds" / name).write_bytes(fixture(name))
+    sources = ", ".join(
+        f"{{'name': 'feed{n}', 'url': 'feeds/{name}'}}" for n, name in enumerate(names)
+    )
+    conf = make_project(folder, f"DIGEST_SOURCES = [{sources}]", samples=False)
+    result = run_cli(conf, "collect", "--strict")
+    assert result.exit_code == 0, result.output
+    assert "3 sources: 8 new items" in result.output
+    with Store(config.load(conf).store_path) as store:
+        stored = store.items_between(datetime(2024, 1, 1, tzinfo=UTC), FROZEN + timedelta(1))
+    dated = {i.title or i.text: (i.published, i.date_flag) for i in stored}
+    assert dated["Created only"] == (datetime(2024, 2, 4, 7, tzinfo=UTC), None)
+    assert dated["Created by the archive"] == (datetime(2024, 2, 5, 6, 30, tzinfo=UTC), None)
+    assert dated["Unreadable created"] == (FROZEN, "invalid")
+    assert {"x=2", "E=mc2", "Displaced families 12,400 in Duhok"} <= dated.keys()
 
 
 def test_atom_10():

@@ -199,6 +199,7 @@ def test_only_web_and_mail_links_stay_links(href):
 
 # Page furniture and foreign content that a feed's HTML sometimes carries: none of it is
 # the story, so its text goes with its tags, from the cleaned HTML and from the plain text.
+# (An SVG beside a story; alone, its text is kept, and a formula's always: see below.)
 FURNITURE = [
     "<noscript>Please enable JavaScript to watch this video.</noscript>",
     "<title>Breaking news | Example Wire</title>",
@@ -206,7 +207,6 @@ FURNITURE = [
     "<select><option>Share on…</option></select>",
     "<template><p>Related stories</p></template>",
     "<svg><text>Displaced families, thousands</text></svg>",
-    "<math><mi>x</mi><mo>=</mo><mn>2</mn></math>",
     "<noembed>Embedded video</noembed>",
 ]
 
@@ -216,6 +216,59 @@ def test_page_furniture_and_foreign_content_leave_no_text(furniture):
     html = f"<p>Ports reopen in Basra.</p>{furniture}"
     assert clean_html(html, BASE) == "<p>Ports reopen in Basra.</p>"
     assert html_to_text(html) == "Ports reopen in Basra."
+
+
+# MathML and SVG: their markup never passes, the text a reader sees in them does, as text.
+MATH_X = "<math><mi>x</mi><mo>=</mo><mn>2</mn></math>"
+CHART = (
+    '<svg viewBox="0 0 200 80"><title>Chart</title><desc>Bar chart of output</desc>'
+    '<rect width="50" height="60"/><text x="5" y="75">Oil output</text>'
+    "<text><tspan>1.2</tspan><tspan>mbpd</tspan></text>"
+    "<script>steal()</script><style>text{fill:red}</style>"
+    "<foreignObject><p>embedded page</p></foreignObject></svg>"
+)
+
+
+def test_a_formula_keeps_its_text_in_its_sentence():
+    html = f"<p>The model gives {MATH_X} at noon.</p>"
+    assert clean_html(html, BASE) == "<p>The model gives x=2 at noon.</p>"
+    assert html_to_text(html) == "The model gives x=2 at noon."
+    assert clean_html(MATH_X) == "x=2" and html_to_text(MATH_X) == "x=2"
+
+
+def test_a_formula_leaves_out_its_tex_source_and_invisible_parts():
+    html = (
+        "<math><semantics><mrow><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn>"
+        '</msup></mrow><annotation encoding="application/x-tex">E=mc^2</annotation>'
+        "</semantics><mphantom><mi>hidden</mi></mphantom></math>"
+    )
+    assert clean_html(html) == "E=mc2"
+
+
+def test_an_svg_alone_keeps_its_labels_and_nothing_a_reader_does_not_see():
+    assert clean_html(CHART, BASE) == "Oil output 1.2 mbpd"
+    assert html_to_text(CHART) == "Oil output 1.2 mbpd"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<svg><text><script>steal()</script>ok</text></svg>",
+        "<svg><text>ok<style>*{x:1}</style></text></svg>",
+        "<math><mi>ok</mi><style><img src=x onerror=alert(1)></style></math>",
+        '<svg><a href="javascript:alert(1)"><text>ok</text></a></svg>',
+        "<math><mtext>ok<script>steal()</script></mtext></math>",
+    ],
+)
+def test_foreign_text_never_takes_script_or_style_content(html):  # BAD-INPUTS 25, 28
+    cleaned = clean_html(html, BASE)
+    assert cleaned == "ok" and html_to_text(html) == "ok"
+    assert clean_html(cleaned, BASE) == cleaned
+
+
+def test_markup_written_as_text_in_a_formula_stays_text():  # BAD-INPUTS 28
+    html = "<math><mtext>&lt;img src=x onerror=alert(1)&gt;</mtext></math>"
+    assert clean_html(html) == "&lt;img src=x onerror=alert(1)&gt;"  # no "<": no element
 
 
 def test_html_to_text_lines_come_from_blocks_not_from_source_newlines():

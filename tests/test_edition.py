@@ -457,10 +457,15 @@ def test_a_file_of_header_lines_only_has_an_empty_body():
         # A file that starts with its body has no header at all.
         ("## Bomb Kills Two {#security}\n\nText.\n", "line 1: missing 'Title:' metadata"),
         ("Title: W\nIssue: two\n\nText.\n", "Issue: 'two' is not a whole number"),
-        ("Title: W\nLayout: monthly\n\nText.\n", "Layout: 'monthly' is not one of weekly, daily"),
+        (
+            "Title: W\nLayout: monthly\n\nText.\n",
+            "Layout: 'monthly' is not one of weekly, daily, report",
+        ),
         (
             "Title: W\nPeriod: February 2 to 8\n\nText.\n",
-            "Period: 'February 2 to 8' is not 'YYYY-MM-DD to YYYY-MM-DD'",
+            "Period: 'February 2 to 8' is not a real date range (no year); write YYYY-MM-DD to"
+            " YYYY-MM-DD, or as titles write periods, e.g. 'February 2 – 8, 2024', 'Aug. 19-25,"
+            " 2020', 'Jan. 28-Feb. 3, 2024', 'December 29, 2023 – January 4, 2024', 'October 2023'",
         ),
         (
             "Title: W\nPeriod: 2024-02-08 to 2024-02-02\n\nText.\n",

@@ -141,7 +141,8 @@ def test_html_header_preheader_and_links():
     soup = BeautifulSoup(html, "html.parser")
     assert soup.html["lang"] == "en" and soup.html["dir"] == "auto"
     assert soup.h1.get_text() == EDITION.title
-    assert soup.select_one("p.period").get_text() == "February 2 – 8, 2024"
+    # The title names the site and the period: no kicker or dateline says them again.
+    assert soup.select_one("p.sitename") is None and soup.select_one("p.period") is None
     assert soup.find("a", string="View in browser")["href"] == PAGE
     assert soup.find("a", string="PDF")["href"] == PDF
     preheader = soup.select_one("div.preheader")
@@ -149,6 +150,49 @@ def test_html_header_preheader_and_links():
     assert preheader.get_text().startswith("Twelve provinces elect governors; a drone strike")
     assert soup.find("meta", attrs={"name": "color-scheme"})["content"] == "light dark"
     assert soup.select_one("td.footer a")["href"] == "https://monitor.example.org/"
+
+
+def _squeezed(text: str) -> str:
+    return " ".join(text.replace("\u2013", "-").split())
+
+
+def test_the_title_shows_once_above_the_fold_in_both_parts():
+    # The Subject says the title; the masthead said it three times more: the site name, the
+    # title, the period. Now the title alone, and the preheader is the summary, not it.
+    email = rendered()
+    soup = BeautifulSoup(email.html, "html.parser")
+    masthead = _squeezed(soup.select_one("td.masthead").get_text(" "))
+    assert masthead.count("Iraq Weekly Monitor") == 1
+    assert masthead.count("February 2-8, 2024") == 1
+    assert "Monitor" not in soup.select_one("div.preheader").get_text()
+    head = _squeezed(email.text[: email.text.index("KEY TAKEAWAYS")])
+    assert head.upper().count("IRAQ WEEKLY MONITOR") == 1
+    assert head.count("February 2-8, 2024") == 1
+
+
+def test_a_title_that_names_neither_keeps_the_site_name_and_period_lines():
+    email = rendered(dataclasses.replace(EDITION, title="Kirkuk Elects a Governor"))
+    soup = BeautifulSoup(email.html, "html.parser")
+    assert soup.select_one("p.sitename").get_text() == "Iraq Weekly Monitor"
+    assert soup.h1.get_text() == "Kirkuk Elects a Governor"
+    assert soup.select_one("p.period").get_text() == "February 2 – 8, 2024"
+    assert email.text.startswith(
+        "IRAQ WEEKLY MONITOR\n\nKirkuk Elects a Governor\nFebruary 2 – 8, 2024\n\n"
+    )
+
+
+def test_a_title_naming_the_site_but_not_the_period_keeps_the_period_line():
+    email = rendered(dataclasses.replace(EDITION, title="Iraq Weekly Monitor: Kirkuk Votes"))
+    soup = BeautifulSoup(email.html, "html.parser")
+    assert soup.select_one("p.sitename") is None
+    assert soup.select_one("p.period").get_text() == "February 2 – 8, 2024"
+    assert email.text.startswith("Iraq Weekly Monitor: Kirkuk Votes\nFebruary 2 – 8, 2024\n")
+
+
+def test_a_summary_that_is_the_title_leaves_the_preheader_without_it():
+    email = rendered(dataclasses.replace(EDITION, summary=EDITION.title))
+    preheader = BeautifulSoup(email.html, "html.parser").select_one("div.preheader")
+    assert not re.search(r"\w", preheader.get_text())
 
 
 def test_html_css_is_inlined_and_dark_mode_rules_kept():
@@ -301,8 +345,7 @@ def test_the_incidents_own_table_has_kinds_and_totals_too():
 
 def test_text_lays_out_title_takeaways_and_sections():
     text = rendered().text
-    assert text.startswith("IRAQ WEEKLY MONITOR\n\nIraq Weekly Monitor: February 2–8, 2024\n")
-    assert "February 2–8, 2024\n" in text
+    assert text.startswith("Iraq Weekly Monitor: February 2–8, 2024\n\nView in browser:\n")
     assert (
         "KEY TAKEAWAYS\n\n- Twelve Provinces Elect Governors; Baghdad Asks To Resume Talks\n"
         "  Provincial councils chose governors" in text

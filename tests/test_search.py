@@ -19,13 +19,18 @@ def site(sample_site: Path) -> Path:
     return sample_site
 
 
-def indexed_urls(bundle: Path) -> set[str]:
-    """The page URLs in a Pagefind bundle: each fragment is gzip("pagefind_dcd" + JSON)."""
-    urls = set()
+def records(bundle: Path) -> list[dict]:
+    """The records of a Pagefind bundle: each fragment is gzip("pagefind_dcd" + JSON)."""
+    found = []
     for fragment in (bundle / "fragment").glob("*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        urls.add(json.loads(data)["url"])
-    return urls
+        found.append(json.loads(data))
+    return found
+
+
+def indexed_urls(bundle: Path) -> set[str]:
+    """The pages the records lead to (a record per section names its page in `meta.url`)."""
+    return {r.get("meta", {}).get("url") or r["url"] for r in records(bundle)}
 
 
 def test_the_build_writes_pagefind_and_its_ui(site):
@@ -41,7 +46,16 @@ def test_the_index_holds_every_issue_page_and_nothing_else(site):
     issues = sorted(p.parent.name for p in (output / "issues").glob("*/index.html"))
     assert issues == ["2024-02-01", "2024-02-08"]
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(issues)
+    # A record per section, so that search's Section filter counts sections, not pages.
+    sections = sum(
+        (output / "issues" / slug / "index.html")
+        .read_text(encoding="utf-8")
+        .count('class="digest-section')
+        for slug in issues
+    )
+    assert sections > len(issues)
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == sections
+    assert len(records(bundle)) == sections
     assert search.pages_indexed(bundle) == len(issues)
     # Not the archive, the email edition or the PDFs: only the pages readers search.
     assert indexed_urls(bundle) == {f"/issues/{slug}/" for slug in issues}

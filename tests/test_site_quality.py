@@ -79,7 +79,13 @@ def test_every_site_page_is_valid_html(report, output):
 
 def test_the_email_editions_are_valid_html_but_for_email_client_css(report, output):
     pages = html_pages(output, email=True)
-    assert {p.name for p in pages} == {"2024-02-01.html", "2024-02-08.html", "2024-02.html"}
+    assert {p.name for p in pages} == {
+        "2024-02-01.html",
+        "2024-02-08.html",
+        "2024-02.html",
+        "2024-02-01-report.html",
+        "2024-02-08-report.html",
+    }
     messages = [
         m
         for m in report[True]

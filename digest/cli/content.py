@@ -60,14 +60,15 @@ def collect(ctx: click.Context, strict: bool, force: bool) -> None:
     "--week-ending",
     "week_ending",
     metavar="YYYY-MM-DD",
-    help="Last day of the week to draft (the weekday of DIGEST_WEEK_ENDS_ON); weekly only.",
+    help="Last day of the week to draft (the weekday of DIGEST_WEEK_ENDS_ON); weekly or report.",
 )
 @click.option(
     "--layout",
-    type=click.Choice(["weekly", "daily"]),
+    type=click.Choice(["weekly", "daily", "report"]),
     default="weekly",
     show_default=True,
-    help="weekly: a week's issue in sections; daily: a month page with a heading per day.",
+    help="weekly: a week's issue in sections; daily: a month page with a heading per day; "
+    "report: a week's situation report (a summary, then the stories by theme).",
 )
 @click.option("--month", metavar="YYYY-MM", help="Month to draft with --layout daily.")
 @click.option("--force", is_flag=True, help="Replace an edited file (a backup is kept).")
@@ -94,7 +95,13 @@ def draft(
     allow_empty: bool,
 ) -> None:
     """Write the draft issue for a week (or a month, daily) to content/issues/; print its path."""
-    from digest.commands.draft import draft_month, draft_week, plan_week, update_week
+    from digest.commands.draft import (
+        draft_month,
+        draft_report,
+        draft_week,
+        plan_week,
+        update_week,
+    )
 
     _check_draft_options(layout, week_ending, month)
     if (update or explain) and layout != "weekly":
@@ -111,6 +118,8 @@ def draft(
     # An edited draft kept (DraftExistsError) is the group's to report: a note, exit 3.
     if layout == "daily":
         result = draft_month(settings, month or "", force=force, allow_empty=allow_empty)
+    elif layout == "report":
+        result = draft_report(settings, week_ending or "", force=force, allow_empty=allow_empty)
     elif update:
         result = update_week(settings, week_ending or "")
     else:
@@ -154,13 +163,14 @@ def _check_draft_options(layout: str, week_ending: str | None, month: str | None
         except DigestError as exc:
             raise UsageProblem(str(exc)) from None
     else:
+        kind = "a situation report" if layout == "report" else "a weekly issue"
         if month is not None:
-            raise UsageProblem(
-                "--month goes with --layout daily; a weekly issue takes --week-ending"
-            )
+            raise UsageProblem(f"--month goes with --layout daily; {kind} takes --week-ending")
         if week_ending is None:
             raise UsageProblem(
                 "missing --week-ending YYYY-MM-DD (or --layout daily --month YYYY-MM)"
+                if layout == "weekly"
+                else "--layout report needs --week-ending YYYY-MM-DD, the week it reports on"
             )
 
 

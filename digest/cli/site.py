@@ -63,6 +63,8 @@ def pdf(ctx: click.Context, slugs: tuple[str, ...]) -> None:
     jobs = issue_pdf_jobs(settings, slugs)
     with contextlib.ExitStack() as bars:
         report = make_pdfs(settings, jobs, now=output.now(), progress=output.progress(bars, "PDFs"))
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
     click.echo(
         f"PDFs {len(report.rendered)} rendered ({report.pages} pages), {report.current} unchanged"
     )

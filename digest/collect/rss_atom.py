@@ -251,15 +251,21 @@ def _entry(entry: Mapping[str, Any], base: str | None, feed_language: str | None
         guid=entry.get("id") or None,
         summary_html=summary,
         published=_published(entry),
-        date_text=dict.get(entry, "published") or dict.get(entry, "updated") or None,
+        date_text=next(filter(None, (dict.get(entry, key) for key in _DATES)), None),
         language=language or feed_language or None,
         base=resolve_url(base, element_base) or base,
     )
 
 
+# The dates an entry may carry, the one it was published first. feedparser files Atom 0.3's
+# <issued> and dcterms:issued under "published", <modified> and dcterms:modified under
+# "updated", and Atom 0.3's <created> and dcterms:created under "created".
+_DATES = ("published", "updated", "created")
+
+
 def _published(entry: Mapping[str, Any]) -> datetime | None:
     # dict.get: FeedParserDict.get("updated") hands back "published", with a warning.
-    return parse_date(dict.get(entry, "published")) or parse_date(dict.get(entry, "updated"))
+    return next(filter(None, (parse_date(dict.get(entry, key)) for key in _DATES)), None)
 
 
 def _link(entry: Mapping[str, Any], base: str | None) -> str | None:

@@ -44,6 +44,25 @@ DROP_WITH_CONTENT = frozenset(
         "head", "textarea", "select", "noembed", "noframes", "xmp",
     }
 )  # fmt: skip
+# MathML and SVG never reach a page as markup, but what a reader would read in them is kept
+# as plain text: a formula's always ("x=2" belongs to its sentence), an SVG's only when the
+# fragment has no other text (a chart's labels beside a story are not the story; an entry
+# that is only a chart is not empty). The elements that hold or group their text:
+_MATHML = frozenset(
+    {
+        "math", "mi", "mn", "mo", "ms", "mtext", "mrow", "mfrac", "msqrt", "mroot", "msub",
+        "msup", "msubsup", "munder", "mover", "munderover", "mmultiscripts", "mtable", "mtr",
+        "mtd", "mstyle", "mpadded", "menclose", "mfenced", "semantics",
+    }
+)  # fmt: skip
+_SVG = frozenset({"svg", "g", "a", "switch", "text", "tspan", "textPath"})
+# Text no reader sees: a formula's source (TeX), an SVG's description and embedded HTML.
+_FOREIGN_DROPPED = frozenset(
+    {"annotation", "annotation-xml", "mphantom", "desc", "metadata", "foreignObject"}
+)
+_SPACED = frozenset({"text", "tspan", "textPath", "mtr", "mtd"})  # a label, a cell
+_FOREIGN = re.compile(r"<(?:math|svg)", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*>")
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
@@ -100,12 +119,67 @@ def clean_html(html: str, base_url: str | None = None) -> str:
     html = _TOP_HEADINGS.sub(r"<\1h3", html)
     base = safe_url(base_url)
     web = base is not None and urlsplit(base).scheme.lower() in ("http", "https")
-    return CONTENT.clean(html, base if web else None)
+    if not _FOREIGN.search(html):
+        return CONTENT.clean(html, base if web else None)
+    cleaned = CONTENT.clean(foreign_as_text(html, svg=False), base if web else None)
+    if _visible_text(cleaned):
+        return cleaned
+    return CONTENT.clean(foreign_as_text(html, svg=True), base if web else None)
 
 
 def html_to_text(html: str) -> str:
     """The visible text of an HTML fragment: entities decoded, one line per block element,
-    runs of spaces collapsed, script/style content left out."""
+    runs of spaces collapsed, script/style content left out; a formula's text kept, and an
+    SVG's when there is no other (foreign_as_text)."""
+    if not _FOREIGN.search(html):
+        return _visible_text(html)
+    return _visible_text(foreign_as_text(html, svg=False, keep=_TEXT_TAGS)) or _visible_text(
+        foreign_as_text(html, svg=True, keep=_TEXT_TAGS)
+    )
+
+
+def foreign_as_text(html: str, *, svg: bool, keep: frozenset[str] = TAGS) -> str:
+    """`html` with each MathML element, and each SVG one when `svg`, replaced by the text a
+    reader sees in it, escaped: no script, style, annotation (a formula's TeX source) or
+    description. An SVG left out goes with its content, as before. Tags in `keep` and what
+    CONTENT allows of their attributes are left as they are, for the caller to clean."""
+    roots = {"math", "svg"} if svg else {"math"}
+    # html5ever reads foreign content as browsers do (a <p> inside an <svg> ends it, a
+    # <style> inside one is markup), and nh3 keeps only the elements that hold text.
+    read = nh3.clean(
+        html,
+        tags=set(keep | _MATHML | (_SVG if svg else frozenset())),
+        clean_content_tags=set((DROP_WITH_CONTENT - roots) | _FOREIGN_DROPPED),
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        url_relative="pass_through",
+        link_rel=None,
+        strip_comments=True,
+    )
+    # nh3's output is regular (text escaped, no stray "<"), so scanning its tags is exact.
+    out: list[str] = []
+    region: list[str] = []  # the text of the <math> or <svg> being read
+    depth = position = 0  # depth: <math>/<svg> elements open
+    for tag in _ANY_TAG.finditer(read):
+        closing, name = tag.group(1), tag.group(2)
+        (region if depth else out).append(read[position : tag.start()])
+        position = tag.end()
+        if name in roots:
+            depth = max(0, depth - 1) if closing else depth + 1
+            if not depth:  # a formula sits in its sentence; a drawing's labels stand apart
+                spaced = " " if name == "svg" else ""
+                out.append(spaced + " ".join("".join(region).split()) + spaced)
+                region.clear()
+        elif depth:
+            region.append(" " if name in _SPACED else "")
+        else:
+            out.append(tag.group())
+    (region if depth else out).append(read[position:])
+    out.append(" ".join("".join(region).split()))  # one nh3 left open at the end
+    return "".join(out).strip()
+
+
+def _visible_text(html: str) -> str:
     # html5ever reads the markup first, as clean_html and browsers do, so the flat parser
     # below never has to guess: a void <embed> used to hide all the text after it, and a
     # title like "safe<!--" or "sa<!-- -- x >fe" kept its comment as text (feedparser

@@ -51,7 +51,7 @@ class BuildReport:
     search_pages: int = 0  # issue pages in the search index
     search_seconds: float = 0.0  # time Pagefind took (the benchmark reports it on its own)
     problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # the issue files' (checks.py)
+    warnings: list[str] = field(default_factory=list)  # the issue files' (checks.py), the PDFs'
     older_warnings: int = 0  # ... in files not changed since they were judged
 
 
@@ -180,6 +180,7 @@ def _publish(
     made = make_pdfs(settings, jobs, now=now, progress=progress)
     report.pdfs_rendered, report.pdfs_current = len(made.rendered), made.current
     report.problems.extend(made.problems)  # one issue's failed PDF fails that PDF only
+    report.warnings.extend(made.warnings)  # characters no bundled font has
     for article in articles:
         report.issues.append(article.slug)
         page_url = f"{settings.site_url}/{article.url}"

@@ -1,5 +1,6 @@
 """`digest draft`: the week's items from the store -> a draft issue file in content/issues/
-(or, for the daily layout, a month's items -> content/issues/YYYY-MM.md).
+(or, for the daily layout, a month's items -> content/issues/YYYY-MM.md; for a situation
+report, the week's draft retold as a narrative -> content/issues/<week-ending>-report.md).
 
 An editor's file is never overwritten: a file still matching the hash digest wrote is
 replaced; an edited one only with --force, and then a backup is kept beside it. Keeping
@@ -28,12 +29,15 @@ from digest.config import Settings
 from digest.errors import ContentError, DraftExistsError
 from digest.issues.compose import LOOKBACK, TOLD_BEFORE, IssueSpec, draft_issue
 from digest.issues.daily import MonthSpec, draft_daily
+from digest.issues.report import ReportSpec
+from digest.issues.report import draft_report as retell
 from digest.models import Issue, Item, Period
 from digest.periods import month_slug, month_title, parse_month
 from digest.render.issue_markdown import MARKER, draft_markdown, is_unedited, restamp
 from digest.render.markdown import url as md_url
 from digest.render.merge import merge
 from digest.store import Store
+from digest.text.sentences import sentences
 
 # Reports of an event arrive after it: look this far past the period for them.
 LATE_REPORTS = timedelta(days=3)
@@ -59,7 +63,7 @@ def issue_spec(settings: Settings, week_ending: date) -> IssueSpec:
     )
     number = periods.issue_number(period, first)
     title = settings.issue_title.format(
-        sitename=settings.sitename, period=periods.period_title(period), number=number or ""
+        sitename=settings.sitename, period=settings.period_style.title(period), number=number or ""
     )
     return IssueSpec(
         slug=period.end.isoformat(),
@@ -298,6 +302,51 @@ def draft_month(
         path,
         text=mark_draft(text) if empty else text,
         summary=summary,
+        force=force,
+        shown=_shown(settings, path),
+    )
+
+
+# A report's slug and file name: the week-ending date and this, so that the weekly issue of
+# the same week (slug: the date alone) keeps its own.
+REPORT_SUFFIX = "-report"
+
+
+def draft_report(
+    settings: Settings, week_ending: str, *, force: bool = False, allow_empty: bool = False
+) -> DraftResult:
+    """A situation report of the week: its top stories as the summary, then its stories by
+    theme, into content/issues/<week-ending>-report.md, under the same edit guard."""
+    spec, weekly = plan_week(settings, week_ending)
+    report_spec = ReportSpec(
+        slug=spec.slug + REPORT_SUFFIX,
+        title=" ".join(
+            settings.issue_title.format(
+                sitename=settings.sitename,
+                period=f"Situation Report, {settings.period_style.title(spec.period)}",
+                number="",
+            ).split()
+        ),
+        period=spec.period,
+    )
+    issue = retell(weekly, report_spec)
+    empty = not issue.sections and not issue.unplaced
+    if empty and not allow_empty:
+        raise ContentError(_nothing_to_draft(spec.slug, spec.period, issue.item_count))
+    text = draft_markdown(issue, settings.draft)
+    summary = (
+        f"{report_spec.slug}: a summary of {len(sentences(issue.summary))} sentences, "
+        f"{len(issue.sections)} themes, "
+        f"{sum(len(s.entries) for s in issue.sections)} paragraphs, "
+        f"{len(issue.incidents)} incidents from {issue.item_count} items"
+        + (f"; {_items(len(issue.unplaced))} left for you to place" if issue.unplaced else "")
+        + (f"; {_PREVIEW_ONLY}" if empty else "")
+    )
+    path = settings.issues_path / f"{report_spec.slug}.md"
+    return write_draft(
+        path,
+        mark_draft(text) if empty else text,
+        summary,
         force=force,
         shown=_shown(settings, path),
     )

@@ -81,10 +81,11 @@ def letter_for(settings: Settings, slug: str, now: datetime, secret: bytes) -> L
         page_url=page_url,
         pdf_url=f"{page_url}{slug}.pdf",
         language=settings.language,
+        period_style=settings.period_style,
         unsubscribe_url=UNSUBSCRIBE_MARKER if settings.send.unsubscribe_url else "",
     )
     template = MessageTemplate(
-        email, sender=settings.email_from, date=now, list_id=list_id(settings)
+        email, sender=settings.email_from, date=now, list_id=list_id(settings, edition.series)
     )
     return send_run.make_letter(settings, slug, template, secret)
 

@@ -34,7 +34,7 @@ from digest.config.send import SendSettings
 from digest.config.taxonomy import DEFAULT_SECTIONS
 from digest.errors import ConfigError
 from digest.models import DraftOptions, SectionRule, Source
-from digest.periods import WEEKDAYS
+from digest.periods import WEEKDAYS, PeriodStyle, period_style
 from digest.text import places as gazetteer
 from digest.text.places import Gazetteer
 
@@ -67,6 +67,13 @@ def _issue_title(value: Any, reading: Reading) -> str:
             f"bad placeholder {exc}; use {{sitename}}, {{period}} and {{number}}"
         ) from None
     return value
+
+
+def _period_style(value: Any, reading: Reading) -> PeriodStyle:
+    try:
+        return period_style(value)
+    except ValueError as exc:
+        raise Invalid(*exc.args) from None
 
 
 def _date(value: Any, reading: Reading) -> str:
@@ -238,6 +245,12 @@ class Settings:
     )
     issue_title: str = setting(
         "DIGEST_ISSUE_TITLE", "{sitename}: {period}", "Issue title template.", _issue_title
+    )
+    period_style: PeriodStyle = setting(
+        "DIGEST_PERIOD_STYLE",
+        "en-dash",
+        "How periods read in titles, lists, feeds, PDF and email: a style name or a format.",
+        _period_style,
     )
     first_issue: str | None = setting(
         "DIGEST_FIRST_ISSUE",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from digest import files
-from digest.models import Edition
+from digest.models import Edition, EditionReport
 from digest.pelican_plugin.reader import settings_for
 
 SCHEMA = "https://digest.example/schema/issue/1"
@@ -20,7 +20,8 @@ SCHEMA = "https://digest.example/schema/issue/1"
 def issue_json(edition: Edition, url: str) -> dict[str, Any]:
     """The documented issue.json (see README: "issue.json")."""
     cited: list[str] = []
-    for part in (*edition.sections, *edition.days):
+    report = edition.report
+    for part in (*edition.sections, *edition.days, *([report] if report else [])):
         cited.extend(name for name in part.sources_cited if name not in cited)
     period = edition.period
     return {
@@ -30,6 +31,7 @@ def issue_json(edition: Edition, url: str) -> dict[str, Any]:
         "number": edition.number,
         "url": url,
         "layout": edition.layout,
+        "series": edition.series,
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()}
         if period
         else None,
@@ -76,6 +78,7 @@ def issue_json(edition: Edition, url: str) -> dict[str, Any]:
             }
             for d in edition.days
         ],
+        "report": _report_json(report) if report else None,
         "sources_cited": cited,
         "incidents": [
             {
@@ -86,6 +89,24 @@ def issue_json(edition: Edition, url: str) -> dict[str, Any]:
                 "kind": i.kind or None,
             }
             for i in edition.incidents
+        ],
+    }
+
+
+def _report_json(report: EditionReport) -> dict[str, Any]:
+    """A situation report's summary and paragraphs (a weekly issue's and a month page's
+    "report" is null)."""
+    return {
+        "summary": report.summary_text,
+        "sources_cited": list(report.sources_cited),
+        "items": [
+            {
+                "date": i.day.isoformat() if i.day else None,
+                "text": i.text,
+                "sources": list(i.sources),
+                "links": list(i.links),
+            }
+            for i in report.items
         ],
     }
 

@@ -1,9 +1,13 @@
-"""The feeds: what every feed entry carries, the JSON Feed, and a feed per section.
+"""The feeds: what every feed entry carries, the JSON Feed, a feed per section and per series.
 
 Pelican writes the Atom and RSS feeds of issues (FEED_ALL_ATOM, FEED_ALL_RSS); `polish` runs
-on each before it is written. digest writes the rest after the articles:
+on each before it is written, and gives it the site's language (DEFAULT_LANG: `xml:lang` on
+Atom's feed element, `<language>` in RSS). digest writes the rest after the articles:
 
 - FEED_ALL_JSON: JSON Feed 1.1 of issues;
+- FEED_SERIES_ATOM, FEED_SERIES_RSS, FEED_SERIES_JSON (paths with `{series}`, see
+  series.py): on a site of several series, each series' issues alone, the Atom and RSS
+  through Pelican's own writer, so their entries are the main feeds' entries, ids included;
 - FEED_SECTION_ATOM, FEED_SECTION_RSS, FEED_SECTION_JSON (paths with `{key}`): one feed per
   DIGEST_SECTIONS key that has appeared in an issue; an entry is that section of one issue
   (its headline, its HTML, a link to <issue URL>#<key>).
@@ -43,12 +47,14 @@ from digest.errors import RenderError
 from digest.models import EditionSection
 from digest.pelican_plugin.pages import newest_first
 from digest.pelican_plugin.reader import settings_for
+from digest.pelican_plugin.series import CONTEXT_KEY as SERIES_KEY
+from digest.pelican_plugin.series import SeriesPage, feed_paths, several
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 CONTEXT_KEY = "DIGEST_SECTION_FEEDS"
 # The issue page's own structure may stay (headings, sections, classes, ids), nothing more.
 FEED = CONTENT.widened(
-    {"h2", "section", "nav", "header", "footer", "article", "aside"},
+    {"h2", "section", "nav", "header", "footer", "article", "aside", "bdi"},
     {"*": {"id", "class"}},
     link_rel=None,
 )
@@ -72,7 +78,17 @@ def _settle_empty_feed(feed: Any, settings: dict[str, Any]) -> None:
 
 
 def polish(context: Any, feed: Any) -> None:
-    """Pelican's `feed_generated`: safe absolute content, stable ids, an author everywhere."""
+    """Pelican's `feed_generated`: safe absolute content, stable ids, an author everywhere,
+    the site's language."""
+    if not feed.feed.get("language"):
+        feed.feed["language"] = context.get("DEFAULT_LANG") or None
+    # A series feed's title as a section feed's reads ("Monitor – Weekly issues"): Pelican
+    # joins a feed's own title to the site's name with a hyphen.
+    sitename = str(context.get("SITENAME") or "")
+    if sitename and str(feed.feed.get("title", "")).startswith(f"{sitename} - "):
+        feed.feed["title"] = f"{sitename} – " + feed.feed["title"][len(sitename) + 3 :]
+        # Its own id, as a section feed's: the home page is the id of the feed of all issues.
+        feed.feed["id"] = feed.feed.get("feed_url") or feed.feed["id"]
     author = context.get("AUTHOR") or context.get("SITENAME") or "unknown"
     for item in feed.items:
         for key in ("description", "content"):
@@ -138,8 +154,16 @@ def _json_path(settings: dict[str, Any]) -> str:
     return settings.get("FEED_ALL_JSON") or "feeds/feed.json"
 
 
-def json_feed(articles: list[Any], settings: dict[str, Any], site_url: str) -> dict[str, Any]:
-    """JSON Feed 1.1 of issues, newest first, full content."""
+def json_feed(
+    articles: list[Any],
+    settings: dict[str, Any],
+    site_url: str,
+    *,
+    path: str | None = None,
+    label: str | None = None,
+) -> dict[str, Any]:
+    """JSON Feed 1.1 of issues, newest first, full content; `path` and `label`: a series'
+    feed and its title (default: FEED_ALL_JSON, the whole site)."""
     items = []
     for a in articles[: settings.get("FEED_MAX_ITEMS") or None]:
         url = _issue_url(site_url, a)
@@ -155,11 +179,12 @@ def json_feed(articles: list[Any], settings: dict[str, Any], site_url: str) -> d
                 "authors": [{"name": _author(a, settings)}],
             }
         )
+    title = settings.get("SITENAME", "")
     return {
         "version": JSON_FEED_VERSION,
-        "title": settings.get("SITENAME", ""),
+        "title": f"{title} – {label}" if label else title,
         "home_page_url": site_url + "/",
-        "feed_url": _url(site_url, _json_path(settings)),
+        "feed_url": _url(site_url, path or _json_path(settings)),
         "description": settings.get("SITESUBTITLE") or "",
         "language": settings.get("DEFAULT_LANG", "en"),
         "authors": [{"name": settings.get("AUTHOR") or settings.get("SITENAME", "")}],
@@ -300,6 +325,9 @@ def write_feeds(generator: Any, writer: Any = None) -> None:
     issues = [a for a in generator.articles if getattr(a, "digest", None) is not None]
     if settings.get("FEED_ALL_JSON", "feeds/feed.json"):
         _write(output, _json_path(settings), _json(json_feed(issues, settings, site_url)))
+    series = generator.context.get(SERIES_KEY) or []
+    for page in series if several(series) else []:
+        _series_feeds(page, generator, writer, site_url)
     limit = settings.get("FEED_MAX_ITEMS") or None
     for rule in settings_for(settings).sections:
         entries = section_entries(issues, rule.key, limit)
@@ -314,6 +342,22 @@ def write_feeds(generator: Any, writer: Any = None) -> None:
             else:
                 text = _section_xml(kind, rule.title, url, entries, settings, site_url)
             _write(output, path, text)
+
+
+def _series_feeds(page: SeriesPage, generator: Any, writer: Any, site_url: str) -> None:
+    """One series' feeds: Atom and RSS as Pelican writes its own (polish included), JSON."""
+    settings = generator.settings
+    output = Path(settings["OUTPUT_PATH"])
+    for kind, path in feed_paths(settings, page.name).items():
+        if not path:
+            continue
+        if kind == "json":
+            data = json_feed(page.issues, settings, site_url, path=path, label=page.title)
+            _write(output, path, _json(data))
+        elif writer is not None:
+            writer.write_feed(
+                page.issues, generator.context, path, feed_type=kind, feed_title=page.title
+            )
 
 
 def register() -> None:

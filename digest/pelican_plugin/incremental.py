@@ -6,14 +6,15 @@ Two levers:
   parsed again. The cache lives in CACHE_PATH/site/ and is emptied whenever the settings,
   the theme or digest's own code change (Pelican would not notice those on its own).
 - A writer that skips pages whose inputs are unchanged: an issue page is made from its
-  source file, its previous and next issues (their URL and title), Pelican's pages (the
-  menu), the settings, the theme's templates and digest's code. A ledger
-  (CACHE_PATH/site/pages.json) keeps each page's fingerprint and the modification time
-  it was written with; a page whose output was deleted or touched since is written again.
+  source file, its previous and next issues in its series (their URL and title), the
+  series it names (on a site of several), Pelican's pages (the menu), the settings, the
+  theme's templates and digest's code. A ledger (CACHE_PATH/site/pages.json) keeps each
+  page's fingerprint and the modification time it was written with; a page whose output
+  was deleted or touched since is written again.
   A list of issues written through `write_listing` (a section's page of one year) or a
   by-year archive is made from its issues' files and URLs and is skipped the same way.
-  The other lists (the paginated index, the archive, feeds, sitemap) change with every
-  new issue and are always written.
+  The other lists (the paginated index and series pages, the archive, feeds, sitemap)
+  change with every new issue and are always written.
 
 `digest build --full` turns both off for one run and rewrites every page.
 
@@ -172,6 +173,7 @@ def content_key(site: str, source: str, content: Any, pages: list[Any]) -> str:
         source,
         repr(_neighbour(getattr(content, "newer_issue", None))),
         repr(_neighbour(getattr(content, "older_issue", None))),
+        repr(getattr(content, "digest_series", None)),  # the series it names, on a site of several
         repr(sorted((t.lang, t.url) for t in getattr(content, "translations", []))),
         repr([(p.url, p.title) for p in pages]),
     )

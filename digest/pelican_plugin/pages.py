@@ -1,10 +1,12 @@
-"""The site's pages beyond Pelican's own: sections across issues, 404, sitemap, robots.txt.
+"""The site's pages beyond Pelican's own: sections across issues, series, 404, sitemap,
+robots.txt.
 
 - `sections/<key>/`: one section (Security, Politics ...) in the latest issues, newest
   first, from the Edition the reader attaches to each issue (`article.digest`), and
   `sections/<key>/<year>/`: that section in every issue of a year. Split by year so that
   a new issue rewrites only this year's pages, and no page grows with the archive.
   `sections/` lists the sections in DIGEST_SECTIONS order.
+- `series/<name>/`: each series' archive (series.py), written before the sitemap.
 - `404.html` with root-relative links: a host serves it at any missing address.
 - `tags/`: the tags index, only when issues carry tags (Pelican writes `tags/<slug>/`).
 - `sitemap.xml`: every HTML page this Pelican run wrote (but the 404 page and the
@@ -32,9 +34,9 @@ from pelican.generators import Generator
 
 from digest import files
 from digest.models import EditionSection
+from digest.pelican_plugin import series
 from digest.pelican_plugin.incremental import write_listing
 from digest.pelican_plugin.reader import settings_for
-from digest.periods import period_title
 from digest.render.endnotes import add_endnotes
 
 SECTIONS_URL = "sections/"
@@ -124,20 +126,6 @@ class SectionView:
         return [b.article for b in self.blocks], extra
 
 
-def link_neighbours(generator: Any) -> None:
-    """Each issue's newer_issue and older_issue, for the issue page's previous/next links.
-
-    Set once here: a template loop over `articles` per issue page is quadratic in the archive.
-    """
-    issues = newest_first([a for a in generator.articles if getattr(a, "digest", None)])
-    for index, article in enumerate(issues):
-        # Pelican formats a URL from the settings on every access (a dozen per issue per
-        # build in the lists); its own override_url keeps the one it formatted.
-        article.override_url = article.url
-        article.newer_issue = issues[index - 1] if index > 0 else None
-        article.older_issue = issues[index + 1] if index + 1 < len(issues) else None
-
-
 def site_url(settings: dict[str, Any]) -> str:
     return str(settings.get("SITEURL") or "").rstrip("/")
 
@@ -210,6 +198,7 @@ class DigestPagesGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
+        series.write_series_pages(self, writer)
         template = self.get_template("section")
         for page in self.sections:
             for view in page.views():
@@ -289,9 +278,10 @@ def prepare_templates(generator: Any) -> None:
     if env is not None:
         env.filters["digest_link_sections"] = link_section_labels
         env.filters["digest_endnotes"] = endnotes
+        env.filters["digest_first_sentence"] = series.first_sentence
         # The theme's period macro uses it when present: one implementation, and the
         # lists of a large archive render faster than with the macro's own.
-        env.filters.setdefault("period_title", period_title)
+        env.filters.setdefault("period_title", settings_for(generator.settings).period_style.title)
 
 
 def get_generators(pelican: Any) -> type[Generator]:
@@ -300,6 +290,6 @@ def get_generators(pelican: Any) -> type[Generator]:
 
 def register() -> None:
     signals.generator_init.connect(prepare_templates)
-    signals.article_generator_finalized.connect(link_neighbours)
+    signals.article_generator_finalized.connect(series.link_series)
     signals.get_generators.connect(get_generators)
     signals.content_written.connect(remember_written)

@@ -18,7 +18,7 @@ from typing import Any
 
 from digest.models import Edition, Period
 
-_SHOWN = ("title", "slug", "number", "period", "layout", "summary", "html")
+_SHOWN = ("title", "slug", "number", "period", "layout", "series", "summary", "html")
 
 
 class StoredEdition:
@@ -29,6 +29,7 @@ class StoredEdition:
     number: int | None
     period: Period | None
     layout: str
+    series: str
     summary: str
     html: str  # the issue body: the same string as Pelican's content, pickled once
     section_keys: tuple[tuple[str, str], ...]  # (key, label) of each section, in order

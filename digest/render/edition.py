@@ -11,6 +11,12 @@ The contract an issue file follows (see the README):
 
 A daily digest (`Layout: daily`) has a heading per day instead, `## February 1, 2024
 {#2024-02-01}`, each over a numbered list of `**Title** ([Source](url)). Summary.` items.
+
+A situation report (`Layout: report`) is free Markdown: a summary paragraph (`Summary:` in
+the header, else the first paragraph), then the body with headings of its own; its links
+cite sources for the whole report.
+
+Every issue belongs to a series: its `Series:` header, else its layout's (render/series.py).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from digest.models import (
     Edition,
     EditionDay,
     EditionItem,
+    EditionReport,
     EditionSection,
     Incident,
     Link,
@@ -38,17 +45,18 @@ from digest.models import (
     SectionRule,
     Source,
 )
-from digest.periods import day_heading
-from digest.render import incident_table
+from digest.periods import day_heading, read_period
+from digest.render import bidi, incident_table
 from digest.render.markdown import markdown
+from digest.render.series import NAME_RULE, is_name, series_of
+from digest.render.takeaway_lead import fold_after_lead
 from digest.text.dates import event_day
 
 _META_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
 _KEY_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
 _TAKEAWAY = re.compile(r"^\s*takeaway:\s*", re.I)
 _DAY_SUFFIX = re.compile(r"\s*\{#(\d{4}-\d{2}-\d{2})\}\s*$")
-LAYOUTS = ("weekly", "daily")
-_PERIOD = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(?:to|–|-|/)\s+(\d{4}-\d{2}-\d{2})$")
+LAYOUTS = ("weekly", "daily", "report")
 
 
 @dataclass(frozen=True)
@@ -74,15 +82,13 @@ def split_metadata(text: str) -> Document:
 
 
 def parse_period(value: str | None) -> Period | None:
+    """ "2024-02-02 to 2024-02-08", or as any period style writes it (periods.read_period)."""
     if not value:
         return None
-    match = _PERIOD.match(value.strip())
-    if not match:
-        raise ContentError(f"Period: {value!r} is not 'YYYY-MM-DD to YYYY-MM-DD'")
-    start, end = (date.fromisoformat(part) for part in match.groups())
-    if end < start:
-        raise ContentError(f"Period: {value!r} ends before it starts")
-    return Period(start, end)
+    try:
+        return read_period(value)
+    except ValueError as exc:
+        raise ContentError(f"Period: {value!r} {exc}") from None
 
 
 def _day_or_none(value: str | None) -> date | None:
@@ -142,6 +148,12 @@ def parse_edition(
     layout = doc.meta.get("layout", "weekly").strip().lower() or "weekly"
     if layout not in LAYOUTS:
         raise ContentError(f"Layout: {layout!r} is not one of {', '.join(LAYOUTS)}")
+    # It names a folder, feeds and a List-Id: a name, never a path or header text.
+    series = series_of(layout, doc.meta.get("series"))
+    if not is_name(series):
+        raise ContentError(
+            f"Series: {doc.meta.get('series')!r} is not a series name; use {NAME_RULE}"
+        )
 
     md = markdown()
     tokens = md.parse(doc.body) if tokens is None else tokens
@@ -156,7 +168,18 @@ def parse_edition(
     intro_html = md.renderer.render(intro, md.options, {}) if intro else ""
     sections: list[EditionSection] = []
     days: list[EditionDay] = []
-    if layout == "daily":
+    report = None
+    if layout == "report":
+        end = period.end if period else _day_or_none(doc.meta.get("date"))
+        reference = end + timedelta(days=3) if end else None
+        report, rows = _report(tokens, sources, doc.body_line, reference, doc.meta.get("summary"))
+        read = [(report, rows)]
+        # The whole report is its intro: the email edition shows it as one block.
+        intro_html = _report_text_html(report)
+        page = _report_html(report)
+        summary = report.summary_text
+        links = list(report.links)
+    elif layout == "daily":
         read = [_day(g, sources, doc.body_line) for g in groups]
         days = [d for d, _ in read]
         page = _daily_html(intro_html, days)
@@ -185,6 +208,8 @@ def parse_edition(
         summary=" ".join(summary.split()),
         unknown_links=unknown_links(links, sources),
         days=tuple(days),
+        series=series,
+        report=report,
     )
 
 
@@ -236,6 +261,7 @@ def _section(
             text = _plain(token.children or [])
             names = _names((link.url for link in own), sources)
             language = _set_direction(body[i - 1], text, names, sources)
+            _isolate_ltr_runs(language, [token])
             day, named = event_day(text, reference) if reference else (None, None)
             items.append(
                 EditionItem(
@@ -335,6 +361,15 @@ def _set_direction(
     return language
 
 
+def _isolate_ltr_runs(language: str | None, inlines: Sequence[Token]) -> None:
+    """In a right-to-left paragraph or item, each left-to-right run (an outlet's name, a
+    date, a number) goes into <bdi dir="ltr"> (render/bidi.py); others are left as written."""
+    if language is None:
+        return
+    for inline in inlines:
+        inline.children = bidi.isolate(inline.children or [])
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
@@ -358,7 +393,7 @@ def _page_html(intro_html: str, sections: Sequence[EditionSection]) -> str:
     esc = html.escape
     takeaways = [
         f'<li dir="auto"><strong class="takeaway-headline">{esc(s.headline)}</strong>'
-        + (f" – {s.takeaway_html}" if s.takeaway_html else "")
+        + (f" – {fold_after_lead(s.takeaway_html)}" if s.takeaway_html else "")
         + f' <a class="more" href="#{esc(s.key)}">more…</a></li>'
         for s in sections
     ]
@@ -516,6 +551,7 @@ def _daily_item(
     if children and children[0].type == "strong_open":
         end = next((j for j, c in enumerate(children) if c.type == "strong_close"), 0)
         title = _plain(children[1:end]) or None
+    _isolate_ltr_runs(language, inlines)  # after the title is read from the first tokens
     return EditionItem(
         day=day,
         text=" ".join(text.split()),
@@ -562,3 +598,132 @@ def _daily_html(intro_html: str, days: Sequence[EditionDay]) -> str:
         for d in days
     ]
     return _page(intro_html, ("toc", "toc-title", "Contents", "toc-days"), contents, blocks)
+
+
+# --------------------------------------------------------------------------- report layout
+
+
+def _report(
+    tokens: list[Token],
+    sources: Sequence[Source],
+    offset: int,
+    reference: date | None,
+    summary_header: str | None,
+) -> tuple[EditionReport, list[Incident]]:
+    """A situation report: its summary paragraph (the `Summary:` header, else the first
+    paragraph before any heading, taken out of the body), then the body as written. Every
+    heading gets an id (its `{#id}`, else one made from its text); every paragraph is an
+    item; every link cites a source."""
+    md = markdown()
+    body = list(tokens)
+    summary_html = summary_text = ""
+    links: list[Link] = []  # the summary's first: it is read first
+    if summary_header and summary_header.strip():
+        inline = md.parseInline(summary_header.strip())[0]
+        summary_html = md.renderer.renderInline(inline.children or [], md.options, {})
+        summary_text = _plain(inline.children or [])
+        links = [Link(url=link.url, text=link.text, line=1) for link in links_of(inline, 0)]
+    else:
+        first = _first_paragraph(body)
+        if first is not None:
+            inline = body[first + 1]
+            summary_html = md.renderer.renderInline(inline.children or [], md.options, {})
+            summary_text = _plain(inline.children or [])
+            links = links_of(inline, offset)
+            del body[first : first + 3]
+    _heading_ids(body)
+    items: list[EditionItem] = []
+    incidents: list[Incident] = []
+    for i, token in enumerate(body):
+        if token.type == "table_open":
+            incidents.extend(incident_table.mark_table(body, i, _plain))
+        if token.type != "inline":
+            continue
+        own = links_of(token, offset)
+        links.extend(own)
+        if body[i - 1].type == "paragraph_open" and not incident_table.is_table_note(body, i):
+            text = _plain(token.children or [])
+            names = _names((link.url for link in own), sources)
+            language = _set_direction(body[i - 1], text, names, sources)
+            _isolate_ltr_runs(language, [token])
+            day, named = event_day(text, reference) if reference else (None, None)
+            items.append(
+                EditionItem(
+                    day=day if named else None,
+                    text=text,
+                    html=md.renderer.renderInline(token.children or [], md.options, {}),
+                    sources=names,
+                    links=tuple(link.url for link in own),
+                    language=language,
+                )
+            )
+    report = EditionReport(
+        summary_html=summary_html,
+        summary_text=summary_text,
+        body_html=_body_html(md, body),
+        items=tuple(items),
+        sources_cited=_names((link.url for link in links), sources),
+        links=tuple(links),
+    )
+    return report, incidents
+
+
+def _first_paragraph(body: list[Token]) -> int | None:
+    """The index of the first top-level paragraph's opening, when no heading comes first."""
+    for i, token in enumerate(body):
+        if token.type == "heading_open":
+            return None
+        if token.type == "paragraph_open" and token.level == 0:
+            return i
+    return None
+
+
+def _heading_ids(body: list[Token]) -> None:
+    """An id on every heading (its `{#id}`, written or made from its text, each once) and
+    dir="auto": a report's headings are its own, not DIGEST_SECTIONS keys."""
+    seen: set[str] = set()
+    for i, token in enumerate(body):
+        if token.type != "heading_open":
+            continue
+        inline = body[i + 1]
+        # The same `{#id}` a weekly section's heading takes; anything else is its text.
+        match = _KEY_SUFFIX.search(inline.content)
+        if match:
+            inline.content = inline.content[: match.start()]
+            inline.children = markdown().parseInline(inline.content)[0].children
+        written = match.group(1) if match else ""
+        wanted = written or _slug(_plain(inline.children or []))
+        key, n = wanted, 2
+        while key in seen or key in _RESERVED_IDS:
+            key, n = f"{wanted}-{n}", n + 1
+        seen.add(key)
+        token.attrSet("id", key)
+        token.attrSet("dir", "auto")
+
+
+# Ids the page itself uses: a report heading must not take one.
+_RESERVED_IDS = frozenset({"report", "main", "feeds", "subscribe-title", "feeds-title"})
+
+
+def _report_text_html(report: EditionReport) -> str:
+    """The report as one block of text (summary, then body), without the sources line."""
+    summary = (
+        f'<p class="report-summary" dir="auto">{report.summary_html}</p>\n'
+        if report.summary_html
+        else ""
+    )
+    return summary + report.body_html
+
+
+def _report_html(report: EditionReport) -> str:
+    """The report's page body with its hooks: section.digest-report#report holding
+    p.report-summary, the body and p.sources-cited."""
+    out = [
+        '<section class="digest-report" id="report" aria-label="Report">',
+        _report_text_html(report).rstrip("\n"),
+    ]
+    if report.sources_cited:
+        names = html.escape(", ".join(report.sources_cited))
+        out.append(f'<p class="sources-cited">Sources cited in this report include: {names}.</p>')
+    out.append("</section>")
+    return "\n".join(out) + "\n"

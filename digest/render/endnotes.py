@@ -1,9 +1,10 @@
 """Numbered endnotes for print: a link's address survives on paper without breaking the text.
 
-Each section (and each day of a daily digest) numbers the distinct http(s) addresses its
-links lead to, in order of first use, marks every link with its number (`data-note`), and
-ends with an `aside.endnotes` listing the addresses. The print stylesheet shows the numbers
-as superscripts and the list at the section's end; the screen stylesheet hides the list.
+Each section (each day of a daily digest, a situation report's body) numbers the distinct
+http(s) addresses its links lead to, in order of first use, marks every link with its
+number (`data-note`), and ends with an `aside.endnotes` listing the addresses. The print
+stylesheet shows the numbers as superscripts and the list at the section's end; the screen
+stylesheet hides the list.
 Works on the issue body that edition.py writes (its own, escaped markup), not on arbitrary
 HTML.
 """
@@ -13,7 +14,8 @@ from __future__ import annotations
 import re
 
 _BLOCK = re.compile(
-    r'(<section class="digest-(?:section|day)" id="[^"]*"[^>]*>)(.*?)(</section>)', re.DOTALL
+    r'(<section class="digest-(?:section|day|report)" id="[^"]*"[^>]*>)(.*?)(</section>)',
+    re.DOTALL,
 )
 # edition.py's links: <a href="..."> with the address escaped; http(s) only (the
 # section-label and takeaway links are relative or in-page and need no note).

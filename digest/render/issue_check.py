@@ -8,6 +8,10 @@ allowed, CRLF as LF), and the body through the same Markdown parser, so a table 
 site would not render as a table is judged as what the editor meant: an incident table
 with a typo in it.
 
+A situation report (`Layout: report`) is free text: no section ids or takeaways; it needs
+a Period and some text, and a summary (the `Summary:` header or a paragraph before its
+first heading) is expected (a warning without one). `Series:` must be a series name.
+
 Errors: a file larger than DIGEST_MAX_ISSUE_BYTES (read no further: a 50 MB file would take
 minutes and gigabytes to build, and become an email nobody can receive); text that is not
 UTF-8; the header (unknown keys, a missing Title, a Date or Period that is no real date, a
@@ -36,6 +40,7 @@ from markdown_it.token import Token
 from digest.config import over_limit
 from digest.errors import ContentError, IssueFileError
 from digest.models import Edition, Period, SectionRule, Source
+from digest.periods import read_period
 from digest.render import incident_table
 from digest.render.edition import (
     LAYOUTS,
@@ -45,6 +50,7 @@ from digest.render.edition import (
     unknown_links,
 )
 from digest.render.markdown import markdown
+from digest.render.series import NAME_RULE, is_name
 from digest.text.anchoring import relative_words
 from digest.text.sentences import content_words
 
@@ -58,6 +64,7 @@ HEADER_KEYS = (
     "issue",
     "period",
     "layout",
+    "series",
     "summary",
     "status",
     "lang",
@@ -65,7 +72,6 @@ HEADER_KEYS = (
 )
 STATUSES = ("published", "draft", "hidden")
 _META = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
-_PERIOD = re.compile(r"^(\S+)\s+(?:to|–|-|/)\s+(\S+)$")
 _KEY = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
 _TAKEAWAY = re.compile(r"^\s*takeaway:\s*", re.I)
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -148,6 +154,8 @@ def check_text(
     draft = doc.meta.get("status", "").strip().lower() == "draft"
     if header.layout == "daily":
         _daily(tokens, offset, header.period, found, empty_ok=draft)
+    elif header.layout == "report":
+        _report(tokens, offset, bool(doc.meta.get("summary", "").strip()), found, empty_ok=draft)
     else:
         _weekly(tokens, offset, keys, found, empty_ok=draft)
     _tables(lines, doc.body_line, header.period, found)
@@ -224,6 +232,17 @@ def _header(meta: dict[str, str], text: str, found: _Found) -> _Header:
     number = meta.get("issue")
     if number is not None and not number.strip().isdigit():
         found.error(line_of.get("issue", 1), f"Issue: '{number}' is not a whole number")
+    series = meta.get("series")
+    if series is not None and not is_name(series.strip().lower()):
+        found.error(
+            line_of.get("series", 1), f"Series: '{series}' is not a series name; use {NAME_RULE}"
+        )
+    if layout == "report" and not meta.get("period", "").strip():
+        found.error(
+            line_of.get("period", 1),
+            "a situation report needs its 'Period:' (YYYY-MM-DD to YYYY-MM-DD): its title, "
+            "the archive and the feeds show it",
+        )
     status = meta.get("status")
     if status is not None and status.strip().lower() not in STATUSES:
         found.error(
@@ -315,21 +334,15 @@ def _date(value: str) -> date | None:
 
 
 def _period(value: str | None, line: int, found: _Found) -> Period | None:
+    """ "2024-02-02 to 2024-02-08", or as any period style writes it; the error says which
+    forms are read."""
     if value is None:
         return None
-    match = _PERIOD.match(value.strip())
-    start = _date(match.group(1)) if match else None
-    end = _date(match.group(2)) if match else None
-    if start is None or end is None:
-        found.error(
-            line,
-            f"Period: '{value}' is not a real date range; write YYYY-MM-DD to YYYY-MM-DD",
-        )
+    try:
+        return read_period(value)
+    except ValueError as exc:
+        found.error(line, f"Period: '{value}' {exc}")
         return None
-    if end < start:
-        found.error(line, f"Period: '{value}' ends before it starts")
-        return None
-    return Period(start, end)
 
 
 def _groups(tokens: list[Token]) -> list[list[Token]]:
@@ -439,6 +452,33 @@ def _daily(
             offset + 1,
             "the issue has no items; an empty issue is not published "
             "(write 'Status: draft' to keep it as a preview)",
+        )
+
+
+def _report(
+    tokens: list[Token], offset: int, summary_header: bool, found: _Found, *, empty_ok: bool
+) -> None:
+    """A situation report is free text: it needs some, and a summary to lead with."""
+    paragraphs = [
+        i
+        for i, t in enumerate(tokens)
+        if t.type == "inline" and i and tokens[i - 1].type == "paragraph_open"
+    ]
+    if not paragraphs and not summary_header:
+        if not empty_ok:
+            found.error(
+                offset + 1,
+                "the report has no text; an empty report is not published "
+                "(write 'Status: draft' to keep it as a preview)",
+            )
+        return
+    heading = next((i for i, t in enumerate(tokens) if t.type == "heading_open"), len(tokens))
+    leads = paragraphs and paragraphs[0] < heading and tokens[paragraphs[0] - 1].level == 0
+    if not summary_header and not leads:
+        found.warn(
+            offset + 1,
+            "the report has no summary: start it with a paragraph (before any heading), or "
+            "write 'Summary:' in the header; the archive shows its first sentence",
         )
 
 

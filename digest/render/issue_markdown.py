@@ -1,4 +1,5 @@
-"""Issue -> Markdown: the draft the editor edits (templates/issue.md.j2, daily.md.j2).
+"""Issue -> Markdown: the draft the editor edits (templates/issue.md.j2, daily.md.j2 and,
+for a situation report, report.md.j2).
 
 The first comment carries a hash of the drafted text; while the file still matches it,
 the editor has not touched it and a new draft may replace it.
@@ -13,6 +14,7 @@ from dataclasses import replace
 
 from digest.issues.classify import LOW_CONFIDENCE
 from digest.issues.daily import LAYOUT as DAILY
+from digest.issues.report import LAYOUT as REPORT
 from digest.models import DraftDay, DraftOptions, DraftSection, Entry, Incident, Issue
 from digest.periods import day_heading
 from digest.render import incident_table
@@ -147,6 +149,8 @@ def draft_markdown(issue: Issue, options: DraftOptions | None = None) -> str:
     where = _incident_section(issue)
     incidents = _incident_rows(issue.incidents, options.militants)
     note = incident_table.militants_note(issue.incidents) if options.militants == "note" else ""
+    if issue.layout == REPORT:
+        return _with_marker(_report(issue, options, where, incidents, md.escape(note)), issue)
     body = render(
         "issue.md.j2",
         title=" ".join(issue.title.split()),
@@ -162,6 +166,38 @@ def draft_markdown(issue: Issue, options: DraftOptions | None = None) -> str:
         unplaced=[_comment(paragraph(e)) for e in issue.unplaced],
     )
     return _with_marker(body, issue)
+
+
+def _report(
+    issue: Issue,
+    options: DraftOptions,
+    where: str | None,
+    incidents: tuple[Incident, ...],
+    note: str,
+) -> str:
+    """A situation report: the summary paragraph, then a theme (a section's title) over
+    each section's dated paragraphs; the incident table under its theme, as in a weekly."""
+    return render(
+        "report.md.j2",
+        title=" ".join(issue.title.split()),
+        date=issue.period.end.isoformat(),
+        slug=issue.slug,
+        period=f"{issue.period.start.isoformat()} to {issue.period.end.isoformat()}",
+        layout=issue.layout,
+        marker="{marker}",
+        summary=md.escape(issue.summary),
+        themes=[
+            {
+                "heading": md.escape(s.title),
+                "paragraphs": [{"text": paragraph(e), "note": _note(e)} for e in s.entries],
+                "incidents": [_incident_cells(i) for i in incidents] if s.key == where else [],
+            }
+            for s in issue.sections
+        ],
+        kind_column=options.incident_kind_column,
+        incident_note=note,
+        unplaced=[_comment(paragraph(e)) for e in issue.unplaced],
+    )
 
 
 def _with_marker(body: str, issue: Issue) -> str:

@@ -214,6 +214,8 @@ DEMO_DRAFTS = (
     ("draft", "--week-ending", "2024-02-01"),
     ("draft", "--week-ending", "2024-02-08"),
     ("draft", "--layout", "daily", "--month", "2024-02"),
+    ("draft", "--layout", "report", "--week-ending", "2024-02-01"),
+    ("draft", "--layout", "report", "--week-ending", "2024-02-08"),
 )
 
 
@@ -228,8 +230,9 @@ def build_project(conf: Path, drafts: Iterable[tuple[str, ...]] = DEMO_DRAFTS) -
 
 
 def demo_site(request: Any) -> Path:
-    """The output/ of `make demo` (two weekly issues and the February month page), built
-    once per session into a temp folder and shared by every module that asks for it."""
+    """The output/ of `make demo` (two weekly issues, the February month page and two
+    situation reports), built once per session into a temp folder and shared by every
+    module that asks for it."""
     import pytest
 
     from tests.conftest import make_project

@@ -12,6 +12,7 @@ from pathlib import Path
 from digest import files, stamps
 from digest.config import Settings
 from digest.models import Edition
+from digest.render.series import series_title
 
 
 def sender_domain(sender: str) -> str:
@@ -19,10 +20,16 @@ def sender_domain(sender: str) -> str:
     return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
-def list_id(settings: Settings) -> str:
+def list_id(settings: Settings, series: str | None = None) -> str:
+    """The List-Id (RFC 2919) of the site's mail, or of one series' mail:
+    `Monitor – Situation reports <report.monitor.example.org>`, a list under the site's own,
+    so a reader can keep each series in its own folder and a filter on the site's id still
+    matches every series."""
     domain = sender_domain(settings.email_from)
     name = re.sub(r"[^a-z0-9]+", "-", settings.sitename.lower()).strip("-") or "digest"
-    return f"{settings.sitename} <{name}.{domain}>"
+    if not series:
+        return f"{settings.sitename} <{name}.{domain}>"
+    return f"{settings.sitename} – {series_title(series)} <{series}.{name}.{domain}>"
 
 
 def message_id(slug: str, domain: str, *hashed: str, digits: int, label: str = "") -> str:
@@ -51,7 +58,8 @@ def write_email_edition(
         folder / f".{edition.slug}.email-cache",
         stamps.fingerprint(
             stamps.code_fingerprint(),
-            repr((settings.sitename, settings.language, settings.email_from, list_id(settings))),
+            repr((settings.sitename, settings.language, settings.email_from)),
+            repr(settings.period_style),
             # What the issue is read with (not the feed URLs: local paths move with the project).
             repr((settings.sections, [(s.name, s.domains, s.language) for s in settings.sources])),
             repr((page_url, pdf_url, date.isoformat())),
@@ -74,6 +82,7 @@ def write_email_edition(
         page_url=page_url,
         pdf_url=pdf_url,
         language=settings.language,
+        period_style=settings.period_style,
     )
     sender = settings.email_from
     message = build_message(
@@ -88,7 +97,7 @@ def write_email_edition(
             digits=20,
         ),
         date=date,
-        list_id=list_id(settings),
+        list_id=list_id(settings, edition.series),
     )
     data = (email.html.encode(), email.text.encode(), message)
     changed = [files.write_if_changed(path, body) for path, body in zip(outputs, data, strict=True)]

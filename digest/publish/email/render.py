@@ -21,7 +21,7 @@ from bs4.element import PreformattedString
 
 from digest.errors import ContentError, RenderError
 from digest.models import Edition, EditionDay, EditionSection, Incident
-from digest.periods import daily_period_title, period_title
+from digest.periods import PeriodStyle, daily_period_title, period_title
 from digest.publish.email.headers import clean_header_text
 from digest.render import incident_table as tables
 from digest.render.jinja import render
@@ -38,9 +38,17 @@ _NUMBERED = ("http://", "https://", "mailto:")
 # Counts and amounts, or a dash for "unknown"; dates like 2024-02-06 stay left-aligned.
 _NUMERIC = re.compile(r"[+\-−]?[\d.,%\s]*\d[\d.,%\s]*|[-–—]?")
 _LRM = "\u200e"
+_DASHES = str.maketrans("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-------")
 # Joins a link's text to its "[n]" while wrapping (textwrap only breaks at whitespace);
 # html_to_text turns it back into a space. NUL can't come from HTML text: we drop it.
 _GLUE = "\x00"
+# A <bdi>, in plain text: between isolates (LRI or RLI by its dir, FSI without one ... PDI),
+# so "(Al-Rafidain [11])" keeps its order in a right-to-left line on any bidi-aware screen.
+_ISOLATE = {"ltr": "\u2066", "rtl": "\u2067"}
+_FSI, _PDI = "\u2068", "\u2069"
+# Starts each line of a right-to-left paragraph: a line is a paragraph to a terminal or a
+# mail client, and one that starts with "Al-Rafidain" would otherwise be read left to right.
+_RLM = "\u200f"
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
 
@@ -90,6 +98,7 @@ def render_email(
     language: str = "en",
     site_url: str = "",
     unsubscribe_url: str = "",
+    period_style: PeriodStyle | None = None,
 ) -> EmailEdition:
     """Render the email edition; `site_url` (footer link) defaults to page_url's origin;
     `unsubscribe_url`, when given, is the footer's unsubscribe link (a send puts
@@ -127,7 +136,8 @@ def render_email(
     ]
     # The editor may have put the incident table in a section; never show it twice.
     # find(), not select(): soupsieve's first CSS compile costs 0.1 s.
-    shown = any(body.find("table", class_="incidents") for body in [*bodies, *day_bodies])
+    # A situation report's table is in its intro (the whole report).
+    shown = any(body.find("table", class_="incidents") for body in [intro, *bodies, *day_bodies])
     incidents = () if shown else edition.incidents
     context = {
         "edition": edition,
@@ -138,12 +148,16 @@ def render_email(
         "site_url": site_url,
         "unsubscribe_url": unsubscribe_url,
         "language": language,
-        "period": daily_period_title(edition.period)
+        "period": daily_period_title(edition.period, period_style)
         if edition.layout == "daily"
-        else period_title(edition.period),
+        else period_title(edition.period, period_style),
         "sections": sections,
         "days": days,  # the daily layout's days ([] for a weekly issue)
     }
+    # The masthead says the title once: no site name over a title that begins with it, no
+    # period under a title that holds it (the Subject, just above, says it all again).
+    context["kicker"] = "" if _says(subject, sitename) else sitename
+    context["dateline"] = "" if _says(subject, context["period"]) else context["period"]
     html = render(
         "email.html.j2",
         **context,
@@ -152,7 +166,8 @@ def render_email(
         kinds=any(i.kind for i in incidents),
         kind_label=tables.kind_label,
         totals=tables.totals(incidents),
-        summary=" ".join(edition.summary.split()),
+        # The inbox shows the preheader after the Subject: never the title a second time.
+        summary="" if _says(subject, edition.summary) else " ".join(edition.summary.split()),
     )
     try:
         html = _INLINER.inline(html)
@@ -166,6 +181,16 @@ def render_email(
         incidents_text=incident_table(incidents),
     )
     return EmailEdition(subject=subject, html=html.rstrip() + "\n", text=_tidy(text))
+
+
+def _says(title: str, part: str) -> bool:
+    """Whether `title` already says `part`, however either writes its case, spaces and
+    dashes ("February 2–8, 2024" says "February 2 – 8, 2024")."""
+
+    def key(text: str) -> str:
+        return "".join(text.translate(_DASHES).casefold().split())
+
+    return bool(key(part)) and key(part) in key(title)
 
 
 def _fragment(html: str, base_url: str, *, inline: bool = False) -> BeautifulSoup:
@@ -255,6 +280,8 @@ def _blocks(node: Tag, refs: References, width: int, indent: str) -> list[str]:
             out.append("\n".join(indent + line for line in lines))
         elif child.name == "blockquote":
             out.extend(_blocks(child, refs, width, indent + "    "))
+        elif child.get("dir") == "rtl":
+            out.extend(_from_the_right(b) for b in _blocks(child, refs, width, indent))
         else:
             out.extend(_blocks(child, refs, width, indent))
     flush()
@@ -279,6 +306,8 @@ def _inline_piece(node: object, refs: References) -> str:
         return str(node.get("alt") or "")
     if node.name == "a":
         return _anchor(node, refs)
+    if node.name == "bdi":
+        return _isolated(node, refs)
     return _inline(node, refs)
 
 
@@ -290,6 +319,20 @@ def _anchor(anchor: Tag, refs: References) -> str:
         return text
     trailing = text[len(text.rstrip()) :]
     return f"{text.rstrip()}{_GLUE}[{number}]{trailing}"
+
+
+def _isolated(node: Tag, refs: References) -> str:
+    """A <bdi>'s text between isolates; a short one (class "nowrap": an outlet's name, a
+    date, a number) glued, so wrapping never splits it."""
+    text = _inline(node, refs)
+    if "nowrap" in (node.get("class") or ()):
+        text = text.replace(" ", _GLUE)
+    return f"{_ISOLATE.get(str(node.get('dir')), _FSI)}{text}{_PDI}"
+
+
+def _from_the_right(block: str) -> str:
+    """Each line of a right-to-left block starts with RLM, after its indent."""
+    return re.sub(r"^( *)(?=\S)", "\\1" + _RLM, block, flags=re.MULTILINE)
 
 
 def _wrap(text: str, width: int, indent: str) -> str:
@@ -321,7 +364,8 @@ def _list(node: Tag, refs: References, width: int, indent: str) -> str:
         hanging = indent + " " * len(marker)
         body = "\n".join(_blocks(li, refs, width, hanging))
         if body:
-            items.append(indent + marker + body.removeprefix(hanging))
+            item = indent + marker + body.removeprefix(hanging)
+            items.append(_from_the_right(item) if li.get("dir") == "rtl" else item)
     return "\n".join(items)
 
 

@@ -1,1 +1,2 @@
-"""The PDF: jobs (what to print), WeasyPrint rendering, worker processes."""
+"""The PDF: jobs (what to print), WeasyPrint rendering, worker processes, and what the
+bundled fonts can print (glyphs)."""

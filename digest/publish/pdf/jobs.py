@@ -10,7 +10,6 @@ reported and removed (the page it was made from changed); the others are still m
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,8 +17,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 from digest import stamps
+from digest.publish.pdf import glyphs, workers
 from digest.publish.pdf import render as pdf_render
-from digest.publish.pdf import workers
 from digest.publish.pdf.render import PdfJob, RenderSettings
 
 __all__ = ["PdfJob", "PdfReport", "make_pdfs"]
@@ -28,10 +27,6 @@ log = logging.getLogger(__name__)
 
 CACHE_NAME = ".pdf-cache"
 
-# The theme wraps what is never printed (links to the previous and next issue) in these
-# markers, so adding an issue does not make the previous issue's PDF again.
-_SCREEN_ONLY = re.compile(rb"<!--digest:screen-only-->.*?<!--/digest:screen-only-->", re.DOTALL)
-
 
 @dataclass
 class PdfReport:
@@ -39,11 +34,12 @@ class PdfReport:
     current: int = 0
     pages: int = 0  # of the rendered PDFs
     problems: list[str] = field(default_factory=list)  # one readable line each
+    warnings: list[str] = field(default_factory=list)  # characters a PDF could not print
 
 
 def fingerprint(page: Path) -> str:
     """The printed page."""
-    return stamps.fingerprint(_SCREEN_ONLY.sub(b"", page.read_bytes()))
+    return stamps.fingerprint(pdf_render.printed_part(page.read_bytes()))
 
 
 def style_token(page_size: str, theme_files: Sequence[Path]) -> str:
@@ -64,6 +60,13 @@ def theme_files(output: Path) -> list[Path]:
     """The stylesheets and fonts as the site serves them (output/theme/)."""
     theme = output / "theme"
     return sorted([*theme.glob("css/*.css"), *theme.glob("fonts/*")])
+
+
+def font_folders(output: Path, theme: Path) -> tuple[Path, ...]:
+    """The only fonts the PDF may use: the theme's, as the site serves them (print.css
+    loads them from there), or the theme's own folder before the site has them."""
+    served = output / "theme" / "fonts"
+    return (served,) if pdf_render.font_files([served]) else (theme / "static" / "fonts",)
 
 
 def stamp(job: PdfJob, style: str) -> stamps.Stamp:
@@ -100,6 +103,7 @@ def make_pdfs(
         roots=(output, theme),
         created=created.isoformat(timespec="seconds") if created else None,
         site_url=site_url,
+        fonts=font_folders(output, theme),
     )
     advance = progress(len(stale)) if progress else (lambda slug: None)
     for outcome in render_jobs(stale, settings, limits):
@@ -107,10 +111,13 @@ def make_pdfs(
         for level, message in outcome.logs:  # WeasyPrint's own warnings, refusals included
             log.log(level, "%s: PDF: %s", job.slug, message)
         if outcome.error is None:
+            printed: pdf_render.Printed = outcome.value
             stamp(job, style).record(fingerprint(job.page))
             report.rendered.append(job.slug)
-            report.pages += outcome.value
-            log.debug("%s: PDF written (%d pages)", job.slug, outcome.value)
+            report.pages += printed.pages
+            if printed.missing:  # the CLI prints these: not logged too
+                report.warnings.append(glyphs.warning(job.slug, printed.missing))
+            log.debug("%s: PDF written (%d pages)", job.slug, printed.pages)
         else:
             _discard(job)
             report.problems.append(  # the CLI prints these: not logged too

@@ -7,6 +7,14 @@ any other URL (file: outside those folders, /dev/*, http(s), anything) is refuse
 HTML cannot make the PDF read local files or reach the network, and no file is ever
 attached to the PDF.
 
+Fonts: the PDF is set in the theme's bundled fonts and no other. Before WeasyPrint (and
+through it fontconfig and Pango) is loaded, setup() points FONTCONFIG_FILE at a config
+that lists only the theme's font folder, so neither the CSS nor a fallback for a letter
+the bundled fonts lack can reach the build machine's fonts (a system DejaVu made the PDF's
+bytes depend on the machine). A character no bundled font has is replaced by a note in
+brackets before layout (digest.publish.pdf.glyphs), never printed as a box, and work()
+returns what was left out, for the build's warning.
+
 A worker (digest.publish.pdf.workers) calls setup() once (fonts, the page-size stylesheet)
 and work() for each issue. WeasyPrint is imported inside them, so the build process, which
 only hands out the jobs, never pays for the import.
@@ -14,13 +22,22 @@ only hands out the jobs, never pays for the import.
 
 from __future__ import annotations
 
+import io
 import mimetypes
-from dataclasses import dataclass
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 from digest import files
+from digest.errors import RenderError
+from digest.publish.pdf import glyphs
 
 VARIANT = "pdf/ua-1"  # tagged, with the document title shown and the language set
 
@@ -31,6 +48,31 @@ class RenderSettings:
     roots: tuple[Path, ...]  # folders the fetcher serves files from; the first is output/
     created: str | None  # W3C date for the PDF's creation and modification dates
     site_url: str  # where output/ is published: the PDF's links to the site lead there
+    fonts: tuple[Path, ...]  # folders of the only fonts the PDF may use
+
+
+# What fontconfig reads in a font folder: TrueType and OpenType. The WOFF and WOFF2 copies
+# there are the site's, the same faces compressed.
+FONT_FILES = (".ttf", ".otf")
+# Never printed: its text needs no font.
+_UNPRINTED = frozenset({"script", "style", "template"})
+# The theme wraps what is never printed (links to the previous and next issue) in these
+# markers: adding an issue does not make the previous issue's PDF again, and the titles of
+# its neighbours are no part of an issue's PDF (nor of what it cannot print).
+_SCREEN_ONLY = re.compile(rb"<!--digest:screen-only-->.*?<!--/digest:screen-only-->", re.DOTALL)
+
+
+def printed_part(page: bytes) -> bytes:
+    """The built page without what only screens show."""
+    return _SCREEN_ONLY.sub(b"", page)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What work() made: the page count, and the characters left out for want of a font."""
+
+    pages: int
+    missing: tuple[glyphs.Missing, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +116,61 @@ class Renderer:
     fetcher: Any
     fonts: Any  # weasyprint FontConfiguration, shared: print.css's fonts load once
     size: Any  # the @page size stylesheet
+    covered: frozenset[int] = field(default_factory=frozenset)  # what the fonts can print
+
+
+def font_files(folders: Sequence[Path]) -> list[Path]:
+    return sorted(
+        path
+        for folder in folders
+        if folder.is_dir()
+        for path in folder.iterdir()
+        if path.suffix.lower() in FONT_FILES
+    )
+
+
+def fontconfig_file(folders: Sequence[Path], scratch: Path) -> Path:
+    """A fontconfig configuration that knows the fonts of `folders` and nothing else: no
+    system folders, no user's ~/.fonts, no aliases mapping "serif" to a system face."""
+    root = ElementTree.Element("fontconfig")
+    for folder in folders:
+        ElementTree.SubElement(root, "dir").text = str(folder.resolve())
+    ElementTree.SubElement(root, "cachedir").text = str(scratch / "cache")
+    reject = ElementTree.SubElement(ElementTree.SubElement(root, "selectfont"), "rejectfont")
+    for pattern in ("*.woff", "*.woff2"):
+        ElementTree.SubElement(reject, "glob").text = pattern
+    path = scratch / "fonts.conf"
+    path.write_bytes(
+        b'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        + ElementTree.tostring(root)
+    )
+    return path
+
+
+def coverage(folders: Sequence[Path]) -> frozenset[int]:
+    """Every character some font of `folders` has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    covered: set[int] = set()
+    for path in font_files(folders):
+        with TTFont(path, lazy=True) as font:
+            covered.update(font.getBestCmap() or {})
+    return frozenset(covered)
+
+
+def _only_bundled_fonts(folders: Sequence[Path]) -> None:
+    """Point fontconfig at the bundled fonts alone. It reads FONTCONFIG_FILE when first
+    loaded, which WeasyPrint's import does: so before that, in this fresh process."""
+    if "weasyprint" in sys.modules:
+        raise RenderError("PDF: the renderer must start in a process of its own (fonts)")
+    if not font_files(folders):
+        where = ", ".join(str(folder) for folder in folders) or "no folder"
+        raise RenderError(
+            f"PDF: no fonts in {where}: the theme's static/fonts/ must hold the fonts the "
+            "PDF prints with (.ttf or .otf)"
+        )
+    scratch = Path(tempfile.mkdtemp(prefix="fontconfig-"))  # in the run's TMPDIR
+    os.environ["FONTCONFIG_FILE"] = str(fontconfig_file(folders, scratch))
 
 
 def _public(link: tuple, published: str, site_url: str) -> tuple | None:
@@ -91,6 +188,7 @@ def _public(link: tuple, published: str, site_url: str) -> tuple | None:
 
 
 def setup(settings: RenderSettings) -> Renderer:
+    _only_bundled_fonts(settings.fonts)
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -99,14 +197,33 @@ def setup(settings: RenderSettings) -> Renderer:
     size = weasyprint.CSS(
         string=f"@page {{ size: {settings.page_size}; }}", url_fetcher=fetcher, font_config=fonts
     )
-    return Renderer(settings, fetcher, fonts, size)
+    return Renderer(settings, fetcher, fonts, size, coverage(settings.fonts))
 
 
-def work(renderer: Renderer, job: PdfJob) -> int:
-    """Write one issue's PDF (atomically); returns its page count."""
+def printable(root: Any, covered: frozenset[int]) -> tuple[glyphs.Missing, ...]:
+    """Replace, in the text of the page `root` (an ElementTree) that is printed, each run
+    of characters no font has by its note; returns what was left out."""
+    tally = glyphs.Tally(covered)
+    body = next((child for child in root if child.tag == "body"), None)
+    for element in body.iter() if body is not None else ():
+        if element.tag not in _UNPRINTED and element.text:
+            element.text = tally.printable(element.text)
+        if element is not body and element.tail:
+            element.tail = tally.printable(element.tail)
+    return tally.missing()
+
+
+def work(renderer: Renderer, job: PdfJob) -> Printed:
+    """Write one issue's PDF (atomically); returns its page count and what it left out."""
     import weasyprint
 
-    html = weasyprint.HTML(filename=str(job.page), url_fetcher=renderer.fetcher, media_type="print")
+    html = weasyprint.HTML(
+        file_obj=io.BytesIO(printed_part(job.page.read_bytes())),
+        base_url=str(job.page),
+        url_fetcher=renderer.fetcher,
+        media_type="print",
+    )
+    missing = printable(html.etree_element, renderer.covered)
     document = html.render(stylesheets=[renderer.size], font_config=renderer.fonts)
     document.metadata.attachments = []  # <link rel="attachment">: never embed a file
     published = renderer.settings.roots[0].resolve().as_uri() + "/"
@@ -120,4 +237,4 @@ def work(renderer: Renderer, job: PdfJob) -> int:
     # Whole or not at all, fsynced before it replaces the old PDF (digest.files).
     with files.atomic_writer(job.target, "wb") as stream:
         document.write_pdf(stream, pdf_variant=VARIANT)
-    return len(document.pages)
+    return Printed(len(document.pages), missing)
