@@ -350,7 +350,7 @@ def test_the_month_page_markdown_contract():
     head, _, body = text.partition("\n\n")
     assert head.splitlines() == [
         "Title: Daily Digest: October 2023",
-        "Date: 2023-10-31",
+        "Date: 2023-10-02",
         "Slug: 2023-10",
         "Period: 2023-10-01 to 2023-10-31",
         "Layout: daily",
@@ -460,7 +460,8 @@ def test_draft_a_month_from_the_sample_and_guard_the_editors_edits(collected):
     path = collected.parent / "content" / "issues" / "2024-02.md"
     assert result.output.splitlines()[0] in ("content/issues/2024-02.md", str(path))
     text = path.read_text()
-    assert text.startswith("Title: Iraq Weekly Monitor: February 2024\nDate: 2024-02-29\n")
+    # Dated by its latest day (the sample's last report is of February 10), not ahead of the month's end.
+    assert text.startswith("Title: Iraq Weekly Monitor: February 2024\nDate: 2024-02-10\n")
     assert "Layout: daily\n" in text and "## February 4, 2024 {#2024-02-04}" in text
     assert re.search(r"^1\. \*\*.+\*\* \(\[.+\]\(https://.+\)\)\. ", text, re.M)
     assert "days," in result.output and "numbered items" in result.output

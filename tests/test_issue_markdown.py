@@ -404,7 +404,7 @@ def test_a_daily_draft_has_a_heading_per_day_and_numbered_items():
     text = draft_markdown(month(DraftDay(OCT_3, (flights, salaries)), DraftDay(OCT_4, (vote,))))
     assert without_hash(text) == (
         "Title: Kurdistan Daily: October 2023\n"
-        "Date: 2023-10-31\n"
+        "Date: 2023-10-04\n"
         "Slug: 2023-10\n"
         "Period: 2023-10-01 to 2023-10-31\n"
         "Layout: daily\n"

@@ -135,10 +135,13 @@ def draft_markdown(issue: Issue, options: DraftOptions | None = None) -> str:
     choose the incident table's Kind column and what it does with militants killed."""
     options = options or DraftOptions()
     if issue.layout == DAILY:
+        # Dated by its latest day: a month still being told is not published on its last
+        # day, ahead of the issues that came out meanwhile (the archive's order).
+        latest = max((d.day for d in issue.days), default=issue.period.end)
         body = render(
             "daily.md.j2",
             title=" ".join(issue.title.split()),
-            date=issue.period.end.isoformat(),
+            date=latest.isoformat(),
             slug=issue.slug,
             period=f"{issue.period.start.isoformat()} to {issue.period.end.isoformat()}",
             layout=issue.layout,
