@@ -222,31 +222,13 @@ def unknown_links(links: Sequence[Link], sources: Sequence[Source]) -> tuple[Lin
     )
 
 
-def _section(
-    tokens: list[Token],
-    labels: dict[str, str],
-    sources: Sequence[Source],
-    offset: int,
-    reference: date | None,
-) -> tuple[EditionSection, list[Incident]]:
+def _body_items(
+    body: list[Token], sources: Sequence[Source], offset: int, reference: date | None
+) -> tuple[list[Link], list[EditionItem], list[Incident]]:
+    """A section's or a report's body read in order: every link (each cites a source),
+    every paragraph as an item (dated, its direction set and its left-to-right runs
+    isolated), every incident table's rows."""
     md = markdown()
-    heading = tokens[1]  # heading_open, inline, heading_close
-    line = offset + (heading.map[0] if heading.map else 0) + 1
-    match = _KEY_SUFFIX.search(heading.content)
-    raw_headline = heading.content[: match.start()] if match else heading.content
-    key = match.group(1) if match else _slug(raw_headline)
-    body = tokens[3:]
-
-    takeaway_html = takeaway_text = ""
-    for i, token in enumerate(body):
-        if token.type == "inline" and body[i - 1].type == "paragraph_open":
-            if _TAKEAWAY.match(token.content):
-                rest = _TAKEAWAY.sub("", token.content, count=1)
-                takeaway_html = md.renderInline(rest)
-                takeaway_text = _plain(md.parseInline(rest)[0].children or [])
-                del body[i - 1 : i + 2]
-            break
-
     links: list[Link] = []
     items: list[EditionItem] = []
     incidents: list[Incident] = []
@@ -273,6 +255,35 @@ def _section(
                     language=language,
                 )
             )
+    return links, items, incidents
+
+
+def _section(
+    tokens: list[Token],
+    labels: dict[str, str],
+    sources: Sequence[Source],
+    offset: int,
+    reference: date | None,
+) -> tuple[EditionSection, list[Incident]]:
+    md = markdown()
+    heading = tokens[1]  # heading_open, inline, heading_close
+    line = offset + (heading.map[0] if heading.map else 0) + 1
+    match = _KEY_SUFFIX.search(heading.content)
+    raw_headline = heading.content[: match.start()] if match else heading.content
+    key = match.group(1) if match else _slug(raw_headline)
+    body = tokens[3:]
+
+    takeaway_html = takeaway_text = ""
+    for i, token in enumerate(body):
+        if token.type == "inline" and body[i - 1].type == "paragraph_open":
+            if _TAKEAWAY.match(token.content):
+                rest = _TAKEAWAY.sub("", token.content, count=1)
+                takeaway_html = md.renderInline(rest)
+                takeaway_text = _plain(md.parseInline(rest)[0].children or [])
+                del body[i - 1 : i + 2]
+            break
+
+    links, items, incidents = _body_items(body, sources, offset, reference)
 
     cited = _names((link.url for link in links), sources)
     body_html = _body_html(md, body)
@@ -632,31 +643,8 @@ def _report(
             links = links_of(inline, offset)
             del body[first : first + 3]
     _heading_ids(body)
-    items: list[EditionItem] = []
-    incidents: list[Incident] = []
-    for i, token in enumerate(body):
-        if token.type == "table_open":
-            incidents.extend(incident_table.mark_table(body, i, _plain))
-        if token.type != "inline":
-            continue
-        own = links_of(token, offset)
-        links.extend(own)
-        if body[i - 1].type == "paragraph_open" and not incident_table.is_table_note(body, i):
-            text = _plain(token.children or [])
-            names = _names((link.url for link in own), sources)
-            language = _set_direction(body[i - 1], text, names, sources)
-            _isolate_ltr_runs(language, [token])
-            day, named = event_day(text, reference) if reference else (None, None)
-            items.append(
-                EditionItem(
-                    day=day if named else None,
-                    text=text,
-                    html=md.renderer.renderInline(token.children or [], md.options, {}),
-                    sources=names,
-                    links=tuple(link.url for link in own),
-                    language=language,
-                )
-            )
+    body_links, items, incidents = _body_items(body, sources, offset, reference)
+    links.extend(body_links)
     report = EditionReport(
         summary_html=summary_html,
         summary_text=summary_text,

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.sshd import free_port, need
+from tests.support.sshd import free_port, listening, need, stop
 
 USER = "deployer"
 PASSWORD = "correct horse"
@@ -65,35 +63,12 @@ def rsyncd(folder: Path) -> Iterator[Rsyncd]:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        if _listening(port, process):
+        if listening(port, process, b"@RSYNCD:"):
             break
-        _stop(process)
+        stop(process)
     else:
         raise AssertionError("rsync --daemon did not start")
     try:
         yield Rsyncd(port, root)
     finally:
-        _stop(process)
-
-
-def _listening(port: int, process: subprocess.Popen, seconds: float = 10) -> bool:
-    ends = time.monotonic() + seconds
-    while time.monotonic() < ends:
-        if process.poll() is not None:
-            return False
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1) as s:
-            s.settimeout(2)
-            if s.recv(64).startswith(b"@RSYNCD:"):
-                return True
-        time.sleep(0.05)
-    return False
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)

@@ -106,9 +106,9 @@ def sshd(folder: Path) -> Iterator[Sshd]:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        if _listening(port, process):
+        if listening(port, process):
             break
-        _stop(process)
+        stop(process)
     else:
         raise AssertionError(f"sshd did not start: {log.read_text(errors='replace')}")
     public = host_key.with_suffix(".pub").read_text().split()
@@ -117,24 +117,26 @@ def sshd(folder: Path) -> Iterator[Sshd]:
     try:
         yield Sshd(port, user, client_key, known_hosts, process, log)
     finally:
-        _stop(process)
+        stop(process)
 
 
-def _listening(port: int, process: subprocess.Popen, seconds: float = 10) -> bool:
-    """Whether sshd answers on `port` with its banner before `seconds` pass."""
+def listening(
+    port: int, process: subprocess.Popen, banner: bytes = b"SSH-", seconds: float = 10
+) -> bool:
+    """Whether the server answers on `port` with `banner` before `seconds` pass."""
     ends = time.monotonic() + seconds
     while time.monotonic() < ends:
         if process.poll() is not None:
             return False
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1) as s:
             s.settimeout(2)
-            if s.recv(64).startswith(b"SSH-"):
+            if s.recv(64).startswith(banner):
                 return True
         time.sleep(0.05)
     return False
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
         try:
