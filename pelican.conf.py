@@ -113,6 +113,10 @@ DIGEST_FIRST_ISSUE = "2024-02-01"
 # The bundled gazetteer: incident rows read "Daquq, Kirkuk", and Arabic and English reports
 # naming the same town can merge. Use a CSV of your own for another region.
 DIGEST_PLACES = "iraq"
+# The audio edition: each issue read aloud (Festival's HTS voice; Arabic by eSpeak NG), with
+# a player on its page and feeds/podcast.xml. Needs festival, festvox-us-slt-hts, espeak-ng
+# and ffmpeg (Debian packages).
+DIGEST_AUDIO = True
 DIGEST_EMAIL_FROM = "Iraq Weekly Monitor <monitor@example.org>"
 # The subscription service (`digest serve-subscriptions`, behind the site's web server):
 # the subscribe box posts to it, and every email's one-click unsubscribe link leads to it.

@@ -345,3 +345,32 @@ def bench_subscribe_timing(
     """Time the subscription service's answer for known vs unknown addresses."""
     source = str(Path(source).resolve()) if source else None
     _bench(c, "subscribe_timing", requests=requests, seed=seed, warmup=warmup, source=source)
+
+
+@task(
+    help={
+        "words": "the synthetic issue's length in words (default 2000)",
+        "engine": "festival (default) or espeak",
+        "paragraphs": "paragraphs of plain news English transcribed, 1-5 (default 5)",
+        "baseline": "also time one text2wave over the whole text, then ffmpeg (default on)",
+        "show": "print each paragraph's script and what pocketsphinx heard",
+    }
+)
+def bench_audio(
+    c: Context,
+    words: str | None = None,
+    engine: str | None = None,
+    paragraphs: str | None = None,
+    baseline: bool = True,
+    show: bool = False,
+) -> None:
+    """Benchmark the audio edition: a 2,000-word issue's real-time factor, and word accuracy."""
+    _bench(
+        c,
+        "audio",
+        words=words,
+        engine=engine,
+        paragraphs=paragraphs,
+        no_baseline=not baseline,
+        show=show,
+    )

@@ -239,6 +239,7 @@ def make_project(folder: Path, issues: int) -> Path:
     write_archive(folder / "content" / "issues", issues)
     conf = (ROOT / "pelican.conf.py").read_text(encoding="utf-8")
     conf += f'\nDIGEST_FIRST_ISSUE = "{FIRST_WEEK_ENDING.isoformat()}"\n'
+    conf += "DIGEST_AUDIO = False\n"  # the site against plain Pelican; audio: benchmarks/audio.py
     (folder / "pelican.conf.py").write_text(conf, encoding="utf-8")
     return folder / "pelican.conf.py"
 

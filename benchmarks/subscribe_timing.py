@@ -58,7 +58,8 @@ def make_project(folder: Path, smtp_port: int, service_port: int) -> Path:
     """The repository's config with a store, the sink and the service's address."""
     conf = (ROOT / "pelican.conf.py").read_text(encoding="utf-8")
     conf += (
-        f"\nDIGEST_STORE_PATH = {str(folder / 'store.sqlite3')!r}\n"
+        "\nDIGEST_AUDIO = False\n"
+        f"DIGEST_STORE_PATH = {str(folder / 'store.sqlite3')!r}\n"
         f"DIGEST_SMTP_URL = 'smtp+plain://127.0.0.1:{smtp_port}'\n"
         f"DIGEST_SUBSCRIPTIONS_URL = 'http://127.0.0.1:{service_port}'\n"
         "DIGEST_UNSUBSCRIBE_URL = None\nDIGEST_SOURCES = []\n"

@@ -70,6 +70,8 @@ def make_project(folder: Path, extra: str = "", samples: bool = True) -> Path:
     (folder / "content" / "issues").mkdir(parents=True, exist_ok=True)
     conf = (ROOT / "pelican.conf.py").read_text(encoding="utf-8")
     conf += '\nTHEME = "themes/digest"  # the copy above, which tests may edit\n'
+    # Reading every sample issue aloud costs a minute: the audio tests turn it on themselves.
+    conf += "DIGEST_AUDIO = False\n"
     if not samples:
         conf += "\nDIGEST_SOURCES = []\n"
     path = folder / "pelican.conf.py"

@@ -17,6 +17,14 @@ from tests.conftest import ROOT
 
 # (task and tiny arguments, what its output must show)
 SMOKE = {
+    "audio": (
+        ["bench-audio", "--words", "300", "--paragraphs", "1", "--no-baseline"],
+        [
+            r"digest audio, cold .*real-time factor +\d+\.\dx",
+            r"loudness: -?\d+\.\d LUFS",
+            r"word accuracy: \d+\.\d% over \d+ words",
+        ],
+    ),
     "build": (
         ["bench-build", "--issues", "3", "--repeat", "1"],
         [r"plain Pelican", r"\d+\.\d+x", r"rebuild's output vs `digest build --full`: identical"],

@@ -1,7 +1,7 @@
 """The `digest` command: the only place that turns errors into messages and exit codes.
 
 The commands live by subject (project: init; content: collect, draft, check; sources; site:
-build, pdf, deploy; mail: send, serve-subscriptions, subscribers, bounces) and know nothing
+build, pdf, audio, deploy; mail: send, serve-subscriptions, subscribers, bounces) and know nothing
 of this group:
 each is a plain click command added below. One raising a DigestError is answered here,
 once, in DigestGroup.invoke.
@@ -78,6 +78,7 @@ main.add_command(content.draft)
 main.add_command(content.check)
 main.add_command(site.build)
 main.add_command(site.pdf)
+main.add_command(site.audio)
 main.add_command(site.deploy)
 main.add_command(mail.send)
 main.add_command(mail.serve_subscriptions)

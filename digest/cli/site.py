@@ -1,4 +1,4 @@
-"""The site commands of `digest`: build, pdf, deploy."""
+"""The site commands of `digest`: build, pdf, audio, deploy."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def build(ctx: click.Context, full: bool, strict: bool) -> None:
             strict=strict,
             now=output.now(),
             progress=output.progress(bars, "PDFs"),
+            audio_progress=output.progress(bars, "audio"),
         )
     for line in report.warnings:
         click.echo(f"warning: {line}", err=True)
@@ -45,6 +46,8 @@ def build(ctx: click.Context, full: bool, strict: bool) -> None:
         f"PDFs {report.pdfs_rendered} rendered, {report.pdfs_current} unchanged; "
         f"email editions {report.emails_written} written"
     )
+    if report.audio is not None:
+        click.echo(f"audio {len(report.audio.made)} made, {report.audio.current} unchanged")
     if report.search_pages:
         click.echo(f"search: {report.search_pages} pages indexed in {report.search_seconds:.2f} s")
     _fail_on(ctx, report.problems)
@@ -68,6 +71,32 @@ def pdf(ctx: click.Context, slugs: tuple[str, ...]) -> None:
     click.echo(
         f"PDFs {len(report.rendered)} rendered ({report.pages} pages), {report.current} unchanged"
     )
+    _fail_on(ctx, report.problems)
+
+
+@click.command()
+@click.argument("slugs", nargs=-1, metavar="[SLUG]...")
+@click.pass_context
+def audio(ctx: click.Context, slugs: tuple[str, ...]) -> None:
+    """Make the audio edition of the issues (all, or SLUG...) whose spoken text changed."""
+    from digest.commands.audio import make_audio
+    from digest.commands.check import refuse_broken
+
+    settings = output.settings(ctx, compile_selectors=False)
+    refuse_broken(settings, slugs)  # audio of an issue file with errors would say them
+    with contextlib.ExitStack() as bars:
+        report = make_audio(settings, slugs, progress=output.progress(bars, "audio"))
+    for line in report.notes:
+        click.echo(f"note: {line}", err=True)
+    if not settings.audio:
+        click.echo(
+            "note: DIGEST_AUDIO is off, so pages and feeds do not offer the audio; "
+            "set DIGEST_AUDIO = True to publish it",
+            err=True,
+        )
+    minutes = report.audio_seconds / 60
+    made = f" ({minutes:.1f} min of speech)" if report.made else ""
+    click.echo(f"audio {len(report.made)} made{made}, {report.current} unchanged")
     _fail_on(ctx, report.problems)
 
 

@@ -1,7 +1,8 @@
 """`digest build`: the Pelican site and feeds, the search index, then each issue's PDF and
 email edition.
 
-Reads like the pipeline: pelican -> pagefind (once) -> for each issue: pdf, email. Pelican's
+Reads like the pipeline: (audio, with DIGEST_AUDIO) -> pelican -> pagefind (once) -> for
+each issue: pdf, email. The audio comes first: pages, issue.json and feeds show it. Pelican's
 own errors ("Could not process ...") fail the build instead of being logged and forgotten.
 
 Every file is written whole or not at all (digest.files): a killed or failed build leaves
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from digest import files
+from digest.commands import audio
 from digest.commands import check as checks
 from digest.commands.check import check_content
 from digest.config import Settings
@@ -48,6 +50,7 @@ class BuildReport:
     pdfs_rendered: int = 0
     pdfs_current: int = 0
     emails_written: int = 0
+    audio: audio.AudioReport | None = None  # with DIGEST_AUDIO on
     search_pages: int = 0  # issue pages in the search index
     search_seconds: float = 0.0  # time Pagefind took (the benchmark reports it on its own)
     problems: list[str] = field(default_factory=list)
@@ -136,11 +139,12 @@ def build(
     strict: bool = False,
     now: datetime,
     progress: Callable[[int], Callable[[str], None]] | None = None,
+    audio_progress: Callable[[int], Callable[[str], None]] | None = None,
 ) -> BuildReport:
     """`full`: read every issue again and rewrite every page (PDF and email stamps hold).
     `now`: the build's clock (an empty feed's date, the PDFs' creation date).
     `progress(total)`: for the PDFs (the long part of a first build), returns a callback
-    called as each is made."""
+    called as each is made; `audio_progress` the same for the audio (DIGEST_AUDIO)."""
     report = BuildReport()
     # Every issue file is judged before anything is written: one with errors (or, with
     # `strict`, warnings) stops the build, and the published site stays as it was.
@@ -153,7 +157,15 @@ def build(
     if refused:
         raise IssueFileError(verdict.problems, strict=strict)
     with files.deferred_folder_syncs():  # each folder fsynced once, at the end
-        _publish(settings, report, verdict, full=full, now=now, progress=progress)
+        _publish(
+            settings,
+            report,
+            verdict,
+            full=full,
+            now=now,
+            progress=progress,
+            audio_progress=audio_progress,
+        )
     return report
 
 
@@ -165,9 +177,13 @@ def _publish(
     full: bool,
     now: datetime,
     progress: Callable[[int], Callable[[str], None]] | None,
+    audio_progress: Callable[[int], Callable[[str], None]] | None = None,
 ) -> None:
-    """The site, its search index, the PDFs and email editions of the judged issues."""
+    """The audio, the site, its search index, the PDFs and email editions of the judged
+    issues."""
     files.remove_temporaries(settings.output_path)  # what a killed build left
+    if settings.audio:
+        _make_audio(settings, report, verdict, audio_progress)
     articles = run_pelican(settings, report, full=full, parsed=verdict.parsed, now=now)
     checks.shown(settings, verdict.new_to_build)
     output = settings.output_path
@@ -194,6 +210,24 @@ def _publish(
             source=Path(article.source_path),
         ):
             report.emails_written += 1
+
+
+def _make_audio(
+    settings: Settings,
+    report: BuildReport,
+    verdict: checks.ContentVerdict,
+    progress: Callable[[int], Callable[[str], None]] | None,
+) -> None:
+    """Each issue's audio, before Pelican: its page and feeds show it. A missing engine
+    fails the audio only: the site is still built, and the command exits 1."""
+    try:
+        made = audio.make_audio(settings, parsed=verdict.parsed, progress=progress)
+    except audio.AudioError as exc:
+        report.problems.append(str(exc))
+        return
+    report.audio = made
+    report.problems.extend(made.problems)  # one issue's failed audio fails that audio only
+    report.warnings.extend(made.notes)
 
 
 def make_pdfs(

@@ -16,7 +16,7 @@ from pathlib import Path
 from digest.config import Settings
 from digest.config.send import SmtpServer
 from digest.errors import ContentError, DeliveryError, RenderError
-from digest.publish.email.edition import list_id
+from digest.publish.email.edition import audio_link, list_id
 from digest.publish.email.message import UNSUBSCRIBE_MARKER, MessageTemplate
 from digest.publish.send import run as send_run
 from digest.publish.send.pacing import Pacer
@@ -83,6 +83,7 @@ def letter_for(settings: Settings, slug: str, now: datetime, secret: bytes) -> L
         language=settings.language,
         period_style=settings.period_style,
         unsubscribe_url=UNSUBSCRIBE_MARKER if settings.send.unsubscribe_url else "",
+        **audio_link(settings, page_url, slug),
     )
     template = MessageTemplate(
         email, sender=settings.email_from, date=now, list_id=list_id(settings, edition.series)

@@ -39,6 +39,8 @@ from digest.text import places as gazetteer
 from digest.text.places import Gazetteer
 
 PAGE_SIZES = ("A4", "Letter")
+AUDIO_ENGINES = ("festival", "espeak", "piper")
+AUDIO_FORMATS = ("opus", "mp3")
 
 
 def _zone(value: Any, reading: Reading) -> ZoneInfo:
@@ -196,6 +198,36 @@ def _deploy_url(value: Any, reading: Reading) -> str:
         raise Invalid(str(exc)) from None
 
 
+# Festival's voice goes into a Scheme expression, eSpeak NG's into an argument: a name only.
+_AUDIO_VOICE_NAMES = {
+    "festival": (re.compile(r"[a-z0-9_]+"), "a Festival voice name, e.g. 'cmu_us_slt_arctic_hts'"),
+    "espeak": (re.compile(r"[A-Za-z0-9_+-]+"), "an eSpeak NG voice name, e.g. 'en-us'"),
+}
+
+
+def _audio_voice(value: Any, reading: Reading) -> str:
+    """A voice of DIGEST_AUDIO_ENGINE: a name, or for Piper the path of a voice model
+    (relative to the config). Whether it is installed is asked when audio is made."""
+    if not isinstance(value, (str, Path)) or not str(value).strip() or not str(value).isprintable():
+        raise Invalid("must be a voice name, or for piper the path of a voice model (.onnx)")
+    engine = reading.checked.get("DIGEST_AUDIO_ENGINE")
+    if engine == "piper":
+        return str((reading.root / str(value)).resolve())
+    shape, what = _AUDIO_VOICE_NAMES.get(str(engine), (None, ""))
+    if shape is not None and not shape.fullmatch(str(value)):
+        raise Invalid(f"{str(value)!r} is not {what}")
+    return str(value)
+
+
+def _audio_lexicon(value: Any, reading: Reading) -> Path:
+    if not isinstance(value, (str, Path)) or not str(value).strip():
+        raise Invalid("must be the path of a CSV file (abbreviation,spoken)")
+    path = (reading.root / str(value)).resolve()
+    if reading.checked.get("DIGEST_AUDIO") and not path.is_file():
+        raise Invalid(f"no such file: {value}")
+    return path
+
+
 def _form_url(value: Any, reading: Reading) -> str:
     if not isinstance(value, str) or not value.startswith(("http://", "https://")):
         raise Invalid("must be an http(s) URL the subscribe form posts to, or None")
@@ -304,6 +336,53 @@ class Settings:
     )
     pdf_workers: int = setting(
         "DIGEST_PDF_WORKERS", 0, "PDFs made at once; 0: one per CPU core.", number(0, 64, int)
+    )
+    # The audio edition (digest/publish/audio/).
+    audio: bool = setting(
+        "DIGEST_AUDIO",
+        False,
+        "Make each issue's audio edition (audio file, chapters, transcript) in `digest build`.",
+        schema.flag,
+    )
+    audio_engine: str = setting(
+        "DIGEST_AUDIO_ENGINE",
+        "festival",
+        "Speech engine: festival, espeak or piper.",
+        one_of(*AUDIO_ENGINES),
+    )
+    audio_voice: str | None = setting(
+        "DIGEST_AUDIO_VOICE",
+        None,
+        "The engine's voice: a Festival or eSpeak NG voice name, or a Piper model (.onnx) "
+        "path; None: the engine's default.",
+        optional(_audio_voice),
+    )
+    audio_format: str = setting(
+        "DIGEST_AUDIO_FORMAT", "opus", "Audio file format: opus or mp3.", one_of(*AUDIO_FORMATS)
+    )
+    audio_arabic: str = setting(
+        "DIGEST_AUDIO_ARABIC",
+        "voice",
+        "Arabic paragraphs: 'voice' (read by eSpeak NG's Arabic voice) or 'skip' (a note).",
+        one_of("voice", "skip", quoted=True),
+    )
+    audio_sources: str = setting(
+        "DIGEST_AUDIO_SOURCES",
+        "once",
+        "Credits: 'once' (\"Sources: ...\" after each section) or 'none'.",
+        one_of("once", "none", quoted=True),
+    )
+    audio_lexicon: Path | None = setting(
+        "DIGEST_AUDIO_LEXICON",
+        None,
+        "CSV of abbreviation,spoken rows adding to or overriding the bundled lexicon.",
+        optional(_audio_lexicon),
+    )
+    audio_timeout: float = setting(
+        "DIGEST_AUDIO_TIMEOUT",
+        300,
+        "Seconds allowed to synthesise one chapter, or to encode one issue's audio.",
+        number(1, 3600),
     )
     # Limits on what is read and sent.
     max_issue_bytes: int = setting(

@@ -26,8 +26,19 @@ from pelican.urlwrappers import Category
 log = logging.getLogger(__name__)
 
 EMAIL_FOLDER = "email"  # where `digest build` writes the email editions (digest/commands/build.py)
-# Written beside an issue's page: its exports, its PDF and the PDF's stamp (publish/pdf.py).
-BESIDE_PAGE = ("issue.json", "incidents.csv", "{slug}.pdf", ".pdf-cache")
+# Written beside an issue's page: its exports, its PDF and the PDF's stamp (publish/pdf.py),
+# its audio edition, transcript, chapters and their stamp (publish/audio/).
+BESIDE_PAGE = (
+    "issue.json",
+    "incidents.csv",
+    "{slug}.pdf",
+    ".pdf-cache",
+    "{slug}.opus",
+    "{slug}.mp3",
+    "{slug}.vtt",
+    "{slug}.chapters.json",
+    ".audio-cache",
+)
 # Its email edition and that edition's stamp (publish/email_edition.py).
 EMAIL_FILES = ("{slug}.html", "{slug}.txt", "{slug}.eml", ".{slug}.email-cache")
 
@@ -71,8 +82,8 @@ def withdraw_drafts(generator: Any) -> None:
         if removed:
             _remove_empty_folder(output / PurePosixPath(save_as).parent, output)
             log.warning(
-                "%s: marked 'Status: draft': its published page, PDF, exports and email "
-                "edition were withdrawn (%d files)",
+                "%s: marked 'Status: draft': its published page, PDF, exports, audio and "
+                "email edition were withdrawn (%d files)",
                 draft.slug,
                 len(removed),
             )

@@ -145,6 +145,9 @@ def write_exports(generator: Any, writer: Any = None) -> None:
             if current:
                 continue
         data = issue_json(article.digest, f"{site_url}/{article.url}")
+        if hasattr(article, "digest_audio"):  # DIGEST_AUDIO is on (audio.py)
+            audio = article.digest_audio
+            data["audio"] = audio.as_json(site_url) if audio is not None else None
         # One line: json's C encoder does not indent, and 520 indented files take a second.
         files.write_text(outputs[0], json.dumps(data, ensure_ascii=False) + "\n")
         files.write_text(outputs[1], incidents_csv(article.digest))

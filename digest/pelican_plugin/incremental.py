@@ -7,8 +7,9 @@ Two levers:
   the theme or digest's own code change (Pelican would not notice those on its own).
 - A writer that skips pages whose inputs are unchanged: an issue page is made from its
   source file, its previous and next issues in its series (their URL and title), the
-  series it names (on a site of several), Pelican's pages (the menu), the settings, the
-  theme's templates and digest's code. A ledger (CACHE_PATH/site/pages.json) keeps each
+  series it names (on a site of several), its audio edition (audio.py), Pelican's pages
+  (the menu), whether there is a podcast feed to link to, the settings, the theme's
+  templates and digest's code. A ledger (CACHE_PATH/site/pages.json) keeps each
   page's fingerprint and the modification time it was written with; a page whose output
   was deleted or touched since is written again.
   A list of issues written through `write_listing` (a section's page of one year) or a
@@ -41,6 +42,7 @@ from pelican.writers import Writer
 
 from digest import files, stamps
 from digest.pelican_plugin.atomic import AtomicWriter
+from digest.pelican_plugin.audio import CONTEXT_KEY as PODCAST_KEY
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +178,13 @@ def content_key(site: str, source: str, content: Any, pages: list[Any]) -> str:
         repr(getattr(content, "digest_series", None)),  # the series it names, on a site of several
         repr(sorted((t.lang, t.url) for t in getattr(content, "translations", []))),
         repr([(p.url, p.title) for p in pages]),
+        *_audio(content),
     )
+
+
+def _audio(content: Any) -> list[str]:
+    """What an issue page shows of its audio (audio.py); nothing when DIGEST_AUDIO is off."""
+    return [repr(content.digest_audio)] if hasattr(content, "digest_audio") else []
 
 
 def listing_key(site: str, issues: list[tuple[str, str]], extra: str, pages: list[Any]) -> str:
@@ -275,17 +283,18 @@ class IncrementalWriter(AtomicWriter):
         if not name or paginated or template_name in self.settings["PAGINATED_TEMPLATES"]:
             return None  # several files per call
         pages = context.get("pages") or []
+        # Every page links to the podcast feed once some issue has audio (audio.py).
+        podcast = context.get(PODCAST_KEY)
+        site = stamps.fingerprint(self.site_key, podcast) if podcast else self.site_key
         content = kwargs.get("article") or kwargs.get("page")
         if content is not None and getattr(content, "source_path", None):
-            return content_key(self.site_key, self._source_hash(content), content, pages)
+            return content_key(site, self._source_hash(content), content, pages)
         if listing is None and template_name == "period_archives":
             listing = (kwargs.get("dates") or [], repr(context.get("period")))
         if listing is None:
             return None
         issues, extra = listing
-        return listing_key(
-            self.site_key, [(self._source_hash(a), a.url) for a in issues], extra, pages
-        )
+        return listing_key(site, [(self._source_hash(a), a.url) for a in issues], extra, pages)
 
     def _source_hash(self, content: Any) -> str:
         path = content.source_path
@@ -295,7 +304,7 @@ class IncrementalWriter(AtomicWriter):
 
     def unchanged(self, outputs: list[Path], content: Any) -> tuple[bool, str]:
         """For files written beside a page from its issue alone (issue.json): (current, key)."""
-        key = stamps.fingerprint(self.site_key, self._source_hash(content))
+        key = stamps.fingerprint(self.site_key, self._source_hash(content), *_audio(content))
         names = [path.relative_to(self.output_path).as_posix() for path in outputs]
         current = all(
             self.ledger.is_current(p, n, key) for p, n in zip(outputs, names, strict=True)

@@ -39,6 +39,33 @@ def message_id(slug: str, domain: str, *hashed: str, digits: int, label: str = "
     return f"<{slug}.{label}{token}@{domain}>"
 
 
+def spoken_minutes(seconds: float) -> int:
+    """An audio edition's length as the issue page and the email say it ("12 min"): whole
+    minutes, at least one."""
+    return max(1, round(seconds / 60))
+
+
+def audio_link(settings: Settings, page_url: str, slug: str) -> dict[str, str | int]:
+    """render_email's `audio_url` and `audio_minutes` for the issue's audio edition, when
+    DIGEST_AUDIO is on and its audio was made (the file beside the issue page at
+    `page_url`, as its PDF is); else nothing."""
+    if not settings.audio:
+        return {}
+    base = page_url if page_url.endswith("/") else page_url.rpartition("/")[0] + "/"
+    prefix = f"{settings.site_url}/"
+    if not base.startswith(prefix):
+        return {}
+    # Imported only now: a site without audio never reads an audio file (nor needs mutagen).
+    from digest.publish.audio.info import audio_info
+
+    info = audio_info(
+        settings.output_path / base.removeprefix(prefix), slug, format=settings.audio_format
+    )
+    if info is None:
+        return {}
+    return {"audio_url": f"{base}{info.path.name}", "audio_minutes": spoken_minutes(info.duration)}
+
+
 def write_email_edition(
     edition: Edition,
     settings: Settings,
@@ -54,6 +81,7 @@ def write_email_edition(
     `source`, the issue file: when it is older than the stamp, the issue is not compared.
     """
     outputs = [folder / f"{edition.slug}{suffix}" for suffix in (".html", ".txt", ".eml")]
+    audio = audio_link(settings, page_url, edition.slug)
     made = stamps.Stamp(
         folder / f".{edition.slug}.email-cache",
         stamps.fingerprint(
@@ -63,6 +91,7 @@ def write_email_edition(
             # What the issue is read with (not the feed URLs: local paths move with the project).
             repr((settings.sections, [(s.name, s.domains, s.language) for s in settings.sources])),
             repr((page_url, pdf_url, date.isoformat())),
+            *([repr(sorted(audio.items()))] if audio else []),  # without: as before
         ),
     )
 
@@ -83,6 +112,7 @@ def write_email_edition(
         pdf_url=pdf_url,
         language=settings.language,
         period_style=settings.period_style,
+        **audio,
     )
     sender = settings.email_from
     message = build_message(

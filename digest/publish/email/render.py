@@ -99,10 +99,13 @@ def render_email(
     site_url: str = "",
     unsubscribe_url: str = "",
     period_style: PeriodStyle | None = None,
+    audio_url: str = "",
+    audio_minutes: int = 0,
 ) -> EmailEdition:
     """Render the email edition; `site_url` (footer link) defaults to page_url's origin;
     `unsubscribe_url`, when given, is the footer's unsubscribe link (a send puts
-    email_message.UNSUBSCRIBE_MARKER here and each recipient's own link in its place)."""
+    email_message.UNSUBSCRIBE_MARKER here and each recipient's own link in its place);
+    `audio_url`, when given, is the issue's audio edition, `audio_minutes` long."""
     subject = clean_header_text(edition.title) or clean_header_text(sitename)
     if not subject:
         raise RenderError(f"{edition.slug}: email: the issue has no title for the Subject")
@@ -147,6 +150,8 @@ def render_email(
         "pdf_url": pdf_url,
         "site_url": site_url,
         "unsubscribe_url": unsubscribe_url,
+        "audio_url": audio_url,
+        "audio_minutes": audio_minutes,
         "language": language,
         "period": daily_period_title(edition.period, period_style)
         if edition.layout == "daily"

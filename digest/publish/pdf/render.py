@@ -22,6 +22,7 @@ only hands out the jobs, never pays for the import.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import mimetypes
 import os
@@ -140,9 +141,11 @@ def fontconfig_file(folders: Sequence[Path], scratch: Path) -> Path:
     for pattern in ("*.woff", "*.woff2"):
         ElementTree.SubElement(reject, "glob").text = pattern
     path = scratch / "fonts.conf"
-    path.write_bytes(
+    # Whole or not at all: workers starting together write the same file.
+    files.write_bytes(
+        path,
         b'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-        + ElementTree.tostring(root)
+        + ElementTree.tostring(root),
     )
     return path
 
@@ -169,7 +172,12 @@ def _only_bundled_fonts(folders: Sequence[Path]) -> None:
             f"PDF: no fonts in {where}: the theme's static/fonts/ must hold the fonts the "
             "PDF prints with (.ttf or .otf)"
         )
-    scratch = Path(tempfile.mkdtemp(prefix="fontconfig-"))  # in the run's TMPDIR
+    # One folder per set of font folders, shared by every worker and build: fontconfig's
+    # cache there is made once (a scan per worker cost time and memory at its start), and
+    # nothing is left behind per worker.
+    key = hashlib.sha256("\0".join(str(f.resolve()) for f in folders).encode()).hexdigest()
+    scratch = Path(tempfile.gettempdir()) / f"digest-fontconfig-{key[:16]}"
+    scratch.mkdir(exist_ok=True)
     os.environ["FONTCONFIG_FILE"] = str(fontconfig_file(folders, scratch))
 
 

@@ -163,6 +163,11 @@ class _Worker:
             return f"the renderer crashed ({name}), {_likely_memory(self.memory_mb)}"
         if code < 0:
             return f"the renderer was killed by signal {signal.Signals(-code).name}"
+        # At its limit a worker may die before it can answer (fontconfig or Pango failing
+        # to allocate while starting): its last words say so.
+        last = " ".join(line for _, line in self.said()[-5:])
+        if any(sign in last for sign in _MEMORY_SIGNS):
+            return f"the renderer stopped (exit status {code}), {_likely_memory(self.memory_mb)}"
         return f"the renderer stopped (exit status {code})"
 
 
@@ -314,6 +319,9 @@ def _attempt(module: Any, state: Any, job: Any, memory_mb: int) -> tuple[Any, st
         return None, f"failed in a C library ({exc}), {_likely_memory(memory_mb)}"
     except Exception as exc:  # the job's own failure
         return None, _one_line(exc)
+
+
+_MEMORY_SIGNS = ("MemoryError", "Cannot allocate memory", "out of memory", "std::bad_alloc")
 
 
 def _likely_memory(memory_mb: int) -> str:
