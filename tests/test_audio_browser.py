@@ -12,94 +12,28 @@ makes itself with DIGEST_AUDIO on (eSpeak NG, the fastest engine): what a reader
 from __future__ import annotations
 
 import json
-import re
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any
 
 import feedparser
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import run_cli
 from tests.support.site_tools import (
-    CHROMIUM_ARGS,
     ToolError,
     WebTools,
+    chromium,
     describe,
     ensure_web_tools,
-    find_chromium,
     png_size,
     run_vnu,
+    serve,
 )
 from tests.test_audio_publish import MONTH, SITE, WEEK, Site, audio_site, length, new_site
 
 PATH = f"issues/{WEEK}/"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
 PLAYER = "section.audio-edition audio"
-
-
-class _RangeHandler(SimpleHTTPRequestHandler):
-    """A static server that answers byte ranges, as every web host and CDN does: a
-    browser reads an Ogg file's duration from its last page, which it asks for by range
-    (without ranges Chromium's <audio> says Infinity)."""
-
-    _range: tuple[int, int] | None = None
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def send_head(self) -> Any:
-        asked = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
-        path = Path(self.translate_path(self.path))
-        if not asked or not path.is_file():
-            return super().send_head()
-        size = path.stat().st_size
-        start = int(asked[1])
-        end = min(int(asked[2]) if asked[2] else size - 1, size - 1)
-        if start >= size:
-            self.send_error(416)
-            return None
-        stream = path.open("rb")
-        stream.seek(start)
-        self.send_response(206)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.send_header("Content-Length", str(end - start + 1))
-        self.send_header("Accept-Ranges", "bytes")
-        self.end_headers()
-        self._range = (start, end)
-        return stream
-
-    def copyfile(self, source: Any, outputfile: Any) -> None:
-        if self._range is None:
-            return super().copyfile(source, outputfile)
-        left = self._range[1] - self._range[0] + 1
-        while left > 0:
-            chunk = source.read(min(left, 64 * 1024))
-            if not chunk:
-                break
-            outputfile.write(chunk)
-            left -= len(chunk)
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve `directory` on a free port of 127.0.0.1, with byte ranges; the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_RangeHandler, directory=str(directory)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @pytest.fixture(scope="module")
@@ -110,14 +44,8 @@ def built(request: pytest.FixtureRequest) -> Site:
 @pytest.fixture(scope="module")
 def browser(built: Site) -> Iterator[Browser]:
     """One Chromium for the module; the site is built first (Playwright's event loop)."""
-    try:
-        chromium = find_chromium()
-    except ToolError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

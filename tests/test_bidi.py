@@ -29,14 +29,14 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from digest.models import SectionRule, Source
 from digest.render.bidi import isolate, runs
 from digest.render.edition import parse_edition
 from digest.render.markdown import markdown
 from tests.conftest import ROOT, make_project, run_cli
-from tests.support.site_tools import CHROMIUM_ARGS, ToolError, find_chromium, serve
+from tests.support.site_tools import chromium, serve
 
 FIXTURE = ROOT / "tests" / "data" / "bidi" / "2024-02-08.md"
 LOOK = ROOT / ".cache" / "test-output" / "bidi"
@@ -394,14 +394,8 @@ def test_the_pdf_pages_render_for_a_look(built):
 def browser(built: Path) -> Iterator[Browser]:
     """Debian's Chromium; the project is built first (Playwright's sync API keeps an event
     loop running in this thread)."""
-    try:
-        chromium = find_chromium()
-    except ToolError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

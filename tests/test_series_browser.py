@@ -14,14 +14,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.support.site_tools import (
-    CHROMIUM_ARGS,
     ToolError,
     WebTools,
+    chromium,
     ensure_web_tools,
-    find_chromium,
     png_size,
     run_vnu,
     serve,
@@ -46,14 +45,8 @@ def output(request: pytest.FixtureRequest) -> Path:
 @pytest.fixture(scope="module")
 def browser(output: Path) -> Iterator[Browser]:
     """One Chromium for the module; the site is built first (Playwright's event loop)."""
-    try:
-        chromium = find_chromium()
-    except ToolError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
