@@ -23,7 +23,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from digest import files, periods
-from digest.commands.check import refuse_broken
 from digest.commands.past_issues import section_model
 from digest.config import Settings
 from digest.errors import ContentError, DraftExistsError
@@ -226,7 +225,10 @@ def update_week(settings: Settings, week_ending: str) -> DraftResult:
             f"`digest draft --week-ending {spec.slug}` drafts it again (keeping it as a backup)"
         )
     # New items go only into a file the judge accepts: merging into a broken table or a
-    # section without its id would bury them where the build refuses to look.
+    # section without its id would bury them where the build refuses to look. (Imported
+    # here: the judge brings the site's plugin, which a plain draft has no use for.)
+    from digest.commands.check import refuse_broken
+
     refuse_broken(settings, [path.stem])
     with Store(settings.store_path) as store:
         done = store.drafted_ids(spec.slug)

@@ -63,9 +63,9 @@ def _fold(text: str) -> str:
 
 
 @cache
-def _compile(keyword: str) -> tuple[str, re.Pattern[str], int]:
+def _keyword(keyword: str) -> tuple[str, str, int]:
     """A keyword as written in DIGEST_SECTIONS: a piece of text every match contains (a
-    quick test before the pattern's), the pattern, and what one hit counts."""
+    quick test before the pattern's), the pattern's source, and what one hit counts."""
     marks = len(keyword) - len(keyword.rstrip("!"))  # "!" a marker, "!!" one that outranks
     word = _fold(keyword.rstrip("!").strip())
     stem = word.endswith("*")
@@ -73,16 +73,35 @@ def _compile(keyword: str) -> tuple[str, re.Pattern[str], int]:
     weight = marks * MARKER_WEIGHT if marks else PHRASE_WEIGHT if len(words) > 1 else 1
     if word.isascii():
         body = r"\s+".join(map(re.escape, words))
-        return words[0], re.compile(rf"\b{body}" + (r"\w*" if stem else r"\b")), weight
+        return words[0], rf"\b{body}" + (r"\w*" if stem else r"\b"), weight
     # Arabic words carry their prefixes attached, each word of a phrase its own.
     body = r"\s+".join(_ARABIC_PREFIX + re.escape(w) for w in words)
-    return words[0], re.compile(rf"(?<!\w){body}" + (r"\w*" if stem else r"ا?(?!\w)")), weight
+    return words[0], rf"(?<!\w){body}" + (r"\w*" if stem else r"ا?(?!\w)"), weight
+
+
+# Compiled only once an item holds its keyword's text: most keywords are in no item of a
+# week, and compiling the taxonomy's 700 patterns would cost more than a week's matching.
+_pattern = cache(re.compile)
+
+
+_Entry = tuple[str, str, str, int]  # keyword, needle, pattern source, weight (_keyword)
 
 
 @cache
-def _compile_all(keywords: tuple[str, ...]) -> tuple[tuple[str, str, re.Pattern[str], int], ...]:
-    """A section's keywords, each with its compiled form, looked up once per item."""
-    return tuple((keyword, *_compile(keyword)) for keyword in keywords)
+def _keyword_table(
+    keywords: tuple[str, ...],
+) -> tuple[dict[str, tuple[_Entry, ...]], tuple[_Entry, ...]]:
+    """A section's keywords (_keyword), looked up once per item: those whose needle has
+    three characters or more by its first three, and the others."""
+    by_start: dict[str, list[_Entry]] = {}
+    short = []
+    for keyword in keywords:
+        entry = (keyword, *_keyword(keyword))
+        if len(entry[1]) >= 3:
+            by_start.setdefault(entry[1][:3], []).append(entry)
+        else:
+            short.append(entry)
+    return {start: tuple(entries) for start, entries in by_start.items()}, tuple(short)
 
 
 def _parts(title: str, text: str) -> tuple[str, str, str]:
@@ -91,34 +110,66 @@ def _parts(title: str, text: str) -> tuple[str, str, str]:
     return _fold(title), _fold(lead), _fold(rest[0]) if rest else ""
 
 
-def _counts(keywords: tuple[str, ...], parts: tuple[str, str, str]) -> dict[str, int]:
+class _Read:
+    """An item's folded parts, and the runs of three characters its text holds: a keyword's
+    needle can be in the text only if its first three characters are one of them, so most
+    of a taxonomy's keywords are passed over without a search."""
+
+    def __init__(self, title: str, text: str) -> None:
+        self.parts = _parts(title, text)
+        self.whole = "\n".join(self.parts)
+        whole = self.whole
+        self.starts = {whole[i : i + 3] for i in range(len(whole) - 2)}
+
+
+def _counts(keywords: tuple[str, ...], read: _Read) -> dict[str, int]:
     """What each of `keywords` found in an item's headline, lead and rest adds to its
     section's score; keywords not found are left out."""
-    title, lead, rest = parts
-    whole = "\n".join(parts)
+    by_start, short = _keyword_table(keywords)
+    whole = read.whole
     counts = {}
-    for keyword, needle, pattern, weight in _compile_all(keywords):
-        if needle not in whole:
-            continue  # most keywords are in no given item: skip the slower regex
-        # A marker settles the section where the story says what it is about, not after.
-        later = min(weight, PHRASE_WEIGHT)
-        count = (
-            weight * TITLE_WEIGHT * len(pattern.findall(title))
-            + weight * LEAD_WEIGHT * len(pattern.findall(lead))
-            + later * len(pattern.findall(rest))
-        )
-        if count:
+    for start in read.starts & by_start.keys():
+        for keyword, needle, source, weight in by_start[start]:
+            if needle in whole and (count := _count(needle, source, weight, read)):
+                counts[keyword] = count
+    for keyword, needle, source, weight in short:
+        if needle in whole and (count := _count(needle, source, weight, read)):
             counts[keyword] = count
     return counts
 
 
+def _count(needle: str, source: str, weight: int, read: _Read) -> int:
+    """What one keyword found. Every match holds the keyword's needle, so a part without
+    it is not searched: most keywords are in no given item, and the regex is slower."""
+    title, lead, rest = read.parts
+    pattern = _pattern(source)
+    # A marker settles the section where the story says what it is about, not after.
+    later = min(weight, PHRASE_WEIGHT)
+    return (
+        (weight * TITLE_WEIGHT * len(pattern.findall(title)) if needle in title else 0)
+        + (weight * LEAD_WEIGHT * len(pattern.findall(lead)) if needle in lead else 0)
+        + (later * len(pattern.findall(rest)) if needle in rest else 0)
+    )
+
+
+def _rule_counts(
+    title: str, text: str, rules: Sequence[SectionRule]
+) -> list[tuple[str, dict[str, int]]]:
+    """(section, what each of its keywords found: _counts) for every rule, in order."""
+    read = _Read(title, text)
+    return [(rule.key, _counts(tuple(rule.keywords), read)) for rule in rules]
+
+
 def keyword_scores(text: str, title: str, rules: Sequence[SectionRule]) -> dict[str, int]:
-    parts = _parts(title, text)
+    return _scores(_rule_counts(title, text, rules))
+
+
+def _scores(counted: list[tuple[str, dict[str, int]]]) -> dict[str, int]:
     scores: dict[str, int] = {}
-    for rule in rules:
-        score = sum(_counts(tuple(rule.keywords), parts).values())
+    for key, counts in counted:
+        score = sum(counts.values())
         if score:
-            scores[rule.key] = score
+            scores[key] = score
     return scores
 
 
@@ -132,25 +183,26 @@ def classify(
     keys = [rule.key for rule in rules]
     if source is not None and source.section in keys:
         return Decision(source.section, "source", f"default section of {source.name}")
-    scores = keyword_scores(item.text, item.title, rules)
+    counted = _rule_counts(item.title, item.text, rules)
+    scores = _scores(counted)
     # Highest score wins; ties go to the section listed first.
     best = max(scores, key=lambda key: (scores[key], -keys.index(key))) if scores else None
     known = [key for key in keys if model and key in model.sections]
     # The model decides among the sections it has seen examples of; keywords pointing to a
     # section it has never seen (new in the settings) still place the item there.
     if model is not None and len(known) > 1 and (best is None or best in known):
-        return _learned(item, scores, model, rules, known)
+        return _learned(item, scores, model, counted, known)
     if best is None:
         return None
     confidence = scores[best] / sum(scores.values())
-    return Decision(best, "rule", _keywords(item, rules, best), round(confidence, 2))
+    return Decision(best, "rule", _keywords(counted, best), round(confidence, 2))
 
 
 def _learned(
     item: Item,
     scores: dict[str, int],
     model: Model,
-    rules: Sequence[SectionRule],
+    counted: list[tuple[str, dict[str, int]]],
     keys: list[str],
 ) -> Decision:
     learned = model.log_scores(f"{item.title}. {item.text}")
@@ -163,13 +215,13 @@ def _learned(
     best = max(keys, key=lambda key: (combined[key], -keys.index(key)))
     detail = f"{model.describe()} (p={softmax({k: learned[k] for k in keys})[best]:.2f})"
     if scores.get(best):
-        detail = f"{_keywords(item, rules, best)}; {detail}"
+        detail = f"{_keywords(counted, best)}; {detail}"
     return Decision(best, "learned", detail, round(chances[best], 2))
 
 
-def _keywords(item: Item, rules: Sequence[SectionRule], key: str) -> str:
-    """The section's keywords found in the item, as listed, those that counted most first."""
-    rule = next(r for r in rules if r.key == key)
-    counted = _counts(tuple(rule.keywords), _parts(item.title, item.text))
-    matched = sorted(counted, key=lambda k: (-counted[k], k))
+def _keywords(counted: list[tuple[str, dict[str, int]]], key: str) -> str:
+    """The section's keywords found in the item, as listed, those that counted most first
+    (`counted`: _rule_counts)."""
+    found = next(counts for section, counts in counted if section == key)
+    matched = sorted(found, key=lambda k: (-found[k], k))
     return "keywords: " + ", ".join(matched[:5])

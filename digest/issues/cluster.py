@@ -29,7 +29,7 @@ import functools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -46,6 +46,8 @@ CROSS_THRESHOLD = 0.24  # an Arabic and an English report, compared on the words
 # grouping.py) 0.5/0.8 keeps the merge recall of single links (0.95) with no chain merged.
 GROUP_FLOOR = 0.5
 GROUP_MEAN = 0.8
+# Candidate pairs are at most a day apart: a story told a day late, when a date is unsure.
+_NEAR_DAYS = (-1, 0, 1)
 REPRINT_SHARE = 0.6  # daily: the share of the shorter report's three-word runs in the other
 COMMON_SHARE = 0.05  # a word in more than this share of the items is not distinctive ...
 MIN_COMMON = 20  # ... unless it is in fewer items than this
@@ -80,15 +82,21 @@ def _words(
     words = set()
     foreign = False
     for word in _WORD.findall(arabic.strip_marks(text).lower()):
-        if word.isascii():
-            if word not in _STOP:
-                words.add(_SUFFIX.sub("", word))
-            continue
-        foreign = True
-        words.add(arabic.english(word) or arabic.normal(word))
+        foreign = foreign or not word.isascii()
+        if (term := _term(word)) is not None:
+            words.add(term)
     named = tuple(m.place for m in places.mentions(text)) if places is not None else ()
     words.update(_PLACE + place.name for place in named)
     return frozenset(words), foreign, named
+
+
+@functools.lru_cache(maxsize=65536)  # a week's reports repeat their words
+def _term(word: str) -> str | None:
+    """A word as `_words` counts it: English lightly stemmed (None for a stop word), Arabic
+    in English where the glossary has it, else in its normal form."""
+    if word.isascii():
+        return None if word in _STOP else _SUFFIX.sub("", word)
+    return arabic.english(word) or arabic.normal(word)
 
 
 def _apart(a: tuple[Place, ...], b: tuple[Place, ...]) -> bool:
@@ -107,10 +115,21 @@ def _areas(named: tuple[Place, ...]) -> set[str]:
     return {p.name.casefold() for p in named} | {p.province.casefold() for p in named if p.province}
 
 
-def _vectors(word_sets: Sequence[frozenset[str]]) -> list[tuple[dict[str, float], float]]:
-    """IDF-weighted word vectors with their norms, the IDF taken over this batch."""
-    frequency = Counter(w for words in word_sets for w in words)
-    total = len(word_sets)
+def _frequency(word_sets: Sequence[frozenset[str]], counts: Sequence[int]) -> Counter[str]:
+    """In how many items each word is, when each word set stands for `counts` items (a
+    report and its word-for-word reprints)."""
+    frequency: Counter[str] = Counter()
+    for words, count in zip(word_sets, counts, strict=True):
+        for w in words:
+            frequency[w] += count
+    return frequency
+
+
+def _vectors(
+    word_sets: Sequence[frozenset[str]], frequency: Counter[str], total: int
+) -> list[tuple[dict[str, float], float]]:
+    """IDF-weighted word vectors with their norms, the IDF taken over this batch of `total`
+    items (`frequency`: _frequency)."""
     vectors = []
     for words in word_sets:
         vector = {w: math.log(1 + total / frequency[w]) for w in words}  # smoothed: >0
@@ -139,7 +158,13 @@ def _shared(vector: tuple[dict[str, float], float]) -> tuple[dict[str, float], f
 
 
 class _Scorer:
-    """Pair scores as a share of their threshold (1.0 = just similar enough), cached."""
+    """Pair scores as a share of their threshold (1.0 = just similar enough), cached.
+
+    Outlets reprint wire copy word for word, and a report's words, vector and score follow
+    from its headline and text alone: each distinct (headline, text), a "text" below, is read
+    and scored once, whichever outlets carry it. A score is a float sum taken in the order
+    of its first vector's words, so the text pair is kept in the order the pair was first
+    asked for: the same floats, to the last bit, as scoring every item pair on its own."""
 
     def __init__(
         self,
@@ -147,25 +172,63 @@ class _Scorer:
         places: Gazetteer | None,
         thresholds: tuple[float, float],
     ) -> None:
-        read = [_words(c.item, places) for c in candidates]
+        texts: dict[tuple[str, str], int] = {}  # each distinct text's number
+        self.text: list[int] = []  # each candidate's
+        read = []
+        for c in candidates:
+            told = (c.item.title, c.item.text)
+            if told not in texts:
+                texts[told] = len(texts)
+                read.append(_words(c.item, places))
+            self.text.append(texts[told])
+        self.texts = list(texts)
+        counts = Counter(self.text)
         self.word_sets = [words for words, _, _ in read]
         self.foreign = [foreign for _, foreign, _ in read]
         self.places = [named for _, _, named in read]
-        self.vectors = _vectors(self.word_sets)
+        self.frequency = _frequency(self.word_sets, [counts[n] for n in range(len(texts))])
+        self.vectors = _vectors(self.word_sets, self.frequency, len(candidates))
         self.across = [_shared(v) for v in self.vectors]  # when two reports differ in script
         self.thresholds = thresholds
-        self._cache: dict[tuple[int, int], float] = {}
+        self._scores: dict[tuple[int, int], float] = {}  # (text, text), in the order asked
+        self._asked: dict[tuple[int, int], float] = {}  # (item, item), lower first
+        self._candidates: Sequence[Candidate] = ()
+        self._block_of: list[int] = []  # each item's block (_pairs)
+        self._near: set[tuple[int, int]] = set()  # the candidate blocks, lower first
+
+    def text_ratio(self, a: int, b: int) -> float:
+        """The score of text `a` against text `b`, summed over `a`'s words."""
+        key = (a, b)
+        score = self._scores.get(key)
+        if score is None:
+            same, cross = self.thresholds
+            if self.foreign[a] == self.foreign[b]:
+                score = similarity(self.vectors[a], self.vectors[b]) / same
+            else:
+                score = similarity(self.across[a], self.across[b]) / cross
+            self._scores[key] = score
+        return score
+
+    def scored(
+        self, candidates: Sequence[Candidate], block_of: list[int], near: set[tuple[int, int]]
+    ) -> None:
+        """What `_pairs` scored: every pair of items of two candidate blocks that may join."""
+        self._candidates, self._block_of, self._near = candidates, block_of, near
 
     def ratio(self, i: int, j: int) -> float:
-        key = (min(i, j), max(i, j))
-        if key not in self._cache:
-            same, cross = self.thresholds
-            if self.foreign[i] == self.foreign[j]:
-                score = similarity(self.vectors[i], self.vectors[j]) / same
-            else:
-                score = similarity(self.across[i], self.across[j]) / cross
-            self._cache[key] = score
-        return self._cache[key]
+        """Items i and j's score. A pair `_pairs` scored is scored lower item first; any
+        other in the order it is first asked for, as the cache of item pairs did."""
+        low, high = (i, j) if i < j else (j, i)
+        if self._near:
+            a, b = self._block_of[low], self._block_of[high]
+            if ((a, b) in self._near or (b, a) in self._near) and _may_join(
+                self._candidates[low], self._candidates[high]
+            ):
+                return self.text_ratio(self.text[low], self.text[high])
+        score = self._asked.get((low, high))
+        if score is None:
+            score = self._asked[(low, high)] = self.text_ratio(self.text[i], self.text[j])
+        return score
 
 
 def clusters(
@@ -178,16 +241,21 @@ def clusters(
     event: the next day's bomb in the same district) and the joined group still holds
     together as a whole (see the module doc)."""
     scorer = _Scorer(candidates, places, (THRESHOLD, CROSS_THRESHOLD))
-    pairs = _pairs(candidates, scorer, offsets=(-1, 0, 1))
-    named = scorer.places
+    pairs = _pairs(candidates, scorer)
+    text, named = scorer.text, scorer.places
 
     # Where an attack happened is what tells it from another; a report of talks or trade
     # names places only in passing (Baghdad and Erbil negotiating Basra's exports). Read
     # only for the rare pair whose places are apart: reading every report costs a tenth
     # of a 1,000-item draft.
     @functools.cache
-    def attack(i: int) -> bool:
-        return is_attack(candidates[i].item.title, candidates[i].item.text)
+    def attack(number: int) -> bool:
+        title, body = scorer.texts[number]
+        return is_attack(title, body)
+
+    @functools.cache  # per pair of texts: reprints are read alike
+    def compatible(a: int, b: int) -> bool:
+        return not (_apart(named[a], named[b]) and attack(a) and attack(b))
 
     return _join(
         candidates,
@@ -195,7 +263,7 @@ def clusters(
         scorer.ratio,
         floor=GROUP_FLOOR,
         mean=GROUP_MEAN,
-        compatible=lambda i, j: not (_apart(named[i], named[j]) and attack(i) and attack(j)),
+        compatible=lambda i, j: compatible(text[i], text[j]),
     )
 
 
@@ -252,36 +320,91 @@ def _specifics(item: Item) -> frozenset[str]:
     return frozenset(names | figures)
 
 
-def _pairs(
-    candidates: Sequence[Candidate], scorer: _Scorer, offsets: tuple[int, ...]
-) -> list[tuple[float, int, int]]:
+def _pairs(candidates: Sequence[Candidate], scorer: _Scorer) -> list[tuple[float, int, int]]:
     """Pairs similar enough to join, best first.
 
-    Candidate pairs share a distinctive word (a place, a name, a figure): a pair sharing
-    only common words cannot reach the threshold, and skipping it keeps a 10,000-item
-    week from costing all pairs. Each candidate pair then gets its exact cosine."""
-    word_sets = scorer.word_sets
-    frequency = Counter(w for words in word_sets for w in words)
+    Candidate pairs share a distinctive word (a place, a name, a figure) and are at most a
+    day apart (a story told a day late, when a date is unsure): a pair sharing only common
+    words cannot reach the threshold, and skipping it keeps a 10,000-item week from costing
+    all pairs. Each candidate pair then gets its exact cosine.
+
+    Items are taken in blocks of one text, one day and one `says_when`: a block's items and
+    another's are all candidates or none, may join as far as their days go or not, and score
+    alike. So each pair of blocks is found, checked and scored once, and only the blocks
+    that pass are spelled out item by item (the outlets told apart there)."""
     common = max(MIN_COMMON, COMMON_SHARE * len(candidates))
+    distinctive = [
+        [w for w in words if scorer.frequency[w] <= common] for words in scorer.word_sets
+    ]
+    blocks: dict[tuple[int, date, bool], list[int]] = {}
+    for i, c in enumerate(candidates):
+        blocks.setdefault((scorer.text[i], c.day, c.says_when), []).append(i)
+    keys = list(blocks)
+    members = list(blocks.values())
+    block_of = [0] * len(candidates)
+    for number, block in enumerate(members):
+        for i in block:
+            block_of[i] = number
     postings: dict[tuple[date, str], list[int]] = defaultdict(list)
-    for i, c in enumerate(candidates):
-        for w in word_sets[i]:
-            if frequency[w] <= common:
-                postings[(c.day, w)].append(i)
-    pairs: list[tuple[float, int, int]] = []
-    for i, c in enumerate(candidates):
+    for number, (text, day, _) in enumerate(keys):
+        for w in distinctive[text]:
+            postings[(day, w)].append(number)
+    near: set[tuple[int, int]] = set()  # candidate blocks, lower first
+    sources = [c.item.source for c in candidates]
+    found: list[tuple[float, int, int]] = []  # (-score, i, j): sorted as they are, best first
+    for number, (text, day, says_when) in enumerate(keys):
         later = {
-            j
-            for w in word_sets[i]
-            if frequency[w] <= common
-            for offset in offsets  # a story told a day late, when a date is unsure
-            for j in postings.get((c.day + timedelta(days=offset), w), ())
-            if j > i
+            other
+            for w in distinctive[text]
+            for offset in _NEAR_DAYS
+            for other in postings.get((day + timedelta(days=offset), w), ())
+            if other >= number
         }
-        for j in sorted(later):
-            if _may_join(c, candidates[j]) and (score := scorer.ratio(i, j)) >= 1.0:
-                pairs.append((score, i, j))
-    return sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))
+        for other in later:
+            near.add((number, other))
+            other_text, other_day, other_says = keys[other]
+            if day != other_day and says_when and other_says:
+                continue  # both name their days, and the days differ (_may_join)
+            found.extend(
+                _block_pairs(members[number], members[other], text, other_text, scorer, sources)
+            )
+    scorer.scored(candidates, block_of, near)
+    found.sort()
+    return [(-score, i, j) for score, i, j in found]
+
+
+def _block_pairs(
+    mine: list[int],
+    theirs: list[int],
+    text: int,
+    other_text: int,
+    scorer: _Scorer,
+    sources: Sequence[str],
+) -> Iterator[tuple[float, int, int]]:
+    """(-score, i, j), i < j, for the pairs of two candidate blocks (or of one block with
+    itself) that reach the threshold, one outlet's pairs left out (_may_join). A pair is
+    scored from its lower item's text, as the pair of items would be."""
+    if mine is theirs:
+        score = scorer.text_ratio(text, text)
+        if score >= 1.0:
+            for place, i in enumerate(mine):
+                for j in mine[place + 1 :]:
+                    if sources[i] != sources[j]:
+                        yield -score, i, j
+        return
+    forward = scorer.text_ratio(text, other_text) if mine[0] < theirs[-1] else 0.0
+    backward = scorer.text_ratio(other_text, text) if theirs[0] < mine[-1] else 0.0
+    if forward < 1.0 and backward < 1.0:
+        return
+    for i in mine:
+        for j in theirs:
+            if sources[i] == sources[j]:
+                continue
+            if i < j:
+                if forward >= 1.0:
+                    yield -forward, i, j
+            elif backward >= 1.0:
+                yield -backward, j, i
 
 
 def _may_join(a: Candidate, b: Candidate) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from digest.issues import headlines, importance, takeaways
@@ -22,6 +22,7 @@ from digest.issues.cluster import Candidate, clusters
 from digest.issues.learn import Model
 from digest.models import (
     Citation,
+    Decision,
     DraftOptions,
     DraftSection,
     Entry,
@@ -69,14 +70,26 @@ def draft_issue(
     unplaced: list[Candidate] = []
     phrases: dict[Candidate, str] = {}
     earlier: list[Candidate] = []  # reports of the days before: what the last issue told
+    # Outlets reprint wire copy word for word: a text is dated (for its publication day) and
+    # placed (for its outlet's default section) once, and its reprints are told the same.
+    days: dict[tuple[str, date], tuple[date, str | None]] = {}
+    decisions: dict[tuple[str, str, str | None], Decision | None] = {}
     for item in items:
-        day, phrase = dated(item.text or item.title, local_day(item.published, spec.zone))
+        said = (item.text or item.title, local_day(item.published, spec.zone))
+        if (found := days.get(said)) is None:
+            found = days[said] = dated(*said)
+        day, phrase = found
         if spec.period.start - LOOKBACK <= day < spec.period.start:
             earlier.append(Candidate(item, "", day, phrase is not None))
             continue
         if day not in spec.period:
             continue
-        decision = classify(item, by_name.get(item.source), rules, model)
+        source = by_name.get(item.source)  # an outlet the settings do not name has no rule
+        told = (item.title, item.text, source.name if source else None)
+        if told in decisions:
+            decision = decisions[told]
+        else:
+            decision = decisions[told] = classify(item, source, rules, model)
         candidate = Candidate(
             item, decision.section if decision else "", day, phrase is not None, decision
         )
@@ -199,7 +212,7 @@ def _entry(
 ) -> tuple[Entry, list[str]]:
     """One paragraph for a story: the fullest telling, citing every outlet once, its
     relative day words resolved; and the notes on what was decided."""
-    fullest = max(group, key=lambda c: (len(c.item.text), -group.index(c)))
+    fullest = max(group, key=lambda c: len(c.item.text))  # the first of the longest
     citations: list[Citation] = []
     for c in sorted(group, key=lambda c: c.item.published):
         if c.item.url and all(x.source != c.item.source for x in citations):

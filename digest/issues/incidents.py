@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from digest.models import DraftOptions, Entry, Incident, Item
 from digest.text import arabic
@@ -155,6 +156,7 @@ _WOUNDS_DIED = re.compile(  # a report that counts only who died of wounds since
 _TOLL_STATED = re.compile(r"\btoll\b|حصيله", re.I)
 
 
+@lru_cache(maxsize=4096)  # a story's reprints, and clustering's reading of the same reports
 def is_attack(title: str, text: str) -> bool:
     """Whether one report tells of an attack, read from its headline, then its lead.
 
@@ -225,13 +227,15 @@ def incident(
     """
     by_time = sorted(items, key=lambda item: item.published)
     reports = [(item.title, item.text) for item in by_time] or [(entry.title, entry.text)]
-    if not any(is_attack(title, text) for title, text in reports):
+    # Outlets reprint wire copy word for word. Where only the first text that says
+    # something counts, a reprint met again says nothing new: each is read once.
+    if not any(is_attack(title, text) for title, text in dict.fromkeys(reports)):
         return None
     outlets = sorted({*outlets, *(item.source for item in items)}, key=len, reverse=True)
     texts = [entry.text, entry.title, *(t for report in reports for t in reversed(report))]
-    place = named_place(texts, places, entry.text, outlets) if places else None
+    place = named_place(_once(texts), places, entry.text, outlets) if places else None
     place = place or written_place(
-        [entry.text, entry.title, *(text for _, text in reports)], outlets
+        _once([entry.text, entry.title, *(text for _, text in reports)]), outlets
     )
     toll = figures(reports)
     lead = _SENTENCE.split(entry.text.strip(), maxsplit=1)
@@ -241,9 +245,15 @@ def incident(
         deaths=toll.deaths,
         injuries=toll.injuries,
         description=entry.title,
-        kind=kind([entry.title, lead[0], *lead[1:], *(t for r in reports for t in r)]),
+        kind=kind(_once([entry.title, lead[0], *lead[1:], *(t for r in reports for t in r)])),
         militants=toll.militants,
     )
+
+
+def _once(texts: Sequence[str]) -> list[str]:
+    """The texts without repeats, each where it first comes (for readers that take the
+    first text to say something, or the most trusted: a repeat never says more)."""
+    return list(dict.fromkeys(texts))
 
 
 def table(
@@ -279,8 +289,7 @@ class _Draft:
 def _follows_up(entry: Entry, reports: Sequence[tuple[str, str]]) -> bool:
     return any(
         _FOLLOW_UP.search(_normal(text))
-        for r in [(entry.title, entry.text), *reports]
-        for text in r
+        for text in _once([t for r in [(entry.title, entry.text), *reports] for t in r])
     )
 
 
@@ -379,6 +388,7 @@ def _options(row: Incident, options: DraftOptions) -> Incident:
     return row
 
 
+@lru_cache(maxsize=4096)  # every reader of a report normalises it again
 def _normal(text: str) -> str:
     """Arabic in arabic.normal form so the word lists match; Latin text unchanged."""
     return " ".join(arabic.normal(w) for w in text.split())

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from digest.text import casualties_ar
@@ -153,22 +153,24 @@ _DEAD = (
 )
 _WOUND = r"(?:wound(?:s|ed|ing)?|injur(?:es|ed|ing)|hurting|maim(?:s|ed|ing))"
 _HURT = r"(?:wounded|injured|hurt|maimed)\b"
+_BLEW_UP = r"\b(?:blew|blow|blowing|blows) (?:himself|herself|themselves) up"
+_TREATED = (
+    r"(?:in (?:the )?hospital|hospitali[sz]ed|in (?:a )?(?:critical|serious|stable) "
+    r"condition|receiving treatment|being treated)"
+)
 _FLAGS = re.I
 _TOLL = re.compile(  # "raising the death toll to three": the figure a toll update settles on
     r"\b(?:death )?toll\b[^.;]{0,60}?\b(?:to|at|reached|of)\s+" + _COUNT, _FLAGS
 )
-_DEATHS = tuple(
-    re.compile(p, _FLAGS)
-    for p in (
-        r"\b(?P<verb>" + _KILL + r")[\"'“”‘’]?\s+" + _VICTIMS,
-        r"\b(?:left|leaving|leaves)\s+" + _VICTIMS + r"\s+dead\b",
-        _passive(_DEAD, _VICTIMS),
-        # "a suicide bomber blew himself up": a militant dead, whoever else was
-        r"(?P<bomber>"
-        + _COUNT_MORE
-        + r")"
-        + r"[^.;]{0,40}?\b(?:blew|blow|blowing|blows) (?:himself|herself|themselves) up",
-    )
+# The costliest patterns to compile (a count, repeated for every victim a phrase lists):
+# their sources here, compiled on first use (_compiled), so a week that never needs one
+# (no "blew himself up") does not pay for it.
+_DEATHS = (
+    r"\b(?P<verb>" + _KILL + r")[\"'“”‘’]?\s+" + _VICTIMS,
+    r"\b(?:left|leaving|leaves)\s+" + _VICTIMS + r"\s+dead\b",
+    _passive(_DEAD, _VICTIMS),
+    # "a suicide bomber blew himself up": a militant dead, whoever else was
+    r"(?P<bomber>" + _COUNT_MORE + r")" + r"[^.;]{0,40}?" + _BLEW_UP,
 )
 # Who counts as a militant: the attackers and the armed groups a monitor names as such; a
 # "fighter" alone may be a soldier's comrade (PMF, Peshmerga), so only a named group's is.
@@ -184,16 +186,11 @@ _MILITANT_OF = re.compile(  # "two members of ISIS", "two of the attackers"
 )
 _NEUTRALISE = re.compile(r"neutrali[sz]", re.I)  # a military's word for enemy fighters killed
 _ALSO = re.compile(r"\b(?:also|as well)\b", re.I)  # a later sentence adding to the toll
-_INJURIES = tuple(
-    re.compile(p, _FLAGS)
-    for p in (
-        # "wounding two passers-by", but not "the wounded man"
-        r"(?<!\bthe )(?<!\ban )(?<!\ba )\b(?:\w+ly\s+)?" + _WOUND + r"\s+" + _COUNT,
-        _passive(_HURT),
-        _COUNT + r"(?:\s+(?:still|remain|remains|remained|are|were|was|is)){1,2}\s+"
-        r"(?:in (?:the )?hospital|hospitali[sz]ed|in (?:a )?(?:critical|serious|stable) "
-        r"condition|receiving treatment|being treated)",
-    )
+_INJURIES = (
+    # "wounding two passers-by", but not "the wounded man"
+    r"(?<!\bthe )(?<!\ban )(?<!\ba )\b(?:\w+ly\s+)?" + _WOUND + r"\s+" + _COUNT,
+    _passive(_HURT),
+    _COUNT + r"(?:\s+(?:still|remain|remains|remained|are|were|was|is)){1,2}\s+" + _TREATED,
 )
 _NO_HARM = re.compile(
     r"\bno\s+(?:reports? of\s+)?(?:(?:other|further|immediate|human|reported|serious|major)\s+)*"
@@ -228,6 +225,15 @@ _DIED_OF_WOUNDS = re.compile(
     r"\b(?:died|dies|succumbed|succumbs)\s+(?:later\s+)?(?:of|from|to)\s+"
     r"(?:(?:his|her|their|the)\s+)?(?:wounds|injuries)\b",
     re.I,
+)
+# Words each costly pattern cannot match without, in the pattern's own words and flags (a
+# match holds one of them): a sentence without them is not searched. Most patterns start
+# with a count, which may start at any word, and try long alternations there.
+_DEATH_GUARDS = (None, None, re.compile(_DEAD, _FLAGS), re.compile(_BLEW_UP, _FLAGS))
+_INJURY_GUARDS = (
+    re.compile(_WOUND, _FLAGS),
+    re.compile(_HURT, _FLAGS),
+    re.compile(_TREATED, _FLAGS),
 )
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+")
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -273,7 +279,13 @@ def _phrases(sentence: str) -> list[list[tuple[int | None, bool]]]:
     """Each phrase of the sentence that counts dead, in order: (count, is militant) for
     every victim it lists."""
     found = sorted(
-        (m for pattern in _DEATHS for m in pattern.finditer(sentence)), key=lambda m: m.start()
+        (
+            m
+            for source, guard in zip(_DEATHS, _DEATH_GUARDS, strict=True)
+            if guard is None or guard.search(sentence)
+            for m in _compiled(source).finditer(sentence)
+        ),
+        key=lambda m: m.start(),
     )
     phrases = []
     end = -1
@@ -304,11 +316,13 @@ def _phrases(sentence: str) -> list[list[tuple[int | None, bool]]]:
     return phrases
 
 
-_COUNT_ALONE = re.compile(_COUNT, _FLAGS)
+@cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source, _FLAGS)
 
 
 def _count_of(victims: str) -> int | None:
-    match = _COUNT_ALONE.fullmatch(victims.strip())
+    match = _compiled(_COUNT).fullmatch(victims.strip())
     return _value(match) if match else None
 
 
@@ -317,7 +331,8 @@ def _total(counts: tuple[int | None, ...]) -> int | None:
 
 
 def _first(
-    patterns: tuple[re.Pattern[str], ...],
+    patterns: tuple[str, ...],
+    guards: tuple[re.Pattern[str] | None, ...],
     hint: re.Pattern[str],
     text: str,
     skip: re.Pattern[str] | None = None,
@@ -329,7 +344,12 @@ def _first(
     for sentence in _SENTENCE.split(text):
         if not hint.search(sentence) or (skip and skip.search(sentence)):
             continue
-        found = [m for p in patterns if (m := p.search(sentence))]
+        found = [
+            m
+            for source, guard in zip(patterns, guards, strict=True)
+            if (guard is None or guard.search(sentence))
+            and (m := _compiled(source).search(sentence))
+        ]
         if found:
             return True, _value(min(found, key=lambda m: m.start()))
     return False, None
@@ -344,7 +364,7 @@ def read(text: str) -> Reading:
     said_deaths, deaths, militants = _deaths(text)
     if toll:
         said_deaths, deaths = True, _value(toll)
-    said_injuries, injuries = _first(_INJURIES, _INJURY_HINT, text, _DIED_OF_WOUNDS)
+    said_injuries, injuries = _first(_INJURIES, _INJURY_GUARDS, _INJURY_HINT, text, _DIED_OF_WOUNDS)
     return Reading(
         deaths=deaths,
         injuries=injuries,

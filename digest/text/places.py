@@ -117,6 +117,9 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(set(self._names.values()))
 
+    def __bool__(self) -> bool:  # without counting the places (every story asks)
+        return bool(self._names)
+
     def mentions(self, text: str) -> list[Mention]:
         """Every place named in `text`, longest name first where names overlap, in order.
         Offsets are into `text` with Arabic diacritics removed."""
@@ -124,7 +127,8 @@ class Gazetteer:
         # A word's forms: Latin without a possessive; Arabic as written and without prefixes.
         # A name's later words may only lose the article.
         forms = [
-            [re.sub(r"'s$", "", w)] if w.isascii() else list(arabic.forms(w)) for w, _, _ in words
+            [w[:-2] if w.endswith("'s") else w] if w.isascii() else list(arabic.forms(w))
+            for w, _, _ in words
         ]
         later = [
             f[0] if w.isascii() else arabic.without_article(w)
@@ -132,8 +136,12 @@ class Gazetteer:
         ]
         found = []
         i = 0
+        longest_of = self._longest
         while i < len(words):
-            longest = max((self._longest.get(f, 0) for f in forms[i]), default=0)
+            if len(forms[i]) == 1:  # a Latin word: one form
+                longest = longest_of.get(forms[i][0], 0)
+            else:
+                longest = max((longest_of.get(f, 0) for f in forms[i]), default=0)
             for size in range(min(longest, len(words) - i), 0, -1):
                 tail = tuple(later[i + 1 : i + size])
                 place = next(

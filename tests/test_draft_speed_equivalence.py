@@ -1,0 +1,312 @@
+"""Issue 25: drafting got faster without drafting anything else.
+
+Same-story merging now reads each distinct text once and scores pairs of blocks (one text,
+one day) instead of every pair of items. Here the path it replaced, scoring every candidate
+pair of items on its own (kept below as it was), is run beside the new one on random weeks
+full of reprints and on the labeled set: the same pairs, the same scores to the last bit,
+the same groups. And the drafted Markdown of the benchmark weeks is byte for byte what
+digest wrote before the speed work (56038dd).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+import random
+from collections import Counter, defaultdict
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from benchmarks import grouping
+from digest.commands.draft import issue_spec
+from digest.commands.past_issues import section_model
+from digest.issues import cluster
+from digest.issues.cluster import Candidate
+from digest.issues.compose import draft_issue
+from digest.issues.incidents import is_attack
+from digest.models import Item
+from digest.render.issue_markdown import draft_markdown
+from digest.text.dates import dated
+from digest.text.places import load
+
+DATA = grouping.ROOT / "benchmarks/data/grouping"
+PLACES = load("iraq", Path("."))
+
+
+# -- the path before issue 25: every candidate pair of items scored on its own ------------
+
+
+def old_pairs(candidates, places):
+    """(pairs best first, ratio) exactly as cluster.py computed them at 56038dd."""
+    read = [cluster._words(c.item, places) for c in candidates]
+    word_sets = [words for words, _, _ in read]
+    foreign = [f for _, f, _ in read]
+    frequency = Counter(w for words in word_sets for w in words)
+    vectors = []
+    for words in word_sets:
+        vector = {w: math.log(1 + len(word_sets) / frequency[w]) for w in words}
+        vectors.append((vector, cluster._norm(vector.values())))
+    across = [cluster._shared(v) for v in vectors]
+    cache: dict[tuple[int, int], float] = {}
+
+    def ratio(i, j):
+        key = (min(i, j), max(i, j))
+        if key not in cache:
+            if foreign[i] == foreign[j]:
+                score = cluster.similarity(vectors[i], vectors[j]) / cluster.THRESHOLD
+            else:
+                score = cluster.similarity(across[i], across[j]) / cluster.CROSS_THRESHOLD
+            cache[key] = score
+        return cache[key]
+
+    common = max(cluster.MIN_COMMON, cluster.COMMON_SHARE * len(candidates))
+    postings = defaultdict(list)
+    for i, c in enumerate(candidates):
+        for w in word_sets[i]:
+            if frequency[w] <= common:
+                postings[(c.day, w)].append(i)
+    pairs = []
+    for i, c in enumerate(candidates):
+        later = {
+            j
+            for w in word_sets[i]
+            if frequency[w] <= common
+            for offset in (-1, 0, 1)
+            for j in postings.get((c.day + timedelta(days=offset), w), ())
+            if j > i
+        }
+        for j in sorted(later):
+            if cluster._may_join(c, candidates[j]) and (score := ratio(i, j)) >= 1.0:
+                pairs.append((score, i, j))
+    return sorted(pairs, key=lambda p: (-p[0], p[1], p[2])), ratio, [n for _, _, n in read]
+
+
+def old_clusters(candidates, places):
+    pairs, ratio, named = old_pairs(candidates, places)
+
+    @functools.cache
+    def attack(i):
+        return is_attack(candidates[i].item.title, candidates[i].item.text)
+
+    return cluster._join(
+        candidates,
+        pairs,
+        ratio,
+        floor=cluster.GROUP_FLOOR,
+        mean=cluster.GROUP_MEAN,
+        compatible=lambda i, j: (
+            not (cluster._apart(named[i], named[j]) and attack(i) and attack(j))
+        ),
+    )
+
+
+# -- weeks to compare on ----------------------------------------------------------------
+
+_WORDS = (
+    "bomb killed soldiers patrol police convoy rocket drone attack council governor budget "
+    "oil exports field record output election votes court verdict flood rain farmers wheat "
+    "harvest hospital children cholera water protest salaries teachers strike talks minister"
+).split()
+_PLACES = "Tarmiyah Daquq Kirkuk Mosul Baghdad Basra Hawija Sinjar Erbil Fallujah Samarra".split()
+_ARABIC = "انفجار عبوة ناسفة في كركوك مقتل جنديين الموصل بغداد صاروخ".split()
+
+
+def random_week(seed: int, size: int = 160) -> list[Candidate]:
+    """Reports of a few days: a pool of texts, each carried by one to five outlets (some
+    the same outlet twice), in English and Arabic, some naming their day."""
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(size // 3):
+        words = _ARABIC if rng.random() < 0.15 else _WORDS
+        body = rng.sample(words, k=min(len(words), rng.randint(4, 9)))
+        place = rng.choice(_PLACES)
+        body.insert(rng.randrange(len(body) + 1), f"in {place}")
+        title = " ".join(rng.sample(body, k=3)).capitalize()
+        texts.append((title, " ".join(body) + f". {rng.randint(1, 12)} people were hurt."))
+    outlets = [f"outlet{n}" for n in range(7)]
+    candidates = []
+    while len(candidates) < size:
+        title, text = rng.choice(texts)
+        day = date(2024, 3, rng.randint(4, 7))
+        says_when = rng.random() < 0.3
+        for _ in range(rng.randint(1, 5)):
+            source = rng.choice(outlets)
+            item = Item(
+                source=source,
+                guid=f"{len(candidates)}",
+                url=f"https://{source}.example/{len(candidates)}",
+                title=title,
+                summary_html="",
+                text=text,
+                published=datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
+                id=len(candidates) + 1,
+            )
+            candidates.append(Candidate(item, "security", day, says_when))
+    return candidates[:size]
+
+
+def labeled_week(copies: int = 3) -> list[Candidate]:
+    """The labeled items, each told by `copies` outlets, dated as drafting dates them."""
+    labeled, _ = grouping.load(DATA)
+    candidates = []
+    for copy in range(copies):
+        for row in labeled:
+            item = replace(row.item, source=f"{row.item.source} {copy}", id=len(candidates) + 1)
+            day, phrase = dated(item.text or item.title, item.published.date())
+            candidates.append(Candidate(item, "", day, phrase is not None))
+    return candidates
+
+
+WEEKS = {
+    **{f"random {seed}": functools.partial(random_week, seed) for seed in range(6)},
+    "labeled, 3 outlets each": labeled_week,
+}
+
+
+@pytest.mark.parametrize("name", sorted(WEEKS))
+def test_pairs_and_scores_are_those_of_scoring_every_item_pair(name: str):
+    candidates = WEEKS[name]()
+    places = PLACES if "labeled" in name else None
+    expected, old_ratio, _ = old_pairs(candidates, places)
+    scorer = cluster._Scorer(candidates, places, (cluster.THRESHOLD, cluster.CROSS_THRESHOLD))
+    found = cluster._pairs(candidates, scorer)
+    assert len(expected) > 20  # the week has merges to compare
+    assert found == expected  # floats compared exactly: the same sums, to the last bit
+    # Pairs the merge step asks about later (whole groups' cross pairs), in both orders.
+    rng = random.Random(name)
+    asked = [(rng.randrange(len(candidates)), rng.randrange(len(candidates))) for _ in range(3000)]
+    for i, j in asked + [(j, i) for i, j in asked]:
+        assert scorer.ratio(i, j) == old_ratio(i, j), (i, j)
+
+
+@pytest.mark.parametrize("name", sorted(WEEKS))
+def test_groups_are_those_of_scoring_every_item_pair(name: str):
+    candidates = WEEKS[name]()
+    places = PLACES if "labeled" in name else None
+    expected = old_clusters(candidates, places)
+    found = cluster.clusters(candidates, places)
+    assert [[c.item.id for c in g] for g in found] == [[c.item.id for c in g] for g in expected]
+    assert any(len(g) > 2 for g in found)
+
+
+def test_reprints_of_one_outlet_never_merge_and_others_do():
+    """The blocks of one text are spelled out item by item: two copies carried by one
+    outlet stay two stories, copies carried by two outlets become one."""
+    text = "A roadside bomb struck an army patrol near Tarmiyah, killing two soldiers."
+    title = "Roadside bomb kills two soldiers near Tarmiyah"
+    week = []
+    for n, source in enumerate(["wire", "wire", "observer"]):
+        item = Item(
+            source,
+            f"{n}",
+            f"https://x.example/{n}",
+            title,
+            "",
+            text,
+            datetime(2024, 3, 4, tzinfo=UTC),
+            id=n + 1,
+        )
+        week.append(Candidate(item, "security", date(2024, 3, 4)))
+    groups = [[c.item.id for c in g] for g in cluster.clusters(week)]
+    assert groups == [[1, 3], [2]]
+
+
+# -- the drafted files of the benchmark weeks, against digest before the speed work ------
+
+# sha256 of the Markdown digest at 56038dd drafted for each week (benchmarks/grouping.py's
+# weeks: the five labeled ones with the learned classifier, and the dense 1,000-item week).
+BEFORE = {
+    "2024-02-29": "0cd3e0df0919f1695c5fac9b6e41b0ec4c7b5983dd064b1b5b391963101c67b4",
+    "2024-03-07": "3a3ecfbab673632a32fe5a823342c984b8be4bba9e20b475ba77c433c56474da",
+    "2024-03-14": "afa58a71bd56940284763213658318ecf23a9169d2cf9c129b2218d0d746b7d0",
+    "2024-03-21": "d101f43bcf6cd6f8d8c519122a5c4be88704f9388479076175968c33e8a18b18",
+    "2024-03-28": "d5d1298621a410037e2f1c21d32e691cb540cbb5c53c7ff76f6fedc0dc54f5fc",
+    "1000 items": "e2144cc825b17ee8085404e4b37d667df458b906f4313ee07a1df7293c0b232d",
+}
+
+
+@pytest.fixture(scope="module")
+def drafted(tmp_path_factory) -> dict[str, str]:
+    labeled, _ = grouping.load(DATA)
+    settings = grouping.project(tmp_path_factory.mktemp("trained"), DATA, with_past_issues=True)
+    model = section_model(settings)
+    issues, _, _ = grouping.draft_weeks(labeled, settings, model)
+    texts = {
+        week.isoformat(): draft_markdown(i) for week, i in zip(grouping.WEEKS, issues, strict=True)
+    }
+    spec = issue_spec(settings, grouping.WEEKS[-1])
+    items = grouping.week_items(labeled, 1000)
+    issue = draft_issue(items, spec, settings.sources, settings.sections, model, settings.places)
+    texts["1000 items"] = draft_markdown(issue)
+    return texts
+
+
+@pytest.mark.parametrize("week", sorted(BEFORE))
+def test_the_benchmark_weeks_are_drafted_byte_for_byte_as_before(drafted, week):
+    assert hashlib.sha256(drafted[week].encode()).hexdigest() == BEFORE[week]
+
+
+# -- readers that now skip work: the same answers ----------------------------------------
+
+
+def _labeled_texts() -> list[str]:
+    labeled, _ = grouping.load(DATA)
+    return list(dict.fromkeys(t for row in labeled for t in (row.item.title, row.item.text)))
+
+
+def test_a_casualty_pattern_matches_only_where_its_guard_does():
+    """casualties.py searches a sentence with a costly pattern only when the pattern's
+    guard (words no match lacks) is in it: on every labeled sentence, and phrasings of
+    every kind, a match without the guard's would be a toll misread."""
+    from digest.text import casualties
+
+    sentences = [s for t in _labeled_texts() for s in casualties._SENTENCE.split(t)] + [
+        "A suicide bomber blew himself up at a checkpoint, killing two soldiers.",
+        "Two soldiers were killed and three others wounded.",
+        "Four people remain in hospital in a critical condition.",
+        "The attack left three civilians dead, wounding two passers-by.",
+    ]
+    pairs = [
+        *zip(casualties._DEATHS, casualties._DEATH_GUARDS, strict=True),
+        *zip(casualties._INJURIES, casualties._INJURY_GUARDS, strict=True),
+    ]
+    checked = 0
+    for source, guard in pairs:
+        pattern = casualties._compiled(source)
+        for sentence in sentences:
+            if pattern.search(sentence):
+                checked += 1
+                assert guard is None or guard.search(sentence), (source[:40], sentence)
+    assert checked > 50
+
+
+def test_keyword_counts_are_those_of_searching_every_keyword(tmp_path):
+    """classify.py looks a keyword up only when the text holds its needle's first three
+    characters, and searches only the parts holding the needle: the counts are those of
+    trying every keyword's pattern on every part."""
+    import re
+
+    from digest.issues import classify
+
+    rules = grouping.project(tmp_path, DATA, with_past_issues=False).sections
+    compiled = {k: re.compile(classify._keyword(k)[1]) for rule in rules for k in rule.keywords}
+    texts = _labeled_texts()
+    for title, text in zip(texts[::2], texts[1::2], strict=False):
+        found = classify._rule_counts(title, text, rules)
+        parts = classify._parts(title, text)
+        for (key, counts), rule in zip(found, rules, strict=True):
+            expected = {}
+            for keyword in rule.keywords:
+                weight, pattern = classify._keyword(keyword)[2], compiled[keyword]
+                count = (
+                    weight * classify.TITLE_WEIGHT * len(pattern.findall(parts[0]))
+                    + weight * classify.LEAD_WEIGHT * len(pattern.findall(parts[1]))
+                    + min(weight, classify.PHRASE_WEIGHT) * len(pattern.findall(parts[2]))
+                )
+                if count:
+                    expected[keyword] = count
+            assert counts == expected, (key, text[:60])
