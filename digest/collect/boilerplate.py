@@ -36,6 +36,7 @@ the mechanics: which sentence of which line is tested, and HTML cut without unba
 
 from __future__ import annotations
 
+import functools
 import re
 from html import escape, unescape
 
@@ -104,6 +105,20 @@ def strip_text(text: str) -> str:
 def kept_span(line: str) -> tuple[int, int, bool]:
     """What of one line is news: line[start:end], plus whether "…" should close it (the
     excerpt was cut where the feed put "[…]"). start >= end: the whole line goes."""
+    # normalize reads each paragraph twice, as a line of the text and as a segment of the
+    # HTML, nearly always the same string: a short line's answer is kept for the second.
+    return _kept_span_cached(line) if len(line) <= _CACHED_LINE else _kept_span(line)
+
+
+_CACHED_LINE = 4_000  # characters: the cache holds at most 256 such lines
+
+
+@functools.lru_cache(maxsize=256)
+def _kept_span_cached(line: str) -> tuple[int, int, bool]:
+    return _kept_span(line)
+
+
+def _kept_span(line: str) -> tuple[int, int, bool]:
     start, end, ellipsis = 0, len(line), False
     while (cut := _trailing_cut(line, start, _rstrip(line, start, end))) is not None:
         end, truncated = cut
@@ -204,14 +219,13 @@ def strip_html(html: str) -> str:
     """Sanitized HTML (clean_html's output) without boilerplate: a block whose text is all
     boilerplate goes, and edge sentences are cut from the text of the others. Tags are kept
     around what is cut, then empty elements removed, so the markup stays balanced."""
-    boundaries = list(_BLOCK_TAG.finditer(html))
-    edges = [0, *(b for m in boundaries for b in (m.start(), m.end())), len(html)]
     out: list[str] = []
     changed = False
     drop_next_break = False
-    for index in range(0, len(edges), 2):
-        lo, hi = edges[index], edges[index + 1]
-        segment = _strip_segment(html[lo:hi])
+    lo = 0
+    for boundary in [*_BLOCK_TAG.finditer(html), None]:  # None: the segment after the last
+        hi = len(html) if boundary is None else boundary.start()
+        segment = _strip_segment(html[lo:hi]) if hi > lo else None
         if segment is None:  # nothing of this segment is boilerplate
             out.append(html[lo:hi])
         else:
@@ -223,12 +237,13 @@ def strip_html(html: str) -> str:
                     out[-2] = ""
                 else:
                     drop_next_break = True
-        if index // 2 < len(boundaries):
-            tag = boundaries[index // 2].group(0)
+        if boundary is not None:
+            tag = boundary.group(0)
             if drop_next_break and _is_break(tag):
                 tag = ""
             drop_next_break = False
             out.append(tag)
+            lo = boundary.end()
     if not changed:
         return html
     return _remove_empty("".join(out))
@@ -245,12 +260,22 @@ def _strip_segment(segment: str) -> tuple[bool, str] | None:
         return None
     # The cheap test first, on the segment's text read whole; only a segment that loses
     # something is read again character by character, to know where each one sits.
-    if _unchanged(_segment_text(segment)):
+    tokens = _TOKEN.findall(segment)
+    # Without entities or table cells, a text run is its own text and a tag has none.
+    plain = "&" not in segment and _CELL.search(segment) is None
+    if plain:
+        whole = "".join(token for token in tokens if token[0] != "<").replace("\n", " ")
+    else:
+        whole = _segment_text(tokens)
+    start, end, ellipsis = kept_span(whole)
+    if start == 0 and end >= len(whole.rstrip()) and not ellipsis:
         return None
+    if plain:
+        return start >= end, _cut_plain(tokens, start, end, ellipsis)
     # (html, text) per tag, per run of plain text (its characters are their own text), or
     # per character of a run holding entities (one "&amp;" is one character of text).
     pieces: list[tuple[str, str]] = []
-    for token in _TOKEN.findall(segment):
+    for token in tokens:
         if token.startswith("<"):
             pieces.append((token, " " if _CELL.match(token) else ""))
         elif "&" not in token:
@@ -258,7 +283,13 @@ def _strip_segment(segment: str) -> tuple[bool, str] | None:
         else:
             pieces.extend((c, unescape(c).replace("\n", " ")) for c in _CHARACTER.findall(token))
     text = "".join(t for _, t in pieces)
-    start, end, ellipsis = kept_span(text)
+    if text != whole:  # entities read one by one can differ from the run read whole
+        start, end, ellipsis = kept_span(text)
+    return start >= end, _cut(pieces, start, end, ellipsis)
+
+
+def _cut(pieces: list[tuple[str, str]], start: int, end: int, ellipsis: bool) -> str:
+    """The markup of `pieces` ((html, text) pairs) keeping the text in [start, end)."""
     out: list[str] = []
     position = 0
     for markup, piece in pieces:
@@ -273,21 +304,34 @@ def _strip_segment(segment: str) -> tuple[bool, str] | None:
         if ellipsis and position < end <= position + len(piece):
             out.append(escape("…", quote=False))
         position += len(piece)
-    return start >= end, "".join(out)
+    return "".join(out)
 
 
-def _segment_text(segment: str) -> str:
+def _cut_plain(tokens: list[str], start: int, end: int, ellipsis: bool) -> str:
+    """_cut for a segment whose text runs are their own text and whose tags have none: the
+    tags, and of the text what lies in [start, end), without making the pairs."""
+    out: list[str] = []
+    position = 0
+    for token in tokens:
+        if token[0] == "<":
+            out.append(token)
+            continue
+        size = len(token)
+        if start < end and start < position + size and end > position:
+            out.append(token[max(start - position, 0) : end - position])
+        if ellipsis and position < end <= position + size:
+            out.append("…")
+        position += size
+    return "".join(out)
+
+
+def _segment_text(tokens: list[str]) -> str:
     return "".join(
         (" " if _CELL.match(token) else "")
         if token.startswith("<")
         else unescape(token).replace("\n", " ")
-        for token in _TOKEN.findall(segment)
+        for token in tokens
     )
-
-
-def _unchanged(text: str) -> bool:
-    start, end, ellipsis = kept_span(text)
-    return start == 0 and end >= len(text.rstrip()) and not ellipsis
 
 
 def _remove_empty(html: str) -> str:

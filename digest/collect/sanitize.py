@@ -9,9 +9,10 @@ own pages through it once more, widened to their structure (pelican_plugin/feeds
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
@@ -77,6 +78,11 @@ class Policy:
     tags: frozenset[str]
     attributes: Mapping[str, frozenset[str]]
     link_rel: str | None
+    # nh3 builds its allow-list anew on every nh3.clean() call, which costs more than the
+    # cleaning of a short fragment: one Cleaner per base URL is built once and kept.
+    _cleaners: dict[str | None, nh3.Cleaner] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def widened(
         self,
@@ -94,16 +100,23 @@ class Policy:
     def clean(self, html: str, base_url: str | None) -> str:
         """`html` keeping only what the policy allows; relative links made absolute against
         `base_url`, or dropped when it is None."""
-        return nh3.clean(
-            html,
-            tags=set(self.tags),
-            clean_content_tags=set(DROP_WITH_CONTENT),
-            attributes={tag: set(names) for tag, names in self.attributes.items()},
-            url_schemes=set(URL_SCHEMES),
-            url_relative="deny" if base_url is None else ("rewrite_with_base", base_url),
-            link_rel=self.link_rel,
-            strip_comments=True,
-        )
+        cleaner = self._cleaners.get(base_url)
+        if cleaner is None:
+            if len(self._cleaners) >= _CLEANERS_KEPT:  # one per feed is the usual
+                self._cleaners.clear()
+            cleaner = self._cleaners[base_url] = nh3.Cleaner(
+                tags=set(self.tags),
+                clean_content_tags=set(DROP_WITH_CONTENT),
+                attributes={tag: set(names) for tag, names in self.attributes.items()},
+                url_schemes=set(URL_SCHEMES),
+                url_relative="deny" if base_url is None else ("rewrite_with_base", base_url),
+                link_rel=self.link_rel,
+                strip_comments=True,
+            )
+        return cleaner.clean(html)
+
+
+_CLEANERS_KEPT = 64
 
 
 # What a source may put on our pages, in our email and in our PDF.
@@ -117,14 +130,20 @@ def clean_html(html: str, base_url: str | None = None) -> str:
     # h1/h2 belong to the page (an issue section's headline is an h2); demote them rather
     # than strip them, which would glue the heading to the next line of text.
     html = _TOP_HEADINGS.sub(r"<\1h3", html)
-    base = safe_url(base_url)
-    web = base is not None and urlsplit(base).scheme.lower() in ("http", "https")
+    base = _web_base(base_url)
     if not _FOREIGN.search(html):
-        return CONTENT.clean(html, base if web else None)
-    cleaned = CONTENT.clean(foreign_as_text(html, svg=False), base if web else None)
+        return CONTENT.clean(html, base)
+    cleaned = CONTENT.clean(foreign_as_text(html, svg=False), base)
     if _visible_text(cleaned):
         return cleaned
-    return CONTENT.clean(foreign_as_text(html, svg=True), base if web else None)
+    return CONTENT.clean(foreign_as_text(html, svg=True), base)
+
+
+@functools.lru_cache(maxsize=64)  # a feed's entries share one base, as a rule
+def _web_base(base_url: str | None) -> str | None:
+    base = safe_url(base_url)
+    web = base is not None and urlsplit(base).scheme.lower() in ("http", "https")
+    return base if web else None
 
 
 def html_to_text(html: str) -> str:
@@ -146,16 +165,7 @@ def foreign_as_text(html: str, *, svg: bool, keep: frozenset[str] = TAGS) -> str
     roots = {"math", "svg"} if svg else {"math"}
     # html5ever reads foreign content as browsers do (a <p> inside an <svg> ends it, a
     # <style> inside one is markup), and nh3 keeps only the elements that hold text.
-    read = nh3.clean(
-        html,
-        tags=set(keep | _MATHML | (_SVG if svg else frozenset())),
-        clean_content_tags=set((DROP_WITH_CONTENT - roots) | _FOREIGN_DROPPED),
-        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
-        url_relative="pass_through",
-        link_rel=None,
-        strip_comments=True,
-    )
+    read = _foreign_reader(keep, svg).clean(html)
     # nh3's output is regular (text escaped, no stray "<"), so scanning its tags is exact.
     out: list[str] = []
     region: list[str] = []  # the text of the <math> or <svg> being read
@@ -179,21 +189,45 @@ def foreign_as_text(html: str, *, svg: bool, keep: frozenset[str] = TAGS) -> str
     return "".join(out).strip()
 
 
+@functools.cache
+def _foreign_reader(keep: frozenset[str], svg: bool) -> nh3.Cleaner:
+    roots = {"math", "svg"} if svg else {"math"}
+    return nh3.Cleaner(
+        tags=set(keep | _MATHML | (_SVG if svg else frozenset())),
+        clean_content_tags=set((DROP_WITH_CONTENT - roots) | _FOREIGN_DROPPED),
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        url_relative="pass_through",
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
 def _visible_text(html: str) -> str:
+    if not _MARKUP_OR_ODD.search(html):
+        # Nothing html5ever would read as markup or change (it drops NUL and a leading
+        # BOM, turns CR into LF, refuses lone surrogates): it would read the text as is.
+        return " ".join(html.split())
     # html5ever reads the markup first, as clean_html and browsers do, so the flat parser
     # below never has to guess: a void <embed> used to hide all the text after it, and a
     # title like "safe<!--" or "sa<!-- -- x >fe" kept its comment as text (feedparser
     # corpus, BAD-INPUTS 25, 28).
-    html = nh3.clean(
-        html,
-        tags=set(_TEXT_TAGS),
-        clean_content_tags=set(DROP_WITH_CONTENT),
-        attributes={},
-        link_rel=None,
-        strip_comments=True,
-    )
+    html = _TEXT_READER.clean(html)
     # What nh3 gives back is regular: allowed tags without attributes, and "<", ">", "&" in
     # text escaped. So a scan for tags is exact here, and several times faster than a parser.
+    return _flat_text(html) if "<pre" not in html else _walked_text(html)
+
+
+def _flat_text(html: str) -> str:
+    """_walked_text for nh3's output without a <pre>, where no text keeps its line breaks:
+    each kind of tag replaced in one pass instead of a walk from tag to tag."""
+    text = _BLOCK_TAG.sub("\n", html.replace("\n", " "))
+    lines = unescape(_ANY_TAG_NAME.sub("", _CELL_TAG.sub(" ", text))).split("\n")
+    return "\n".join(filter(None, (" ".join(line.split()) for line in lines)))
+
+
+def _walked_text(html: str) -> str:
+    """The text of nh3's output: a line per block element, a space per cell."""
     parts: list[str] = []
     pre = 0
     position = 0
@@ -220,7 +254,9 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     if not url:
         return None
     # Browsers drop tabs and newlines inside URLs ("java\tscript:"), so we do the same first.
-    url = "".join(c for c in url if c not in "\t\n\r").strip(_C0_AND_SPACE)
+    url = url.translate(_TAB_AND_NEWLINES).strip(_C0_AND_SPACE)
+    if is_plain_web_url(url):  # what every step below would give back unchanged
+        return url
     try:
         if base and urlsplit(base).scheme.lower() in ("http", "https"):
             url = urljoin(base, url)
@@ -233,11 +269,20 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:  # "http://bad]test/", a port out of range ...
         return None
-    if any(c.isspace() or not c.isprintable() for c in url):
+    # Of the white space characters only " " is printable: one test for both.
+    if " " in url or not url.isprintable():
         return None
     return url
 
 
+def is_plain_web_url(url: str) -> bool:
+    """Whether `url` is an absolute http(s) URL in its plainest form (lower-case scheme and
+    host, no port, user, query, fragment or ";", a path of printable ASCII): one that urljoin
+    against any base, and safe_url, give back as it is."""
+    return _PLAIN_WEB_URL.fullmatch(url) is not None
+
+
+_PLAIN_WEB_URL = re.compile(r"https?://[a-z0-9.-]+(?:/[\x21\x22\x24-\x3a\x3c-\x3e\x40-\x7e]*)?")
 _BLOCKS = frozenset(
     {
         "p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
@@ -249,3 +294,16 @@ _BLOCKS = frozenset(
 _CELLS = frozenset({"td", "th"})
 _TEXT_TAGS = TAGS | _BLOCKS | _CELLS
 _TAG = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
+# The same three kinds of tag as _TAG reads, each matched by its name alone.
+_BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(_BLOCKS))})(?![a-z0-9])[^>]*>")
+_CELL_TAG = re.compile(r"</?(?:td|th)(?![a-z0-9])[^>]*>")
+_ANY_TAG_NAME = re.compile(r"</?[a-z0-9]+[^>]*>")
+_TEXT_READER = nh3.Cleaner(
+    tags=set(_TEXT_TAGS),
+    clean_content_tags=set(DROP_WITH_CONTENT),
+    attributes={},
+    link_rel=None,
+    strip_comments=True,
+)
+_MARKUP_OR_ODD = re.compile(r"[<&\x00\r\ud800-\udfff\ufeff]")
+_TAB_AND_NEWLINES = str.maketrans("", "", "\t\n\r")

@@ -31,6 +31,9 @@ _TRACKING = re.compile(
     re.IGNORECASE,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# A link with a lower-case scheme and host, no port, user, query or fragment, and a path of
+# printable ASCII: its canonical form needs no parsing.
+_SIMPLE_URL = re.compile(r"https?://([a-z0-9.-]+)(/[\x21\x22\x24-\x3e\x40-\x7e]*)?")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,14 @@ def canonical_url(url: str | None) -> str | None:
     other URLs (mailto:, malformed)."""
     if not url:
         return None
+    simple = _SIMPLE_URL.fullmatch(url.strip())
+    if simple and (host := simple[1].rstrip(".")):  # most links: what urlsplit would give
+        return f"https://{host}{simple[2] or '/'}"
+    return _canonical_parsed(url)
+
+
+def _canonical_parsed(url: str) -> str | None:
+    """canonical_url the long way, parsing the URL."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -64,7 +75,7 @@ def canonical_url(url: str | None) -> str | None:
         if not _TRACKING.fullmatch(name)
     ]
     # http and https of one article are one article: many feeds still write http links.
-    return urlunsplit(("https", host, parts.path or "/", urlencode(query), ""))
+    return urlunsplit(("https", host, parts.path or "/", urlencode(query) if query else "", ""))
 
 
 def content_key(item: Item) -> str:
