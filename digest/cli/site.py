@@ -58,8 +58,8 @@ def build(ctx: click.Context, full: bool, strict: bool) -> None:
 @click.pass_context
 def pdf(ctx: click.Context, slugs: tuple[str, ...]) -> None:
     """Make the PDFs of the built issues (all, or SLUG...) whose page or style changed."""
-    from digest.commands.build import issue_pdf_jobs, make_pdfs
     from digest.commands.check import refuse_broken
+    from digest.commands.pdf import issue_pdf_jobs, make_pdfs
 
     settings = output.settings(ctx, compile_selectors=False)
     refuse_broken(settings, slugs)  # a PDF of an issue file with errors would print them

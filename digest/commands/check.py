@@ -19,15 +19,19 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digest import lifeline, stamps
 from digest.config import Settings
 from digest.errors import IssueFileError
 from digest.models import SectionRule, Source
-from digest.pelican_plugin.stored import StoredEdition
 from digest.render.edition import split_metadata
 from digest.render.issue_check import Problem, check_bytes, display_path
+
+# Loaded where an issue is parsed (_judge): it loads Pelican, which `digest pdf` with
+# nothing to make does not need.
+if TYPE_CHECKING:
+    from digest.pelican_plugin.stored import StoredEdition
 
 CACHE_NAME = "checks.json"
 _POOL_AT_LEAST = 16  # fewer files than this are judged faster than a pool starts
@@ -143,6 +147,8 @@ def _judge(
         edition = None
         if parsed and verdict.edition is not None:
             # Packed here, in the worker: the parent receives bytes, not object graphs.
+            from digest.pelican_plugin.stored import StoredEdition
+
             edition = (path, (StoredEdition(verdict.edition), verdict.meta))
         judged.append((name, key, verdict.problems, edition))
     return judged

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib.metadata import version
+from importlib.util import find_spec
 from pathlib import Path
 
 from digest import stamps
@@ -44,16 +44,26 @@ def fingerprint(page: Path) -> str:
 
 def style_token(page_size: str, theme_files: Sequence[Path]) -> str:
     """The page size, the theme's stylesheets and fonts, WeasyPrint's version and our
-    renderer, read once a build: a change to any makes every PDF again. The theme folder is
-    copied on every build, so these files' times say nothing; the pages', written only when
-    they change, keep the stamps' fast path."""
-    renderer = Path(pdf_render.__file__).read_bytes()
+    renderer (with what it changes in WeasyPrint), read once a build: a change to any makes
+    every PDF again. The theme folder is copied on every build, so these files' times say
+    nothing; the pages', written only when they change, keep the stamps' fast path."""
+    renderer = Path(pdf_render.__file__)
     return stamps.fingerprint(
         page_size,
-        version("weasyprint"),
-        renderer,
+        _weasyprint_version(),
+        renderer.read_bytes(),
+        renderer.with_name("reuse.py").read_bytes(),
         *(part for path in theme_files for part in (path.name, path.read_bytes())),
     )[:16]
+
+
+def _weasyprint_version() -> bytes:
+    """WeasyPrint's __init__.py, which holds its version: read, not imported, and without
+    importlib.metadata (a `digest pdf` with nothing to make took 10-15 ms to ask it)."""
+    spec = find_spec("weasyprint")
+    if spec is None or spec.origin is None:
+        return b""  # no WeasyPrint: a worker says so when it starts
+    return Path(spec.origin).read_bytes()
 
 
 def theme_files(output: Path) -> list[Path]:
@@ -106,7 +116,7 @@ def make_pdfs(
         fonts=font_folders(output, theme),
     )
     advance = progress(len(stale)) if progress else (lambda slug: None)
-    for outcome in render_jobs(stale, settings, limits):
+    for outcome in render_jobs(largest_first(stale), settings, limits):
         job = outcome.job
         for level, message in outcome.logs:  # WeasyPrint's own warnings, refusals included
             log.log(level, "%s: PDF: %s", job.slug, message)
@@ -125,7 +135,25 @@ def make_pdfs(
                 "the issue is published without one"
             )
         advance(job.slug)
+    # In the jobs' order, whichever worker finished first: the same lines every time.
+    order = {job.slug: index for index, job in enumerate(jobs)}
+    report.rendered.sort(key=order.__getitem__)
+    for lines in (report.warnings, report.problems):  # each begins with its slug
+        lines.sort(key=lambda line: order.get(line.partition(":")[0], len(order)))
     return report
+
+
+def largest_first(jobs: Sequence[PdfJob]) -> list[PdfJob]:
+    """The longest pages first, so that the last job to finish is a short one and no
+    worker waits long for another's (jobs of the same size keep their order)."""
+
+    def size(job: PdfJob) -> int:
+        try:
+            return job.page.stat().st_size
+        except OSError:  # the job fails and says why, in its turn
+            return 0
+
+    return sorted(jobs, key=size, reverse=True)
 
 
 def render_jobs(

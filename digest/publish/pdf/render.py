@@ -15,9 +15,10 @@ bytes depend on the machine). A character no bundled font has is replaced by a n
 brackets before layout (digest.publish.pdf.glyphs), never printed as a box, and work()
 returns what was left out, for the build's warning.
 
-A worker (digest.publish.pdf.workers) calls setup() once (fonts, the page-size stylesheet)
-and work() for each issue. WeasyPrint is imported inside them, so the build process, which
-only hands out the jobs, never pays for the import.
+A worker (digest.publish.pdf.workers) calls setup() once (fonts, the page-size stylesheet,
+what WeasyPrint need not do again for each issue: digest.publish.pdf.reuse) and work() for
+each issue. WeasyPrint is imported inside them, so the build process, which only hands out
+the jobs, never pays for the import.
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ class Renderer:
     fonts: Any  # weasyprint FontConfiguration, shared: print.css's fonts load once
     size: Any  # the @page size stylesheet
     covered: frozenset[int] = field(default_factory=frozenset)  # what the fonts can print
+    reused: bool = False  # digest.publish.pdf.reuse's changes are made
 
 
 def font_files(folders: Sequence[Path]) -> list[Path]:
@@ -195,17 +197,23 @@ def _public(link: tuple, published: str, site_url: str) -> tuple | None:
     return link
 
 
-def setup(settings: RenderSettings) -> Renderer:
+def setup(settings: RenderSettings, *, reuse: bool = True) -> Renderer:
+    """The worker's renderer. `reuse`: parse print.css once and skip a needless layout
+    (digest.publish.pdf.reuse); off only to show that the bytes are the same without."""
     _only_bundled_fonts(settings.fonts)
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     fetcher = _fetcher(settings.roots)
     fonts = FontConfiguration()
+    if reuse:
+        from digest.publish.pdf import reuse as reusing
+
+        reuse = reusing.install(fonts, fetcher)
     size = weasyprint.CSS(
         string=f"@page {{ size: {settings.page_size}; }}", url_fetcher=fetcher, font_config=fonts
     )
-    return Renderer(settings, fetcher, fonts, size, coverage(settings.fonts))
+    return Renderer(settings, fetcher, fonts, size, coverage(settings.fonts), reuse)
 
 
 def printable(root: Any, covered: frozenset[int]) -> tuple[glyphs.Missing, ...]:

@@ -1,0 +1,237 @@
+"""What WeasyPrint would do again for every issue a PDF worker prints, done once a worker.
+
+Runs inside a PDF worker (digest.publish.pdf.render.setup), after WeasyPrint's import.
+Three changes to how WeasyPrint works, none to what it prints (tests/test_pdf_reuse.py
+compares the bytes with and without them); together they take a tenth off an issue's
+time (issue 25, benchmarks/README.md):
+
+- print.css is parsed once a worker, not once an issue. WeasyPrint parses every
+  stylesheet a page links anew, and the parse also fills lists that belong to the
+  document (its @page rules, cascade layers, counter styles, colour profiles). The parse
+  of a stylesheet is kept, keyed by its URL and its bytes, when it added nothing but
+  @page rules; the next document gets a copy whose @page rules are added to that
+  document's list, as a parse would add them, and the warnings the parse logged, logged
+  again. Any other stylesheet is parsed as before.
+- A font's subset does not make cffi parse C again. WeasyPrint asks cffi for an array of
+  glyph ids typed "hb_codepoint_t[N]", N the glyphs the issue uses, twice for each font,
+  and cffi runs its C parser (pycparser, some 14 ms) for every N it has not seen: in
+  most issues, every time. Such a type is now made from the element type, as cffi's
+  parser would make it.
+- Page 1 is laid out twice, not three times. The takeaways print the page each section
+  starts on (`target-counter(attr(href url), page)`). WeasyPrint lays out page 1 not
+  knowing the later pages' numbers, then every page, and starts a second pass: page 1
+  again, still with the numbers it had after its first layout (those of the sections on
+  page 1 only). Only at the end of that layout does it read the numbers again, now all
+  known and the total page count with them, and a third pass lays page 1 out with them.
+  The second pass now starts by reading them (as its end would have, with the total
+  page count), so it lays page 1 out with the right numbers, and its end finds nothing
+  changed. A box whose content prints the page count is left to WeasyPrint.
+
+All three reach into WeasyPrint's (and cffi's) internals, so they are made only for the
+versions whose code they were written against (VERSIONS); any other version prints as it
+always did.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+VERSIONS = frozenset({"70.0"})  # read and tested against these versions' code
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    sheet: Any  # a weasyprint CSS, its @page rules in a list of its own
+    logged: tuple[tuple[int, str], ...]  # (level, message) WeasyPrint logged parsing it
+
+
+def install(font_config: Any, fetcher: Any) -> bool:
+    """Make the three changes for documents printed with `font_config` and `fetcher` (the
+    worker's); False, and nothing changed, when this WeasyPrint is not one they know."""
+    import weasyprint
+    from weasyprint import css, layout
+    from weasyprint.text.ffi import ffi
+
+    if weasyprint.__version__ not in VERSIONS:
+        return False
+    css.CSS = _stylesheets(css.CSS, font_config, fetcher)
+    if isinstance(getattr(ffi, "_parsed_types", None), dict) and hasattr(ffi, "_get_cached_btype"):
+        ffi._parsed_types = _ArrayTypes(ffi, ffi._parsed_types)  # else: another cffi
+    layout.make_all_pages = _numbers_first(layout.make_all_pages)
+    return True
+
+
+def _stylesheets(parse: Any, font_config: Any, fetcher: Any) -> Callable[..., Any]:
+    """weasyprint.css.CSS as find_stylesheets() calls it for a page's <link>s."""
+    from weasyprint.logger import LOGGER
+    from weasyprint.urls import fetch
+
+    kept: dict[tuple[str, str], tuple[bytes, _Parsed]] = {}
+
+    def stylesheet(*args: Any, **options: Any) -> Any:
+        url = options.get("url")
+        if (
+            args
+            or not isinstance(url, str)
+            or options.get("font_config") is not font_config
+            or options.get("url_fetcher") is not fetcher
+            or set(options) - _LINKED
+        ):
+            return parse(*args, **options)
+        try:
+            with fetch(fetcher, url) as response:
+                data = response.read()
+        except Exception:  # the parse below says what is wrong, as it always did
+            return parse(*args, **options)
+        key = (url, options.get("media_type", "print"))
+        found = kept.get(key)
+        if found is not None and found[0] == data:
+            parsed = found[1]
+            for level, message in parsed.logged:  # as the parse logged them
+                LOGGER.log(level, "%s", message)
+        else:
+            parsed = _parse_alone(parse, options, LOGGER)
+            if parsed is None:
+                kept.pop(key, None)
+                return parse(*args, **options)
+            kept[key] = (data, parsed)
+        page_rules, layers = options.get("page_rules"), options.get("layers")
+        sheet = copy.copy(parsed.sheet)
+        if page_rules is not None:
+            page_rules.extend(parsed.sheet.page_rules)
+            sheet.page_rules = page_rules
+        if layers is not None:
+            sheet.layers = layers
+        return sheet
+
+    return stylesheet
+
+
+# The keywords find_stylesheets() passes for a <link rel="stylesheet">.
+_LINKED = frozenset(
+    {
+        "url",
+        "url_fetcher",
+        "media_type",
+        "font_config",
+        "counter_style",
+        "color_profiles",
+        "page_rules",
+        "layers",
+        "_check_mime_type",
+    }
+)
+
+
+def _parse_alone(parse: Any, options: dict[str, Any], logger: logging.Logger) -> _Parsed | None:
+    """The stylesheet parsed into containers of its own, or None when it added to more
+    than the @page rules (those are the document's, and could not be shared)."""
+    counter_style = dict(options.get("counter_style") or {})
+    color_profiles = dict(options.get("color_profiles") or {})
+    layers = list(options.get("layers") or [])
+    heard = _Heard()
+    logger.addHandler(heard)
+    try:
+        sheet = parse(
+            **{
+                **options,
+                "counter_style": counter_style,
+                "color_profiles": color_profiles,
+                "layers": layers,
+                "page_rules": [],
+            }
+        )
+    except Exception:
+        return None
+    finally:
+        logger.removeHandler(heard)
+    unchanged = (
+        counter_style == dict(options.get("counter_style") or {})
+        and color_profiles == dict(options.get("color_profiles") or {})
+        and layers == list(options.get("layers") or [])
+    )
+    return _Parsed(sheet, tuple(heard.records)) if unchanged else None
+
+
+class _Heard(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            self.records.append((record.levelno, record.getMessage()))
+
+
+_ARRAY = re.compile(r"(hb_codepoint_t)\[([0-9]+)\]")  # what pdf/fonts.py asks for
+
+
+class _ArrayTypes(dict):
+    """cffi's cache of the types it parsed (FFI._parsed_types), which makes the types of
+    fixed-size arrays of glyph ids itself: the same model type, built by cffi's own
+    _get_cached_btype, that parsing "hb_codepoint_t[N]" would have given."""
+
+    def __init__(self, ffi: Any, parsed: dict) -> None:
+        super().__init__(parsed)
+        self.ffi = ffi
+        self.items: dict[str, Any] = {}
+
+    def __missing__(self, cdecl: Any) -> tuple[Any, bool]:
+        match = _ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
+        if match is None:
+            raise KeyError(cdecl)  # cffi parses it, as it always did
+        from cffi import model
+
+        name, length = match[1], int(match[2])
+        with self.ffi._lock:  # as cffi holds it to build a type
+            if name not in self.items:
+                self.items[name] = self.ffi._parser.parse_type(name)
+            btype = self.ffi._get_cached_btype(model.ArrayType(self.items[name], length))
+        self[cdecl] = found = (btype, False)
+        return found
+
+
+def _numbers_first(make_all_pages: Callable[..., Any]) -> Callable[..., Any]:
+    """weasyprint.layout.make_all_pages, as layout_document() calls it for each pass:
+    from the second pass on, the boxes that print other pages' numbers, on a page that
+    is to be laid out again, read them before it is."""
+
+    def make_all_pages_numbered(context: Any, root_box: Any, html: Any, pages: list) -> Any:
+        if pages:  # not the first pass: every page's number and the count are known
+            _read_numbers(context)
+        return make_all_pages(context, root_box, html, pages)
+
+    return make_all_pages_numbered
+
+
+def _read_numbers(context: Any) -> None:
+    """What make_page() does for such a box at the end of the page's next layout: its
+    content parsed again with the page's counters (the page count now known), which it
+    keeps, so that the end of that layout finds them unchanged."""
+    lookups = {
+        id(lookup): lookup for lookup in context.target_collector.counter_lookup_items.values()
+    }
+    for _, _, _, state, remake in context.page_maker:
+        if not remake["content_changed"]:
+            continue
+        found = [lookups.get(key) for key in remake["content_lookups"]]
+        total = state[1].get("pages")
+        for lookup in found:
+            values = lookup.cached_page_counter_values if lookup else None
+            if (
+                not values
+                or total is None
+                or "pages" not in values
+                or "pages" in lookup.missing_counters  # its own text prints the count
+                or any("pages" in names for names in lookup.missing_target_counters.values())
+            ):
+                continue
+            values = copy.deepcopy(values)
+            values["pages"] = list(total)
+            lookup.cached_page_counter_values = values
+            lookup.parse_again(values)
