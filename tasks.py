@@ -233,6 +233,12 @@ def bench_build(
     _bench(c, "build", issues=issues, repeat=repeat, profile=profile, keep=keep)
 
 
+@task(help={"issues": "archive size (default 520)", "keep": "keep the temporary projects"})
+def same_build(c: Context, reference: str, issues: str | None = None, keep: bool = False) -> None:
+    """Compare a full build's output, file by file, with a REFERENCE checkout's."""
+    _bench(c, "same_build", str(Path(reference).resolve()), issues=issues, keep=keep)
+
+
 @task(
     help={
         "feeds": "feeds served (default 200)",
@@ -306,6 +312,7 @@ def bench_pdf(
         "messages": "messages to send (default 10000)",
         "connections": "digest's SMTP connections (default 4)",
         "repeat": "best of N runs (default 1)",
+        "sink": "per-connection (default: a process a connection) or shared (one process)",
     }
 )
 def bench_send(
@@ -313,9 +320,10 @@ def bench_send(
     messages: str | None = None,
     connections: str | None = None,
     repeat: str | None = None,
+    sink: str | None = None,
 ) -> None:
     """Benchmark `digest send --send` against bare smtplib, into a local SMTP sink."""
-    _bench(c, "send", messages=messages, connections=connections, repeat=repeat)
+    _bench(c, "send", messages=messages, connections=connections, repeat=repeat, sink=sink)
 
 
 @task(

@@ -49,6 +49,10 @@ SMOKE = {
         ["bench-drafting", "--size", "50"],
         [r"ROUGE", r"drafting time, 50-item week"],
     ),
+    "same-build": (  # this checkout against itself: the comparison runs and finds nothing
+        ["same-build", str(ROOT), "--issues", "3"],
+        [r"3 issues: identical \(\d+ files compared\)"],
+    ),
     "subscribe-timing": (
         ["bench-subscribe-timing", "--requests", "20", "--warmup", "2"],
         [r"every answer the same 200 page"],

@@ -43,8 +43,8 @@ class SendRequest:
 
 
 def letter_for(settings: Settings, slug: str, now: datetime, secret: bytes) -> Letter:
-    from digest.commands.build import issue_pdf_jobs
     from digest.commands.check import refuse_broken
+    from digest.commands.pdf import issue_pdf_jobs
     from digest.publish.email.render import render_email
     from digest.render.edition import parse_edition, split_metadata
 

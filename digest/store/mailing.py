@@ -10,7 +10,8 @@ delivery always uses and a state:
 `sending` is committed just before the message's content goes to the server, `sent` as
 soon as the server accepts it, so a crash leaves `sending` only on the few deliveries whose
 outcome nobody knows; the next run reports those as `unknown` and sends them again only
-when asked to.
+when asked to. `journal()` writes several deliveries' steps in one transaction: a send's
+connections share each commit's fsync (publish/send/journal.py).
 
 A subscribe request from the service never changes a status by itself: a new address is
 `pending`, and an `unsubscribed` or `bounced` one stays so, with a confirmation nonce,
@@ -25,7 +26,7 @@ to come back.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -123,6 +124,19 @@ class Delivery:
     attempts: int
     detail: str | None
     status: str  # the subscriber's status now
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a delivery for the journal: `sending` (it goes out now, if the subscriber
+    is still subscribed), or the outcome (`bounced`: the server refused the address for
+    good, so it is never mailed again)."""
+
+    subscriber: int
+    state: str
+    at: datetime
+    detail: str | None = None
+    bounced: bool = False
 
 
 @dataclass(frozen=True)
@@ -267,24 +281,7 @@ class MailingStore:
     def start_delivery(self, slug: str, subscriber: int, now: datetime) -> str | None:
         """Mark a delivery `sending` if its subscriber is still subscribed; otherwise mark
         it skipped and return the subscriber's status (someone who left mid-send)."""
-        with self._transaction() as db:
-            row = db.execute(
-                "SELECT status FROM subscribers WHERE id = ?", (subscriber,)
-            ).fetchone()
-            status = row[0] if row else "removed"  # `digest subscribers remove` ran meanwhile
-            if status != "subscribed":
-                db.execute(
-                    "UPDATE sends SET state = 'skipped', detail = ?, updated = ?"
-                    " WHERE slug = ? AND subscriber = ?",
-                    (status, timestamp(now), slug, subscriber),
-                )
-                return status
-            db.execute(
-                "UPDATE sends SET state = 'sending', attempts = attempts + 1, updated = ?"
-                " WHERE slug = ? AND subscriber = ?",
-                (timestamp(now), slug, subscriber),
-            )
-        return None
+        return self.journal(slug, [Step(subscriber, "sending", now)])[0]
 
     def finish_delivery(
         self,
@@ -298,23 +295,20 @@ class MailingStore:
     ) -> None:
         """Record a delivery's outcome; `bounced`: the server refused the address for good,
         so it is never mailed again."""
-        if state not in STATES:
-            raise ValueError(state)
-        stamp = timestamp(now)
+        self.journal(slug, [Step(subscriber, state, now, detail, bounced)])
+
+    def journal(self, slug: str, steps: Sequence[Step]) -> list[str | None]:
+        """Steps of the issue's deliveries, in order, in one transaction: with a durable
+        store, one fsync for them all (a send's connections share it). For each step, what
+        start_delivery returns for a `sending` step (None: it may go out), else None."""
+        for step in steps:
+            if step.state not in STATES:
+                raise ValueError(step.state)
         with self._transaction() as db:
-            db.execute(
-                "UPDATE sends SET state = ?, detail = ?, updated = ? WHERE slug = ? AND"
-                " subscriber = ?",
-                (state, detail, stamp, slug, subscriber),
-            )
-            if bounced:
-                cursor = db.execute(
-                    "UPDATE subscribers SET status = 'bounced', detail = ?, updated = ?"
-                    " WHERE id = ? AND status = 'subscribed'",
-                    (detail, stamp, subscriber),
-                )
-                if cursor.rowcount:
-                    _log(db, subscriber, stamp, "bounced", detail)
+            return [
+                _start(db, slug, step) if step.state == "sending" else _finish(db, slug, step)
+                for step in steps
+            ]
 
     # ----------------------------------------------------------------- subscription service
 
@@ -442,6 +436,40 @@ class MailingStore:
     def subscriber_counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT status, count(*) FROM subscribers GROUP BY status")
         return {status: 0 for status in STATUSES} | {status: n for status, n in rows}
+
+
+def _start(db: sqlite3.Connection, slug: str, step: Step) -> str | None:
+    row = db.execute("SELECT status FROM subscribers WHERE id = ?", (step.subscriber,)).fetchone()
+    status = row[0] if row else "removed"  # `digest subscribers remove` ran meanwhile
+    if status != "subscribed":
+        db.execute(
+            "UPDATE sends SET state = 'skipped', detail = ?, updated = ?"
+            " WHERE slug = ? AND subscriber = ?",
+            (status, timestamp(step.at), slug, step.subscriber),
+        )
+        return status
+    db.execute(
+        "UPDATE sends SET state = 'sending', attempts = attempts + 1, updated = ?"
+        " WHERE slug = ? AND subscriber = ?",
+        (timestamp(step.at), slug, step.subscriber),
+    )
+    return None
+
+
+def _finish(db: sqlite3.Connection, slug: str, step: Step) -> None:
+    stamp = timestamp(step.at)
+    db.execute(
+        "UPDATE sends SET state = ?, detail = ?, updated = ? WHERE slug = ? AND subscriber = ?",
+        (step.state, step.detail, stamp, slug, step.subscriber),
+    )
+    if step.bounced:
+        cursor = db.execute(
+            "UPDATE subscribers SET status = 'bounced', detail = ?, updated = ?"
+            " WHERE id = ? AND status = 'subscribed'",
+            (step.detail, stamp, step.subscriber),
+        )
+        if cursor.rowcount:
+            _log(db, step.subscriber, stamp, "bounced", step.detail)
 
 
 def _expire(db: sqlite3.Connection, cutoff: str) -> int:

@@ -1,7 +1,8 @@
 """One issue sent to its subscribers: journaled, resumable, paced, one copy per person.
 
     journal  store/mailing.py: a row per (issue, subscriber), committed around each SMTP
-             transaction, so a run killed at any moment resumes where it stopped
+             transaction, so a run killed at any moment resumes where it stopped; the
+             connections' steps are committed in groups, by one writer (journal.Journal)
     lock     an OS lock on a file beside the store: a second send of the same issue exits
              at once, and a killed run never leaves the lock held
     workers  one thread per SMTP connection (DIGEST_SEND_CONNECTIONS), sharing the rate
@@ -38,6 +39,7 @@ from digest.publish.email.edition import message_id, sender_domain
 from digest.publish.email.message import MessageTemplate, Recipient
 from digest.publish.send import smtp as email_send
 from digest.publish.send.dkim import Signer
+from digest.publish.send.journal import Journal
 from digest.publish.send.pacing import Clock, Pacer, backoff
 from digest.publish.send.roster import canonical
 from digest.publish.send.smtp import ConnectError, Outcome
@@ -172,7 +174,7 @@ class _Queue:
 
 @dataclass
 class _Run:
-    store: Store
+    journal: Journal
     letter: Letter
     server: SmtpServer
     retries: int
@@ -188,10 +190,8 @@ class _Run:
     fatal: DigestError | None = None
 
     def record(self, delivery: Delivery, state: str, detail: str, *, bounced=False) -> None:
-        with self.lock:
-            self.store.finish_delivery(
-                self.letter.slug, delivery.subscriber, state, self.now(), detail, bounced=bounced
-            )
+        with self.lock:  # queued in the order the counts below see
+            self.journal.finish(delivery.subscriber, state, self.now(), detail, bounced=bounced)
             if state == "sent":
                 self.sent += 1
                 self.errors_in_a_row = 0
@@ -216,11 +216,9 @@ class _Run:
                 f"{max(1, self.errors_in_a_row)} deliveries failed in a row (last: {reason}); "
                 "run the same command again to resume"
             )
+            detail = f"not sent: the run paused ({reason})"
             for delivery in self.streak:
-                self.store.finish_delivery(
-                    self.letter.slug, delivery.subscriber, "queued", self.now(),
-                    f"not sent: the run paused ({reason})",
-                )  # fmt: skip
+                self.journal.finish(delivery.subscriber, "queued", self.now(), detail)
             self.streak.clear()
             queue.stop()
 
@@ -256,9 +254,7 @@ class _Run:
         def ready() -> bool:
             # "sending" only once the server took the recipient, just before DATA: a run
             # killed before leaves the delivery queued, since nothing can have arrived.
-            with self.lock:
-                left = self.store.start_delivery(self.letter.slug, delivery.subscriber, self.now())
-            return left is None
+            return self.journal.start(delivery.subscriber, self.now()) is None
 
         outcome = email_send.deliver(connection, self.letter.sender, delivery.address, data, ready)
         if outcome.state == "skipped":  # left the list while the send ran
@@ -335,15 +331,20 @@ def run_send(
     todo = store.deliveries(slug, states)
     advance = progress(len(todo)) if progress else (lambda state: None)
     queue = _Queue(todo, pacer.clock)
-    run = _Run(store, letter, server, retries, max_errors, pacer, now, advance)
+    journal = Journal(store, slug)
+    run = _Run(journal, letter, server, retries, max_errors, pacer, now, advance)
     threads = [
         threading.Thread(target=run.work, args=(queue,), name=f"smtp-{n}", daemon=True)
         for n in range(min(connections, max(1, len(todo))))
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        journal.close()  # every outcome on disk before the counts are read
+    log.info("%s: the journal wrote %d steps in %d commits", slug, journal.steps, journal.commits)
     if run.fatal is not None:
         raise run.fatal
     report.sent_now, report.paused = run.sent, run.paused

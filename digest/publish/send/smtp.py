@@ -7,12 +7,16 @@ not).
 
 deliver() runs one SMTP transaction step by step, so that a failure is classified by
 where it happened: before the content was sent nothing can have been delivered (retry or
-fail), after it the server may have accepted it (unknown).
+fail), after it the server may have accepted it (unknown). Where the server offers
+PIPELINING (RFC 2920), MAIL and RCPT go out in one write and their answers are read after:
+one round trip fewer a message; DATA still waits for both answers, so the caller's ready()
+still comes between the accepted recipient and the content.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import smtplib
 import ssl
 from collections.abc import Callable
@@ -119,6 +123,47 @@ def _explain(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+# A dot-atom at an ASCII domain: every address roster.check_address lets through. smtplib's
+# quoteaddr() runs email.utils.parseaddr on each address (a quarter of a message's own
+# cost) only to write this one as `<address>`; tests/test_send_smtp.py checks the two agree.
+_PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+)
+
+
+def envelope_address(address: str) -> str:
+    """The address as MAIL FROM and RCPT TO carry it: what smtplib.quoteaddr() writes."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return f"<{address}>"
+    quoted = smtplib.quoteaddr(address)
+    if "\r" in quoted or "\n" in quoted:  # as smtplib's putcmd() refuses it
+        raise ValueError(f"an envelope address spans lines: {address!r}")
+    return quoted
+
+
+Reply = tuple[int, bytes]
+
+
+def _envelope(connection: smtplib.SMTP, sender: str, recipient: str) -> tuple[Reply, Reply]:
+    """The answers to MAIL and RCPT (the bytes smtplib's mail() and rcpt() send); RCPT's is
+    (0, b"") when it was not sent, or when the server hung up after refusing MAIL."""
+    mail = f"mail FROM:{envelope_address(sender)}\r\n"
+    rcpt = f"rcpt TO:{envelope_address(recipient)}\r\n"
+    if connection.has_extn("pipelining"):
+        connection.send(mail + rcpt)
+        first = connection.getreply()
+        if first[0] == 421 or first[0] < 0:  # closing: no answer to RCPT will come
+            return first, (0, b"")
+        return first, connection.getreply()  # after a refused MAIL: RCPT's 503, dropped
+    connection.send(mail)
+    first = connection.getreply()
+    if first[0] != 250:
+        return first, (0, b"")
+    connection.send(rcpt)
+    return first, connection.getreply()
+
+
 def deliver(
     connection: smtplib.SMTP,
     sender: str,
@@ -132,10 +177,10 @@ def deliver(
     caller records that the message is going out (False: it must not, and nothing is
     sent). On outcomes caused by the connection, the connection is closed here."""
     try:
-        code, message = connection.mail(sender)
+        (code, message), (rcpt_code, rcpt_message) = _envelope(connection, sender, recipient)
         if code != 250:
             return _refused(connection, "MAIL", code, message)
-        code, message = connection.rcpt(recipient)
+        code, message = rcpt_code, rcpt_message
         if code not in (250, 251):
             outcome = _refused(connection, "RCPT", code, message)
             # Only "no such mailbox" (5.1.x) is about the address; a relay refusing us
