@@ -161,16 +161,28 @@ def labeled_week(copies: int = 3) -> list[Candidate]:
     return candidates
 
 
+def distinct_week(size: int = 1500) -> list[Candidate]:
+    """benchmarks/grouping.py's distinct week (reports retold, some reprinted), dated as
+    drafting dates them: most texts distinct, so most candidate pairs are pairs of texts."""
+    labeled, _ = grouping.load(DATA)
+    candidates = []
+    for item in grouping.distinct_week_items(labeled, size):
+        day, phrase = dated(item.text or item.title, item.published.date())
+        candidates.append(Candidate(item, "", day, phrase is not None))
+    return candidates
+
+
 WEEKS = {
     **{f"random {seed}": functools.partial(random_week, seed) for seed in range(6)},
     "labeled, 3 outlets each": labeled_week,
+    "distinct, 1,500 items": distinct_week,
 }
 
 
 @pytest.mark.parametrize("name", sorted(WEEKS))
 def test_pairs_and_scores_are_those_of_scoring_every_item_pair(name: str):
     candidates = WEEKS[name]()
-    places = PLACES if "labeled" in name else None
+    places = None if "random" in name else PLACES
     expected, old_ratio, _ = old_pairs(candidates, places)
     scorer = cluster._Scorer(candidates, places, (cluster.THRESHOLD, cluster.CROSS_THRESHOLD))
     found = cluster._pairs(candidates, scorer)
@@ -186,7 +198,7 @@ def test_pairs_and_scores_are_those_of_scoring_every_item_pair(name: str):
 @pytest.mark.parametrize("name", sorted(WEEKS))
 def test_groups_are_those_of_scoring_every_item_pair(name: str):
     candidates = WEEKS[name]()
-    places = PLACES if "labeled" in name else None
+    places = None if "random" in name else PLACES
     expected = old_clusters(candidates, places)
     found = cluster.clusters(candidates, places)
     assert [[c.item.id for c in g] for g in found] == [[c.item.id for c in g] for g in expected]
@@ -218,7 +230,8 @@ def test_reprints_of_one_outlet_never_merge_and_others_do():
 # -- the drafted files of the benchmark weeks, against digest before the speed work ------
 
 # sha256 of the Markdown digest at 56038dd drafted for each week (benchmarks/grouping.py's
-# weeks: the five labeled ones with the learned classifier, and the dense 1,000-item week).
+# weeks: the five labeled ones with the learned classifier, the dense 1,000-item week, and
+# the distinct 1,000- and 2,000-item weeks, whose reports are retold rather than reprinted).
 BEFORE = {
     "2024-02-29": "0cd3e0df0919f1695c5fac9b6e41b0ec4c7b5983dd064b1b5b391963101c67b4",
     "2024-03-07": "3a3ecfbab673632a32fe5a823342c984b8be4bba9e20b475ba77c433c56474da",
@@ -226,6 +239,8 @@ BEFORE = {
     "2024-03-21": "d101f43bcf6cd6f8d8c519122a5c4be88704f9388479076175968c33e8a18b18",
     "2024-03-28": "d5d1298621a410037e2f1c21d32e691cb540cbb5c53c7ff76f6fedc0dc54f5fc",
     "1000 items": "e2144cc825b17ee8085404e4b37d667df458b906f4313ee07a1df7293c0b232d",
+    "1000 distinct items": "21f5ad9a558fa20b44603fa86205c5215273e5465df247a634240db47b982969",
+    "2000 distinct items": "77631d6d1f9852e59364a119c1172beb5dc3471f3ac1ace720ff38f6428c4507",
 }
 
 
@@ -242,6 +257,12 @@ def drafted(tmp_path_factory) -> dict[str, str]:
     items = grouping.week_items(labeled, 1000)
     issue = draft_issue(items, spec, settings.sources, settings.sections, model, settings.places)
     texts["1000 items"] = draft_markdown(issue)
+    for size in (1000, 2000):
+        items = grouping.distinct_week_items(labeled, size)
+        issue = draft_issue(
+            items, spec, settings.sources, settings.sections, model, settings.places
+        )
+        texts[f"{size} distinct items"] = draft_markdown(issue)
     return texts
 
 
@@ -310,3 +331,32 @@ def test_keyword_counts_are_those_of_searching_every_keyword(tmp_path):
                 if count:
                     expected[keyword] = count
             assert counts == expected, (key, text[:60])
+
+
+# -- reading on both CPUs -----------------------------------------------------------------
+
+
+def test_texts_read_by_a_pool_are_read_as_one_process_reads_them():
+    """A big week's texts are read by a fork pool in chunks: the answers, put back in
+    input order, are those of reading them one by one (and a small week is not forked)."""
+    from digest.issues import parallel
+
+    labeled, _ = grouping.load(DATA)
+    size = parallel.PARALLEL_FROM + 7  # chunks of unequal size
+    items = grouping.distinct_week_items(labeled, size)
+    read = functools.partial(cluster._words, places=PLACES)
+    alone = [read(item) for item in items]
+    assert parallel.read_all(read, items, workers=2) == alone
+    assert parallel.read_all(read, items, workers=3) == alone
+    assert parallel.read_all(read, items[:50], workers=2) == alone[:50]
+
+
+def test_the_distinct_week_is_mostly_distinct_texts_and_the_same_every_run():
+    """The benchmark's honest week: retold reports, about REPRINT_RATE reprinted word for
+    word; drawn from a seed, so every run and every checkout drafts one week."""
+    labeled, _ = grouping.load(DATA)
+    week = grouping.distinct_week_items(labeled, 3000)
+    assert week == grouping.distinct_week_items(labeled, 3000)
+    distinct = len({(item.title, item.text) for item in week})
+    assert 0.7 * len(week) < distinct < (1 - grouping.REPRINT_RATE / 2) * len(week)
+    assert len({item.source for item in week}) > 100

@@ -25,6 +25,7 @@ same words, not one republished. Reports in two scripts are never reprints of ea
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -33,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from digest.issues import parallel
 from digest.issues.incidents import is_attack
 from digest.models import Decision, Item
 from digest.text import arabic
@@ -174,13 +176,14 @@ class _Scorer:
     ) -> None:
         texts: dict[tuple[str, str], int] = {}  # each distinct text's number
         self.text: list[int] = []  # each candidate's
-        read = []
+        first = []  # each distinct text's first item
         for c in candidates:
             told = (c.item.title, c.item.text)
             if told not in texts:
                 texts[told] = len(texts)
-                read.append(_words(c.item, places))
+                first.append(c.item)
             self.text.append(texts[told])
+        read = parallel.read_all(functools.partial(_words, places=places), first)
         self.texts = list(texts)
         counts = Counter(self.text)
         self.word_sets = [words for words, _, _ in read]
@@ -194,7 +197,8 @@ class _Scorer:
         self._asked: dict[tuple[int, int], float] = {}  # (item, item), lower first
         self._candidates: Sequence[Candidate] = ()
         self._block_of: list[int] = []  # each item's block (_pairs)
-        self._near: set[tuple[int, int]] = set()  # the candidate blocks, lower first
+        self._block_day: list[date] = []  # each block's day
+        self._block_words: list[frozenset[str]] = []  # each block's distinctive words
 
     def text_ratio(self, a: int, b: int) -> float:
         """The score of text `a` against text `b`, summed over `a`'s words."""
@@ -209,21 +213,50 @@ class _Scorer:
             self._scores[key] = score
         return score
 
+    def may_reach(self, a: int, b: int) -> bool:
+        """False when texts `a` and `b` cannot reach their threshold: their score summed over
+        only the words they share, in any order, is below it. Exact scores (text_ratio) sum
+        in one order over all of `a`'s words; a sum of a few positive terms taken in another
+        order differs from it by far less than the margin, so no pair at the threshold is
+        lost, and the pairs that pass are scored exactly as before."""
+        shared = self.word_sets[a] & self.word_sets[b]
+        if not shared:
+            return False
+        same, cross = self.thresholds
+        if self.foreign[a] == self.foreign[b]:
+            (va, na), (vb, nb), threshold = self.vectors[a], self.vectors[b], same
+        else:
+            (va, na), (vb, nb), threshold = self.across[a], self.across[b], cross
+            shared = [w for w in shared if w in va]
+        if not na or not nb:
+            return False
+        return sum(va[w] * vb[w] for w in shared) / (na * nb) / threshold >= 1.0 - 1e-9
+
     def scored(
-        self, candidates: Sequence[Candidate], block_of: list[int], near: set[tuple[int, int]]
+        self,
+        candidates: Sequence[Candidate],
+        block_of: list[int],
+        block_day: list[date],
+        block_words: list[frozenset[str]],
     ) -> None:
-        """What `_pairs` scored: every pair of items of two candidate blocks that may join."""
-        self._candidates, self._block_of, self._near = candidates, block_of, near
+        """What `_pairs` looked at: every pair of items of two near blocks (_near)."""
+        self._candidates, self._block_of = candidates, block_of
+        self._block_day, self._block_words = block_day, block_words
+
+    def _near(self, a: int, b: int) -> bool:
+        """Whether blocks a and b are a candidate pair of `_pairs`: at most a day apart, and
+        their texts share a distinctive word."""
+        if abs((self._block_day[a] - self._block_day[b]).days) > 1:
+            return False
+        return not self._block_words[a].isdisjoint(self._block_words[b])
 
     def ratio(self, i: int, j: int) -> float:
-        """Items i and j's score. A pair `_pairs` scored is scored lower item first; any
+        """Items i and j's score. A pair `_pairs` looked at is scored lower item first; any
         other in the order it is first asked for, as the cache of item pairs did."""
         low, high = (i, j) if i < j else (j, i)
-        if self._near:
+        if self._block_of:
             a, b = self._block_of[low], self._block_of[high]
-            if ((a, b) in self._near or (b, a) in self._near) and _may_join(
-                self._candidates[low], self._candidates[high]
-            ):
+            if self._near(a, b) and _may_join(self._candidates[low], self._candidates[high]):
                 return self.text_ratio(self.text[low], self.text[high])
         score = self._asked.get((low, high))
         if score is None:
@@ -253,9 +286,15 @@ def clusters(
         title, body = scorer.texts[number]
         return is_attack(title, body)
 
+    # _apart, its halves read once per text: whether it names a province or a place in
+    # one, and the places and provinces it names.
+    bounded = [any(p.rank >= PLACE_KINDS["province"] for p in these) for these in named]
+    areas = [_areas(these) if bound else set() for these, bound in zip(named, bounded, strict=True)]
+
     @functools.cache  # per pair of texts: reprints are read alike
     def compatible(a: int, b: int) -> bool:
-        return not (_apart(named[a], named[b]) and attack(a) and attack(b))
+        apart = bounded[a] and bounded[b] and areas[a].isdisjoint(areas[b])
+        return not (apart and attack(a) and attack(b))
 
     return _join(
         candidates,
@@ -331,11 +370,29 @@ def _pairs(candidates: Sequence[Candidate], scorer: _Scorer) -> list[tuple[float
     Items are taken in blocks of one text, one day and one `says_when`: a block's items and
     another's are all candidates or none, may join as far as their days go or not, and score
     alike. So each pair of blocks is found, checked and scored once, and only the blocks
-    that pass are spelled out item by item (the outlets told apart there)."""
+    that pass are spelled out item by item (the outlets told apart there).
+
+    A word weighs its IDF in every text that has it, so what two texts share of their
+    distinctive words, summed while they are found, plus the lesser of their common words'
+    weight (all they could share of those), bounds their cosine from above: a pair whose
+    bound is below the threshold is skipped unscored, and with many distinct texts in a
+    week most candidate pairs are."""
     common = max(MIN_COMMON, COMMON_SHARE * len(candidates))
-    distinctive = [
-        [w for w in words if scorer.frequency[w] <= common] for words in scorer.word_sets
-    ]
+    weight = [vector for vector, _ in scorer.vectors]  # IDF: one weight per word
+    distinctive = []
+    common_mass = []  # per text: the squared weights of its common words, all, in English
+    for text, words in enumerate(scorer.word_sets):
+        mine = [w for w in words if scorer.frequency[w] <= common]
+        distinctive.append(mine)
+        vector = weight[text]
+        chosen = frozenset(mine)
+        rest = [w for w in words if w not in chosen]
+        common_mass.append(
+            (
+                math.fsum(vector[w] ** 2 for w in rest),
+                math.fsum(vector[w] ** 2 for w in rest if w.isascii()),
+            )
+        )
     blocks: dict[tuple[int, date, bool], list[int]] = {}
     for i, c in enumerate(candidates):
         blocks.setdefault((scorer.text[i], c.day, c.says_when), []).append(i)
@@ -349,26 +406,44 @@ def _pairs(candidates: Sequence[Candidate], scorer: _Scorer) -> list[tuple[float
     for number, (text, day, _) in enumerate(keys):
         for w in distinctive[text]:
             postings[(day, w)].append(number)
-    near: set[tuple[int, int]] = set()  # candidate blocks, lower first
+    same, cross = scorer.thresholds
+    margin = 1.0 - 1e-9  # far wider than a sum's rounding: the bound never drops a pair
     sources = [c.item.source for c in candidates]
     found: list[tuple[float, int, int]] = []  # (-score, i, j): sorted as they are, best first
     for number, (text, day, says_when) in enumerate(keys):
-        later = {
-            other
-            for w in distinctive[text]
-            for offset in _NEAR_DAYS
-            for other in postings.get((day + timedelta(days=offset), w), ())
-            if other >= number
-        }
-        for other in later:
-            near.add((number, other))
+        shared: dict[int, float] = {}  # later block -> its text's distinctive weight shared
+        vector = weight[text]
+        for w in distinctive[text]:
+            mass = vector[w] * vector[w]
+            for offset in _NEAR_DAYS:
+                posted = postings.get((day + timedelta(days=offset), w))
+                if posted:  # block numbers, ascending: the later ones are a slice
+                    for other in posted[bisect.bisect_left(posted, number) :]:
+                        shared[other] = shared.get(other, 0.0) + mass
+        for other, mass in shared.items():
             other_text, other_day, other_says = keys[other]
             if day != other_day and says_when and other_says:
                 continue  # both name their days, and the days differ (_may_join)
+            if other_text != text:
+                if scorer.foreign[text] == scorer.foreign[other_text]:
+                    norms = scorer.vectors[text][1] * scorer.vectors[other_text][1]
+                    rest = common_mass[text][0], common_mass[other_text][0]
+                    threshold = same
+                else:
+                    norms = scorer.across[text][1] * scorer.across[other_text][1]
+                    rest = common_mass[text][1], common_mass[other_text][1]
+                    threshold = cross
+                if not norms or (mass + min(rest)) / norms / threshold < margin:
+                    continue
             found.extend(
                 _block_pairs(members[number], members[other], text, other_text, scorer, sources)
             )
-    scorer.scored(candidates, block_of, near)
+    scorer.scored(
+        candidates,
+        block_of,
+        [day for _, day, _ in keys],
+        [frozenset(distinctive[text]) for text, _, _ in keys],
+    )
     found.sort()
     return [(-score, i, j) for score, i, j in found]
 
@@ -392,6 +467,8 @@ def _block_pairs(
                     if sources[i] != sources[j]:
                         yield -score, i, j
         return
+    if not scorer.may_reach(text, other_text):
+        return  # below the threshold either way: the scores are only summed in other orders
     forward = scorer.text_ratio(text, other_text) if mine[0] < theirs[-1] else 0.0
     backward = scorer.text_ratio(other_text, text) if theirs[0] < mine[-1] else 0.0
     if forward < 1.0 and backward < 1.0:
