@@ -65,13 +65,24 @@ def is_boilerplate(sentence: str) -> bool:
         return True
     if phrases.QUOTED.search(sentence):
         return False
-    if phrases.STRONG.match(sentence):
+    if _strong(sentence, 0, len(sentence)):
         return True
     return bool(phrases.WEAK.match(sentence) and phrases.READER.search(sentence))
 
 
+def _strong(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] opens with a strong cue, English or Arabic."""
+    return bool(
+        phrases.STRONG.match(text, start, end)
+        or (
+            phrases.ARABIC_LETTER.search(text, start, end)
+            and phrases.STRONG_AR.match(text, start, end)
+        )
+    )
+
+
 def _opens_with_cue(text: str, start: int = 0, end: int | None = None) -> bool:
-    """Whether text[start:end] opens with a cue: its first words first, then phrases.CUES."""
+    """Whether text[start:end] opens with a cue: its first words first, then the patterns."""
     end = len(text) if end is None else end
     words = phrases.FIRST_WORDS.match(text, start, end)
     if words is None:  # no word at all: "©", "»", an emoji
@@ -88,7 +99,11 @@ def _opens_with_cue(text: str, start: int = 0, end: int | None = None) -> bool:
 
 
 def _cue(text: str, start: int, end: int) -> bool:
-    return any(cue.match(text, start, end) for cue in phrases.CUES)
+    return bool(
+        _strong(text, start, end)
+        or phrases.WEAK.match(text, start, end)
+        or phrases.LABEL.match(text, start, end)
+    )
 
 
 def strip_text(text: str) -> str:

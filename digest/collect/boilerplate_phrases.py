@@ -1,12 +1,13 @@
 """The vocabulary of outlet boilerplate: the phrases boilerplate.py cuts, and the patterns.
 
 boilerplate.py holds the mechanics (which sentence of which line is looked at, HTML kept
-balanced); this module holds the words, in English and Arabic, compiled once:
+balanced); this module holds the words, in English and Arabic, each pattern compiled when
+first used:
 
-- STRONG: sentence openings that are boilerplate on their own (the reader addressed: "Read
-  more", "Follow us on", "اقرأ أيضا", "تابعونا"; the article about itself: "This article
-  was originally published", "(Reporting by"; labels before a link: "Related:", "مواضيع
-  ذات صلة");
+- STRONG (English) and STRONG_AR (Arabic): sentence openings that are boilerplate on their
+  own (the reader addressed: "Read more", "Follow us on", "اقرأ أيضا", "تابعونا"; the
+  article about itself: "This article was originally published", "(Reporting by"; labels
+  before a link: "Related:", "مواضيع ذات صلة");
 - WEAK: openings that need a reader marker (READER: us/our, click, a platform, "قناتنا")
   in the same sentence ("For more news …", "لمتابعة آخر الأخبار …");
 - ONLY_LABEL: a sentence that is nothing but a label ("Advertisement", "المزيد");
@@ -14,11 +15,12 @@ balanced); this module holds the words, in English and Arabic, compiled once:
 - FOOTER and TAIL_LABEL: the end of a line (WordPress's "The post X appeared first on Y",
   a link label "Read more »").
 
-The cheap test before CUES (any of the openings) is the first word: OPENERS, or for a word
-most news sentences start with ("the", "if", "a"), the first two (OPENING_PAIRS). A new
-cue's first word must be added there, or the cue is never tried. Arabic is written in
-plain letters (no diacritics; ا for any alef, ي for ى, ه for ة) and `_ar` makes each
-pattern match the spellings news copy uses; FOLD brings a first word to that plain form.
+The cheap test before the cues (STRONG, STRONG_AR, WEAK, LABEL) is the first word:
+OPENERS, or for a word most news sentences start with ("the", "if", "a"), the first two
+(OPENING_PAIRS). A new cue's first word must be added there, or the cue is never tried.
+Arabic is written in plain letters (no diacritics; ا for any alef, ي for ى, ه for ة) and
+`_ar` makes each pattern match the spellings news copy uses; FOLD brings a first word to
+that plain form.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ _OURS_AR = _words(
 )  # fmt: skip
 _PLATFORMS_OR_OURS = f"(?:{_PLATFORMS_AR}|{_OURS_AR})"
 # Words that make a sentence speak to the reader: the weak cues need one of them.
-READER = re.compile(
+_READER = (
     rf"(?-i:\bus\b)|\b(?:our|click|tap|subscribe|newsletter|inbox)\b"
     rf"|\b(?:on|via|at)\s+{_PLATFORMS_EN}\b|t\.me/|@\w|"
     + _ar(
@@ -215,14 +217,18 @@ _JUNK = (
     r"\u2190-\u21ff\u2500-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff]*"
 )
 _ARROW = r"(?:[»›→←>…]+|\.{3}|\s*[)\]])*"
-_STRONG_ALL = "|".join([*_STRONG_EN, *(_ar(p) for p in _STRONG_AR)])
 _WEAK_ALL = "|".join([*_WEAK_EN, *(_ar(p) for p in _WEAK_AR)])
-STRONG = re.compile(f"{_JUNK}(?:{_STRONG_ALL})", re.IGNORECASE)
-WEAK = re.compile(f"{_JUNK}(?:{_WEAK_ALL})", re.IGNORECASE)
-# The cues a sentence may open with: STRONG, WEAK or a label. Kept as three patterns, not
-# one alternation of all: compiling STRONG's alternation takes about 0.2 s, paid once.
-LABEL = re.compile(f"{_JUNK}(?:{_LABEL})", re.IGNORECASE)
-CUES = (STRONG, WEAK, LABEL)
+# The strong cues are two patterns: the English ones (STRONG), and the Arabic ones
+# (STRONG_AR), whose letter-by-letter spellings take about 0.25 s to compile. A sentence
+# opens with a strong cue when either matches (a regex alternation matches when one of its
+# branches does), and every Arabic cue starts with an Arabic letter, so STRONG_AR is only
+# tried, and compiled, for a text that has one (ARABIC_LETTER).
+_STRONG = (f"{_JUNK}(?:{'|'.join(_STRONG_EN)})", re.IGNORECASE)
+_STRONG_ARABIC = (f"{_JUNK}(?:{'|'.join(_ar(p) for p in _STRONG_AR)})", re.IGNORECASE)
+_WEAK = (f"{_JUNK}(?:{_WEAK_ALL})", re.IGNORECASE)
+# The cues a sentence may open with: STRONG (or STRONG_AR), WEAK or a label.
+_LABEL_CUE = (f"{_JUNK}(?:{_LABEL})", re.IGNORECASE)
+ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671]")  # every letter _ar's patterns spell
 
 # The cheap first test, before CUES: the sentence's first word (or, for a word most news
 # sentences start with, its first two) must be one a cue starts with. Arabic words are
@@ -256,9 +262,9 @@ FIRST_WORDS = re.compile(rf"{_JUNK}([{_WORD_CHARS}]+)(?:[^{_WORD_CHARS}]+([{_WOR
 FOLD = str.maketrans({**dict.fromkeys(map(chr, range(0x610, 0x61B))), **dict.fromkeys(
     map(chr, [*range(0x64B, 0x660), 0x670, 0x640])), "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
     "ى": "ي", "ة": "ه"})  # fmt: skip
-ONLY_LABEL = re.compile(_JUNK + "(?:" + _LABEL + r")\s*[:.!]?\s*" + _ARROW + r"\s*", re.IGNORECASE)
+_ONLY_LABEL = (_JUNK + "(?:" + _LABEL + r")\s*[:.!]?\s*" + _ARROW + r"\s*", re.IGNORECASE)
 # Someone is quoted: a sentence that reports speech is news, even an imperative one.
-QUOTED = re.compile(
+_QUOTED = (
     r"[,،]\s*[\"”»]|[\"”»]\s*[,،]?\s*(?:\S+\s+){0,4}?(?:said|says|added|wrote|told|stated|warned)\b"
     + _ar(
         r"|[\"”»]\s*[,،]?\s*(?:\S+\s+){0,4}?(?:قال|قالت|اضاف|اضافت|وقال|وقالت|واضاف|واضافت)" + _END
@@ -269,7 +275,7 @@ QUOTED = re.compile(
 # ------------------------------------------------------------------- the end of a line
 
 # The WordPress feed footer, in English and in WordPress's Arabic.
-FOOTER = re.compile(
+_FOOTER = (
     r"(?:(?<=\s)|^)(?:(?-i:The post)\s.+?\s(?:appeared\s+first|first\s+appeared)\s+on\s.+"
     + _ar(r"|ظهرت\s+(?:المقاله|التدوينه|المشاركه)\s.+?\s(?:اولا|لاول\s+مره)\s+(?:على|في)\s.+")
     + r")$",
@@ -279,7 +285,7 @@ FOOTER = re.compile(
 # the regex engine can skip ahead by first character).
 FOOTER_HINT = re.compile("ppeared|PPEARED|ظهرت")
 # A link label closing a line: "… Read more »", "… المزيد".
-TAIL_LABEL = re.compile(
+_TAIL_LABEL = (
     r"(?:(?<=\s)|^)(?:(?P<multi>read\s+more|continue\s+reading|keep\s+reading|read\s+the\s+full\s+"
     r"(?:story|article|report)|read\s+full\s+(?:story|article)|full\s+story"
     + _ar(r"|اقرا\s+المزيد|تابع\s+القراءه|اكمل\s+القراءه|متابعه\s+القراءه|اقرا\s+التفاصيل")
@@ -288,3 +294,31 @@ TAIL_LABEL = re.compile(
     + r"))\s*(?P<arrow>(?:[»›→←]|>>)+)?\s*(?P<dots>…|\.{2,})?\s*$",
     re.IGNORECASE,
 )
+
+
+# ------------------------------------------------------------- compiled when first used
+
+# A `digest collect` process that never meets a sentence needing a pattern never pays for
+# compiling it (the parent process, which parses nothing, and an all-English collect, which
+# never needs STRONG_AR). Module-level __getattr__ (PEP 562) runs only for a name not yet
+# in the module; the compiled pattern is then stored under that name.
+_LAZY = {
+    "READER": _READER,
+    "STRONG": _STRONG,
+    "STRONG_AR": _STRONG_ARABIC,
+    "WEAK": _WEAK,
+    "LABEL": _LABEL_CUE,
+    "ONLY_LABEL": _ONLY_LABEL,
+    "QUOTED": _QUOTED,
+    "FOOTER": _FOOTER,
+    "TAIL_LABEL": _TAIL_LABEL,
+}
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    try:
+        pattern, flags = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    compiled = globals()[name] = re.compile(pattern, flags)
+    return compiled

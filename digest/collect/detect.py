@@ -7,7 +7,6 @@ Content-Type only when the content does not say.
 
 from __future__ import annotations
 
-from digest.collect.html import parse_html_page
 from digest.collect.http import Fetched
 from digest.collect.jsonfeed import parse_jsonfeed
 from digest.collect.rss_atom import is_blank, not_a_feed, parse_feed
@@ -25,6 +24,9 @@ def parse(fetched: Fetched, source: Source) -> ParsedFeed:
     if source.kind == "html":
         if source.selectors is None:  # config validation requires them; be explicit anyway
             raise ParseError("an html source needs selectors")
+        # BeautifulSoup takes 0.1 s to import: only a process reading an HTML page pays it.
+        from digest.collect.html import parse_html_page
+
         return parse_html_page(body, fetched.url, source.selectors, headers=fetched.headers)
     if reason := not_a_feed(body):  # an HTML page, an image ...: say what it is
         raise ParseError(f"not a feed ({reason})")

@@ -7,11 +7,17 @@ machine's OOM killer; and an interval timer stops a parse that runs past its tim
 Workers come from a fork server, so they start from a clean, single-threaded process, and
 they die with the collect that started them (digest/lifeline.py): a killed collect leaves
 no worker, fork server or resource tracker behind.
+
+The parsers themselves (feedparser, lxml, nh3, the boilerplate patterns) are imported by the
+fork server, which collect starts before its first download (start_parsers), not by the
+process that collects: that one only fetches and stores, so a user's `digest collect` does
+not wait for imports it never uses, and the workers inherit the fork server's.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import resource
 import signal
 from concurrent.futures import ProcessPoolExecutor
@@ -20,13 +26,15 @@ from datetime import datetime
 from types import FrameType
 
 from digest import lifeline
-from digest.collect.detect import parse
 from digest.collect.http import Fetched
-from digest.collect.normalize import normalize
 from digest.errors import ParseError
 from digest.models import Item, Source
 
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker
+# What a worker needs, imported once by the fork server; the HTML page reader (BeautifulSoup)
+# only when a source is an HTML page.
+_PARSERS = ["digest.collect.parsing", "digest.collect.detect", "digest.collect.normalize"]
+_HTML_PARSER = "digest.collect.html"
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,10 @@ def parse_items(
 ) -> Parsed:
     """The normalized items of one fetched document; ParseError when it is unusable, too
     big or too slow to parse. Runs in a worker (see parser_pool) or in-process."""
+    # Imported here, not at the top: the collecting process never parses (see above).
+    from digest.collect.detect import parse
+    from digest.collect.normalize import normalize
+
     timed = _start_timer(budget)
     try:
         feed = parse(fetched, source)
@@ -64,10 +76,24 @@ def parse_items(
     return Parsed(items, warnings)
 
 
-def parser_pool(workers: int) -> ProcessPoolExecutor:
+def parser_pool(workers: int, *, html: bool = True) -> ProcessPoolExecutor:
+    """A pool of `workers` parser processes (started on first use); `html`: preload the
+    HTML page reader too (a worker imports it anyway the first time it needs it)."""
+    return ProcessPoolExecutor(workers, mp_context=_context(html), initializer=_limit_worker)
+
+
+def start_parsers(*, html: bool = True) -> None:
+    """Start the fork server now, so it imports the parsers while the documents download:
+    the first worker then forks at once instead of blocking the downloads until it has."""
+    _context(html)
+    multiprocessing.forkserver.ensure_running()
+
+
+def _context(html: bool) -> multiprocessing.context.BaseContext:
+    # The preload counts only for a fork server not yet running (one per process).
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_worker)
+    context.set_forkserver_preload(_PARSERS + [_HTML_PARSER] * html)
+    return context
 
 
 def _limit_worker() -> None:

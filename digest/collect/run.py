@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import partial
 
 from digest.collect import backoff, http
-from digest.collect.parsing import Parsed, parse_items, parser_pool
+from digest.collect.parsing import Parsed, parse_items, parser_pool, start_parsers
 from digest.config import Settings
 from digest.errors import FetchError, ParseError
 from digest.models import Source
@@ -79,7 +79,10 @@ async def _collect(
         s.name: report for s in sources if (report := _skipped(states.get(s.name), now, force))
     }
     due = [s for s in sources if s.name not in skips]
-    pool = _Pool(max(1, min(os.cpu_count() or 1, len(due))))
+    html = any(source.kind == "html" for source in due)
+    pool = _Pool(max(1, min(os.cpu_count() or 1, len(due))), html=html)
+    if any(source.is_remote for source in due):  # files are read at once: nothing to overlap
+        start_parsers(html=html)
     limit = asyncio.Semaphore(settings.concurrency)
     tasks = {
         source.name: asyncio.create_task(
@@ -229,16 +232,26 @@ class _Pool:
     every job in flight fails with it: each is tried once more in a fresh pool, so only the
     document that kills a worker twice is lost."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, *, html: bool):
         self._workers = workers
+        self._html = html
         self._executor: Executor | None = None
+        self._submitted = 0
 
     async def run(self, job: Callable[[], Parsed]) -> Parsed:
         for _ in range(2):
             if self._executor is None:
-                self._executor = parser_pool(self._workers)
+                self._executor = parser_pool(self._workers, html=self._html)
+                self._submitted = 0
             executor = self._executor
             try:
+                self._submitted += 1
+                if self._submitted <= self._workers:
+                    # A submit that starts a worker waits for the fork server to answer
+                    # (it may still be importing the parsers): from a thread, so that the
+                    # downloads go on meanwhile.
+                    future = await asyncio.to_thread(executor.submit, job)
+                    return await asyncio.wrap_future(future)
                 return await asyncio.get_running_loop().run_in_executor(executor, job)
             except BrokenProcessPool:
                 if self._executor is executor:  # the first job to notice replaces the pool
