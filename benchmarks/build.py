@@ -31,7 +31,10 @@ it says so at the end (the figures then mix two versions).
 
 Times are wall-clock for the whole command (interpreter start and imports included, for
 both), the best of --repeat runs. Ratios: full / plain Pelican (target <= 1.0x at 520
-issues) and rebuild / plain Pelican (target <= 0.25x), issue 5.
+issues) and rebuild / plain Pelican (target <= 0.25x), issue 5; the rebuild as the user
+waits for it, search index and the new PDF included (target <= 0.3x), issue 25. The
+search index, the PDFs and the email editions may run side by side: what they add to the
+rebuild is the span from the first one's start to the last one's end, less the emails.
 
 The PDFs of the archive are not rendered (520 WeasyPrint runs take longer than the rest
 of the benchmark together; benchmarks/pdf.py measures them): in a first build a
@@ -116,8 +119,10 @@ def child(config: str, profile: str | None) -> None:
     from digest.cli import main as cli_main
     from digest.publish.pdf import jobs as pdf
 
+    begun = time.perf_counter()
     timers: dict[str, float] = {}
     calls: dict[str, int] = {}
+    spans: dict[str, list[float]] = {}  # name -> [first start, last end], since the child's start
     pdfs: dict[str, Any] = {"rendered": [], "current": 0, "problems": []}  # make_pdfs said
 
     def timed(name: str, func):
@@ -126,8 +131,11 @@ def child(config: str, profile: str | None) -> None:
             try:
                 return func(*args, **kwargs)
             finally:
-                timers[name] = timers.get(name, 0.0) + time.perf_counter() - started
+                ended = time.perf_counter()
+                timers[name] = timers.get(name, 0.0) + ended - started
                 calls[name] = calls.get(name, 0) + 1
+                span = spans.setdefault(name, [started - begun, ended - begun])
+                span[0], span[1] = min(span[0], started - begun), max(span[1], ended - begun)
 
         return wrapper
 
@@ -179,7 +187,14 @@ def child(config: str, profile: str | None) -> None:
             profiler.disable()
             profiler.dump_stats(profile)
     timers["total"] = time.perf_counter() - started
-    result = {"timers": timers, "calls": calls, "pdfs": pdfs, "code": code, "warnings": warnings}
+    result = {
+        "timers": timers,
+        "calls": calls,
+        "spans": spans,
+        "pdfs": pdfs,
+        "code": code,
+        "warnings": warnings,
+    }
     print(json.dumps({**result, "seeded": _SEEDED, "digest": digest.__file__}))
 
 
@@ -452,11 +467,16 @@ def main() -> None:
                 f"{rebuild['wall'] / base_wall:.2f}x"
             )
             _parts(rebuild)
-            timers = rebuild["timers"]
-            site_rebuild = rebuild["wall"] - timers.get("pdf", 0.0) - timers.get("search", 0.0)
+            site_rebuild = rebuild["wall"] - _publishing(rebuild)
             print(
                 f"  {'  without search and the new PDF':<44} {site_rebuild:7.2f} s   "
                 f"{site_rebuild / base_wall:.2f}x  (target <= 0.25x)"
+            )
+            waited = rebuild["wall"]
+            print(
+                f"  {'add one issue and rebuild, as the user waits':<44} {waited:7.2f} s   "
+                f"{waited / base_wall:.2f}x  (target <= 0.3x)\n"
+                "    (search index and the new PDF included: the whole `digest build`)"
             )
             print(f"    ({site_size(runs['output'])})")
             for warning in sorted(set(full["warnings"] + rebuild["warnings"]))[:5]:
@@ -495,6 +515,17 @@ def main() -> None:
 
 def _slug(number: int) -> str:
     return week_ending(number).isoformat()
+
+
+def _publishing(result: dict) -> float:
+    """The time from the first start of the search index, the PDFs and the email editions
+    to the last end, less the emails': what search and PDFs add to the wait, whether they
+    run one after the other or side by side."""
+    spans = [result["spans"][n] for n in ("search", "pdf", "email") if n in result["spans"]]
+    if not spans:
+        return 0.0
+    block = max(end for _, end in spans) - min(start for start, _ in spans)
+    return max(0.0, block - result["timers"].get("email", 0.0))
 
 
 def _parts(result: dict) -> None:

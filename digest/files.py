@@ -16,6 +16,12 @@ The rules:
 - Within `deferred_folder_syncs()` (a build writes thousands of files) each folder is
   fsynced once, at the end. That only delays the moment a rename is durable: until then a
   power cut leaves the old file, still whole.
+- Within `batched_writes()` (Pelican's pages, feeds and exports: two thousand files, each
+  fsync a wait on the disk) a file is written under its temporary name and fsynced by a
+  background thread while the next one is made; when the block ends, once every fsync has
+  succeeded, each is renamed over its old file. Until then readers see the old files: the
+  rule above holds, and a block that fails, or a file that cannot be made durable, leaves
+  every old file of the batch as it was (`written()` says where a batched file's bytes are).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import secrets
 import shutil
 import sys
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
@@ -48,6 +55,7 @@ _ADVICE = {
     errno.EPERM: "check that you may write there and run the command again",
 }
 _pending_syncs: set[Path] | None = None  # folders to fsync at the end of a batch
+_SYNC_THREADS = 8  # fsyncs in flight at once: the file system joins them into few commits
 
 
 def shown(path: Path | str) -> str:
@@ -93,11 +101,16 @@ def atomic_writer(path: Path, mode: str = "w", *, encoding: str = "utf-8") -> It
             stream = open(temp, "x", encoding=encoding, newline="\n")  # noqa: SIM115
     except OSError as exc:
         raise failure(exc, path) from exc
+    batch = _batch
     try:
         with stream:
             yield stream
             stream.flush()
-            os.fsync(stream.fileno())
+            if batch is None:
+                os.fsync(stream.fileno())
+        if batch is not None:
+            batch.add(temp, path)  # fsynced in the background, renamed when the batch ends
+            return
         os.replace(temp, path)
     except BaseException as exc:
         with suppress(OSError):
@@ -130,7 +143,8 @@ def write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write `data` unless `path` already holds exactly it; returns whether it wrote."""
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+        current = written(path)
+        if current.stat().st_size == len(data) and current.read_bytes() == data:
             return False
     except OSError:
         pass  # missing or unreadable: write it
@@ -146,6 +160,159 @@ def copy_file(source: Path | str, target: Path | str) -> None:
     except OSError as exc:
         raise failure(exc, source, writing=False) from exc
     write_if_changed(Path(target), data)
+
+
+class _Batch:
+    """Files written under their temporary names, fsynced in the background, to be renamed
+    into place together (batched_writes)."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(_SYNC_THREADS, thread_name_prefix="digest-fsync")
+        self.pending: dict[Path, tuple[Path, Future[None]]] = {}  # place -> (temp, its fsync)
+        self.superseded: list[tuple[Path, Future[None]]] = []  # a place written twice
+
+    def add(self, temp: Path, path: Path) -> None:
+        path = _place(path)
+        earlier = self.pending.pop(path, None)
+        if earlier is not None:
+            self.superseded.append(earlier)
+        self.pending[path] = (temp, self.pool.submit(_fsync, temp))
+
+    def written(self, path: Path) -> Path:
+        found = self.pending.get(_place(path))
+        return found[0] if found else path
+
+    def _all_durable(self) -> None:
+        """Wait for every fsync; the first that failed fails the batch (none is kept)."""
+        for path, (_, done) in self.pending.items():
+            exc = done.exception()
+            if exc is not None:
+                self.abort()
+                if isinstance(exc, OSError):
+                    raise failure(exc, path) from exc
+                raise exc
+
+    def commit(self) -> None:
+        """Every file renamed into place once all are durable; else none is."""
+        self._all_durable()
+        self._discard(self.superseded)
+        pending = list(self.pending.items())
+        self.pending.clear()
+        self.pool.shutdown()
+        for number, (path, (temp, _)) in enumerate(pending):
+            try:
+                os.replace(temp, path)
+            except OSError as exc:
+                self._discard([entry for _, entry in pending[number:]])
+                if _ours(exc, (temp, path)):
+                    raise failure(exc, path) from exc
+                raise
+            sync_folder(path.parent)
+
+    def hand_over(self) -> list[tuple[Path, Path]]:
+        """(temporary file, place) of each file, once all are durable, for another process
+        to rename (adopt); else none is left."""
+        self._all_durable()
+        self._discard(self.superseded)
+        handed = [(temp, path) for path, (temp, _) in self.pending.items()]
+        self.pending.clear()
+        self.pool.shutdown()
+        return handed
+
+    def adopt(self, temp: Path, path: Path) -> None:
+        done: Future[None] = Future()
+        done.set_result(None)  # made durable by the process that wrote it
+        path = _place(path)
+        earlier = self.pending.pop(path, None)
+        if earlier is not None:
+            self.superseded.append(earlier)
+        self.pending[path] = (temp, done)
+
+    def abort(self) -> None:
+        """No file of the batch replaces its old one."""
+        self._discard([*self.pending.values(), *self.superseded])
+        self.pending.clear()
+        self.superseded.clear()
+        self.pool.shutdown()
+
+    @staticmethod
+    def _discard(entries: list[tuple[Path, Future[None]]]) -> None:
+        for temp, done in entries:
+            done.exception()  # wait: the temporary file may still be open in its fsync
+            with suppress(OSError):
+                temp.unlink()
+
+
+def _place(path: Path | str) -> Path:
+    """One name for one place (Pelican names its pages by absolute path, others may not)."""
+    return Path(os.path.abspath(path))
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_batch: _Batch | None = None
+
+
+@contextmanager
+def batched_writes() -> Iterator[None]:
+    """Files written in the block (atomic_writer and what uses it) replace their old ones
+    when it ends, all of them once each is durable; if the block raises, none does."""
+    global _batch
+    if _batch is not None:  # nested: the outer batch renames
+        yield
+        return
+    batch = _batch = _Batch()
+    try:
+        yield
+    except BaseException:
+        _batch = None
+        batch.abort()
+        raise
+    _batch = None
+    batch.commit()
+
+
+@contextmanager
+def handed_over() -> Iterator[list[tuple[Path, Path]]]:
+    """For a process forked within batched_writes() to write some of the batch's files:
+    what it writes in the block is fsynced and left under temporary names, and the list
+    the block is given holds (temporary file, place) pairs when it ends, for the batch's
+    own process to adopt(). If the block raises, the files are removed."""
+    global _batch
+    batch = _batch = _Batch()
+    handed: list[tuple[Path, Path]] = []
+    try:
+        yield handed
+    except BaseException:
+        _batch = None
+        batch.abort()
+        raise
+    _batch = None
+    handed.extend(batch.hand_over())
+
+
+def adopt(handed: list[tuple[Path, Path]]) -> None:
+    """Files another process wrote and made durable (handed_over) join this batch: renamed
+    into place with the rest, or removed with them."""
+    assert _batch is not None, "adopt() belongs within batched_writes()"
+    for temp, path in handed:
+        _batch.adopt(temp, path)
+
+
+def batching() -> bool:
+    return _batch is not None
+
+
+def written(path: Path) -> Path:
+    """Where the newest bytes of `path` are: within batched_writes(), a file written in the
+    batch is still under its temporary name (its modification time is the one it keeps)."""
+    return _batch.written(path) if _batch is not None else path
 
 
 def sync_folder(folder: Path) -> None:
@@ -177,8 +344,12 @@ def deferred_folder_syncs() -> Iterator[None]:
         yield
     finally:
         folders, _pending_syncs = _pending_syncs, None
-        for folder in sorted(folders):
-            sync_folder(folder)
+        if len(folders) < 2:
+            for folder in folders:
+                sync_folder(folder)
+        else:  # a thousand folders: the waits overlap, the file system joins the commits
+            with ThreadPoolExecutor(_SYNC_THREADS, thread_name_prefix="digest-fsync") as pool:
+                list(pool.map(sync_folder, sorted(folders)))
 
 
 def replace_folder(new: Path, target: Path) -> None:

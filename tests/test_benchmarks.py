@@ -27,7 +27,12 @@ SMOKE = {
     ),
     "build": (
         ["bench-build", "--issues", "3", "--repeat", "1"],
-        [r"plain Pelican", r"\d+\.\d+x", r"rebuild's output vs `digest build --full`: identical"],
+        [
+            r"plain Pelican",
+            r"\d+\.\d+x",
+            r"rebuild's output vs `digest build --full`: identical",
+            r"add one issue and rebuild, as the user waits .* \d+\.\d+x",
+        ],
     ),
     "collect": (
         ["bench-collect", "--feeds", "3", "--items", "5", "--repeat", "1"],

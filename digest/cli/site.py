@@ -31,8 +31,8 @@ def build(ctx: click.Context, full: bool, strict: bool) -> None:
             progress=output.progress(bars, "PDFs"),
             audio_progress=output.progress(bars, "audio"),
         )
-    for line in report.warnings:
-        click.echo(f"warning: {line}", err=True)
+    if report.warnings:  # one write: an archive may hold tens of thousands
+        click.echo("".join(f"warning: {line}\n" for line in report.warnings), err=True, nl=False)
     if report.older_warnings:
         click.echo(
             f"note: {report.older_warnings} warnings in unchanged issue files; "

@@ -19,6 +19,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -95,8 +96,8 @@ def run_pelican(
     pelican_settings[PREREAD_KEY] = dict(parsed or {})  # judged and parsed by checks.py
     if incremental.prepare(pelican_settings, settings.config_path.parent, full=full):
         content = settings.content_path
-        files = sorted([*content.rglob("*.md"), *content.rglob("*.markdown")])
-        preread(pelican_settings, [p for p in files if str(p.resolve()) not in (parsed or {})])
+        found = sorted([*content.rglob("*.md"), *content.rglob("*.markdown")])
+        preread(pelican_settings, [p for p in found if str(p.resolve()) not in (parsed or {})])
     if now is not None:
         # After prepare(): the settings' fingerprint must not take the time, or every
         # build by the system's clock would be a full one.
@@ -109,7 +110,8 @@ def run_pelican(
     signals.article_generator_finalized.connect(keep)
     chatter = io.StringIO()
     try:
-        with contextlib.redirect_stdout(chatter), atomic.atomic_copies():
+        # Pages, feeds and exports replace the old ones together, once all are durable.
+        with contextlib.redirect_stdout(chatter), atomic.atomic_copies(), files.batched_writes():
             Pelican(pelican_settings).run()  # it prints its "Done: ..." line
     except DigestError:
         raise  # a file that could not be written (WriteError) names itself
@@ -187,29 +189,42 @@ def _publish(
     articles = run_pelican(settings, report, full=full, parsed=verdict.parsed, now=now)
     checks.shown(settings, verdict.new_to_build)
     output = settings.output_path
-    started = time.perf_counter()
-    pages = search.page_glob(settings.pelican.get("ARTICLE_SAVE_AS") or "{slug}.html")
-    report.search_pages = search.index_site(output, pages)
-    report.search_seconds = time.perf_counter() - started
-    log.info("search: %d pages indexed in %.2f s", report.search_pages, report.search_seconds)
     jobs = [_pdf_job(output / article.save_as, article.slug) for article in articles]
-    made = make_pdfs(settings, jobs, now=now, progress=progress)
+    # The PDFs are made in worker processes: they start now and print while the search
+    # index and the email editions are written here (none reads what another writes).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-pdf") as pool:
+        pdfs = pool.submit(make_pdfs, settings, jobs, now=now, progress=progress)
+        _index_search(settings, report, full=full)
+        for article in articles:
+            report.issues.append(article.slug)
+            page_url = f"{settings.site_url}/{article.url}"
+            if write_email_edition(
+                article.digest,
+                settings,
+                output / "email",
+                page_url=page_url,
+                pdf_url=f"{page_url}{article.slug}.pdf",
+                date=article.date,
+                source=Path(article.source_path),
+            ):
+                report.emails_written += 1
+        made = pdfs.result()
     report.pdfs_rendered, report.pdfs_current = len(made.rendered), made.current
     report.problems.extend(made.problems)  # one issue's failed PDF fails that PDF only
     report.warnings.extend(made.warnings)  # characters no bundled font has
-    for article in articles:
-        report.issues.append(article.slug)
-        page_url = f"{settings.site_url}/{article.url}"
-        if write_email_edition(
-            article.digest,
-            settings,
-            output / "email",
-            page_url=page_url,
-            pdf_url=f"{page_url}{article.slug}.pdf",
-            date=article.date,
-            source=Path(article.source_path),
-        ):
-            report.emails_written += 1
+
+
+def _index_search(settings: Settings, report: BuildReport, *, full: bool) -> None:
+    """The search index of the issue pages: only what changed since the last build is
+    given to Pagefind (digest/publish/search.py), all of it with `full`."""
+    started = time.perf_counter()
+    pages = search.page_glob(settings.pelican.get("ARTICLE_SAVE_AS") or "{slug}.html")
+    folder = settings.root / str(settings.pelican.get("CACHE_PATH") or ".cache")
+    report.search_pages = search.index_site(
+        settings.output_path, pages, folder / search.CACHE_NAME, full=full
+    )
+    report.search_seconds = time.perf_counter() - started
+    log.info("search: %d pages indexed in %.2f s", report.search_pages, report.search_seconds)
 
 
 def _make_audio(

@@ -12,6 +12,7 @@ from typing import Any
 
 from digest import files
 from digest.models import Edition, EditionReport
+from digest.pelican_plugin import parallel
 from digest.pelican_plugin.reader import settings_for
 
 SCHEMA = "https://digest.example/schema/issue/1"
@@ -137,19 +138,37 @@ def write_exports(generator: Any, writer: Any = None) -> None:
     output = Path(settings["OUTPUT_PATH"])
     issues = [a for a in generator.articles if getattr(a, "digest", None) is not None]
     skipping = getattr(writer, "unchanged", None)  # digest build's incremental writer
+    if hasattr(writer, "flush"):
+        writer.flush()  # the issue pages it holds come first, as Pelican would write them
+    jobs: list[tuple[Any, list[Path], str | None]] = []
     for article in issues:
         folder = output / Path(article.save_as).parent
         outputs = [folder / "issue.json", folder / "incidents.csv"]
+        key = None
         if skipping:
             current, key = writer.unchanged(outputs, article)
             if current:
                 continue
-        data = issue_json(article.digest, f"{site_url}/{article.url}")
-        if hasattr(article, "digest_audio"):  # DIGEST_AUDIO is on (audio.py)
-            audio = article.digest_audio
-            data["audio"] = audio.as_json(site_url) if audio is not None else None
-        # One line: json's C encoder does not indent, and 520 indented files take a second.
-        files.write_text(outputs[0], json.dumps(data, ensure_ascii=False) + "\n")
-        files.write_text(outputs[1], incidents_csv(article.digest))
-        if skipping:
+        jobs.append((article, outputs, key))
+
+    def write(job: tuple[Any, list[Path], str | None]) -> None:
+        _write_exports(job[0], job[1], site_url)
+
+    if parallel.worth_it(len(jobs)):  # a full build: both CPUs
+        parallel.write_in_two(jobs, write)
+    else:
+        for job in jobs:
+            write(job)
+    if skipping:
+        for _, outputs, key in jobs:
             writer.recorded(outputs, key)
+
+
+def _write_exports(article: Any, outputs: list[Path], site_url: str) -> None:
+    data = issue_json(article.digest, f"{site_url}/{article.url}")
+    if hasattr(article, "digest_audio"):  # DIGEST_AUDIO is on (audio.py)
+        audio = article.digest_audio
+        data["audio"] = audio.as_json(site_url) if audio is not None else None
+    # One line: json's C encoder does not indent, and 520 indented files take a second.
+    files.write_text(outputs[0], json.dumps(data, ensure_ascii=False) + "\n")
+    files.write_text(outputs[1], incidents_csv(article.digest))

@@ -38,9 +38,11 @@ from typing import Any
 
 import jinja2
 from pelican import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from digest import files, stamps
+from digest.pelican_plugin import parallel
 from digest.pelican_plugin.atomic import AtomicWriter
 from digest.pelican_plugin.audio import CONTEXT_KEY as PODCAST_KEY
 
@@ -154,7 +156,9 @@ class Ledger:
             return False
 
     def record(self, output: Path, name: str, key: str) -> None:
-        self.pages[name] = [key, output.stat().st_mtime_ns]
+        # Within a batch of writes the page is still under its temporary name; the rename
+        # keeps its modification time.
+        self.pages[name] = [key, files.written(output).stat().st_mtime_ns]
 
     def save(self) -> None:
         files.write_text(self.path, json.dumps(self.pages, sort_keys=True))
@@ -225,10 +229,13 @@ class IncrementalWriter(AtomicWriter):
         self.written = 0  # pages that could have been skipped, rendered
         self.skipped = 0  # ... and not rendered: unchanged
         self._sources: dict[str, str] = {}  # source file -> its hash, read once a run
+        # Pages to render, held until the next other write (parallel.py).
+        self._held: list[tuple[str, str, Any, dict[str, Any], dict[str, Any]]] = []
         signals.finalized.connect(self._save)
 
     def _save(self, pelican: Any) -> None:
         signals.finalized.disconnect(self._save)
+        self.flush()
         self.ledger.save()
         self.settings[COUNTS_KEY] = (self.written, self.skipped)
         log.info("site: %d unchanged pages not written again", self.skipped)
@@ -254,21 +261,60 @@ class IncrementalWriter(AtomicWriter):
                 # Plugins that list what was written (the sitemap) still hear of the page.
                 signals.content_written.send(str(output), context={**context, **kwargs})
                 return
-        super().write_file(
-            name,
-            template,
-            context,
-            relative_urls,
-            paginated,
-            template_name,
-            override_output,
-            url,
-            **kwargs,
-        )
+        options = {
+            "relative_urls": relative_urls,
+            "paginated": paginated,
+            "template_name": template_name,
+            "override_output": override_output,
+            "url": url,
+        }
+        if key is not None and not _draft(kwargs):
+            # Pelican writes the issue pages one after the other, then the lists (ours of
+            # each section the same): held here, each run of them is rendered together, on
+            # two CPUs (parallel.py).
+            self._held.append((name, key, template, context, {**options, **kwargs}))
+            return
+        self.flush()
+        super().write_file(name, template, context, **options, **kwargs)
         if key is None:
             return
         self.ledger.record(output, name, key)
         self.written += 1
+
+    def flush(self) -> None:
+        """Render the held pages (before any other write: the order Pelican meant)."""
+        held, self._held = self._held, []
+        if not held:
+            return
+        context = held[-1][3]
+        if parallel.worth_it(len(held)):
+            # Pelican's writer leaves the last page's relative site URL in the shared
+            # context for the writes after it; the parent alone may not render that page.
+            after = _local_site_url(held[-1][0], context, held[-1][4]["relative_urls"])
+            made = parallel.write_in_two(held, self._render)
+            if after is not None:
+                context["localsiteurl"] = after
+        else:
+            made = [self._render(page) for page in held]
+        for (name, _, _, page_context, options), (recorded, path) in zip(held, made, strict=True):
+            self.ledger.pages[name] = recorded
+            self.written += 1
+            if path not in self._written_files:  # rendered by the other process
+                self._written_files.add(path)
+                if options.get("override_output"):
+                    self._overridden_files.add(path)
+                # What Pelican's writer tells plugins of each page (the sitemap listens).
+                signals.content_written.send(path, context={**page_context, **options})
+
+    def _render(
+        self, page: tuple[str, str, Any, dict[str, Any], dict[str, Any]]
+    ) -> tuple[list[Any], str]:
+        """One held page written; its ledger entry and the path Pelican's writer knows."""
+        name, key, template, context, options = page
+        super().write_file(name, template, context, **options)
+        output = Path(self.output_path) / name
+        path = sanitised_join(self.output_path, name)
+        return [key, files.written(output).stat().st_mtime_ns], path
 
     def _key(
         self,
@@ -314,6 +360,18 @@ class IncrementalWriter(AtomicWriter):
     def recorded(self, outputs: list[Path], key: str) -> None:
         for path in outputs:
             self.ledger.record(path, path.relative_to(self.output_path).as_posix(), key)
+
+
+def _draft(kwargs: dict[str, Any]) -> bool:
+    """An issue's preview (Pelican writes them last, each on its own)."""
+    return getattr(kwargs.get("article"), "status", "") == "draft"
+
+
+def _local_site_url(name: str, context: dict[str, Any], relative: bool) -> str | None:
+    """What Pelican's writer leaves in context["localsiteurl"] after writing `name`."""
+    if not relative:
+        return None
+    return path_to_url(get_relative_path(name)) or None  # an empty one is not set
 
 
 def get_writer(pelican: Any) -> type[Writer]:

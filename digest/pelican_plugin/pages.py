@@ -241,6 +241,8 @@ class DigestPagesGenerator(Generator):
             SITEURL=urlsplit(base).path.rstrip("/"),
         )
         output = Path(self.output_path)
+        if hasattr(writer, "flush"):
+            writer.flush()  # the pages it holds (incremental.py) are in the sitemap too
         files.write_text(output / SITEMAP_SAVE_AS, sitemap_xml(base, _written))
         previews = self.settings.get("DRAFT_URL") if self.settings.get("DRAFT_SAVE_AS") else None
         files.write_text(output / ROBOTS_SAVE_AS, robots_txt(base, drafts_folder(previews)))

@@ -101,12 +101,23 @@ def _day_or_none(value: str | None) -> date | None:
 def source_for(url: str, sources: Sequence[Source]) -> str | None:
     """The source a link credits, by its host (subdomains included); the most specific
     domain wins (news.example.org before example.org)."""
+    credits = _credits(sources)
+    try:
+        return credits.urls[url]
+    except KeyError:
+        pass
+    name = _credit(url, credits.domains)
+    if len(credits.urls) >= _URLS_KEPT:
+        credits.urls.clear()
+    credits.urls[url] = name
+    return name
+
+
+def _credit(url: str, by_domain: dict[str, str]) -> str | None:
     hostname = urlsplit(url).hostname
     if not hostname:
         return None  # mailto:, a relative link, "#fn1"
-    host = hostname.lower()
-    by_domain = _by_domain(tuple(sources))
-    labels = host.split(".")
+    labels = hostname.lower().split(".")
     # The host itself, then each parent domain: www.example.org, example.org, org.
     for i in range(len(labels)):
         name = by_domain.get(".".join(labels[i:]))
@@ -115,14 +126,40 @@ def source_for(url: str, sources: Sequence[Source]) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=32)  # one settings' sources, asked for every link of a build
-def _by_domain(sources: tuple[Source, ...]) -> dict[str, str]:
-    """domain -> the first source (in settings order) that lists it."""
+_URLS_KEPT = 50_000  # links credited, remembered: an issue's links are credited four times
+
+
+@dataclass
+class _Credits:
+    domains: dict[str, str]  # domain -> the first source (in settings order) that lists it
+    urls: dict[str, str | None]  # link -> the source it credits
+
+
+_last_credits: tuple[tuple[Source, ...], _Credits] | None = None
+
+
+def _credits(sources: Sequence[Source]) -> _Credits:
+    """The credits of one settings' sources, asked for every link of a build: the same
+    tuple is known by identity (hashing seven sources for each link cost more than the
+    lookup), any other sequence by value."""
+    global _last_credits
+    last = _last_credits
+    if last is not None and last[0] is sources:
+        return last[1]
+    frozen = tuple(sources)
+    credits = _credits_of(frozen)
+    if isinstance(sources, tuple):  # immutable: safe to know by identity
+        _last_credits = (sources, credits)
+    return credits
+
+
+@functools.lru_cache(maxsize=32)
+def _credits_of(sources: tuple[Source, ...]) -> _Credits:
     found: dict[str, str] = {}
     for source in sources:
         for domain in source.domains:
             found.setdefault(domain, source.name)
-    return found
+    return _Credits(found, {})
 
 
 def parse_edition(
@@ -349,6 +386,8 @@ _LTR_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 def _right_to_left(text: str) -> bool:
     """Mostly Arabic/Hebrew-script letters (Arabic, Kurdish Sorani, Persian ...)."""
+    if _RTL_LETTER.search(text) is None:  # most paragraphs: no need to count the letters
+        return False
     return len(_RTL_LETTER.findall(text)) > len(_LTR_LETTER.findall(text))
 
 

@@ -613,8 +613,8 @@ def _paragraphs(tokens: list[Token], offset: int, script: str, found: _Found) ->
             continue
         letters = re.sub(r"\[[^\]]*\]", "", text)  # source names may be in any script
         for name, pattern in others.items():
-            theirs, ours = len(pattern.findall(letters)), len(own.findall(letters))
-            if theirs > 20 and theirs > ours:
+            theirs = len(pattern.findall(letters))
+            if theirs > 20 and theirs > len(own.findall(letters)):  # ours counted when it matters
                 language = "English" if script == "Latin" else script
                 found.warn(
                     line,

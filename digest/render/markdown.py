@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from types import SimpleNamespace
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, helpers
 from markdown_it.common.normalize_url import normalizeLink
+from markdown_it.common.utils import unescapeAll
+from markdown_it.helpers.parse_link_destination import _Result
 from markdown_it.rules_core import StateCore
 
 _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
@@ -28,6 +31,28 @@ _PLAIN_URL = re.compile(
 
 def normalize_link(url: str) -> str:
     return url if _PLAIN_URL.fullmatch(url) else normalizeLink(url)
+
+
+# A link destination without "<" first, backslashes or parentheses: markdown-it reads it
+# to the first space, control character or ")" one character at a time (a tenth of the
+# time of parsing an issue); a search finds the same end.
+_PLAIN_DESTINATION = re.compile(r"[^\x00-\x20\x7f\\()]+")
+_DESTINATION_ENDS = frozenset(")" + "".join(map(chr, [*range(0x21), 0x7F])))
+
+
+def link_destination(string: str, pos: int, maximum: int) -> _Result:
+    """markdown-it's parseLinkDestination, the same result, faster for plain URLs."""
+    found = _PLAIN_DESTINATION.match(string, pos, maximum)
+    if found is None or string[pos] == "<":
+        return helpers.parseLinkDestination(string, pos, maximum)
+    end = found.end()
+    if end < maximum and string[end] not in _DESTINATION_ENDS:  # "(" or "\\": its rules
+        return helpers.parseLinkDestination(string, pos, maximum)
+    result = _Result()
+    result.str = unescapeAll(string[pos:end])
+    result.pos = end
+    result.ok = True
+    return result
 
 
 def safe_link(url: str) -> bool:
@@ -58,6 +83,11 @@ def markdown() -> MarkdownIt:
     md.disable("image")
     md.validateLink = safe_link
     md.normalizeLink = normalize_link
+    md.helpers = SimpleNamespace(  # this parser's own: the module stays as it is
+        parseLinkLabel=helpers.parseLinkLabel,
+        parseLinkDestination=link_destination,
+        parseLinkTitle=helpers.parseLinkTitle,
+    )
     md.core.ruler.push("neutralize_html", _neutralize_html)
     return md
 

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 
 from digest.text.sentences import sentences
 
 REST_CLASS = "takeaway-rest"
+# A tag, a character reference, a run of plain text (no tag or reference can start in it),
+# or a lone "<" or "&".
 _TOKEN = re.compile(
-    r"(?P<tag><[^<>]+>)|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|.", re.S
+    r"(?P<tag><[^<>]+>)|(?P<ref>&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)|[^<&]+|.",
+    re.S,
 )
 _CLOSING = re.compile(r"</[^<>]+>")
 _VOID = re.compile(r"<(?:br|wbr|img)\b|/>$", re.I)
@@ -33,13 +37,13 @@ def fold_after_lead(fragment: str) -> str:
     parts = sentences(text)
     position = 0
     for part in parts[:-1]:
-        found = re.compile(r"\s+".join(map(re.escape, part.split()))).search(text, position)
+        found = _words_end(text, part.split(), position)
         if found is None:  # sentences() rewrote the text: cut nowhere rather than wrongly
             return fragment
-        position = found.end()
+        position = found
         while position < len(text) and text[position] in _CLOSERS:
             position += 1
-        cut, depth = ends[position - 1]
+        cut, depth = ends.at(position - 1)
         while depth and (closing := _CLOSING.match(fragment, cut)):  # "… left.</em> After"
             cut, depth = closing.end(), depth - 1
         if depth == 0 and text[position:].strip():
@@ -47,12 +51,53 @@ def fold_after_lead(fragment: str) -> str:
     return fragment
 
 
-def _text_and_ends(fragment: str) -> tuple[str, list[tuple[int, int]]]:
-    """The fragment's text, and for each of its characters the offset in the fragment just
-    after it and how many elements are open there."""
-    chars: list[str] = []
-    ends: list[tuple[int, int]] = []
-    depth = 0
+def _words_end(text: str, words: list[str], start: int) -> int | None:
+    """Where the first run of `words` separated by whitespace at or after `start` ends, as a
+    regular expression of the words joined by whitespace would find it (without compiling
+    one for every sentence of every takeaway); None when there is none."""
+    if not words:
+        return start
+    at = text.find(words[0], start)
+    while at != -1:
+        end = at + len(words[0])
+        for word in words[1:]:
+            gap = end
+            while gap < len(text) and text[gap].isspace():
+                gap += 1
+            if gap == end or not text.startswith(word, gap):
+                break
+            end = gap + len(word)
+        else:
+            return end
+        at = text.find(words[0], at + 1)
+    return None
+
+
+class _Ends:
+    """For each character of a fragment's text: the offset in the fragment just after it,
+    and how many elements are open there. Kept by run (a run of plain text, or the
+    characters a reference stands for), not by character."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []  # where each run starts in the text
+        self.runs: list[tuple[int, int, bool, int]] = []  # (start, end in the fragment, ref, depth)
+
+    def add(self, text_at: int, start: int, end: int, ref: bool, depth: int) -> None:
+        self.starts.append(text_at)
+        self.runs.append((start, end, ref, depth))
+
+    def at(self, index: int) -> tuple[int, int]:
+        run = bisect_right(self.starts, index) - 1
+        start, end, ref, depth = self.runs[run]
+        # A reference's characters all end where it ends; plain text's one by one.
+        return (end if ref else start + index - self.starts[run] + 1), depth
+
+
+def _text_and_ends(fragment: str) -> tuple[str, _Ends]:
+    """The fragment's text, and where each of its characters ends in the fragment."""
+    pieces: list[str] = []
+    ends = _Ends()
+    length = depth = 0
     for token in _TOKEN.finditer(fragment):
         piece = token.group()
         if token.group("tag") and piece.startswith("</"):
@@ -60,7 +105,11 @@ def _text_and_ends(fragment: str) -> tuple[str, list[tuple[int, int]]]:
         elif token.group("tag"):
             depth += 0 if _VOID.search(piece) else 1
         else:
-            for char in html.unescape(piece):
-                chars.append(char)
-                ends.append((token.end(), depth))
-    return "".join(chars), ends
+            ref = token.group("ref") is not None
+            if ref:
+                piece = html.unescape(piece)
+            if piece:
+                ends.add(length, token.start(), token.end(), ref, depth)
+                pieces.append(piece)
+                length += len(piece)
+    return "".join(pieces), ends

@@ -173,8 +173,14 @@ def _find(text: str) -> list[_Found]:
     found = [
         _Found(m.start(), m.end(), rule, m)
         for rule, pattern in _RULES.items()
-        if (arabic if rule.startswith("ar_") else any(n in low for n in _NEEDLES[rule]))
-        for m in pattern.finditer(text)
+        for m in (
+            (pattern.finditer(text) if arabic else ())
+            if rule.startswith("ar_")
+            # every English phrase holds its key word within five words of its start
+            else dates.finditer_near(pattern, text, low, _NEEDLES[rule], 5)
+            if any(n in low for n in _NEEDLES[rule])
+            else ()
+        )
         if _is_reference(rule, m, text)
     ]
     chosen: list[_Found] = []

@@ -16,6 +16,7 @@ The first phrase that names a recent day dates the item, unless it is
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from digest.periods import MONTHS, WEEKDAYS
@@ -112,6 +113,67 @@ _AR_PATTERNS = (_AR_MONTH_DAY, _AR_WEEKDAY, _AR_YESTERDAY, _AR_TWO_DAYS_AGO, _AR
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 # How far back a weekday or month-day may point from the publication date.
 _MAX_LAG = timedelta(days=10)
+# The words every match of a pattern holds, lower case: the pattern is tried only just
+# before them (see finditer_near).
+_NEEDLES: dict[re.Pattern[str], tuple[str, ...]] = {
+    _MONTH_DAY: MONTHS,
+    _DAY_MONTH: MONTHS,
+    _WEEKDAY: WEEKDAYS,
+    _YESTERDAY: ("yesterday", "last night"),
+    _TWO_DAYS_AGO: ("yesterday",),
+}
+# Characters Python's re matches case-insensitively with an ASCII letter though their
+# lower() is not that letter ("ſ" matches (?i:s)): a text holding one is searched whole.
+_FOLDS = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def finditer_near(
+    pattern: re.Pattern[str], text: str, low: str, needles: tuple[str, ...], words: int
+) -> Iterator[re.Match[str]]:
+    """The matches of `pattern.finditer(text)`, for a pattern each match of which begins
+    with a word character at a word's start and holds one of `needles` (lower case; `low`
+    is text.lower()) in its word or in one of the `words` words after its first.
+
+    Python's re would try the pattern at every position of the text; here it is tried only
+    at the starts of the words that end at a needle. Same matches: the leftmost match from
+    a position on starts at one of them, and they are tried in order.
+    """
+    if len(low) != len(text) or any(c in text for c in _FOLDS):
+        yield from pattern.finditer(text)
+        return
+    at = []
+    for needle in needles:
+        i = low.find(needle)
+        while i >= 0:
+            at.append(i)
+            i = low.find(needle, i + 1)
+    end = 0  # where finditer would try next
+    for needle_at in sorted(at):
+        if needle_at < end:
+            continue
+        starts = _word_starts(text, end, needle_at, words)
+        for start in starts:
+            if start < end:
+                continue
+            m = pattern.match(text, start)
+            if m is not None:
+                yield m
+                end = m.end()
+        end = max(end, needle_at + 1)
+
+
+# How far back the words before a needle are looked for first: most words are shorter.
+_REACH = 16
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+def _word_starts(text: str, end: int, at: int, words: int) -> list[int]:
+    """The starts of the word holding `at` and of the `words` words before it (from `end`)."""
+    low = max(end, at - _REACH * (words + 1))
+    starts = [m.start() for m in _WORD_START.finditer(text, low, at + 1)]
+    if len(starts) <= words and low > end:  # long words: look from `end`
+        starts = [m.start() for m in _WORD_START.finditer(text, end, at + 1)]
+    return starts[-words - 1 :]
 
 
 def event_day(text: str, published: date) -> tuple[date, bool]:
@@ -124,9 +186,12 @@ def dated(text: str, published: date) -> tuple[date, str | None]:
     """(the event's day, the phrase that names it, or None for the publication day)."""
     # The first phrase that names a day in the recent past: "on 18 March that the camp will
     # close on 30 April" is dated March 18.
-    patterns = _PATTERNS + (_AR_PATTERNS if _ARABIC_LETTER.search(text) else ())
+    low = text.lower()
+    found = [m for p in _PATTERNS for m in finditer_near(p, text, low, _NEEDLES[p], 3)]
+    if _ARABIC_LETTER.search(text):
+        found += [m for pattern in _AR_PATTERNS for m in pattern.finditer(text)]
     matches = sorted(
-        (m for pattern in patterns for m in pattern.finditer(text)),
+        found,
         key=lambda m: (m.start(), -m.end()),  # the longer phrase first: "أمس الأول"
     )
     for match in matches:
