@@ -197,10 +197,44 @@ def _public(link: tuple, published: str, site_url: str) -> tuple | None:
     return link
 
 
+def _import_weasyprint() -> None:
+    """Import WeasyPrint, on Linux without a library search by name.
+
+    WeasyPrint loads each C library (GObject, Pango, HarfBuzz, fontconfig...) through cffi
+    by a list of names for every platform, of which the Linux one, the file name
+    ("libpango-1.0.so.0"), comes third or fourth. For each name before it, cffi asks
+    ctypes.util.find_library, which runs ldconfig, gcc and ld: some fifteen failing
+    searches, 0.15-0.2 s of CPU and more of wall time at every worker's start. Here they
+    fail at once, so cffi goes on to the file name, which the dynamic loader finds as it
+    did: the same files are loaded (tests/test_pdf_start.py). Should the import fail so, it
+    is made again with the searches, as WeasyPrint always made it.
+    """
+    if not sys.platform.startswith("linux"):
+        import weasyprint
+
+        return
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = _not_searched
+    try:
+        import weasyprint
+    except OSError:
+        ctypes.util.find_library = search
+        import weasyprint  # noqa: F401
+    finally:
+        ctypes.util.find_library = search
+
+
+def _not_searched(name: str) -> None:
+    return None
+
+
 def setup(settings: RenderSettings, *, reuse: bool = True) -> Renderer:
     """The worker's renderer. `reuse`: parse print.css once and skip a needless layout
     (digest.publish.pdf.reuse); off only to show that the bytes are the same without."""
     _only_bundled_fonts(settings.fonts)
+    _import_weasyprint()
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
