@@ -201,7 +201,7 @@ def child(config: str, profile: str | None) -> None:
 _SEEDED: list[str] = []  # the slugs _seed_pdfs wrote a placeholder for
 
 
-def _seed_pdfs(jobs, settings, limits):
+def _seed_pdfs(jobs, settings, limits, pool=None):
     """Placeholders for the PDFs, stamped as digest.publish.pdf.jobs stamps a real one."""
     from digest.publish.pdf import render, workers
 

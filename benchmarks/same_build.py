@@ -44,7 +44,7 @@ def child(config: str) -> None:
     from digest.publish.pdf import jobs as pdf
     from digest.publish.pdf import render, workers
 
-    def placeholders(jobs, settings, limits):
+    def placeholders(jobs, settings, limits, pool=None):
         for job in jobs:
             job.target.write_bytes(PLACEHOLDER)
             yield workers.Outcome(job, value=render.Printed(pages=0))

@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from pypdf.generic import IndirectObject, NameObject
 
 from digest import config
-from digest.commands.build import issue_pdf_jobs, make_pdfs
+from digest.commands.pdf import issue_pdf_jobs, make_pdfs
 from digest.errors import RenderError
 from digest.publish.pdf import jobs as pdf
 from tests.conftest import FROZEN, ROOT, SAMPLE_EPOCH, run_cli

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from digest import config
-from digest.commands.build import issue_pdf_jobs, make_pdfs
+from digest.commands.pdf import issue_pdf_jobs, make_pdfs
 from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import render
 from tests.conftest import FROZEN, ROOT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 import sys
 import tempfile
@@ -115,3 +116,36 @@ def test_pool_workers_and_their_helpers_die_with_the_process_that_started_them(m
     finally:
         left = processes.kill_and_count(parent)
     assert left == []
+
+
+def test_a_pool_started_ahead_gives_its_workers_to_the_run():
+    limits = workers.Limits(seconds=60.0, memory_mb=1024, workers=2)
+    with workers.Pool(PROBE, "ready", limits, start=1) as pool:
+        (early,) = [w.process.pid for w in pool.idle]
+        assert _alive(early)  # running before any job was handed out
+        outcomes = list(
+            workers.run([("sleep", 0.0)], module=PROBE, init="ready", limits=limits, pool=pool)
+        )
+        assert [o.value[1] for o in outcomes] == [early]  # the job ran in that very worker
+        assert pool.idle == []
+    assert not _alive(early)
+
+
+def test_a_pool_started_for_other_work_is_refused_and_its_idle_workers_stop_with_it():
+    limits = workers.Limits(seconds=60.0, memory_mb=1024, workers=2)
+    pool = workers.Pool(PROBE, "other", limits, start=2)
+    pids = [w.process.pid for w in pool.idle]
+    with pytest.raises(ValueError, match="started for other work"):
+        list(workers.run([("sleep", 0.0)], module=PROBE, init="ready", limits=limits, pool=pool))
+    assert all(_alive(pid) for pid in pids)
+    pool.close()
+    assert not any(_alive(pid) for pid in pids)
+
+
+def _alive(pid: int) -> bool:
+    """A process of that pid exists (the pool reaps the workers it stops)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

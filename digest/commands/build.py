@@ -16,9 +16,8 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,18 +28,20 @@ from digest import files
 from digest.commands import audio
 from digest.commands import check as checks
 from digest.commands.check import check_content
+from digest.commands.pdf import make_pdfs, start_pdf_workers
+from digest.commands.pdf import pdf_job as _pdf_job
 from digest.config import Settings
 from digest.errors import DigestError, IssueFileError, RenderError
 from digest.pelican_plugin import atomic, incremental
 from digest.pelican_plugin.reader import PREREAD_KEY, PROBLEMS_KEY, RUNTIME_KEY, preread
 from digest.publish import search
 from digest.publish.email.edition import write_email_edition
-from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import workers
 
 log = logging.getLogger(__name__)
 
 NOW_KEY = "DIGEST_NOW"  # the build's clock, timezone-aware, for pelican_plugin/feeds.py
+_EARLY_PDFS = 2  # at most this many new or edited issues: their PDF workers start early
 
 
 @dataclass
@@ -186,14 +187,43 @@ def _publish(
     files.remove_temporaries(settings.output_path)  # what a killed build left
     if settings.audio:
         _make_audio(settings, report, verdict, audio_progress)
-    articles = run_pelican(settings, report, full=full, parsed=verdict.parsed, now=now)
-    checks.shown(settings, verdict.new_to_build)
+    with contextlib.ExitStack() as stack:
+        # An issue added or edited since the last build gets a new PDF: its workers start
+        # now, and WeasyPrint's import overlaps Pelican's work instead of following it.
+        # (Many new issues: a first build or an emptied cache, where Pelican needs both
+        # cores and the PDFs may all be current.)
+        new = len(verdict.new_to_build)
+        early = (
+            stack.enter_context(start_pdf_workers(settings, now=now, count=new))
+            if 0 < new <= _EARLY_PDFS
+            else None
+        )
+        if early is not None:
+            log.info("pdf: %d worker(s) started ahead of the site", len(early.idle))
+        articles = run_pelican(settings, report, full=full, parsed=verdict.parsed, now=now)
+        checks.shown(settings, verdict.new_to_build)
+        _publish_issues(
+            settings, report, articles, full=full, now=now, progress=progress, pool=early
+        )
+
+
+def _publish_issues(
+    settings: Settings,
+    report: BuildReport,
+    articles: list[Any],
+    *,
+    full: bool,
+    now: datetime,
+    progress: Callable[[int], Callable[[str], None]] | None,
+    pool: workers.Pool | None,
+) -> None:
+    """The search index, the PDFs and the email editions of the built issue pages."""
     output = settings.output_path
     jobs = [_pdf_job(output / article.save_as, article.slug) for article in articles]
     # The PDFs are made in worker processes: they start now and print while the search
     # index and the email editions are written here (none reads what another writes).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-pdf") as pool:
-        pdfs = pool.submit(make_pdfs, settings, jobs, now=now, progress=progress)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-pdf") as threads:
+        pdfs = threads.submit(make_pdfs, settings, jobs, now=now, progress=progress, pool=pool)
         _index_search(settings, report, full=full)
         for article in articles:
             report.issues.append(article.slug)
@@ -243,52 +273,3 @@ def _make_audio(
     report.audio = made
     report.problems.extend(made.problems)  # one issue's failed audio fails that audio only
     report.warnings.extend(made.notes)
-
-
-def make_pdfs(
-    settings: Settings,
-    jobs: list[pdf.PdfJob],
-    *,
-    now: datetime,
-    progress: Callable[[int], Callable[[str], None]] | None = None,
-) -> pdf.PdfReport:
-    """The PDFs of `jobs` that are not current, with the settings' page size and limits."""
-    limits = workers.Limits(
-        seconds=settings.pdf_timeout,
-        memory_mb=settings.pdf_memory_mb,
-        workers=settings.pdf_workers or workers.default_workers(),
-    )
-    return pdf.make_pdfs(
-        jobs,
-        page_size=settings.pdf_page_size,
-        output=settings.output_path,
-        theme=Path(settings.pelican["THEME"]).resolve(),
-        site_url=settings.site_url,
-        created=now,
-        limits=limits,
-        progress=progress,
-    )
-
-
-def _pdf_job(page: Path, slug: str) -> pdf.PdfJob:
-    return pdf.PdfJob(slug, page, page.parent / f"{slug}.pdf")
-
-
-def issue_pdf_jobs(settings: Settings, slugs: Sequence[str] = ()) -> list[pdf.PdfJob]:
-    """The PDF jobs of the issue pages already built (all, or those of `slugs`)."""
-    save_as = settings.pelican.get("ARTICLE_SAVE_AS") or "{slug}.html"
-    # ARTICLE_SAVE_AS as a pattern: {slug} is captured, any other {field} matched.
-    pattern = re.sub(r"\\\{slug\\\}", "(?P<slug>[^/]+)", re.escape(save_as), count=1)
-    shape = re.compile(re.sub(r"\\\{[^}]*\\\}", "[^/]+", pattern))
-    output = settings.output_path
-    found = {}
-    for page in sorted(output.glob(search.page_glob(save_as))):
-        match = shape.fullmatch(page.relative_to(output).as_posix())
-        if match and "slug" in match.groupdict():
-            found[match["slug"]] = _pdf_job(page, match["slug"])
-    missing = [slug for slug in slugs if slug not in found]
-    if missing:
-        raise RenderError(
-            f"{', '.join(missing)}: no such issue page in {output}; run `digest build` first"
-        )
-    return [found[slug] for slug in slugs] if slugs else list(found.values())

@@ -19,29 +19,50 @@ from digest.publish.pdf import workers
 from digest.publish.search import page_glob
 
 
+def _limits(settings: Settings) -> workers.Limits:
+    return workers.Limits(
+        seconds=settings.pdf_timeout,
+        memory_mb=settings.pdf_memory_mb,
+        workers=settings.pdf_workers or workers.default_workers(),
+    )
+
+
+def _theme(settings: Settings) -> Path:
+    return Path(settings.pelican["THEME"]).resolve()
+
+
 def make_pdfs(
     settings: Settings,
     jobs: list[pdf.PdfJob],
     *,
     now: datetime,
     progress: Callable[[int], Callable[[str], None]] | None = None,
+    pool: workers.Pool | None = None,
 ) -> pdf.PdfReport:
-    """The PDFs of `jobs` that are not current, with the settings' page size and limits."""
-    limits = workers.Limits(
-        seconds=settings.pdf_timeout,
-        memory_mb=settings.pdf_memory_mb,
-        workers=settings.pdf_workers or workers.default_workers(),
-    )
+    """The PDFs of `jobs` that are not current, with the settings' page size and limits.
+    `pool`: workers started earlier by start_pdf_workers."""
     return pdf.make_pdfs(
         jobs,
         page_size=settings.pdf_page_size,
         output=settings.output_path,
-        theme=Path(settings.pelican["THEME"]).resolve(),
+        theme=_theme(settings),
         site_url=settings.site_url,
         created=now,
-        limits=limits,
+        limits=_limits(settings),
         progress=progress,
+        pool=pool,
     )
+
+
+def start_pdf_workers(settings: Settings, *, now: datetime, count: int) -> workers.Pool:
+    """Up to `count` PDF workers started now (WeasyPrint's import and the fonts take them
+    about half a second), for make_pdfs to take up; the caller closes the pool."""
+    limits = _limits(settings)
+    output = settings.output_path
+    render = pdf.render_settings(
+        settings.pdf_page_size, output, _theme(settings), settings.site_url, now
+    )
+    return pdf.start_workers(render, limits, count, output)
 
 
 def pdf_job(page: Path, slug: str) -> pdf.PdfJob:

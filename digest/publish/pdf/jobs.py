@@ -97,26 +97,24 @@ def make_pdfs(
     created: datetime | None,
     limits: workers.Limits,
     progress: Callable[[int], Callable[[str], None]] | None = None,
+    pool: workers.Pool | None = None,
 ) -> PdfReport:
     """Render the PDFs of `jobs` that are not current. `created`: the PDFs' creation date
     (the build's clock: SOURCE_DATE_EPOCH when set); `site_url`: where output/ is
     published, for the PDF's links to the site. `progress(total)` returns a callback
-    called with each finished slug."""
+    called with each finished slug. `pool`: workers started earlier (start_workers), used
+    if they were started with what these PDFs need."""
     report = PdfReport()
     style = style_token(page_size, theme_files(output))
     stale = [job for job in jobs if not is_current(job, style)]
     report.current = len(jobs) - len(stale)
     if not stale:
         return report
-    settings = RenderSettings(
-        page_size=page_size,
-        roots=(output, theme),
-        created=created.isoformat(timespec="seconds") if created else None,
-        site_url=site_url,
-        fonts=font_folders(output, theme),
-    )
+    settings = render_settings(page_size, output, theme, site_url, created)
+    if pool is not None and (pool.init, pool.limits, pool.key) != (settings, limits, style):
+        pool = None  # the fonts or settings changed since they started: fresh workers
     advance = progress(len(stale)) if progress else (lambda slug: None)
-    for outcome in render_jobs(largest_first(stale), settings, limits):
+    for outcome in render_jobs(largest_first(stale), settings, limits, pool=pool):
         job = outcome.job
         for level, message in outcome.logs:  # WeasyPrint's own warnings, refusals included
             log.log(level, "%s: PDF: %s", job.slug, message)
@@ -143,6 +141,29 @@ def make_pdfs(
     return report
 
 
+def render_settings(
+    page_size: str, output: Path, theme: Path, site_url: str, created: datetime | None
+) -> RenderSettings:
+    """What a worker starts with (make_pdfs' arguments of the same names)."""
+    return RenderSettings(
+        page_size=page_size,
+        roots=(output, theme),
+        created=created.isoformat(timespec="seconds") if created else None,
+        site_url=site_url,
+        fonts=font_folders(output, theme),
+    )
+
+
+def start_workers(
+    settings: RenderSettings, limits: workers.Limits, count: int, output: Path
+) -> workers.Pool:
+    """`count` workers started now, for make_pdfs to take up later (the caller closes the
+    pool). They read the fonts when they start: make_pdfs takes them up only if the
+    stylesheets and fonts under `output` are still the ones they saw."""
+    style = style_token(settings.page_size, theme_files(output))
+    return workers.Pool(pdf_render.__name__, settings, limits, start=count, key=style)
+
+
 def largest_first(jobs: Sequence[PdfJob]) -> list[PdfJob]:
     """The longest pages first, so that the last job to finish is a short one and no
     worker waits long for another's (jobs of the same size keep their order)."""
@@ -157,10 +178,14 @@ def largest_first(jobs: Sequence[PdfJob]) -> list[PdfJob]:
 
 
 def render_jobs(
-    jobs: Sequence[PdfJob], settings: RenderSettings, limits: workers.Limits
+    jobs: Sequence[PdfJob],
+    settings: RenderSettings,
+    limits: workers.Limits,
+    *,
+    pool: workers.Pool | None = None,
 ) -> Iterator[workers.Outcome]:
     """The rendering itself, in workers (benchmarks/build.py stands placeholders in)."""
-    return workers.run(jobs, module=pdf_render.__name__, init=settings, limits=limits)
+    return workers.run(jobs, module=pdf_render.__name__, init=settings, limits=limits, pool=pool)
 
 
 def _discard(job: PdfJob) -> None:

@@ -171,17 +171,66 @@ class _Worker:
         return f"the renderer stopped (exit status {code})"
 
 
-def run(jobs: Iterable[Any], *, module: str, init: Any, limits: Limits) -> Iterator[Outcome]:
+class Pool:
+    """Workers of one module and init, and what they share (a scratch folder, the lifeline).
+    `start` of them are started at once, ahead of their jobs: a build starts the PDF
+    workers before Pelican runs, so that their imports overlap its work. `run` takes them
+    up; what is left idle when the pool closes is stopped. `key`: anything else the
+    workers' state depends on (files they read when they start), for the caller to compare
+    before it hands them work."""
+
+    def __init__(
+        self, module: str, init: Any, limits: Limits, *, start: int = 0, key: object = None
+    ) -> None:
+        self.module, self.init, self.limits, self.key = module, init, limits, key
+        self._scratch = tempfile.TemporaryDirectory(
+            prefix="digest-workers-", ignore_cleanup_errors=True
+        )
+        self._parent = lifeline.Lifeline()
+        self.idle: list[_Worker] = []
+        try:
+            self.idle = [self.worker() for _ in range(min(start, limits.workers))]
+        except BaseException:
+            self.close()
+            raise
+
+    def worker(self) -> _Worker:
+        """An idle worker started earlier, else a new one."""
+        if self.idle:
+            return self.idle.pop(0)
+        return _Worker(self.module, self.init, self.limits, self._scratch.name, self._parent)
+
+    def close(self) -> None:
+        for worker in self.idle:
+            worker.stop()
+        self.idle = []
+        self._parent.close()
+        self._scratch.cleanup()
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run(
+    jobs: Iterable[Any], *, module: str, init: Any, limits: Limits, pool: Pool | None = None
+) -> Iterator[Outcome]:
     """Run `module.work(module.setup(init), job)` for every job in worker processes;
-    yields an Outcome per job as it finishes."""
+    yields an Outcome per job as it finishes. `pool`: workers started earlier for the same
+    module, init and limits (the caller closes it); else a pool of this run's own."""
+    own = pool is None
+    if pool is None:
+        pool = Pool(module, init, limits)
+    elif (pool.module, pool.init, pool.limits) != (module, init, limits):
+        raise ValueError("the pool's workers were started for other work")
     pending = deque(jobs)
     workers: list[_Worker] = []
-    scratch = tempfile.TemporaryDirectory(prefix="digest-workers-", ignore_cleanup_errors=True)
-    parent = lifeline.Lifeline()
     try:
         while pending or workers:
             while pending and len(workers) < limits.workers:
-                workers.append(_Worker(module, init, limits, scratch.name, parent))
+                workers.append(pool.worker())
             for worker in workers:
                 if worker.job is None and pending:
                     worker.give(pending.popleft(), limits.seconds)
@@ -206,8 +255,8 @@ def run(jobs: Iterable[Any], *, module: str, init: Any, limits: Limits) -> Itera
     finally:
         for worker in workers:
             worker.stop()
-        parent.close()
-        scratch.cleanup()
+        if own:
+            pool.close()
 
 
 def _collect(worker: _Worker, ready: set[Any], limits: Limits) -> Outcome | None:
