@@ -30,11 +30,12 @@ digest itself is not: if digest/, templates/ or themes/ change while the benchma
 it says so at the end (the figures then mix two versions).
 
 Times are wall-clock for the whole command (interpreter start and imports included, for
-both), the best of --repeat runs. Ratios: full / plain Pelican (target <= 1.0x at 520
-issues) and rebuild / plain Pelican (target <= 0.25x), issue 5; the rebuild as the user
-waits for it, search index and the new PDF included (target <= 0.3x), issue 25. The
-search index, the PDFs and the email editions may run side by side: what they add to the
-rebuild is the span from the first one's start to the last one's end, less the emails.
+both), the best of --repeat runs. Ratios: full / plain Pelican (target <= 0.6x at 520
+issues, issue 25; issue 5 asked 1.0x), rebuild / plain Pelican (target <= 0.25x, issue 5),
+and the rebuild as the user waits for it, search index and the new PDF included (target
+<= 0.3x, issue 25). The search index, the PDFs and the email editions may run side by
+side: what they add to the rebuild is the span from the first one's start to the last
+one's end, less the emails.
 
 The PDFs of the archive are not rendered (520 WeasyPrint runs take longer than the rest
 of the benchmark together; benchmarks/pdf.py measures them): in a first build a
@@ -460,7 +461,7 @@ def main() -> None:
             _parts(full)
             print(
                 f"  {'  without search indexing':<44} {site_full:7.2f} s   "
-                f"{site_full / base_wall:.2f}x  (target <= 1.0x)"
+                f"{site_full / base_wall:.2f}x  (target <= 0.6x)"
             )
             print(
                 f"  {'digest build, rebuild +1 issue':<44} {rebuild['wall']:7.2f} s   "
