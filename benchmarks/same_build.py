@@ -60,21 +60,6 @@ def child(config: str) -> None:
     print(json.dumps({"code": code, "digest": digest.__file__}))
 
 
-def make_project(folder: Path, issues: int) -> Path:
-    from benchmarks.archive import FIRST_WEEK_ENDING, write_archive
-
-    folder.mkdir(parents=True)
-    for name in ("themes", "samples"):
-        shutil.copytree(ROOT / name, folder / name)
-    shutil.copytree(ROOT / "content" / "pages", folder / "content" / "pages")
-    write_archive(folder / "content" / "issues", issues)
-    conf = (ROOT / "pelican.conf.py").read_text(encoding="utf-8")
-    conf += f'\nDIGEST_FIRST_ISSUE = "{FIRST_WEEK_ENDING.isoformat()}"\n'
-    conf += "DIGEST_AUDIO = False\n"
-    (folder / "pelican.conf.py").write_text(conf, encoding="utf-8")
-    return folder / "pelican.conf.py"
-
-
 def build(config: Path, code: Path) -> None:
     """Build the project of `config` with the digest found in the checkout `code`."""
     env = {
@@ -146,6 +131,8 @@ def main() -> None:
         sys.exit(f"{reference}: not a checkout of digest (no digest/__init__.py)")
     temp = Path(tempfile.mkdtemp(prefix="digest-same-build-"))
     try:
+        from benchmarks.build import make_project  # the same project bench-build times
+
         ours = make_project(temp / "checkout", args.issues)
         theirs = make_project(temp / "reference", args.issues)
         build(theirs, reference)
