@@ -3,21 +3,72 @@
 The commands live by subject (project: init; content: collect, draft, check; sources; site:
 build, pdf, audio, deploy; mail: send, serve-subscriptions, subscribers, bounces) and know nothing
 of this group:
-each is a plain click command added below. One raising a DigestError is answered here,
-once, in DigestGroup.invoke.
+each is a plain click command named in COMMANDS below. One raising a DigestError is answered
+here, once, in DigestGroup.invoke.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from typing import Any
 
 import click
 
 from digest import files
-from digest.cli import content, mail, project, site, sources
 from digest.errors import DigestError, DraftExistsError, IssueFileError
+
+# Each command by name: (its module in digest/cli/, its function). A module is imported when
+# one of its commands is first asked for, so that `digest pdf` waits for none of the others'.
+COMMANDS = {
+    "init": ("project", "init"),
+    "collect": ("content", "collect"),
+    "sources": ("sources", "sources"),
+    "draft": ("content", "draft"),
+    "check": ("content", "check"),
+    "build": ("site", "build"),
+    "pdf": ("site", "pdf"),
+    "audio": ("site", "audio"),
+    "deploy": ("site", "deploy"),
+    "send": ("mail", "send"),
+    "serve-subscriptions": ("mail", "serve_subscriptions"),
+    "subscribers": ("mail", "subscribers"),
+    "bounces": ("mail", "bounces"),
+}
+
+
+class _Commands(MutableMapping[str, click.Command]):
+    """The group's commands by name, as click keeps them; a command is loaded when it is
+    looked up (listing the names loads nothing)."""
+
+    def __init__(self, known: dict[str, tuple[str, str]]) -> None:
+        self._known = dict(known)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            module, function = self._known[name]  # KeyError: no such command
+            command = getattr(importlib.import_module(f"digest.cli.{module}"), function)
+            self._loaded[name] = command
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+        self._known.setdefault(name, ("", ""))
+
+    def __delitem__(self, name: str) -> None:
+        del self._known[name]
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
 
 
 class DigestGroup(click.Group):
@@ -52,7 +103,11 @@ def _print_problems(problems: Sequence[Any]) -> None:
         click.echo(f"{problem.severity}: {problem}", err=True)
 
 
-@click.group(cls=DigestGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=DigestGroup,
+    commands=_Commands(COMMANDS),
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--config",
     "config_path",
@@ -69,18 +124,3 @@ def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
     logging.basicConfig(format="%(message)s", level=logging.INFO if verbose else logging.WARNING)
     logging.getLogger("digest").setLevel(logging.INFO if verbose else logging.WARNING)
     ctx.obj = {"config": config_path, "verbose": verbose}
-
-
-main.add_command(project.init)
-main.add_command(content.collect)
-main.add_command(sources.sources)
-main.add_command(content.draft)
-main.add_command(content.check)
-main.add_command(site.build)
-main.add_command(site.pdf)
-main.add_command(site.audio)
-main.add_command(site.deploy)
-main.add_command(mail.send)
-main.add_command(mail.serve_subscriptions)
-main.add_command(mail.subscribers)
-main.add_command(mail.bounces)

@@ -117,9 +117,29 @@ def _sender(value: Any, reading: Reading) -> str:
     return value
 
 
+class _BundledGazetteer(Gazetteer):
+    """A bundled gazetteer, parsed when first looked at: only drafting reads the places, and
+    every other command would wait for the parse while its settings load. Once parsed it is
+    the Gazetteer `load` makes, attribute for attribute. (A bundled file has no problems to
+    report; a CSV of the project's is still read and checked with the settings.)"""
+
+    def __init__(self, name: str, root: Path) -> None:  # Gazetteer.__init__ runs in the parse
+        self._spec = (name, root)
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for what the instance lacks: the parsed tables, before the parse.
+        if name.startswith("__") or name == "_spec":
+            raise AttributeError(name)
+        loaded = gazetteer.load(*self._spec)
+        self.__dict__.update(vars(loaded))
+        return getattr(self, name)
+
+
 def _places(value: Any, reading: Reading) -> Gazetteer | None:
     if not isinstance(value, str):
         raise Invalid("must be 'iraq' or the path of a CSV gazetteer")
+    if value in gazetteer.BUNDLED:
+        return _BundledGazetteer(value, reading.root)
     try:
         return gazetteer.load(value, reading.root)
     except ConfigError as exc:  # its problems name the file and line themselves
