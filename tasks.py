@@ -211,6 +211,9 @@ def _bench(c: Context, name: str, *arguments: str, **options: object) -> None:
         elif value is not None and value is not False:
             args += [flag, str(value)]
     with c.cd(ROOT):
+        # An installed digest has its bytecode compiled (pip does it); a checkout run with
+        # PYTHONDONTWRITEBYTECODE would otherwise compile every module in every timed run.
+        c.run(shlex.join([sys.executable, "-m", "compileall", "-q", "digest", "benchmarks"]))
         c.run(shlex.join([sys.executable, "-m", f"benchmarks.{name}", *args]), echo=True)
 
 
