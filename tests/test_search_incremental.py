@@ -267,3 +267,29 @@ def test_cbor_and_hash_names_are_pagefinds():
     assert search_bundle.full_hash(b"") == "da39a3ee5e6b4bd3255bfef95601890afd879"
     assert re.fullmatch(r"en_[0-9a-f]{7}", search_bundle._short("en", b"x", set()))
     assert os.path.basename(search.CACHE_NAME) == "search.pickle"
+
+
+def test_page_entries_read_back_as_written_short_and_long_arrays():
+    # A full index reads every word's entries back: short arrays by a regular expression,
+    # an entry with an array of 24 or more integers by the walk; both give what was written.
+    def postings(pages: list[int], long_every: int) -> search_bundle.Postings:
+        made = search_bundle.Postings()
+        for number, page in enumerate(pages):
+            locs = [*range(0, 3 * (30 if number % long_every == 0 else 2), 3), 70000]
+            meta = [-1, -300] if number % 2 else []
+            parts = search_bundle._ints(locs) + search_bundle._ints(meta)
+            made.add(page, parts, len(locs) + len(meta) + 1)
+        return made
+
+    words = {
+        "alpha": search_bundle.Word(postings([0, 1, 2, 30, 300, 70000], 4)),
+        "beta": search_bundle.Word(postings([5, 6], 99), {"betas": postings([7, 40, 41, 400], 2)}),
+        "gamma": search_bundle.Word(postings(list(range(0, 200, 7)), 1)),
+        "delta": search_bundle.Word(postings([3], 99), {"deltas": postings([4, 9], 99)}),
+    }
+    index = search_bundle.Index("en", words=words)
+    chunks = [d for n, d in search_bundle.encode(index).items() if n.startswith("index/")]
+    read: dict[str, search_bundle.Word] = {}
+    for data in chunks:
+        search_bundle._read_chunk(search_bundle.SIGNATURE + data, read)
+    assert read == words

@@ -203,7 +203,7 @@ def _index_all(
         if cuts is not None:
             try:
                 state = _state_of(new, records)
-            except (Unmergeable, OSError, ValueError, KeyError) as exc:
+            except (Unmergeable, OSError, ValueError, KeyError, IndexError) as exc:
                 log.info("search: the index is not kept for the next build (%s)", exc)
         _forget(cache)
         files.replace_folder(new, bundle)

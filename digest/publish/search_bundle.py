@@ -33,6 +33,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 ENTRY = "pagefind-entry.json"
@@ -332,14 +333,52 @@ def _extend(mine: Postings, theirs: Postings, offset: int, renumber: dict[int, i
 # --------------------------------------------------------------------------- reading
 
 
+# A page entry whose two arrays hold fewer than 24 integers each (nearly all do): its page
+# number's difference (one byte, else the longer form) and the heads of its two arrays,
+# captured; an array's length is in its one-byte head.
+_SMALL_ARRAY = b"(?:" + b"|".join(bytes((0x80 + n,)) + _ONE_INT * n for n in range(24)) + b")"
+_ENTRY = (
+    rb"\x83(?:([\x00-\x17])|(\x18.|\x19..|\x1a....|\x1b.{8}))"
+    + (b"(?=([\x80-\x97]))" + _SMALL_ARRAY) * 2
+)
+_ENTRY_RE = re.compile(_ENTRY, re.DOTALL)
+_ENTRIES_RE = re.compile(  # the same without captures: where the entries end
+    rb"(?:\x83(?:[\x00-\x17]|\x18.|\x19..|\x1a....|\x1b.{8})" + _SMALL_ARRAY * 2 + b")*",
+    re.DOTALL,
+)
+
+
+def _scan(found: Postings, reader: _Reader, todo: int) -> int:
+    """Step over the run of entries at the reader whose arrays are short (the regular
+    expressions above, in C: a full index reads every entry of every word), at most `todo`
+    of them, adding their pages and sizes to `found`; returns how many."""
+    data, pos = reader.data, reader.pos
+    end = _ENTRIES_RE.match(data, pos).end()
+    entries = _ENTRY_RE.findall(data, pos, end)
+    # After a word's entries come its variants or the next word: never an entry's shape.
+    if len(entries) > todo:
+        raise Unmergeable(f"CBOR: more page entries than {todo} at {pos}")
+    found.last += sum(b"".join(map(itemgetter(0), entries))) + sum(
+        int.from_bytes(d[1:], "big") for d in filter(None, map(itemgetter(1), entries))
+    )
+    heads = b"".join(map(itemgetter(2), entries)) + b"".join(map(itemgetter(3), entries))
+    found.size += sum(heads) - 0x80 * len(heads) + len(entries)
+    reader.pos = end
+    return len(entries)
+
+
 def _read_postings(reader: _Reader) -> Postings:
     found = Postings(count=reader.head(4))
     start = reader.pos
-    for _ in range(found.count):
-        if reader.head(4) != 3:
-            raise Unmergeable("CBOR: a page entry of other than 3 parts")
-        found.last += reader.uint()
-        found.size += reader.skip_ints() + reader.skip_ints() + 1
+    done = 0
+    while done < found.count:
+        done += _scan(found, reader, found.count - done)
+        if done < found.count:  # an entry with a longer array: walked here
+            if reader.head(4) != 3:
+                raise Unmergeable("CBOR: a page entry of other than 3 parts")
+            found.last += reader.uint()
+            found.size += reader.skip_ints() + reader.skip_ints() + 1
+            done += 1
     found.body = reader.data[start : reader.pos]
     return found
 
