@@ -289,7 +289,8 @@ def test_page_entries_read_back_as_written_short_and_long_arrays():
     }
     index = search_bundle.Index("en", words=words)
     chunks = [d for n, d in search_bundle.encode(index).items() if n.startswith("index/")]
-    read: dict[str, search_bundle.Word] = {}
-    for data in chunks:
-        search_bundle._read_chunk(search_bundle.SIGNATURE + data, read)
-    assert read == words
+    for scan in (True, False):  # a large bundle's scan, and a small one's entry-by-entry walk
+        read: dict[str, search_bundle.Word] = {}
+        for data in chunks:
+            search_bundle._read_chunk(search_bundle.SIGNATURE + data, read, scan)
+        assert read == words

@@ -341,11 +341,21 @@ _ENTRY = (
     rb"\x83(?:([\x00-\x17])|(\x18.|\x19..|\x1a....|\x1b.{8}))"
     + (b"(?=([\x80-\x97]))" + _SMALL_ARRAY) * 2
 )
-_ENTRY_RE = re.compile(_ENTRY, re.DOTALL)
-_ENTRIES_RE = re.compile(  # the same without captures: where the entries end
-    rb"(?:\x83(?:[\x00-\x17]|\x18.|\x19..|\x1a....|\x1b.{8})" + _SMALL_ARRAY * 2 + b")*",
-    re.DOTALL,
-)
+
+
+_SCAN_FROM = 64  # pages: a bundle of fewer (a rebuild's new records) is read entry by entry
+
+
+@functools.cache
+def _entry_patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """An entry with its captures, and a run of entries without (where the run ends).
+    Compiled when a bundle is first read (about 70 ms): a build that reads none, or
+    `digest pdf`, does not wait for them."""
+    entries = re.compile(
+        rb"(?:\x83(?:[\x00-\x17]|\x18.|\x19..|\x1a....|\x1b.{8})" + _SMALL_ARRAY * 2 + b")*",
+        re.DOTALL,
+    )
+    return re.compile(_ENTRY, re.DOTALL), entries
 
 
 def _scan(found: Postings, reader: _Reader, todo: int) -> int:
@@ -353,8 +363,9 @@ def _scan(found: Postings, reader: _Reader, todo: int) -> int:
     expressions above, in C: a full index reads every entry of every word), at most `todo`
     of them, adding their pages and sizes to `found`; returns how many."""
     data, pos = reader.data, reader.pos
-    end = _ENTRIES_RE.match(data, pos).end()
-    entries = _ENTRY_RE.findall(data, pos, end)
+    entry, run = _entry_patterns()
+    end = run.match(data, pos).end()
+    entries = entry.findall(data, pos, end)
     # After a word's entries come its variants or the next word: never an entry's shape.
     if len(entries) > todo:
         raise Unmergeable(f"CBOR: more page entries than {todo} at {pos}")
@@ -367,12 +378,15 @@ def _scan(found: Postings, reader: _Reader, todo: int) -> int:
     return len(entries)
 
 
-def _read_postings(reader: _Reader) -> Postings:
+def _read_postings(reader: _Reader, scan: bool) -> Postings:
+    """A word's page entries. `scan`: read runs of them with _scan (a large bundle: worth
+    compiling its patterns), else one by one."""
     found = Postings(count=reader.head(4))
     start = reader.pos
     done = 0
     while done < found.count:
-        done += _scan(found, reader, found.count - done)
+        if scan:
+            done += _scan(found, reader, found.count - done)
         if done < found.count:  # an entry with a longer array: walked here
             if reader.head(4) != 3:
                 raise Unmergeable("CBOR: a page entry of other than 3 parts")
@@ -383,7 +397,7 @@ def _read_postings(reader: _Reader) -> Postings:
     return found
 
 
-def _read_chunk(data: bytes, words: dict[str, Word]) -> None:
+def _read_chunk(data: bytes, words: dict[str, Word], scan: bool) -> None:
     reader = _Reader(data, len(SIGNATURE))
     if reader.head(4) != 1:
         raise Unmergeable("CBOR: an index chunk of other than 1 part")
@@ -391,12 +405,12 @@ def _read_chunk(data: bytes, words: dict[str, Word]) -> None:
         if reader.head(4) != 3:
             raise Unmergeable("CBOR: a word of other than 3 parts")
         text = reader.text()
-        word = Word(_read_postings(reader))
+        word = Word(_read_postings(reader, scan))
         for _ in range(reader.head(4)):
             if reader.head(4) != 2:
                 raise Unmergeable("CBOR: a word variant of other than 2 parts")
             form = reader.text()
-            word.variants[form] = _read_postings(reader)
+            word.variants[form] = _read_postings(reader, scan)
         words[text] = word
 
 
@@ -440,8 +454,9 @@ def read_bundle(bundle: Path) -> dict[str, Index]:
         if meta.head(4):
             raise Unmergeable("sort orders (data-pagefind-sort)")
         index.meta_fields = [meta.text() for _ in range(meta.head(4))]
+        scan = len(index.pages) >= _SCAN_FROM
         for name in chunks:
-            _read_chunk(_gunzip(bundle / "index" / f"{name}.pf_index"), index.words)
+            _read_chunk(_gunzip(bundle / "index" / f"{name}.pf_index"), index.words, scan)
         for name, file in filters:
             reader = _Reader(_gunzip(bundle / "filter" / f"{file}.pf_filter"), len(SIGNATURE))
             reader.head(4)
