@@ -12,7 +12,7 @@ TEXT = "Two soldiers were killed and five wounded in an attack near Tarmiyah."
 
 def test_the_caches_cleared_are_found_in_every_room():
     names = {f"{c.__module__}.{c.__name__}" for c in PURE_CACHES}
-    assert {"digest.text.casualties.read", "digest.render.edition._by_domain"} <= names
+    assert {"digest.text.casualties.read", "digest.render.edition._credits_of"} <= names
 
 
 @pytest.mark.parametrize("run", ["first", "second"])
