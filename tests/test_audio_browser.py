@@ -22,6 +22,7 @@ from tests.conftest import run_cli
 from tests.support.site_tools import (
     ToolError,
     WebTools,
+    axe_violations,
     chromium,
     describe,
     ensure_web_tools,
@@ -32,7 +33,6 @@ from tests.support.site_tools import (
 from tests.test_audio_publish import MONTH, SITE, WEEK, Site, audio_site, length, new_site
 
 PATH = f"issues/{WEEK}/"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
 PLAYER = "section.audio-edition audio"
 
 
@@ -185,15 +185,7 @@ def test_axe_finds_no_wcag_violations_on_the_page_with_its_player(browser, site,
     tab = context.new_page()
     try:
         tab.goto(site + PATH, wait_until="load")
-        violations = tab.evaluate(
-            """async (tags) => {
-                const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                                   resultTypes: ['violations']});
-                return r.violations.map(v => `${v.id}: ${v.help} `
-                    + v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(', '));
-            }""",
-            AXE_TAGS,
-        )
+        violations = axe_violations(tab)
     finally:
         context.close()
     assert not violations, "\n".join(violations)

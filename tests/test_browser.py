@@ -33,6 +33,7 @@ from tests.support.site_tools import (
     CHROMIUM_ARGS,
     ToolError,
     WebTools,
+    axe_violations,
     build_project,
     demo_site,
     ensure_web_tools,
@@ -42,7 +43,6 @@ from tests.support.site_tools import (
     serve,
 )
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
 WIDTHS = (360, 1280)
 SECTION = "security"
 # Replaces the dialogs a script could open, in every frame, before any page script runs.
@@ -152,15 +152,7 @@ def test_axe_finds_no_wcag_violations(browser, site, tools, path):
     try:
         page = tab.open(path)
         page.wait_for_load_state("networkidle")  # the search UI has drawn itself
-        violations = page.evaluate(
-            """async (tags) => {
-                const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                                   resultTypes: ['violations']});
-                return r.violations.map(v => `${v.id} (${v.impact}): ${v.help}\\n      `
-                    + v.nodes.slice(0, 5).map(n => n.target.join(' ')).join('\\n      '));
-            }""",
-            AXE_TAGS,
-        )
+        violations = axe_violations(page)
     finally:
         tab.close()
     assert not violations, f"/{path}: axe-core found:\n  " + "\n  ".join(violations)

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.support.site_tools import (
     ToolError,
     WebTools,
+    axe_violations,
     chromium,
     ensure_web_tools,
     png_size,
@@ -28,7 +29,6 @@ from tests.support.site_tools import (
 from tests.test_series import series_site
 
 WIDTHS = (390, 1280)
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
 # Each series: its title, and its issues from the newest back.
 SERIES = {
     "weekly": ("Weekly issues", ["2024-02-08", "2024-02-01"]),
@@ -179,15 +179,7 @@ def test_axe_finds_no_wcag_violations_on_the_new_pages(browser, site, tools, pat
     tab = context.new_page()
     try:
         tab.goto(site + path, wait_until="load")
-        violations = tab.evaluate(
-            """async (tags) => {
-                const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                                   resultTypes: ['violations']});
-                return r.violations.map(v => `${v.id}: ${v.help} `
-                    + v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(', '));
-            }""",
-            AXE_TAGS,
-        )
+        violations = axe_violations(tab)
     finally:
         context.close()
     assert not violations, f"/{path}: " + "\n".join(violations)

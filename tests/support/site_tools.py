@@ -161,6 +161,23 @@ def run_vnu(vnu_jar: Path, files: Iterable[Path]) -> list[dict[str, Any]]:
     return messages
 
 
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]  # WCAG 2.1 A and AA
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's WCAG violations on a loaded Playwright page (axe.min.js injected with
+    add_init_script), one line each: rule, impact, help and up to 5 offending nodes."""
+    return page.evaluate(
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                               resultTypes: ['violations']});
+            return r.violations.map(v => `${v.id} (${v.impact}): ${v.help}\\n      `
+                + v.nodes.slice(0, 5).map(n => n.target.join(' ')).join('\\n      '));
+        }""",
+        AXE_TAGS,
+    )
+
+
 def describe(messages: Iterable[dict[str, Any]], root: Path) -> str:
     """vnu messages as `path:line: message` lines, for an assertion."""
     lines = []
