@@ -16,6 +16,7 @@ from digest.config import Settings
 from digest.errors import RenderError
 from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import workers
+from digest.publish.search import page_glob
 
 
 def _limits(settings: Settings) -> workers.Limits:
@@ -75,11 +76,8 @@ def issue_pdf_jobs(settings: Settings, slugs: Sequence[str] = ()) -> list[pdf.Pd
     pattern = re.sub(r"\\\{slug\\\}", "(?P<slug>[^/]+)", re.escape(save_as), count=1)
     shape = re.compile(re.sub(r"\\\{[^}]*\\\}", "[^/]+", pattern))
     output = settings.output_path
-    # The glob of publish/search.py's page_glob, written here: importing that module would
-    # load the search indexer, which `digest pdf` with nothing to make does not wait for.
-    glob = re.sub(r"\{[^}]*\}", "*", save_as)
     found = {}
-    for page in sorted(output.glob(glob)):
+    for page in sorted(output.glob(page_glob(save_as))):
         match = shape.fullmatch(page.relative_to(output).as_posix())
         if match and "slug" in match.groupdict():
             found[match["slug"]] = pdf_job(page, match["slug"])
