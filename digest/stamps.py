@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import digest
 from digest import files
@@ -26,13 +27,30 @@ TEMPLATES = resources.files("digest.templates")
 
 
 def fingerprint(*parts: str | bytes) -> str:
-    digest_ = hashlib.sha256()
+    return fingerprint_after(hashlib.sha256(), *parts)
+
+
+def fingerprint_start(*parts: str | bytes) -> Any:
+    """The first parts of many fingerprints, hashed once: fingerprint_after(start, *rest)
+    is fingerprint(*parts, *rest) (a build stamps 520 email editions with the same
+    settings)."""
+    started = hashlib.sha256()
+    _add(started, parts)
+    return started
+
+
+def fingerprint_after(start: Any, *parts: str | bytes) -> str:
+    digest_ = start.copy()
+    _add(digest_, parts)
+    return digest_.hexdigest()
+
+
+def _add(digest_: Any, parts: tuple[str | bytes, ...]) -> None:
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         # Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
         digest_.update(len(data).to_bytes(8, "big"))
         digest_.update(data)
-    return digest_.hexdigest()
 
 
 @cache

@@ -22,12 +22,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digest import files
-from digest.commands import audio
 from digest.commands import check as checks
 from digest.commands.check import check_content
+from digest.commands.early_pdfs import EarlyPdfs
 from digest.commands.pdf import make_pdfs, start_pdf_workers
 from digest.commands.pdf import pdf_job as _pdf_job
 from digest.config import Settings
@@ -35,8 +35,12 @@ from digest.errors import DigestError, IssueFileError, RenderError
 from digest.pelican_plugin import atomic, incremental
 from digest.pelican_plugin.reader import PREREAD_KEY, PROBLEMS_KEY, RUNTIME_KEY, preread
 from digest.publish import search
-from digest.publish.email.edition import write_email_edition
+from digest.publish.email.edition import stamp_start, write_email_edition
+from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import workers
+
+if TYPE_CHECKING:
+    from digest.commands import audio
 
 log = logging.getLogger(__name__)
 
@@ -198,12 +202,26 @@ def _publish(
             if 0 < new <= _EARLY_PDFS
             else None
         )
-        if early is not None:
+        begun = None
+        if early is None:
+            articles = run_pelican(settings, report, full=full, parsed=verdict.parsed, now=now)
+        else:
             log.info("pdf: %d worker(s) started ahead of the site", len(early.idle))
-        articles = run_pelican(settings, report, full=full, parsed=verdict.parsed, now=now)
-        checks.shown(settings, verdict.new_to_build)
+            # Their pages are printed as soon as Pelican writes them.
+            sources = {str((settings.root / name).resolve()) for name in verdict.new_to_build}
+            begun = stack.enter_context(EarlyPdfs(early, settings.output_path, sources))
+            with begun.listening():
+                articles = run_pelican(settings, report, full=full, parsed=verdict.parsed, now=now)
         _publish_issues(
-            settings, report, articles, full=full, now=now, progress=progress, pool=early
+            settings,
+            report,
+            articles,
+            full=full,
+            now=now,
+            progress=progress,
+            pool=early,
+            begun=begun,
+            shown=verdict.new_to_build,
         )
 
 
@@ -216,15 +234,26 @@ def _publish_issues(
     now: datetime,
     progress: Callable[[int], Callable[[str], None]] | None,
     pool: workers.Pool | None,
+    begun: EarlyPdfs | None = None,
+    shown: set[str] | frozenset[str] = frozenset(),
 ) -> None:
-    """The search index, the PDFs and the email editions of the built issue pages."""
+    """The search index, the PDFs and the email editions of the built issue pages. `begun`:
+    the PDFs begun while Pelican worked, published before make_pdfs looks for stale ones;
+    `shown`: the issue files whose warnings this build printed (checks.shown)."""
     output = settings.output_path
     jobs = [_pdf_job(output / article.save_as, article.slug) for article in articles]
-    # The PDFs are made in worker processes: they start now and print while the search
-    # index and the email editions are written here (none reads what another writes).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-pdf") as threads:
-        pdfs = threads.submit(make_pdfs, settings, jobs, now=now, progress=progress, pool=pool)
-        _index_search(settings, report, full=full)
+
+    def make() -> tuple[pdf.PdfReport, pdf.PdfReport]:
+        early = begun.settle(settings.pdf_page_size) if begun else pdf.PdfReport()
+        return early, make_pdfs(settings, jobs, now=now, progress=progress, pool=pool)
+
+    # The PDFs are made in worker processes and the search index waits on Pagefind's: both
+    # run while the email editions are written here (none reads what another writes).
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="digest-publish") as threads:
+        pdfs = threads.submit(make)
+        searched = threads.submit(_index_search, settings, report, full=full)
+        marked = threads.submit(checks.shown, settings, shown)
+        stamped = stamp_start(settings)
         for article in articles:
             report.issues.append(article.slug)
             page_url = f"{settings.site_url}/{article.url}"
@@ -236,12 +265,17 @@ def _publish_issues(
                 pdf_url=f"{page_url}{article.slug}.pdf",
                 date=article.date,
                 source=Path(article.source_path),
+                stamped=stamped,
             ):
                 report.emails_written += 1
-        made = pdfs.result()
-    report.pdfs_rendered, report.pdfs_current = len(made.rendered), made.current
+        searched.result()
+        marked.result()
+        early, made = pdfs.result()
+    # make_pdfs found those begun early current.
+    report.pdfs_rendered = len(early.rendered) + len(made.rendered)
+    report.pdfs_current = made.current - len(early.rendered)
     report.problems.extend(made.problems)  # one issue's failed PDF fails that PDF only
-    report.warnings.extend(made.warnings)  # characters no bundled font has
+    report.warnings.extend(early.warnings + made.warnings)  # characters no bundled font has
 
 
 def _index_search(settings: Settings, report: BuildReport, *, full: bool) -> None:
@@ -265,6 +299,9 @@ def _make_audio(
 ) -> None:
     """Each issue's audio, before Pelican: its page and feeds show it. A missing engine
     fails the audio only: the site is still built, and the command exits 1."""
+    # Imported only now: a site without audio does not load the engines' code.
+    from digest.commands import audio
+
     try:
         made = audio.make_audio(settings, parsed=verdict.parsed, progress=progress)
     except audio.AudioError as exc:

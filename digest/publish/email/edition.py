@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 from digest import files, stamps
 from digest.config import Settings
@@ -66,6 +67,18 @@ def audio_link(settings: Settings, page_url: str, slug: str) -> dict[str, str | 
     return {"audio_url": f"{base}{info.path.name}", "audio_minutes": spoken_minutes(info.duration)}
 
 
+def stamp_start(settings: Settings) -> Any:
+    """What every edition's stamp begins with: digest's code and the settings it is made
+    with (stamps.fingerprint_start)."""
+    return stamps.fingerprint_start(
+        stamps.code_fingerprint(),
+        repr((settings.sitename, settings.language, settings.email_from)),
+        repr(settings.period_style),
+        # What the issue is read with (not the feed URLs: local paths move with the project).
+        repr((settings.sections, [(s.name, s.domains, s.language) for s in settings.sources])),
+    )
+
+
 def write_email_edition(
     edition: Edition,
     settings: Settings,
@@ -75,21 +88,19 @@ def write_email_edition(
     pdf_url: str,
     date: datetime,
     source: Path | None = None,
+    stamped: Any = None,
 ) -> bool:
     """True when any of the three files was written; unchanged inputs render nothing.
 
     `source`, the issue file: when it is older than the stamp, the issue is not compared.
+    `stamped`: stamp_start(settings), for a caller that writes many editions.
     """
     outputs = [folder / f"{edition.slug}{suffix}" for suffix in (".html", ".txt", ".eml")]
     audio = audio_link(settings, page_url, edition.slug)
     made = stamps.Stamp(
         folder / f".{edition.slug}.email-cache",
-        stamps.fingerprint(
-            stamps.code_fingerprint(),
-            repr((settings.sitename, settings.language, settings.email_from)),
-            repr(settings.period_style),
-            # What the issue is read with (not the feed URLs: local paths move with the project).
-            repr((settings.sections, [(s.name, s.domains, s.language) for s in settings.sources])),
+        stamps.fingerprint_after(
+            stamp_start(settings) if stamped is None else stamped,
             repr((page_url, pdf_url, date.isoformat())),
             *([repr(sorted(audio.items()))] if audio else []),  # without: as before
         ),
