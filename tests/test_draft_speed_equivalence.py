@@ -92,7 +92,7 @@ def old_clusters(candidates, places):
     def attack(i):
         return is_attack(candidates[i].item.title, candidates[i].item.text)
 
-    return cluster._join(
+    return old_join(
         candidates,
         pairs,
         ratio,
@@ -102,6 +102,43 @@ def old_clusters(candidates, places):
             not (cluster._apart(named[i], named[j]) and attack(i) and attack(j))
         ),
     )
+
+
+def old_join(candidates, pairs, ratio, *, floor, mean, compatible=None):
+    """cluster._join as it was at 56038dd: every cross pair of two groups checked."""
+    parent = list(range(len(candidates)))
+    members = [[i] for i in range(len(candidates))]
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def holds(group, other):
+        cross = [(x, y) for x in group for y in other]
+        if not all(cluster._may_join(candidates[x], candidates[y]) for x, y in cross):
+            return False
+        if compatible and not all(compatible(x, y) for x, y in cross):
+            return False
+        scores = [ratio(x, y) for x, y in cross]
+        return min(scores) >= floor and sum(scores) / len(scores) >= mean
+
+    refused = set()
+    for _, i, j in pairs:
+        a, b = root(i), root(j)
+        key = (a, b, len(members[a]), len(members[b]))
+        if a == b or key in refused:
+            continue
+        if not holds(members[a], members[b]):
+            refused.add(key)
+            continue
+        parent[b] = a
+        members[a].extend(members[b])
+    groups = {}
+    for i, c in enumerate(candidates):
+        groups.setdefault(root(i), []).append(c)
+    return list(groups.values())
 
 
 # -- weeks to compare on ----------------------------------------------------------------
@@ -161,7 +198,7 @@ def labeled_week(copies: int = 3) -> list[Candidate]:
     return candidates
 
 
-def distinct_week(size: int = 1500) -> list[Candidate]:
+def distinct_week(size: int = 2000) -> list[Candidate]:
     """benchmarks/grouping.py's distinct week (reports retold, some reprinted), dated as
     drafting dates them: most texts distinct, so most candidate pairs are pairs of texts."""
     labeled, _ = grouping.load(DATA)
@@ -175,7 +212,7 @@ def distinct_week(size: int = 1500) -> list[Candidate]:
 WEEKS = {
     **{f"random {seed}": functools.partial(random_week, seed) for seed in range(6)},
     "labeled, 3 outlets each": labeled_week,
-    "distinct, 1,500 items": distinct_week,
+    "distinct, 2,000 items": distinct_week,
 }
 
 
@@ -203,6 +240,43 @@ def test_groups_are_those_of_scoring_every_item_pair(name: str):
     found = cluster.clusters(candidates, places)
     assert [[c.item.id for c in g] for g in found] == [[c.item.id for c in g] for g in expected]
     assert any(len(g) > 2 for g in found)
+
+
+def old_reprints(candidates):
+    """cluster.reprints with every pair of one day's reports compared and every cross pair
+    of two groups checked (old_join), as at 56038dd."""
+    runs = [cluster._runs(c.item) for c in candidates]
+    specifics = [cluster._specifics(c.item) for c in candidates]
+
+    def ratio(i, j):
+        shorter = min(len(runs[i]), len(runs[j])) or 1
+        return len(runs[i] & runs[j]) / shorter / cluster.REPRINT_SHARE
+
+    pairs = []
+    for i, c in enumerate(candidates):
+        for j in range(i):
+            same_day = c.day == candidates[j].day and runs[i] & runs[j]
+            if same_day and cluster._may_join(candidates[j], c) and ratio(i, j) >= 1.0:
+                pairs.append((ratio(i, j), j, i))
+    return old_join(
+        candidates,
+        sorted(pairs, key=lambda p: (-p[0], p[1], p[2])),
+        ratio,
+        floor=1.0,
+        mean=1.0,
+        compatible=lambda i, j: bool(specifics[i] <= specifics[j] or specifics[j] <= specifics[i]),
+    )
+
+
+@pytest.mark.parametrize("name", ["random 0", "random 3", "labeled, 3 outlets each"])
+def test_reprints_are_those_of_checking_every_cross_pair(name: str):
+    """The daily layout's reprints join groups through the same _join, which now reads a
+    pair of groups' outlets and days once instead of every cross pair's."""
+    candidates = WEEKS[name]()
+    found = cluster.reprints(candidates)
+    expected = old_reprints(candidates)
+    assert [[c.item.id for c in g] for g in found] == [[c.item.id for c in g] for g in expected]
+    assert any(len(g) > 1 for g in found)
 
 
 def test_reprints_of_one_outlet_never_merge_and_others_do():
@@ -271,6 +345,31 @@ def test_the_benchmark_weeks_are_drafted_byte_for_byte_as_before(drafted, week):
     assert hashlib.sha256(drafted[week].encode()).hexdigest() == BEFORE[week]
 
 
+@pytest.mark.parametrize("pooled", [True, False])
+def test_a_week_read_by_pools_or_in_one_process_is_drafted_as_before(tmp_path, pooled):
+    """Dates, sections, words and incident rows are read by fork pools from a size up
+    (parallel.PARALLEL_FROM texts, incidents.PARALLEL_STORIES stories): with every pool
+    forced on, and with none, the 1,000-item distinct week is the draft digest wrote before."""
+    from digest.issues import incidents, parallel
+
+    labeled, _ = grouping.load(DATA)
+    settings = grouping.project(tmp_path, DATA, with_past_issues=True)
+    model = section_model(settings)
+    spec = issue_spec(settings, grouping.WEEKS[-1])
+    items = grouping.distinct_week_items(labeled, 1000)
+    at = 1 if pooled else 10**9
+    saved = parallel.PARALLEL_FROM, incidents.PARALLEL_STORIES
+    parallel.PARALLEL_FROM = incidents.PARALLEL_STORIES = at
+    try:
+        issue = draft_issue(
+            items, spec, settings.sources, settings.sections, model, settings.places
+        )
+    finally:
+        parallel.PARALLEL_FROM, incidents.PARALLEL_STORIES = saved
+    text = draft_markdown(issue)
+    assert hashlib.sha256(text.encode()).hexdigest() == BEFORE["1000 distinct items"]
+
+
 # -- readers that now skip work: the same answers ----------------------------------------
 
 
@@ -334,6 +433,25 @@ def test_keyword_counts_are_those_of_searching_every_keyword(tmp_path):
 
 
 # -- reading on both CPUs -----------------------------------------------------------------
+
+
+def test_english_words_are_normal_as_they_are():
+    """arabic.normal and strip_marks return ASCII text as it is (every change they make is
+    to Arabic letters, digits or marks): the same as running the changes on it."""
+    from digest.text import arabic
+
+    texts = [*_labeled_texts(), "Mosul's 3rd bridge: 12 killed", ""]
+    for text in texts:
+        assert arabic.strip_marks(text) == arabic._DIACRITICS.sub("", text)
+        for word in text.split():
+            slow = arabic._DIACRITICS.sub("", word).translate(arabic._ALEF)
+            slow = slow.translate(arabic._DIGITS)
+            if slow.endswith("ة"):
+                slow = slow[:-1] + "ه"
+            if slow.endswith("ى"):
+                slow = slow[:-1] + "ي"
+            assert arabic.normal(word) == slow, word
+    assert arabic.normal("بالموصلة") == "بالموصله"  # Arabic still normalised
 
 
 def test_texts_read_by_a_pool_are_read_as_one_process_reads_them():

@@ -197,7 +197,9 @@ class _Scorer:
         self._asked: dict[tuple[int, int], float] = {}  # (item, item), lower first
         self._candidates: Sequence[Candidate] = ()
         self._block_of: list[int] = []  # each item's block (_pairs)
-        self._block_day: list[date] = []  # each block's day
+        self._block_day: list[int] = []  # each block's day, as an ordinal
+        self._sources: list[str] = []  # each item's outlet
+        self._says: list[bool] = []  # whether each item names its day
         self._block_words: list[frozenset[str]] = []  # each block's distinctive words
 
     def text_ratio(self, a: int, b: int) -> float:
@@ -239,24 +241,30 @@ class _Scorer:
         block_day: list[date],
         block_words: list[frozenset[str]],
     ) -> None:
-        """What `_pairs` looked at: every pair of items of two near blocks (_near)."""
+        """What `_pairs` looked at: every pair of items of two blocks at most a day apart
+        whose texts share a distinctive word (and which may join)."""
         self._candidates, self._block_of = candidates, block_of
-        self._block_day, self._block_words = block_day, block_words
-
-    def _near(self, a: int, b: int) -> bool:
-        """Whether blocks a and b are a candidate pair of `_pairs`: at most a day apart, and
-        their texts share a distinctive word."""
-        if abs((self._block_day[a] - self._block_day[b]).days) > 1:
-            return False
-        return not self._block_words[a].isdisjoint(self._block_words[b])
+        self._block_day = [day.toordinal() for day in block_day]
+        self._block_words = block_words
+        self._sources = [c.item.source for c in candidates]
+        self._says = [c.says_when for c in candidates]
 
     def ratio(self, i: int, j: int) -> float:
         """Items i and j's score. A pair `_pairs` looked at is scored lower item first; any
         other in the order it is first asked for, as the cache of item pairs did."""
         low, high = (i, j) if i < j else (j, i)
         if self._block_of:
+            # Whether `_pairs` looked at the pair: its blocks are at most a day apart and
+            # share a distinctive word, and the two may join (_may_join: the blocks' days
+            # are the items' days).
             a, b = self._block_of[low], self._block_of[high]
-            if self._near(a, b) and _may_join(self._candidates[low], self._candidates[high]):
+            apart = self._block_day[a] - self._block_day[b]
+            if (
+                -1 <= apart <= 1
+                and self._sources[low] != self._sources[high]
+                and (not apart or not (self._says[low] and self._says[high]))
+                and not self._block_words[a].isdisjoint(self._block_words[b])
+            ):
                 return self.text_ratio(self.text[low], self.text[high])
         score = self._asked.get((low, high))
         if score is None:
@@ -291,18 +299,18 @@ def clusters(
     bounded = [any(p.rank >= PLACE_KINDS["province"] for p in these) for these in named]
     areas = [_areas(these) if bound else set() for these, bound in zip(named, bounded, strict=True)]
 
-    @functools.cache  # per pair of texts: reprints are read alike
-    def compatible(a: int, b: int) -> bool:
-        apart = bounded[a] and bounded[b] and areas[a].isdisjoint(areas[b])
-        return not (apart and attack(a) and attack(b))
+    def compatible(group: list[int], other: list[int]) -> bool:
+        """Whether no report of one group and one of the other tell of attacks in places
+        apart (_apart), each pair of texts looked at once."""
+        mine = {text[x] for x in group if bounded[text[x]]}
+        if not mine:
+            return True
+        theirs = {text[y] for y in other if bounded[text[y]]}
+        apart = [(a, b) for a in mine for b in theirs if areas[a].isdisjoint(areas[b])]
+        return not any(attack(a) and attack(b) for a, b in apart)
 
     return _join(
-        candidates,
-        pairs,
-        scorer.ratio,
-        floor=GROUP_FLOOR,
-        mean=GROUP_MEAN,
-        compatible=lambda i, j: compatible(text[i], text[j]),
+        candidates, pairs, scorer.ratio, floor=GROUP_FLOOR, mean=GROUP_MEAN, compatible=compatible
     )
 
 
@@ -325,13 +333,21 @@ def reprints(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
                 pairs.append((ratio(i, j), j, i))
         for run in runs[i]:
             postings[(c.day, run)].append(i)
+
+    def compatible(group: list[int], other: list[int]) -> bool:
+        return all(
+            specifics[i] <= specifics[j] or specifics[j] <= specifics[i]
+            for i in group
+            for j in other
+        )
+
     return _join(
         candidates,
         sorted(pairs, key=lambda p: (-p[0], p[1], p[2])),
         ratio,
         floor=1.0,
         mean=1.0,
-        compatible=lambda i, j: bool(specifics[i] <= specifics[j] or specifics[j] <= specifics[i]),
+        compatible=compatible,
     )
 
 
@@ -376,10 +392,14 @@ def _pairs(candidates: Sequence[Candidate], scorer: _Scorer) -> list[tuple[float
     distinctive words, summed while they are found, plus the lesser of their common words'
     weight (all they could share of those), bounds their cosine from above: a pair whose
     bound is below the threshold is skipped unscored, and with many distinct texts in a
-    week most candidate pairs are."""
+    week most candidate pairs are. Of the rest, a pair whose distinctive and shared common
+    words (its whole score, summed in another order) stay below it is skipped too: on the
+    distinct 10,000-item week 1.5 million candidate pairs of blocks come down to 65,000
+    scored."""
     common = max(MIN_COMMON, COMMON_SHARE * len(candidates))
     weight = [vector for vector, _ in scorer.vectors]  # IDF: one weight per word
     distinctive = []
+    commons = []  # per text: its common words
     common_mass = []  # per text: the squared weights of its common words, all, in English
     for text, words in enumerate(scorer.word_sets):
         mine = [w for w in words if scorer.frequency[w] <= common]
@@ -387,6 +407,7 @@ def _pairs(candidates: Sequence[Candidate], scorer: _Scorer) -> list[tuple[float
         vector = weight[text]
         chosen = frozenset(mine)
         rest = [w for w in words if w not in chosen]
+        commons.append(frozenset(rest))
         common_mass.append(
             (
                 math.fsum(vector[w] ** 2 for w in rest),
@@ -402,47 +423,72 @@ def _pairs(candidates: Sequence[Candidate], scorer: _Scorer) -> list[tuple[float
     for number, block in enumerate(members):
         for i in block:
             block_of[i] = number
-    postings: dict[tuple[date, str], list[int]] = defaultdict(list)
-    for number, (text, day, _) in enumerate(keys):
+    # The blocks that may pair with a block of day d, per distinctive word: `anyday[d, w]`
+    # those of days d-1 to d+1, for a block that does not name its day; `named[d, w]` for
+    # one that does: those of d-1 to d+1 that do not name theirs, and those of d that do
+    # (two that name different days never join: _may_join). Blocks are added in number
+    # order, so each list is ascending; a block looks up one list per word, not six.
+    anyday: dict[tuple[date, str], list[int]] = defaultdict(list)
+    named: dict[tuple[date, str], list[int]] = defaultdict(list)
+    for number, (text, day, says_when) in enumerate(keys):
+        near = [day + timedelta(days=offset) for offset in _NEAR_DAYS]
         for w in distinctive[text]:
-            postings[(day, w)].append(number)
+            for near_day in near:
+                anyday[(near_day, w)].append(number)
+                if not says_when or near_day == day:
+                    named[(near_day, w)].append(number)
+    # Each block's text, day, script, norm and common words' mass, looked up by number in
+    # the loop below, which meets about 150 later blocks for each block of a distinct week.
+    block_text = [text for text, _, _ in keys]
+    block_day = [day for _, day, _ in keys]
+    block_foreign = [scorer.foreign[text] for text in block_text]
+    block_norm = [scorer.vectors[text][1] for text in block_text]
+    block_rest = [common_mass[text][0] for text in block_text]
     same, cross = scorer.thresholds
     margin = 1.0 - 1e-9  # far wider than a sum's rounding: the bound never drops a pair
     sources = [c.item.source for c in candidates]
     found: list[tuple[float, int, int]] = []  # (-score, i, j): sorted as they are, best first
     for number, (text, day, says_when) in enumerate(keys):
         shared: dict[int, float] = {}  # later block -> its text's distinctive weight shared
+        get = shared.get
         vector = weight[text]
+        postings = named if says_when else anyday
         for w in distinctive[text]:
             mass = vector[w] * vector[w]
-            for offset in _NEAR_DAYS:
-                posted = postings.get((day + timedelta(days=offset), w))
-                if posted:  # block numbers, ascending: the later ones are a slice
-                    for other in posted[bisect.bisect_left(posted, number) :]:
-                        shared[other] = shared.get(other, 0.0) + mass
+            posted = postings[(day, w)]  # holds this block: its own day, its own word
+            for other in posted[bisect.bisect_left(posted, number) :]:
+                shared[other] = get(other, 0.0) + mass
+        foreign = scorer.foreign[text]
+        limit = margin * same * scorer.vectors[text][1]  # times the other's norm
+        rest = common_mass[text][0]
+        mine = commons[text]
         for other, mass in shared.items():
-            other_text, other_day, other_says = keys[other]
-            if day != other_day and says_when and other_says:
-                continue  # both name their days, and the days differ (_may_join)
-            if other_text != text:
-                if scorer.foreign[text] == scorer.foreign[other_text]:
-                    norms = scorer.vectors[text][1] * scorer.vectors[other_text][1]
-                    rest = common_mass[text][0], common_mass[other_text][0]
-                    threshold = same
-                else:
-                    norms = scorer.across[text][1] * scorer.across[other_text][1]
-                    rest = common_mass[text][1], common_mass[other_text][1]
-                    threshold = cross
-                if not norms or (mass + min(rest)) / norms / threshold < margin:
+            other_text = block_text[other]
+            if other_text == text:
+                pass  # the same report: it scores alike whatever its words
+            elif block_foreign[other] == foreign:
+                # All either could share of its common words bounds the score first; then
+                # the common words they do share make it the pair's whole score, summed in
+                # another order than text_ratio's (which the margin covers).
+                theirs = block_rest[other]
+                reach = limit * block_norm[other]
+                if mass + (rest if rest < theirs else theirs) < reach:
                     continue
+                both = mine & commons[other_text]
+                if mass + sum(vector[w] * vector[w] for w in both) < reach:
+                    continue
+            else:
+                norms = scorer.across[text][1] * scorer.across[other_text][1]
+                rests = common_mass[text][1], common_mass[other_text][1]
+                if not norms or (mass + min(rests)) / norms / cross < margin:
+                    continue
+                if not scorer.may_reach(text, other_text):
+                    continue  # below the threshold either way: only summed in other orders
             found.extend(
                 _block_pairs(members[number], members[other], text, other_text, scorer, sources)
             )
     scorer.scored(
-        candidates,
-        block_of,
-        [day for _, day, _ in keys],
-        [frozenset(distinctive[text]) for text, _, _ in keys],
+        candidates, block_of, block_day, [frozenset(distinctive[text]) for text in block_text]
     )
     found.sort()
     return [(-score, i, j) for score, i, j in found]
@@ -467,8 +513,6 @@ def _block_pairs(
                     if sources[i] != sources[j]:
                         yield -score, i, j
         return
-    if not scorer.may_reach(text, other_text):
-        return  # below the threshold either way: the scores are only summed in other orders
     forward = scorer.text_ratio(text, other_text) if mine[0] < theirs[-1] else 0.0
     backward = scorer.text_ratio(other_text, text) if theirs[0] < mine[-1] else 0.0
     if forward < 1.0 and backward < 1.0:
@@ -500,19 +544,39 @@ def _join(
     *,
     floor: float,
     mean: float,
-    compatible: Callable[[int, int], bool] | None = None,
+    compatible: Callable[[list[int], list[int]], bool] | None = None,
 ) -> list[list[Candidate]]:
     """Union of the pairs, best first, where the joined group still holds together: every
-    cross pair at least `floor`, on average at least `mean` (`ratio`: a pair's score as a
-    share of its threshold)."""
+    cross pair may tell one story (_may_join), `compatible` says the two groups may be one,
+    every cross pair scores at least `floor` and on average at least `mean` (`ratio`: a
+    pair's score as a share of its threshold)."""
     parent = list(range(len(candidates)))
     members = [[i] for i in range(len(candidates))]
+    sources = [c.item.source for c in candidates]
+    days = [c.day.toordinal() for c in candidates]
+    says = [c.says_when for c in candidates]
 
     def root(i: int) -> int:
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
+
+    def holds(group: list[int], other: list[int]) -> bool:
+        """Whether two groups may become one; whether every cross pair may join
+        (_may_join) read from the two groups' outlets and days."""
+        if not {sources[x] for x in group}.isdisjoint([sources[y] for y in other]):
+            return False  # an outlet in both
+        mine, theirs = [days[x] for x in group], [days[y] for y in other]
+        if max(mine) - min(theirs) > 1 or max(theirs) - min(mine) > 1:
+            return False  # two of their days too far apart
+        named = {days[x] for x in group if says[x]}
+        if named and (told := {days[y] for y in other if says[y]}) and len(named | told) > 1:
+            return False  # two of them name different days
+        if compatible and not compatible(group, other):
+            return False
+        scores = [ratio(x, y) for x in group for y in other]
+        return min(scores) >= floor and sum(scores) / len(scores) >= mean
 
     # Groups only grow, so a refusal holds while both groups keep their size.
     refused: set[tuple[int, int, int, int]] = set()
@@ -521,7 +585,7 @@ def _join(
         key = (a, b, len(members[a]), len(members[b]))
         if a == b or key in refused:
             continue
-        if not _holds(members[a], members[b], candidates, ratio, floor, mean, compatible):
+        if not holds(members[a], members[b]):
             refused.add(key)
             continue
         parent[b] = a
@@ -530,23 +594,3 @@ def _join(
     for i, c in enumerate(candidates):
         groups.setdefault(root(i), []).append(c)
     return list(groups.values())
-
-
-def _holds(
-    group: list[int],
-    other: list[int],
-    candidates: Sequence[Candidate],
-    ratio: Callable[[int, int], float],
-    floor: float,
-    mean: float,
-    compatible: Callable[[int, int], bool] | None,
-) -> bool:
-    """Whether two groups may become one: every cross pair may tell one story, none below
-    `floor`, and on average at least `mean` (shares of the threshold)."""
-    cross = [(x, y) for x in group for y in other]
-    if not all(_may_join(candidates[x], candidates[y]) for x, y in cross):
-        return False
-    if compatible and not all(compatible(x, y) for x, y in cross):
-        return False
-    scores = [ratio(x, y) for x, y in cross]
-    return min(scores) >= floor and sum(scores) / len(scores) >= mean

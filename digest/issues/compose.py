@@ -13,9 +13,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
-from digest.issues import headlines, importance, takeaways
+from digest.issues import headlines, importance, parallel, takeaways
 from digest.issues import incidents as incident_rows
 from digest.issues.classify import classify
 from digest.issues.cluster import Candidate, clusters
@@ -72,13 +73,14 @@ def draft_issue(
     earlier: list[Candidate] = []  # reports of the days before: what the last issue told
     # Outlets reprint wire copy word for word: a text is dated (for its publication day) and
     # placed (for its outlet's default section) once, and its reprints are told the same.
-    days: dict[tuple[str, date], tuple[date, str | None]] = {}
-    decisions: dict[tuple[str, str, str | None], Decision | None] = {}
-    for item in items:
-        said = (item.text or item.title, local_day(item.published, spec.zone))
-        if (found := days.get(said)) is None:
-            found = days[said] = dated(*said)
-        day, phrase = found
+    # Each reading depends on its text alone: a big week's are read on every CPU (parallel).
+    saids = [(item.text or item.title, local_day(item.published, spec.zone)) for item in items]
+    distinct = list(dict.fromkeys(saids))
+    days = dict(zip(distinct, parallel.read_all(_dated, distinct), strict=True))
+    kept = []  # (item, day, phrase, told) of the items dated in the period
+    unread: dict[tuple[str, str, str | None], Item] = {}  # each text to place, its first item
+    for item, said in zip(items, saids, strict=True):
+        day, phrase = days[said]
         if spec.period.start - LOOKBACK <= day < spec.period.start:
             earlier.append(Candidate(item, "", day, phrase is not None))
             continue
@@ -86,10 +88,12 @@ def draft_issue(
             continue
         source = by_name.get(item.source)  # an outlet the settings do not name has no rule
         told = (item.title, item.text, source.name if source else None)
-        if told in decisions:
-            decision = decisions[told]
-        else:
-            decision = decisions[told] = classify(item, source, rules, model)
+        unread.setdefault(told, item)
+        kept.append((item, day, phrase, told))
+    place = partial(_placed, sources=by_name, rules=rules, model=model)
+    decisions = dict(zip(unread, parallel.read_all(place, list(unread.values())), strict=True))
+    for item, day, phrase, told in kept:
+        decision = decisions[told]
         candidate = Candidate(
             item, decision.section if decision else "", day, phrase is not None, decision
         )
@@ -187,6 +191,19 @@ def draft_issue(
         unplaced=tuple(_entry([c], spec.zone, spec.period, common)[0] for c in unplaced),
         explanations=tuple(explanations),
     )
+
+
+def _dated(said: tuple[str, date]) -> tuple[date, str | None]:
+    return dated(*said)
+
+
+def _placed(
+    item: Item,
+    sources: dict[str, Source],
+    rules: Sequence[SectionRule],
+    model: Model | None,
+) -> Decision | None:
+    return classify(item, sources.get(item.source), rules, model)
 
 
 def _section_of(group: Sequence[Candidate]) -> str:

@@ -34,8 +34,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
+from digest.issues import parallel
 from digest.models import DraftOptions, Entry, Incident, Item
 from digest.text import arabic
 from digest.text.attack_kinds import KINDS
@@ -154,9 +155,13 @@ _WOUNDS_DIED = re.compile(  # a report that counts only who died of wounds since
     re.I,
 )
 _TOLL_STATED = re.compile(r"\btoll\b|حصيله", re.I)
+# Stories: a story's row takes 0.7-2 ms to read (more reports, more), a fork pool about
+# 15-25 ms to start and return the rows; on the 1,000-item distinct week (501 stories) two
+# workers save about 0.15 s of the draft's 1.4 s.
+PARALLEL_STORIES = 300
 
 
-@lru_cache(maxsize=4096)  # a story's reprints, and clustering's reading of the same reports
+@lru_cache(maxsize=65536)  # a story's reprints, and clustering's reading of the same reports
 def is_attack(title: str, text: str) -> bool:
     """Whether one report tells of an attack, read from its headline, then its lead.
 
@@ -266,17 +271,33 @@ def table(
     `options.incident_kinds` names (all when empty), militants as `options.militants`
     says; sorted by (day, location)."""
     outlets = sorted({item.source for _, items in stories for item in items}, key=len, reverse=True)
+    read = partial(_story_row, places=places, outlets=outlets)
     drafts = []
-    for entry, items in stories:
-        row = incident(entry, items, places, outlets)
+    for (entry, items), (row, follow_up) in zip(
+        stories, parallel.read_all(read, stories, at_least=PARALLEL_STORIES), strict=True
+    ):
         if row is not None:
-            reports = sorted(items, key=lambda item: item.published)
-            texts = [(r.title, r.text) for r in reports] or [(entry.title, entry.text)]
-            drafts.append(_Draft(row, tuple(texts), _follows_up(entry, texts)))
+            drafts.append(_Draft(row, _reports(entry, items), follow_up))
     rows = [_options(_merged(group), options) for group in _attacks(drafts)]
     wanted = set(options.incident_kinds)
     kept = (row for row in rows if not wanted or row.kind in wanted)
     return tuple(sorted(kept, key=lambda row: (row.day, row.location)))
+
+
+def _story_row(
+    story: tuple[Entry, Sequence[Item]], places: Gazetteer | None, outlets: Sequence[str]
+) -> tuple[Incident | None, bool]:
+    """A story's row (incident) and whether it follows up an attack told before; each story
+    is read on its own, so a big week's are read by a pool (parallel)."""
+    entry, items = story
+    row = incident(entry, items, places, outlets)
+    return row, row is not None and _follows_up(entry, _reports(entry, items))
+
+
+def _reports(entry: Entry, items: Sequence[Item]) -> tuple[tuple[str, str], ...]:
+    """(title, text) of every report of a story, oldest first; the entry's own without any."""
+    reports = sorted(items, key=lambda item: item.published)
+    return tuple((r.title, r.text) for r in reports) or ((entry.title, entry.text),)
 
 
 @dataclass(frozen=True)
@@ -388,7 +409,7 @@ def _options(row: Incident, options: DraftOptions) -> Incident:
     return row
 
 
-@lru_cache(maxsize=4096)  # every reader of a report normalises it again
+@lru_cache(maxsize=65536)  # every reader of a report normalises it again
 def _normal(text: str) -> str:
     """Arabic in arabic.normal form so the word lists match; Latin text unchanged."""
     return " ".join(arabic.normal(w) for w in text.split())

@@ -23,12 +23,17 @@ _CHUNKS_PER_WORKER = 4  # a slow chunk holds up less of the whole
 _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # a pool's work, set before fork
 
 
-def read_all(read: Callable[[T], R], texts: Sequence[T], workers: int | None = None) -> list[R]:
+def read_all(
+    read: Callable[[T], R],
+    texts: Sequence[T],
+    workers: int | None = None,
+    at_least: int = PARALLEL_FROM,
+) -> list[R]:
     """[read(t) for t in texts], by `workers` processes (default: the CPUs this process may
-    use) when there are PARALLEL_FROM texts or more and fork is available."""
+    use) when there are `at_least` texts or more and fork is available."""
     workers = workers or _cpus()
     forks = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or len(texts) < PARALLEL_FROM or not forks:
+    if workers < 2 or len(texts) < at_least or not forks:
         return [read(t) for t in texts]
     global _job
     size = -(-len(texts) // (workers * _CHUNKS_PER_WORKER))

@@ -23,11 +23,15 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 
 def strip_marks(text: str) -> str:
     """Text without diacritics and tatweel (which split words for a regex)."""
+    if text.isascii():
+        return text  # no mark to strip: English reports, read word by word many times
     return _DIACRITICS.sub("", text)
 
 
 def normal(word: str) -> str:
-    word = strip_marks(word).translate(_ALEF).translate(_DIGITS)
+    if word.isascii():
+        return word  # every change below is to Arabic letters, digits or marks
+    word = _DIACRITICS.sub("", word).translate(_ALEF).translate(_DIGITS)
     if word.endswith("ة"):
         word = word[:-1] + "ه"
     if word.endswith("ى"):

@@ -355,7 +355,7 @@ def _first(
     return False, None
 
 
-@lru_cache(maxsize=4096)  # a story's reports are read for its rank, its row and its toll
+@lru_cache(maxsize=65536)  # a story's reports are read for its rank, its row and its toll
 def read(text: str) -> Reading:
     """The figures one text states, in English or Arabic."""
     if len(_ARABIC.findall(text)) > len(_LATIN.findall(text)):
