@@ -1,9 +1,9 @@
 """What WeasyPrint would do again for every issue a PDF worker prints, done once a worker.
 
 Runs inside a PDF worker (digest.publish.pdf.render.setup), after WeasyPrint's import.
-Three changes to how WeasyPrint works, none to what it prints (tests/test_pdf_reuse.py
-compares the bytes with and without them); together they take a tenth off an issue's
-time (issue 25, benchmarks/README.md):
+Changes to how WeasyPrint works, none to what it prints (tests/test_pdf_reuse.py and
+tests/test_pdf_lines.py compare the bytes with and without them; issue 25,
+benchmarks/README.md):
 
 - print.css is parsed once a worker, not once an issue. WeasyPrint parses every
   stylesheet a page links anew, and the parse also fills lists that belong to the
@@ -26,8 +26,19 @@ time (issue 25, benchmarks/README.md):
   The second pass now starts by reading them (as its end would have, with the total
   page count), so it lays page 1 out with the right numbers, and its end finds nothing
   changed. A box whose content prints the page count is left to WeasyPrint.
+- A line is shaped once for its layout and drawing, not twice. WeasyPrint lays each line's
+  text out with Pango to find where it breaks, drops that Pango layout, and makes a new
+  one to draw the line: the same text, font and language, shaped again. The layout is
+  now kept for drawing when the new one could not differ: the same style, no spacing
+  added to the text (letter, word or justification spacing, tabs), no paragraph
+  separator in it, and the line laid out without a width or fitting in it whole. So
+  that the layout is the one drawing wants, text without a paragraph separator is laid
+  out as one paragraph (drawing asks for that; without a separator it changes nothing).
+  At most LINES_KEPT layouts a document are kept (their memory: some 2 KB a line); the
+  rest are made again, as before.
+- Three steps with less Python to the same result: digest.publish.pdf.faster.
 
-All three reach into WeasyPrint's (and cffi's) internals, so they are made only for the
+All of these reach into WeasyPrint's (and cffi's) internals, so they are made only for the
 versions whose code they were written against (VERSIONS); any other version prints as it
 always did.
 """
@@ -51,7 +62,7 @@ class _Parsed:
 
 
 def install(font_config: Any, fetcher: Any) -> bool:
-    """Make the three changes for documents printed with `font_config` and `fetcher` (the
+    """Make the four changes for documents printed with `font_config` and `fetcher` (the
     worker's); False, and nothing changed, when this WeasyPrint is not one they know."""
     import weasyprint
     from weasyprint import css, layout
@@ -63,6 +74,10 @@ def install(font_config: Any, fetcher: Any) -> bool:
     if isinstance(getattr(ffi, "_parsed_types", None), dict) and hasattr(ffi, "_get_cached_btype"):
         ffi._parsed_types = _ArrayTypes(ffi, ffi._parsed_types)  # else: another cffi
     layout.make_all_pages = _numbers_first(layout.make_all_pages)
+    _keep_lines()
+    from digest.publish.pdf import faster  # imports WeasyPrint's modules: only now
+
+    faster.install()
     return True
 
 
@@ -235,3 +250,82 @@ def _read_numbers(context: Any) -> None:
             values["pages"] = list(total)
             lookup.cached_page_counter_values = values
             lookup.parse_again(values)
+
+
+LINES_KEPT = 20_000  # Pango layouts a document keeps for drawing: memory stays bounded
+
+# What ends a paragraph for Pango or a line for Unicode: a text holding one is laid out and
+# drawn as WeasyPrint always did.
+_SEPARATOR = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _keep_lines() -> None:
+    """weasyprint.text.line_break.Layout, which keeps a line's Pango layout from the line's
+    layout to its drawing when drawing would make the same one again."""
+    from weasyprint import document
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import ffi, pango
+
+    ffi.cdef("int pango_layout_get_width (PangoLayout *layout);")
+    kind = line_break.Layout
+    set_text, deactivate, reactivate = kind.set_text, kind.deactivate, kind.reactivate
+    layout_document = document.layout_document
+    room = [LINES_KEPT]
+
+    def set_text_in_one_paragraph(self: Any, text: str, justify: bool = False) -> None:
+        set_text(self, text, justify)
+        # Drawing lays a line out as one paragraph: without a separator, the same lines.
+        single = _SEPARATOR.search(self.text) is None
+        pango.pango_layout_set_single_paragraph_mode(self.layout, single)
+
+    def deactivate_keeping(self: Any) -> None:
+        drawn = self.__dict__.pop("_drawn", False)  # what drawing changed is not kept
+        self._kept = None
+        if not drawn and room[0] > 0:
+            room[0] -= 1
+            self._kept = (self.layout, self.language, self.style)
+        deactivate(self)
+
+    def reactivate_kept(self: Any, style: Any) -> None:
+        kept = self.__dict__.pop("_kept", None)
+        self._drawn = True
+        if kept is not None and kept[2] is style and _drawn_alike(self, style, kept[0], ffi, pango):
+            self.layout, self.language, self.style = kept
+        else:
+            reactivate(self, style)
+
+    def layout_counted(*args: Any, **kwargs: Any) -> Any:
+        room[0] = LINES_KEPT  # a new document
+        return layout_document(*args, **kwargs)
+
+    kind.set_text = set_text_in_one_paragraph
+    kind.deactivate = deactivate_keeping
+    kind.reactivate = reactivate_kept
+    document.layout_document = layout_counted
+
+
+def _drawn_alike(layout: Any, style: Any, kept: Any, ffi: Any, pango: Any) -> bool:
+    """Whether Layout.reactivate(style) would make a Pango layout whose first line is
+    `kept`'s: set_text(text, justify=True) adds no spacing nor tabs (so neither did the
+    line's layout), the text is one paragraph, and `kept` was laid out without a width, or
+    on one line that fits in it (the width changed nothing then)."""
+    letter = style["letter_spacing"]
+    if (
+        layout.justification_spacing
+        or style["word_spacing"]
+        or (letter != "normal" and letter)
+        or style["overflow_wrap"] in ("anywhere", "break-word")
+        or "\t" in layout.text
+        or _SEPARATOR.search(layout.text) is not None
+    ):
+        return False
+    width = pango.pango_layout_get_width(kept)
+    if width == -1:
+        return True
+    if pango.pango_layout_get_line_readonly(kept, 1) != ffi.NULL:
+        return False
+    extents = ffi.new("PangoRectangle *")
+    pango.pango_layout_line_get_extents(
+        pango.pango_layout_get_line_readonly(kept, 0), ffi.NULL, extents
+    )
+    return extents.width <= width
