@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from digest import files, stamps
+from digest import files
 from digest.publish.pdf import glyphs, workers
 from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import render as pdf_render
@@ -83,7 +83,9 @@ class EarlyPdfs:
         job = pdf.PdfJob(article.slug, page, page.parent / f"{article.slug}.pdf")
         try:
             data = files.written(page).read_bytes()
-            if pdf.stamp(job, self.pool.key).is_current([job.target], [], lambda: _key(data)):
+            if pdf.stamp(job, self.pool.key).is_current(
+                [job.target], [], lambda: pdf.fingerprint_of(data)
+            ):
                 return  # what is printed did not change (the links to its neighbours did)
             # A copy beside the page: its relative links (the stylesheets, the images)
             # resolve as the page's own; the name is one a killed build's sweep removes.
@@ -121,7 +123,7 @@ class EarlyPdfs:
                 except OSError:
                     continue
                 files.sync_folder(early.job.target.parent)
-                pdf.stamp(early.job, style).record(_key(early.printed))
+                pdf.stamp(early.job, style).record(pdf.fingerprint_of(early.printed))
                 printed: pdf_render.Printed = outcome.value
                 report.rendered.append(early.job.slug)
                 report.pages += printed.pages
@@ -139,8 +141,3 @@ class EarlyPdfs:
             early.staged.target.unlink(missing_ok=True)
             early.staged.page.unlink(missing_ok=True)
         self._early.clear()
-
-
-def _key(page: bytes) -> str:
-    """pdf.fingerprint of a page's bytes."""
-    return stamps.fingerprint(pdf_render.printed_part(page))

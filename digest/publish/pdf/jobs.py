@@ -39,7 +39,12 @@ class PdfReport:
 
 def fingerprint(page: Path) -> str:
     """The printed page."""
-    return stamps.fingerprint(pdf_render.printed_part(page.read_bytes()))
+    return fingerprint_of(page.read_bytes())
+
+
+def fingerprint_of(page: bytes) -> str:
+    """fingerprint() of a page's bytes."""
+    return stamps.fingerprint(pdf_render.printed_part(page))
 
 
 def style_token(page_size: str, theme_files: Sequence[Path]) -> str:
