@@ -135,7 +135,9 @@ def _kept_span_cached(line: str) -> tuple[int, int, bool]:
 
 def _kept_span(line: str) -> tuple[int, int, bool]:
     start, end, ellipsis = 0, len(line), False
-    while (cut := _trailing_cut(line, start, _rstrip(line, start, end))) is not None:
+    # The footer's words are looked for once in a line of a few windows, not once per cut.
+    hinted = len(line) > 2 * WINDOW or phrases.FOOTER_HINT.search(line) is not None
+    while (cut := _trailing_cut(line, start, _rstrip(line, start, end), hinted)) is not None:
         end, truncated = cut
         ellipsis = ellipsis or truncated
     end = _rstrip(line, start, end)
@@ -154,17 +156,22 @@ def _kept_span(line: str) -> tuple[int, int, bool]:
     return start, end, ellipsis
 
 
-def _trailing_cut(line: str, start: int, end: int) -> tuple[int, bool] | None:
+def _trailing_cut(line: str, start: int, end: int, hinted: bool) -> tuple[int, bool] | None:
     """Where line[start:end] ends once its last piece of boilerplate is cut, and whether
     that piece was a "[…]"; None when it ends with news. The end-anchored patterns only run
-    when the last characters could end them: most lines end with a full stop and skip them."""
+    when the last characters could end them: most lines end with a full stop and skip them.
+    `hinted` False: the line holds none of FOOTER_HINT's words."""
     if end <= start:
         return None
     last = line[end - 1]
     if last in "])" and (cut := _TRUNCATED.search(line, max(start, end - 20), end)):
         return cut.start(), True
     low = max(start, end - WINDOW)
-    footer = phrases.FOOTER_HINT.search(line, low, end) and phrases.FOOTER.search(line, low, end)
+    footer = (
+        phrases.FOOTER.search(line, low, end)
+        if hinted and phrases.FOOTER_HINT.search(line, low, end)
+        else None
+    )
     if footer and _at_sentence_start(line, start, footer.start()):
         return footer.start(), False
     # A label ends in a letter, an arrow or "...": a line ending in one full stop has none.

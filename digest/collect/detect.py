@@ -7,7 +7,7 @@ Content-Type only when the content does not say.
 
 from __future__ import annotations
 
-from digest.collect.http import Fetched
+from digest.collect.fetched import Fetched
 from digest.collect.jsonfeed import parse_jsonfeed
 from digest.collect.rss_atom import is_blank, not_a_feed, parse_feed
 from digest.errors import ParseError

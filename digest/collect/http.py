@@ -28,7 +28,6 @@ import zlib
 from collections.abc import AsyncIterator, Collection
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from functools import cache
 from http import HTTPStatus
 from pathlib import Path
@@ -36,6 +35,7 @@ from pathlib import Path
 import certifi
 import httpx
 
+from digest.collect.fetched import Fetched
 from digest.errors import FetchError
 
 MAX_REDIRECTS = 5
@@ -51,17 +51,7 @@ _RESOLVER = ThreadPoolExecutor(max_workers=8, thread_name_prefix="digest-dns")
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-
-@dataclass(frozen=True)
-class Fetched:
-    """A fetched document: status 200 (body) or 304 (not modified, empty body)."""
-
-    url: str  # the final URL after redirects (a path for local files)
-    status: int
-    headers: dict[str, str]  # lower-cased names
-    body: bytes = field(repr=False)
-    etag: str | None = None
-    last_modified: str | None = None
+__all__ = ["FetchTimeout", "Fetched", "HTTPStatusError", "fetch", "fetch_async", "read_file"]
 
 
 class FetchTimeout(FetchError):

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 
 from digest.collect.boilerplate import strip_html, strip_text
-from digest.collect.sanitize import clean_html, html_to_text, safe_url
+from digest.collect.sanitize import clean_html, clean_html_text, html_to_text, safe_url
 from digest.models import Item, RawEntry, Source
 
 MAX_TITLE = 500  # characters of plain text
@@ -48,7 +48,7 @@ def normalize(
     title = _truncate(" ".join(html_to_text(clean_text(entry.title)).split()), MAX_TITLE)
     raw_summary = clean_text(entry.summary_html)[:MAX_INPUT]
     summary_html = clean_html(raw_summary, entry.base or base_url)
-    full_text = html_to_text(summary_html)
+    full_text = clean_html_text(summary_html)
     # Outlet boilerplate ("Read more", "Follow us on …") goes before anything is cut to
     # size; the HTML is only rewritten when the text showed there was some.
     stripped = strip_text(full_text)
@@ -86,6 +86,8 @@ def normalize(
 
 def clean_text(text: str) -> str:
     """NFC text without the control characters XML and our outputs cannot carry."""
+    if text.isascii() and text.isprintable():  # no CR, no control: NFC as it is
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", _CONTROL.sub("", text))
 

@@ -21,19 +21,26 @@ import multiprocessing.forkserver
 import resource
 import signal
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import FrameType
 
 from digest import lifeline
-from digest.collect.http import Fetched
+from digest.collect.fetched import Fetched
 from digest.errors import ParseError
 from digest.models import Item, Source
+from digest.store.keys import Keys, batch_keys
 
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker
-# What a worker needs, imported once by the fork server; the HTML page reader (BeautifulSoup)
-# only when a source is an HTML page.
-_PARSERS = ["digest.collect.parsing", "digest.collect.detect", "digest.collect.normalize"]
+# What a worker needs, imported once by the fork server (with the patterns every worker
+# compiles: collect/warm.py); the HTML page reader (BeautifulSoup) only when a source is an
+# HTML page.
+_PARSERS = [
+    "digest.collect.parsing",
+    "digest.collect.detect",
+    "digest.collect.normalize",
+    "digest.collect.warm",
+]
 _HTML_PARSER = "digest.collect.html"
 
 
@@ -41,6 +48,10 @@ _HTML_PARSER = "digest.collect.html"
 class Parsed:
     items: list[Item]
     warnings: tuple[str, ...]
+    # batch_keys(items), what the store deduplicates on: hashed here, in a parser process,
+    # since the collecting process (which fetches and stores) has the longest share of the
+    # work on two CPUs.
+    keyed: list[tuple[Item, Keys]] = field(default_factory=list)
 
 
 def parse_items(
@@ -66,6 +77,7 @@ def parse_items(
             for entry in entries
             if (item := normalize(entry, source, now=now, base_url=base)) is not None
         ]
+        keyed = batch_keys(items)
     except MemoryError:
         raise ParseError("document too big to parse (memory limit reached)") from None
     except RecursionError:
@@ -73,7 +85,7 @@ def parse_items(
     finally:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
-    return Parsed(items, warnings)
+    return Parsed(items, warnings, keyed)
 
 
 def parser_pool(workers: int, *, html: bool = True) -> ProcessPoolExecutor:

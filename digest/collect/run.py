@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
@@ -168,8 +168,7 @@ def _record(
     if outcome.parsed is None:
         store.record_fetch(source.name, source.url, record)
         return SourceReport(source.name, record.status, SaveCounts())
-    counts = store.save_items(outcome.parsed.items, now)
-    store.record_fetch(source.name, source.url, replace(record, counts=counts))
+    counts = store.save_fetch(source.name, source.url, outcome.parsed.keyed, record)
     return SourceReport(source.name, "ok", counts, warnings=outcome.parsed.warnings)
 
 

@@ -157,6 +157,34 @@ def html_to_text(html: str) -> str:
     )
 
 
+def clean_html_text(html: str) -> str:
+    """html_to_text(html) for clean_html's output (which holds no <math> or <svg>, and no
+    lone surrogate: it comes from Rust), most often without reading it with html5ever a
+    second time (see _reads_back)."""
+    if not _MARKUP_OR_ODD.search(html):
+        return " ".join(html.split())
+    return _flat_text(html) if _reads_back(html) else _visible_text(html)
+
+
+def _reads_back(html: str) -> bool:
+    """Whether html5ever, reading `html` (clean_html's output) again, builds the tree it was
+    written from, so that html_to_text's own reading of it adds nothing: true of HTML holding
+    only paragraphs, line breaks and inline elements, no paragraph in a paragraph, no link
+    in a link (the parser would close the first: a tree only a removed wrapper such as
+    <object> let through), and no character the parser drops or changes (a BOM, NUL, CR).
+    Tables (text moved out of them), lists and headings are left to the parser."""
+    if "\ufeff" in html or "\x00" in html or "\r" in html:
+        return False
+    names = _OPENING_OR_CLOSING.findall(html)
+    if not _READ_BACK.issuperset(names):
+        return False
+    for pair in (("p", "/p"), ("a", "/a")):
+        tags = [name for name in names if name in pair]
+        if tags != [*pair] * (len(tags) // 2):
+            return False
+    return True
+
+
 def foreign_as_text(html: str, *, svg: bool, keep: frozenset[str] = TAGS) -> str:
     """`html` with each MathML element, and each SVG one when `svg`, replaced by the text a
     reader sees in it, escaped: no script, style, annotation (a formula's TeX source) or
@@ -223,7 +251,16 @@ def _flat_text(html: str) -> str:
     each kind of tag replaced in one pass instead of a walk from tag to tag."""
     text = _BLOCK_TAG.sub("\n", html.replace("\n", " "))
     lines = unescape(_ANY_TAG_NAME.sub("", _CELL_TAG.sub(" ", text))).split("\n")
-    return "\n".join(filter(None, (" ".join(line.split()) for line in lines)))
+    return "\n".join(filter(None, map(_one_spaced, lines)))
+
+
+def _one_spaced(line: str) -> str:
+    """The line's words joined by single spaces (what " ".join(line.split()) gives), without
+    splitting a line that is so already: one whose only white space is single spaces inside
+    it (every white space character but " " is unprintable to str.isprintable)."""
+    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+        return line
+    return " ".join(line.split())
 
 
 def _walked_text(html: str) -> str:
@@ -306,4 +343,9 @@ _TEXT_READER = nh3.Cleaner(
     strip_comments=True,
 )
 _MARKUP_OR_ODD = re.compile(r"[<&\x00\r\ud800-\udfff\ufeff]")
+# nh3 writes "<", ">" in text and attributes as entities: each "<" in its output opens a tag.
+_OPENING_OR_CLOSING = re.compile(r"<(/?[a-z0-9]+)")
+_READ_BACK = frozenset(
+    name for tag in ({"p", "br"} | (TAGS - _BLOCKS - _CELLS)) for name in (tag, "/" + tag)
+)
 _TAB_AND_NEWLINES = str.maketrans("", "", "\t\n\r")

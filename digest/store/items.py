@@ -376,28 +376,21 @@ class Store(mailing.MailingStore):
         """Insert new items and update changed ones, all or nothing. Which stored item an
         entry is: store/keys.py. An article another source already brought in is
         counted as unchanged and left to that source."""
-        new = updated = unchanged = 0
-        stamp = timestamp(now)
-        touched: set[int] = set()  # rows this batch has matched: two entries never share one
         keyed = batch_keys(list(items))
         with self._transaction() as db:
-            if _all_new(db, keyed):
-                _insert_all(db, keyed, stamp)
-                return SaveCounts(new=len(keyed))
-            for item, keys in keyed:
-                row = _match(db, item, keys, touched)
-                if row is None:
-                    touched.add(_insert(db, item, keys, stamp))
-                    new += 1
-                    continue
-                touched.add(row["id"])
-                if row["source"] != item.source or _same(row, item):
-                    db.execute("UPDATE items SET last_seen = ? WHERE id = ?", (stamp, row["id"]))
-                    unchanged += 1
-                else:
-                    _update(db, row, item, keys, stamp)
-                    updated += 1
-        return SaveCounts(new, updated, unchanged)
+            return _save(db, keyed, timestamp(now))
+
+    def save_fetch(
+        self, name: str, url: str, keyed: list[tuple[Item, Keys]], fetch: FetchRecord
+    ) -> SaveCounts:
+        """save_items(items, fetch.at) and record_fetch(name, url, fetch) with the counts, in
+        one transaction: a source's items and the fetch that brought them are written
+        together or not at all (and a collect commits once per source, not twice). `keyed`
+        is batch_keys(items) (store/keys.py), which a parser process computes."""
+        with self._transaction() as db:
+            counts = _save(db, keyed, timestamp(fetch.at))
+            _record(db, name, url, replace(fetch, counts=counts))
+        return counts
 
     def items_between(self, start: datetime, end: datetime) -> list[Item]:
         """Items published in [start, end), oldest first, in a stable order."""
@@ -447,57 +440,8 @@ class Store(mailing.MailingStore):
     def record_fetch(self, name: str, url: str, fetch: FetchRecord) -> None:
         """Remember how a fetch went: the source's state plus one history row. Validators
         are kept from successful fetches only."""
-        stamp = timestamp(fetch.at)
-        ok = fetch.status in ("ok", "not modified")
         with self._transaction() as db:
-            db.execute(
-                "INSERT INTO sources (name, url) VALUES (?, ?)"
-                " ON CONFLICT (name) DO UPDATE SET url = excluded.url",
-                (name, url),
-            )
-            db.execute(
-                "UPDATE sources SET last_fetch = ?, last_status = ?, last_http_status = ?,"
-                " last_error = ?,"
-                " etag = CASE WHEN ? THEN coalesce(?, etag) ELSE etag END,"
-                " last_modified = CASE WHEN ? THEN coalesce(?, last_modified)"
-                " ELSE last_modified END,"
-                " last_success = CASE WHEN ? THEN ? ELSE last_success END,"
-                " failures = ?, gone = ?, retry_at = ?, disabled = ?"
-                " WHERE name = ?",
-                (
-                    stamp,
-                    fetch.status,
-                    fetch.http_status,
-                    fetch.error,
-                    ok,
-                    fetch.etag,
-                    ok,
-                    fetch.last_modified,
-                    ok,
-                    stamp,
-                    fetch.failures,
-                    fetch.gone,
-                    # Not a stamp: read back as a datetime and never compared as text, so
-                    # kept to the microsecond (a back-off never ends early).
-                    fetch.retry_at.isoformat() if fetch.retry_at else None,
-                    fetch.disabled,
-                    name,
-                ),
-            )
-            db.execute(
-                "INSERT INTO fetches (source, at, status, http_status, new, updated, unchanged,"
-                " error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    name,
-                    stamp,
-                    fetch.status,
-                    fetch.http_status,
-                    fetch.counts.new,
-                    fetch.counts.updated,
-                    fetch.counts.unchanged,
-                    fetch.error,
-                ),
-            )
+            _record(db, name, url, fetch)
 
     def reset_source(self, name: str) -> bool:
         """Forget a source's failures, back-off, "gone" verdict and validators, so the next
@@ -509,6 +453,81 @@ class Store(mailing.MailingStore):
                 (name,),
             )
         return cursor.rowcount > 0
+
+
+def _save(db: sqlite3.Connection, keyed: list[tuple[Item, Keys]], stamp: str) -> SaveCounts:
+    if _all_new(db, keyed):
+        _insert_all(db, keyed, stamp)
+        return SaveCounts(new=len(keyed))
+    new = updated = unchanged = 0
+    touched: set[int] = set()  # rows this batch has matched: two entries never share one
+    for item, keys in keyed:
+        row = _match(db, item, keys, touched)
+        if row is None:
+            touched.add(_insert(db, item, keys, stamp))
+            new += 1
+            continue
+        touched.add(row["id"])
+        if row["source"] != item.source or _same(row, item):
+            db.execute("UPDATE items SET last_seen = ? WHERE id = ?", (stamp, row["id"]))
+            unchanged += 1
+        else:
+            _update(db, row, item, keys, stamp)
+            updated += 1
+    return SaveCounts(new, updated, unchanged)
+
+
+def _record(db: sqlite3.Connection, name: str, url: str, fetch: FetchRecord) -> None:
+    stamp = timestamp(fetch.at)
+    ok = fetch.status in ("ok", "not modified")
+    db.execute(
+        "INSERT INTO sources (name, url) VALUES (?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET url = excluded.url",
+        (name, url),
+    )
+    db.execute(
+        "UPDATE sources SET last_fetch = ?, last_status = ?, last_http_status = ?,"
+        " last_error = ?,"
+        " etag = CASE WHEN ? THEN coalesce(?, etag) ELSE etag END,"
+        " last_modified = CASE WHEN ? THEN coalesce(?, last_modified)"
+        " ELSE last_modified END,"
+        " last_success = CASE WHEN ? THEN ? ELSE last_success END,"
+        " failures = ?, gone = ?, retry_at = ?, disabled = ?"
+        " WHERE name = ?",
+        (
+            stamp,
+            fetch.status,
+            fetch.http_status,
+            fetch.error,
+            ok,
+            fetch.etag,
+            ok,
+            fetch.last_modified,
+            ok,
+            stamp,
+            fetch.failures,
+            fetch.gone,
+            # Not a stamp: read back as a datetime and never compared as text, so kept to
+            # the microsecond (a back-off never ends early).
+            fetch.retry_at.isoformat() if fetch.retry_at else None,
+            fetch.disabled,
+            name,
+        ),
+    )
+    db.execute(
+        "INSERT INTO fetches (source, at, status, http_status, new, updated, unchanged,"
+        " error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            name,
+            stamp,
+            fetch.status,
+            fetch.http_status,
+            fetch.counts.new,
+            fetch.counts.updated,
+            fetch.counts.unchanged,
+            fetch.error,
+        ),
+    )
 
 
 def _match(db: sqlite3.Connection, item: Item, keys: Keys, touched: set[int]) -> sqlite3.Row | None:
