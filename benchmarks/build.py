@@ -90,6 +90,8 @@ TIMEZONE = "Asia/Baghdad"
 # Phases for the profile: (label, file suffix, function name); cumulative time of each.
 PHASES = (
     ("settings and plugins (digest.config.load)", "digest/config/__init__.py", "load"),
+    ("check: errors, issues parsed (check_content)", "digest/commands/check.py", "check_content"),
+    ("check: text's warnings waited for (collect)", "digest/commands/check.py", "collect"),
     ("Pelican, all of it (run_pelican)", "digest/commands/build.py", "run_pelican"),
     ("  reading: articles (generate_context)", "pelican/generators.py", "generate_context"),
     ("    Readers.read_file", "pelican/readers.py", "read_file"),
@@ -153,6 +155,20 @@ def child(config: str, profile: str | None) -> None:
     build_module.run_pelican = timed("pelican", build_module.run_pelican)
     # One call a build: every issue's PDF checked, the stale ones rendered in one batch.
     pdf.make_pdfs = timed("pdf", reported(pdf.make_pdfs))
+    try:  # the PDFs begun while Pelican works, published (and waited for) just before
+        from digest.commands.early_pdfs import EarlyPdfs
+
+        def settled(func):
+            def wrapper(*args, **kwargs):
+                report = func(*args, **kwargs)
+                pdfs["current"] -= len(report.rendered)  # make_pdfs then finds them current
+                return report
+
+            return wrapper
+
+        EarlyPdfs.settle = timed("pdf", settled(reported(EarlyPdfs.settle)))
+    except ImportError:
+        pass
     build_module.write_email_edition = timed("email", build_module.write_email_edition)
     try:  # the search index (Pagefind), when this digest has one
         from digest.publish import search
