@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from digest.pelican_plugin import audio, drafts, feeds, incremental, pages, podcast
+from digest.pelican_plugin import audio, drafts, feeds, incremental, pages, podcast, static_links
 from digest.pelican_plugin.exports import write_exports
 from digest.pelican_plugin.reader import add_reader, forget_markdown_package
 
@@ -23,3 +23,4 @@ def register() -> None:
     drafts.register()  # an issue set back to draft: what was published of it is withdrawn
     audio.register()  # each issue's audio edition, for its page and issue.json (DIGEST_AUDIO)
     podcast.register()  # feeds/podcast.xml
+    static_links.register()  # no search for `{static}` links in a body that has none
