@@ -135,3 +135,32 @@ def test_a_store_that_fails_stops_the_journal_and_says_why(tmp_path):
         log.finish(1, "sent", datetime(2025, 1, 1, tzinfo=UTC))
     with pytest.raises(Exception, match="closed"):
         log.close()
+
+
+def test_an_outcome_shares_the_next_sendings_commit_or_is_written_within_linger(
+    mail_project, tmp_path
+):
+    """An outcome alone waits for a `sending` step to commit with (no fsync of its own that
+    the next `sending` would wait behind), but never more than LINGER: a run killed later
+    has it on disk."""
+    from digest.publish.send.journal import LINGER
+
+    addresses = people(3)
+    with smtp_server() as (_, port):
+        conf = mail_project(port=port)
+        send(conf, "--subscribers", str(csv_of(tmp_path, addresses)))  # the journal's rows
+        send(conf, "--subscribers", str(csv_of(tmp_path, addresses)), "--send")
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    with Store(tmp_path / "store.sqlite3", durable=True) as store:
+        ids = [d.subscriber for d in store.deliveries(SLUG)]
+        log = Journal(store, SLUG)
+        log.finish(ids[0], "failed", now, "one")
+        assert log.start(ids[1], now) is None
+        assert log.commits == 1  # the outcome went with the `sending`
+        log.finish(ids[1], "failed", now, "two")
+        time.sleep(LINGER * 10)
+        assert log.commits == 2  # alone, after LINGER
+        with Store(tmp_path / "store.sqlite3") as reader:  # on disk, for another process
+            assert {d.detail for d in reader.deliveries(SLUG)} >= {"one", "two"}
+        log.close()
+        assert (log.steps, log.commits) == (3, 2)

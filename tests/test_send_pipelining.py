@@ -1,6 +1,7 @@
 """digest send where the server offers PIPELINING (RFC 2920), against real servers on
-127.0.0.1: MAIL and RCPT go out in one write, every answer is still read and classified
-as without it, and a kill mid-send still never doubles or hides anyone. Also: the envelope
+127.0.0.1: MAIL, RCPT and DATA go out in one write, the next message's with this one's
+content, every answer is still read and classified as without it, and a kill mid-send
+still never doubles or hides anyone. Also: the envelope
 written without smtplib's address parser is byte for byte what smtplib writes."""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import smtplib
 import socket
 import threading
 from collections import Counter
+from datetime import UTC, datetime
+from email import message_from_bytes
 
 import pytest
 
@@ -17,7 +20,7 @@ from digest.publish.send.roster import check_address
 from digest.publish.send.smtp import envelope_address
 from digest.store import Store
 from tests.support.smtp_server import smtp_server
-from tests.test_send import csv_of, journal, killed_at_37_then_resumed, people, send
+from tests.test_send import SLUG, csv_of, journal, killed_at_37_then_resumed, people, send
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
@@ -84,6 +87,7 @@ class _Recorder:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.chunks: list[bytes] = []
+        self.answers: list[bytes] = []  # each write of answers: one per round trip
         self.messages = 0
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -120,21 +124,28 @@ class _Recorder:
                         replies.append(b"221 bye\r\n")
                     else:
                         replies.append(b"250 OK\r\n")
+                if replies:
+                    self.answers.append(b"".join(replies))
                 connection.sendall(b"".join(replies))  # a group's answers in one write
 
 
-def test_with_pipelining_mail_and_rcpt_go_out_in_one_write(mail_project, tmp_path):
+def test_with_pipelining_each_message_takes_one_round_trip(mail_project, tmp_path):
     server = _Recorder()
     conf = mail_project("DIGEST_SEND_CONNECTIONS = 1", port=server.port)
     result = send(conf, "--subscribers", str(csv_of(tmp_path, people(3))), "--send")
     assert result.exit_code == 0, result.output
     server.thread.join(timeout=30)
     assert server.messages == 3
-    envelopes = [c for c in server.chunks if c.startswith(b"mail FROM:")]
-    assert [c.count(b"\r\n") for c in envelopes] == [2, 2, 2]
-    assert envelopes[0] == b"mail FROM:<monitor@example.org>\r\nrcpt TO:<reader001@example.org>\r\n"
-    # DATA waits for both answers: "sending" is recorded between the two.
-    assert all(b"DATA" not in c for c in envelopes)
+    # MAIL, RCPT and DATA in one write; "sending" is recorded between the 354 and the content.
+    first = b"mail FROM:<monitor@example.org>\r\nrcpt TO:<reader001@example.org>\r\nDATA\r\n"
+    assert first in server.chunks
+    # Each later message's three commands go out in the write of the message before it.
+    ok, go = b"250 OK\r\n", b"354 go on\r\n"
+    assert server.answers[1:] == [ok * 2 + go, ok * 3 + go, ok * 3 + go, ok, b"221 bye\r\n"]
+    stream = b"".join(server.chunks)
+    for n in (2, 3):
+        then = f".\r\nmail FROM:<monitor@example.org>\r\nrcpt TO:<reader00{n}@example.org>\r\n"
+        assert then.encode() + b"DATA\r\n" in stream
 
 
 def test_with_pipelining_everyone_gets_one_copy(mail_project, tmp_path):
@@ -220,3 +231,78 @@ def test_with_pipelining_and_four_connections_a_kill_never_doubles_or_hides_anyo
     assert 1 <= len(unknown) <= 4
     assert {a for a in addresses if not counts[a]} <= unknown
     assert {a for a, state in states.items() if state == "sent"} == set(addresses) - unknown
+
+
+# --------------------------------------------------------------------------- chained messages
+
+
+def test_with_pipelining_the_server_gets_the_outboxs_bytes_for_each_reader(mail_project, tmp_path):
+    """The copy sent (dotted per piece, the next commands in its write) arrives as the dry
+    run writes it, byte for byte, names outside ASCII included."""
+    addresses = people(12)
+    names = ["", "Ann Lee", "Zoë Çelik", 'Smith, Alice "Al"', "=?utf-8?q?x?=", "O'Brien"]
+    subscribers = tmp_path / "subscribers.csv"
+    rows = "".join(
+        f'{a},"{names[n % 6].replace(chr(34), 2 * chr(34))}"\n' for n, a in enumerate(addresses)
+    )
+    subscribers.write_text("email,name\n" + rows)
+    with smtp_server() as (sink, port):
+        offer_pipelining(sink)
+        conf = mail_project("DIGEST_SEND_CONNECTIONS = 2", port=port)
+        assert send(conf, "--subscribers", str(subscribers)).exit_code == 0  # the dry run
+        result = send(conf, "--subscribers", str(subscribers), "--send")
+    assert result.exit_code == 0, result.output
+    outbox = sorted((tmp_path / "outbox" / SLUG / "new").iterdir())
+    written = {message_from_bytes(p.read_bytes())["Message-ID"]: p.read_bytes() for p in outbox}
+    received = {m.message_id: m.data for m in sink.received}
+    assert len(received) == 12 and received == written
+
+
+def test_with_pipelining_a_lost_answer_leaves_one_unknown_and_the_next_is_sent(
+    mail_project, tmp_path
+):
+    first, lost, after = people(3)
+    with smtp_server() as (sink, port):
+        offer_pipelining(sink)
+        sink.faults.hang_up_after_data = {lost}  # its commands went out with `lost`'s content
+        conf = mail_project("DIGEST_SEND_CONNECTIONS = 1", port=port)
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, people(3))), "--send")
+    assert f"{lost}: unknown: no answer after the message was sent" in result.output
+    assert journal(tmp_path) == {first: "sent", lost: "unknown", after: "sent"}
+    assert sink.per_recipient() == Counter({first: 1, lost: 1, after: 1})
+
+
+def test_with_pipelining_421_after_a_message_sends_the_next_on_a_new_connection(
+    mail_project, tmp_path
+):
+    first, closing, after = people(3)
+    with smtp_server() as (sink, port):
+        offer_pipelining(sink)
+        sink.faults.data = {closing: ["421 4.3.2 Shutting down"]}
+        conf = mail_project("DIGEST_SEND_CONNECTIONS = 1", port=port)
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, people(3))), "--send")
+        assert result.exit_code == 0, result.output  # retried in the same run, after a pause
+    assert journal(tmp_path) == {first: "sent", closing: "sent", after: "sent"}
+    assert sink.per_recipient() == Counter({first: 1, closing: 1, after: 1})
+
+
+def test_with_pipelining_a_reader_who_left_gets_nothing_and_the_rest_go_on(mail_project, tmp_path):
+    addresses = people(6)
+    leaver = addresses[3]
+    with smtp_server() as (sink, port):
+        offer_pipelining(sink)
+        conf = mail_project("DIGEST_SEND_CONNECTIONS = 1", port=port)
+        original = sink.handle_DATA
+
+        async def leave_after_two(server, session, envelope):
+            if len(sink.received) == 2:
+                with Store(tmp_path / "store.sqlite3") as store:
+                    store.set_status(leaver, "unsubscribed", datetime.now(UTC))
+            return await original(server, session, envelope)
+
+        sink.handle_DATA = leave_after_two
+        result = send(conf, "--subscribers", str(csv_of(tmp_path, addresses)), "--send")
+    assert "5 sent now; in all 5 sent, 0 failed, 0 unknown, 1 skipped" in result.output
+    assert result.exit_code == 0
+    assert sink.per_recipient() == Counter({a: 1 for a in addresses if a != leaver})
+    assert journal(tmp_path)[leaver] == "skipped"

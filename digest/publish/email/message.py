@@ -5,8 +5,11 @@ the To and Message-ID headers and the unsubscribe link (in List-Unsubscribe and 
 body's footer). So a MessageTemplate serializes everything else once, and render() puts
 one recipient's values in: the bodies are rendered with a marker where the unsubscribe
 link goes, and each recipient's bodies are the marker replaced and encoded again (binascii,
-in C). Every message is parsed back before it is sent: the headers must be exactly the
-intended ones (BAD-INPUTS 38), and the first message of a template is parsed whole.
+in C). Every message is checked before it is sent: the headers must be exactly the
+intended ones (BAD-INPUTS 38). The first message of a template is parsed back whole, so
+the headers every copy shares are checked once; each later copy's own headers are parsed
+back unless they are plain: a To of ASCII words and a dot-atom address, which a mail client
+can only read as written, beside values the checks in render() leave one line each.
 
 Pure: strings in, bytes out. No files, sockets or clock.
 """
@@ -41,6 +44,13 @@ _URL = re.compile(r"(https://|mailto:)[!#-;=?-~]+")  # printable ASCII without s
 _HIGH_BYTES = bytes(range(128, 256))
 _REGISTRY = HeaderRegistry()
 _HEADERS = ("From", "Subject", "Date", "List-Id", "MIME-Version", "Content-Type")
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_DOT_ATOM_ADDRESS = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+# `Name <address>` or `address`, as formataddr writes them for a name of ASCII words: read
+# back by any parser as that name and that address (no quotes, comments or encoded words).
+_PLAIN_TO = re.compile(
+    rf"(?:[A-Za-z0-9]+(?: [A-Za-z0-9]+)* <{_DOT_ATOM_ADDRESS}>|{_DOT_ATOM_ADDRESS})"
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,13 @@ def _mailbox(name: str, address: str) -> str:
     return formataddr((name, address))
 
 
+def _plain_to(header: str, address: str) -> bool:
+    """The To header is `Name <address>` or `address`, with a name of ASCII words."""
+    if "=?" in header or not _PLAIN_TO.fullmatch(header):
+        return False
+    return header == address or header.endswith(f" <{address}>")
+
+
 def _one_line(name: str, value: str, to: str) -> None:
     if not value.strip() or any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
         raise RenderError(f"email to {to!r}: header {name} is empty or spans lines: {value!r}")
@@ -114,6 +131,13 @@ def _encode(text: str, encoding: str) -> bytes:
     return data.replace(b"\n", b"\r\n")
 
 
+def _dot(piece: bytes) -> bytes:
+    """A piece of a message that starts a line, as SMTP's DATA carries it: a dot that
+    starts a line doubled (RFC 5321 4.5.2)."""
+    piece = piece.replace(b"\r\n.", b"\r\n..")
+    return b"." + piece if piece.startswith(b".") else piece
+
+
 class _Part:
     """One body part, encoded once except where a reader's link goes.
 
@@ -130,24 +154,28 @@ class _Part:
         self.pieces: list[bytes | str] = []  # bytes: encoded; str: encoded per reader
         if UNSUBSCRIBE_MARKER not in text or self.encoding == "base64":
             self.pieces = [text if UNSUBSCRIBE_MARKER in text else _encode(text, self.encoding)]
-            return
-        lines = text.split("\n")
-        pieces = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
-        for _, group in itertools.groupby(pieces, key=lambda line: UNSUBSCRIBE_MARKER in line):
-            chunk = "".join(group)
-            marked = UNSUBSCRIBE_MARKER in chunk
-            self.pieces.append(chunk if marked else _encode(chunk, self.encoding))
+        else:
+            lines = text.split("\n")
+            pieces = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+            marked = itertools.groupby(pieces, key=lambda line: UNSUBSCRIBE_MARKER in line)
+            for per_reader, group in marked:
+                chunk = "".join(group)
+                self.pieces.append(chunk if per_reader else _encode(chunk, self.encoding))
+        # Each piece starts a line: the pieces as DATA carries them are dotted one by one.
+        self.dotted = [p if isinstance(p, str) else _dot(p) for p in self.pieces]
 
-    def body(self, link: str) -> bytes:
+    def body(self, link: str, *, smtp: bool = False) -> bytes:
         url = html.escape(link) if self.kind == "html" else link
         encoded = (
             p
             if isinstance(p, bytes)
-            else _encode(p.replace(UNSUBSCRIBE_MARKER, url), self.encoding)
-            for p in self.pieces
+            else (_dot if smtp else bytes)(
+                _encode(p.replace(UNSUBSCRIBE_MARKER, url), self.encoding)
+            )
+            for p in (self.dotted if smtp else self.pieces)
         )
         # The line break before a boundary belongs to the boundary, not to the body.
-        return self.header + b"".join(encoded) + b"\r\n"
+        return b"".join([self.header, *encoded, b"\r\n"])
 
 
 class MessageTemplate:
@@ -183,10 +211,15 @@ class MessageTemplate:
             raise RenderError(f"email: From must hold exactly one address, got {sender!r}")
         self._checked = False
 
-    def render(self, recipient: Recipient) -> bytes:
+    def render(self, recipient: Recipient, *, smtp: bool = False) -> bytes:
+        """The recipient's message; `smtp`: as SMTP's DATA carries it, a dot that starts a
+        line doubled and the final dot line added (the bytes smtplib's data() would send)."""
+        if smtp and not self._checked:  # the first copy is parsed back whole, as sent
+            self.render(recipient)
         to = recipient.address
+        to_header = _mailbox(recipient.name, to)
         headers = [
-            ("To", _mailbox(recipient.name, to)),
+            ("To", to_header),
             ("Message-ID", recipient.message_id),
         ]
         _one_line("To", to, to)
@@ -207,38 +240,26 @@ class MessageTemplate:
         # A recipient's name may be encoded and folded; a folded line starts with a space.
         lines = lines.replace(b"\n ", b"\r\n ").replace(b"\r\r\n", b"\r\n")
         boundary = f"--{self._boundary}\r\n".encode("ascii")
-        parts = [boundary + part.body(link or "#") for part in self._parts]
-        data = lines + self._head + b"\r\n" + b"".join(parts) + f"--{self._boundary}--\r\n".encode()
-        self._check(data, recipient, [name for name, _ in headers])
+        parts = [boundary + part.body(link or "#", smtp=smtp) for part in self._parts]
+        end = f"--{self._boundary}--\r\n".encode()
+        # No header line, boundary or part header starts with a dot: with `smtp`, only the
+        # parts' bodies change, and the final dot line comes after.
+        data = b"".join([lines, self._head, b"\r\n", *parts, end, b".\r\n" if smtp else b""])
+        # The Message-ID and links were checked above: one line each, without spaces. A
+        # plain To can only read back as written, and the headers every copy shares are the
+        # first copy's, parsed back whole: then the parse would find what was written.
+        if not (self._checked and _plain_to(to_header, to)):
+            self._check(data, recipient, [name for name, _ in headers])
         return data
 
     def _check(self, data: bytes, recipient: Recipient, personal: list[str]) -> None:
         """Parse the bytes as a mail client would: any injected or lost header is a bug."""
-        try:
-            problem = self._problem(data, recipient, personal)
-        except (ValueError, TypeError, IndexError, AttributeError) as exc:
-            problem = f"the message does not parse back: {exc}"
-        if problem:
-            raise RenderError(f"email to {recipient.address!r}: self-check failed: {problem}")
-
-    def _problem(self, data: bytes, recipient: Recipient, personal: list[str]) -> str:
-        head = data[: data.index(b"\r\n\r\n") + 4]  # the body is checked once, below
-        # compat32 only splits the headers (fast); To is read as a mail client reads it.
-        parsed = BytesHeaderParser(policy=email_policy.compat32).parsebytes(head)
-        found = sorted(name.lower() for name in parsed)
-        wanted = sorted(name.lower() for name in [*personal, *_HEADERS])
-        if found != wanted:
-            return f"headers are {found}, expected {wanted}"
-        to = _REGISTRY("To", str(parsed["To"]))
-        if [a.addr_spec for a in to.addresses] != [recipient.address]:
-            return f"To reads back as {str(to)!r}"
-        if parsed["Message-ID"] != recipient.message_id:
-            return f"Message-ID reads back as {parsed['Message-ID']!r}"
-        if not self._checked:
+        problem = parse_problem(data, recipient, personal)
+        if not problem and not self._checked:
             problem = self._check_whole(data)
             self._checked = not problem
-            return problem
-        return ""
+        if problem:
+            raise RenderError(f"email to {recipient.address!r}: self-check failed: {problem}")
 
     def _check_whole(self, data: bytes) -> str:
         parsed = BytesParser(policy=email_policy.default).parsebytes(data)
@@ -250,6 +271,27 @@ class MessageTemplate:
         if [p.get_content_type() for p in parts] != ["text/plain", "text/html"]:
             return "the body is not one text/plain and one text/html part"
         return ""
+
+
+def parse_problem(data: bytes, recipient: Recipient, personal: list[str]) -> str:
+    """What is wrong with a message's headers, parsed back as a mail client would ("": they
+    are exactly the `personal` ones and the template's, To and Message-ID the recipient's)."""
+    try:
+        head = data[: data.index(b"\r\n\r\n") + 4]  # the body is checked once, whole
+        # compat32 only splits the headers (fast); To is read as a mail client reads it.
+        parsed = BytesHeaderParser(policy=email_policy.compat32).parsebytes(head)
+        found = sorted(name.lower() for name in parsed)
+        wanted = sorted(name.lower() for name in [*personal, *_HEADERS])
+        if found != wanted:
+            return f"headers are {found}, expected {wanted}"
+        to = _REGISTRY("To", str(parsed["To"]))
+        if [a.addr_spec for a in to.addresses] != [recipient.address]:
+            return f"To reads back as {str(to)!r}"
+        if parsed["Message-ID"] != recipient.message_id:
+            return f"Message-ID reads back as {parsed['Message-ID']!r}"
+    except (ValueError, TypeError, IndexError, AttributeError) as exc:
+        return f"the message does not parse back: {exc}"
+    return ""
 
 
 def build_message(

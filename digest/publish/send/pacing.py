@@ -36,6 +36,15 @@ class Pacer:
         if slot > now:
             self.clock.sleep(slot - now)
 
+    def take_now(self) -> bool:
+        """The next slot if it is free now; False (and nothing taken) if it would wait."""
+        with self._lock:
+            now = self.clock.now()
+            if self._next > now:
+                return False
+            self._next = now + self._gap
+            return True
+
     def hold(self, seconds: float) -> None:
         """The server asked us to slow down (421): nobody sends for `seconds`."""
         with self._lock:

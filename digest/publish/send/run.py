@@ -7,7 +7,9 @@
              at once, and a killed run never leaves the lock held
     workers  one thread per SMTP connection (DIGEST_SEND_CONNECTIONS), sharing the rate
              limit (pacing.Pacer) and a queue of deliveries; a delivery refused for now
-             (4xx, lost connection) goes back to the queue after a growing pause
+             (4xx, lost connection) goes back to the queue after a growing pause; where
+             the server pipelines, a worker takes the next delivery before sending a
+             message and its commands go in the same write (smtp.send_content's `then`)
     pause    DIGEST_SEND_MAX_ERRORS failed deliveries in a row stop the run; the same command
              resumes it
 
@@ -78,8 +80,9 @@ class Letter:
             label="test." if test else "",
         )
 
-    def message(self, address: str, name: str, message_id: str) -> bytes:
-        """One reader's copy: their address, Message-ID and unsubscribe link, signed."""
+    def message(self, address: str, name: str, message_id: str, *, smtp: bool = False) -> bytes:
+        """One reader's copy: their address, Message-ID and unsubscribe link, signed;
+        `smtp`: as SMTP's DATA carries it (smtp.data_form)."""
         url = mailto = ""
         if self.unsubscribe_url:
             token = make_token(self.secret, "unsubscribe", canonical(address))
@@ -87,8 +90,11 @@ class Letter:
             url = f"{self.unsubscribe_url}{joiner}token={token}"
             if self.unsubscribe_mailto:
                 mailto = f"mailto:{self.unsubscribe_mailto}?subject=unsubscribe"
-        data = self.template.render(Recipient(address, message_id, name, url, mailto))
-        return self.signer.sign(data) if self.signer else data
+        recipient = Recipient(address, message_id, name, url, mailto)
+        if self.signer is None:
+            return self.template.render(recipient, smtp=smtp)
+        data = self.signer.sign(self.template.render(recipient))
+        return email_send.data_form(data) if smtp else data
 
 
 @dataclass
@@ -158,6 +164,21 @@ class _Queue:
                     wait = 0.5  # another worker may put a retry back
                 self._cond.wait(min(wait, 0.5))
 
+    def take_now(self) -> Delivery | None:
+        """A delivery ready now, or None without waiting."""
+        with self._cond:
+            if self.stopped or not self._heap or self._heap[0][0] > self._clock.now():
+                return None
+            self._busy += 1
+            return heapq.heappop(self._heap)[2]
+
+    def put_back(self, delivery: Delivery) -> None:
+        """A delivery taken but not tried: the next one to take again."""
+        with self._cond:
+            self._busy -= 1
+            heapq.heappush(self._heap, (float("-inf"), next(self._order), delivery))
+            self._cond.notify_all()
+
     def done(self, delivery: Delivery | None = None, *, after: float = 0.0) -> None:
         with self._cond:
             self._busy -= 1
@@ -170,6 +191,16 @@ class _Queue:
         with self._cond:
             self.stopped = True
             self._cond.notify_all()
+
+
+@dataclass(frozen=True)
+class _Chained:
+    """A delivery and its message; `sent`: its MAIL, RCPT and DATA went out already, with
+    the previous message's content on the same connection."""
+
+    delivery: Delivery
+    data: bytes
+    sent: bool
 
 
 @dataclass
@@ -224,9 +255,21 @@ class _Run:
 
     def work(self, queue: _Queue) -> None:
         connection: smtplib.SMTP | None = None
+        chained: _Chained | None = None  # the next delivery, its commands sent already
+        done = False  # every transaction finished: QUIT, not a hang-up
         try:
-            while (delivery := queue.take()) is not None:
-                connection = self._one(delivery, connection, queue)
+            while True:
+                if chained is None:
+                    delivery = queue.take()
+                    if delivery is None:
+                        done = True
+                        break
+                    connection, chained = self._one(delivery, connection, queue)
+                elif queue.stopped:  # paused: it stays queued, for the run that resumes
+                    queue.done()
+                    break
+                else:
+                    chained = self._transaction(chained, connection, queue)
         except DigestError as exc:  # no point going on: login refused, TLS broken, store ...
             self.fatal = self.fatal or exc
         except Exception as exc:  # a bug: stop the run, say where, leave the journal right
@@ -234,35 +277,78 @@ class _Run:
             self.fatal = self.fatal or DeliveryError(f"{self.letter.slug}: stopped: {exc!r}")
         finally:
             queue.stop()  # whatever ended this worker ends the run: no one waits forever
-            email_send.quit_quietly(connection)
+            if done:
+                email_send.quit_quietly(connection)
+            elif connection is not None:  # a transaction may be open: deliver nothing of it
+                email_send.abandon(connection)
 
     def _one(
         self, delivery: Delivery, connection: smtplib.SMTP | None, queue: _Queue
-    ) -> smtplib.SMTP | None:
+    ) -> tuple[smtplib.SMTP | None, _Chained | None]:
         connection = connection if email_send.usable(connection) else self._connect(delivery, queue)
         if connection is None:
-            return None
+            return None, None
+        data = self._message(delivery, queue)
+        if data is None:
+            return connection, None
+        self.pacer.wait()
+        return connection, self._transaction(
+            _Chained(delivery, data, sent=False), connection, queue
+        )
+
+    def _message(self, delivery: Delivery, queue: _Queue) -> bytes | None:
+        """The reader's message; None when it cannot be built (recorded: failed)."""
         try:
-            data = self.letter.message(delivery.address, delivery.name, delivery.message_id)
+            return self.letter.message(
+                delivery.address, delivery.name, delivery.message_id, smtp=True
+            )
         except RenderError as exc:  # this reader's message only (an address the store holds)
             self.record(delivery, "failed", f"cannot build the message: {exc}")
             self.failing(str(exc), queue)
             queue.done()
-            return connection
-        self.pacer.wait()
+            return None
 
-        def ready() -> bool:
-            # "sending" only once the server took the recipient, just before DATA: a run
-            # killed before leaves the delivery queued, since nothing can have arrived.
-            return self.journal.start(delivery.subscriber, self.now()) is None
-
-        outcome = email_send.deliver(connection, self.letter.sender, delivery.address, data, ready)
-        if outcome.state == "skipped":  # left the list while the send ran
+    def _transaction(
+        self, this: _Chained, connection: smtplib.SMTP, queue: _Queue
+    ) -> _Chained | None:
+        """One message on the connection; the next one, when its commands went out with this
+        one's content."""
+        delivery, sender = this.delivery, self.letter.sender
+        outcome = email_send.open_transaction(connection, sender, delivery.address, sent=this.sent)
+        if outcome is not None:
+            self._settle(delivery, outcome, queue)
+            return None
+        # "sending" only once the server waits for the content: a run killed before leaves
+        # the delivery queued, since nothing can have arrived.
+        if self.journal.start(delivery.subscriber, self.now()) is not None:
+            email_send.abandon(connection)  # left the list while the send ran
             queue.done()
             self.advance("skipped")
-            return connection
+            return None
+        following = self._following(connection, queue)
+        then = b""
+        if following is not None:
+            then = email_send.transaction_commands(sender, following.delivery.address)
+        outcome = email_send.send_content(connection, this.data, then)
         self._settle(delivery, outcome, queue)
-        return connection
+        if following is not None and not email_send.usable(connection):
+            queue.put_back(following.delivery)  # nothing of it reached the server
+            return None
+        return following
+
+    def _following(self, connection: smtplib.SMTP, queue: _Queue) -> _Chained | None:
+        """The next delivery, built, when its commands can go out with this message's
+        content: the server pipelines, one is ready now, and the pace allows it now."""
+        if not connection.has_extn("pipelining"):
+            return None
+        delivery = queue.take_now()
+        if delivery is None:
+            return None
+        if not self.pacer.take_now():
+            queue.put_back(delivery)
+            return None
+        data = self._message(delivery, queue)
+        return None if data is None else _Chained(delivery, data, sent=True)
 
     def _connect(self, delivery: Delivery, queue: _Queue) -> smtplib.SMTP | None:
         """A new connection, or None with the delivery put back for later."""

@@ -5,12 +5,13 @@ from the environment (DIGEST_SMTP_PASSWORD), never from a file. TLS always verif
 server's certificate and name (ssl.create_default_context(); smtplib's own starttls() does
 not).
 
-deliver() runs one SMTP transaction step by step, so that a failure is classified by
-where it happened: before the content was sent nothing can have been delivered (retry or
-fail), after it the server may have accepted it (unknown). Where the server offers
-PIPELINING (RFC 2920), MAIL and RCPT go out in one write and their answers are read after:
-one round trip fewer a message; DATA still waits for both answers, so the caller's ready()
-still comes between the accepted recipient and the content.
+A transaction is classified by where it failed: before the content was sent nothing can
+have been delivered (retry or fail), after it the server may have accepted it (unknown).
+open_transaction() sends MAIL, RCPT and DATA and reads their answers; the caller's ready()
+comes once the server waits for the content; send_content() sends it and reads the answer.
+Where the server offers PIPELINING (RFC 2920), MAIL, RCPT and DATA go out in one write, and
+the next message's three go out in the same write as this message's content (a content may
+open a pipelined group): one round trip a message instead of four.
 """
 
 from __future__ import annotations
@@ -145,60 +146,94 @@ def envelope_address(address: str) -> str:
 Reply = tuple[int, bytes]
 
 
-def _envelope(connection: smtplib.SMTP, sender: str, recipient: str) -> tuple[Reply, Reply]:
-    """The answers to MAIL and RCPT (the bytes smtplib's mail() and rcpt() send); RCPT's is
-    (0, b"") when it was not sent, or when the server hung up after refusing MAIL."""
-    mail = f"mail FROM:{envelope_address(sender)}\r\n"
-    rcpt = f"rcpt TO:{envelope_address(recipient)}\r\n"
-    if connection.has_extn("pipelining"):
-        connection.send(mail + rcpt)
-        first = connection.getreply()
-        if first[0] == 421 or first[0] < 0:  # closing: no answer to RCPT will come
-            return first, (0, b"")
-        return first, connection.getreply()  # after a refused MAIL: RCPT's 503, dropped
-    connection.send(mail)
-    first = connection.getreply()
-    if first[0] != 250:
-        return first, (0, b"")
-    connection.send(rcpt)
-    return first, connection.getreply()
+def transaction_commands(sender: str, recipient: str) -> bytes:
+    """MAIL, RCPT and DATA as one pipelined group (RFC 2920: DATA may end a group); the
+    bytes smtplib's mail(), rcpt() and docmd("DATA") send."""
+    return (
+        f"mail FROM:{envelope_address(sender)}\r\nrcpt TO:{envelope_address(recipient)}\r\nDATA\r\n"
+    ).encode("ascii")
 
 
-def deliver(
-    connection: smtplib.SMTP,
-    sender: str,
-    recipient: str,
-    data: bytes,
-    ready: Callable[[], bool] = lambda: True,
-) -> Outcome:
-    """One message to one envelope recipient over an open connection.
+_WANTED = (("MAIL", (250,)), ("RCPT", (250, 251)), ("DATA", (354,)))
 
-    `ready()` is called once the server has accepted the recipient, just before DATA: the
-    caller records that the message is going out (False: it must not, and nothing is
-    sent). On outcomes caused by the connection, the connection is closed here."""
+
+def _closing(reply: Reply) -> bool:
+    return reply[0] == 421 or reply[0] < 0  # no answer to what follows will come
+
+
+def _replies(connection: smtplib.SMTP, count: int) -> list[Reply]:
+    """Up to `count` answers to a pipelined group, fewer when the server says it is closing."""
+    replies: list[Reply] = []
+    while len(replies) < count and not (replies and _closing(replies[-1])):
+        replies.append(connection.getreply())
+    return replies
+
+
+def open_transaction(
+    connection: smtplib.SMTP, sender: str, recipient: str, *, sent: bool = False
+) -> Outcome | None:
+    """MAIL, RCPT and DATA: None once the server has accepted the recipient and waits for
+    the content (354); otherwise the outcome, the connection reset for the next transaction
+    or closed. Where the server offers PIPELINING the three go out in one write, and `sent`
+    says they went out already, after the previous message's content (send_content's
+    `then`)."""
     try:
-        (code, message), (rcpt_code, rcpt_message) = _envelope(connection, sender, recipient)
-        if code != 250:
-            return _refused(connection, "MAIL", code, message)
-        code, message = rcpt_code, rcpt_message
-        if code not in (250, 251):
-            outcome = _refused(connection, "RCPT", code, message)
-            # Only "no such mailbox" (5.1.x) is about the address; a relay refusing us
-            # (5.7.1) is not, and 552 on RCPT is "try later" (RFC 5321 4.5.3.1.10).
-            if code == 552:
-                return replace(outcome, state="retry")
-            return replace(outcome, bounced=outcome.state == "failed" and _mailbox_gone(message))
-        if not ready():
-            _reset(connection)
-            return Outcome("skipped", step="RCPT")
-        code, message = connection.docmd("DATA")
-        if code != 354:
-            return _refused(connection, "DATA", code, message)
+        if connection.has_extn("pipelining"):
+            if not sent:
+                connection.send(transaction_commands(sender, recipient))
+            replies = _replies(connection, 3)
+        else:
+            replies = []
+            commands = (
+                f"mail FROM:{envelope_address(sender)}",
+                f"rcpt TO:{envelope_address(recipient)}",
+                "DATA",
+            )
+            for command, (_, wanted) in zip(commands, _WANTED, strict=True):
+                connection.putcmd(command)
+                replies.append(connection.getreply())
+                if replies[-1][0] not in wanted:
+                    break
     except (OSError, smtplib.SMTPException) as exc:
         _close(connection)
         return Outcome("retry", f"connection lost before the message was sent: {_explain(exc)}")
+    return _accepted(connection, replies)
+
+
+def _accepted(connection: smtplib.SMTP, replies: list[Reply]) -> Outcome | None:
+    """What the answers to MAIL, RCPT and DATA mean; the connection left ready for the next
+    transaction, or closed."""
+    refusals = [
+        (step, code, message)
+        for (step, wanted), (code, message) in zip(_WANTED, replies, strict=False)
+        if code not in wanted
+    ]
+    if not refusals:
+        return None
+    if replies[-1][0] == 354 or _closing(replies[-1]):
+        # The server closing, or waiting for content after a refused MAIL or RCPT (a broken
+        # server): hanging up before the final dot is the one way to deliver nothing.
+        _close(connection)
+    # The first refusal is the outcome: a pipelined server answers what follows it 503.
+    step, code, message = refusals[0]
+    outcome = _refused(connection, step, code, message)
+    if step != "RCPT":
+        return outcome
+    # Only "no such mailbox" (5.1.x) is about the address; a relay refusing us (5.7.1) is
+    # not, and 552 on RCPT is "try later" (RFC 5321 4.5.3.1.10).
+    if code == 552:
+        return replace(outcome, state="retry")
+    return replace(outcome, bounced=outcome.state == "failed" and _mailbox_gone(message))
+
+
+def send_content(connection: smtplib.SMTP, content: bytes, then: bytes = b"") -> Outcome:
+    """The message once the server waits for it (open_transaction returned None), and the
+    server's answer. `content`: the message as DATA carries it (data_form). `then`: the
+    next transaction's commands, in the same write (RFC 2920: a message's content may open
+    a pipelined group), read by open_transaction(sent=True). On outcomes caused by the
+    connection, the connection is closed here."""
     try:
-        connection.send(_dotted(data))
+        connection.send(content + then)
     except (OSError, smtplib.SMTPException) as exc:  # no final dot: nothing was accepted
         _close(connection)
         return Outcome("retry", f"connection lost while sending the message: {_explain(exc)}")
@@ -215,13 +250,42 @@ def deliver(
     return Outcome(state, f"DATA: {_reply(code, message)}", code=code, step="DATA")
 
 
+def deliver(
+    connection: smtplib.SMTP,
+    sender: str,
+    recipient: str,
+    data: bytes,
+    ready: Callable[[], bool] = lambda: True,
+) -> Outcome:
+    """One message to one envelope recipient over an open connection.
+
+    `ready()` is called once the server has accepted the recipient and waits for the
+    content: the caller records that the message is going out (False: it must not, and
+    the connection is closed, the content never sent). On outcomes caused by the
+    connection, the connection is closed here."""
+    outcome = open_transaction(connection, sender, recipient)
+    if outcome is not None:
+        return outcome
+    if not ready():
+        abandon(connection)
+        return Outcome("skipped", step="RCPT")
+    return send_content(connection, data_form(data))
+
+
+def abandon(connection: smtplib.SMTP) -> None:
+    """Leave a transaction whose content was not sent: in DATA mode only hanging up before
+    the final dot is sure to deliver nothing."""
+    _close(connection)
+
+
 def _mailbox_gone(message: bytes | str) -> bool:
     text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
     return text.lstrip().startswith("5.1.")
 
 
-def _dotted(data: bytes) -> bytes:
-    """The content as DATA carries it: lines starting with a dot doubled, then <CRLF>.<CRLF>."""
+def data_form(data: bytes) -> bytes:
+    """The message as DATA carries it: lines starting with a dot doubled, then <CRLF>.<CRLF>
+    (what smtplib's data() sends; MessageTemplate.render(smtp=True) makes the same)."""
     if data.startswith(b"."):
         data = b"." + data
     data = data.replace(b"\r\n.", b"\r\n..")
@@ -240,6 +304,8 @@ def _refused(connection: smtplib.SMTP, step: str, code: int, message: bytes) -> 
 
 
 def _reset(connection: smtplib.SMTP) -> None:
+    if connection.sock is None:  # closed already
+        return
     try:
         connection.rset()
     except (OSError, smtplib.SMTPException):
