@@ -90,8 +90,7 @@ TIMEZONE = "Asia/Baghdad"
 # Phases for the profile: (label, file suffix, function name); cumulative time of each.
 PHASES = (
     ("settings and plugins (digest.config.load)", "digest/config/__init__.py", "load"),
-    ("check: errors, issues parsed (check_content)", "digest/commands/check.py", "check_content"),
-    ("check: text's warnings waited for (collect)", "digest/commands/check.py", "collect"),
+    ("check: every issue judged (check_content)", "digest/commands/check.py", "check_content"),
     ("Pelican, all of it (run_pelican)", "digest/commands/build.py", "run_pelican"),
     ("  reading: articles (generate_context)", "pelican/generators.py", "generate_context"),
     ("    Readers.read_file", "pelican/readers.py", "read_file"),

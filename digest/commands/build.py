@@ -154,38 +154,25 @@ def build(
     called as each is made; `audio_progress` the same for the audio (DIGEST_AUDIO)."""
     report = BuildReport()
     # Every issue file is judged before anything is written: one with errors (or, with
-    # `strict`, warnings) stops the build, and the published site stays as it was. The
-    # warnings about the text, which cannot stop it without `strict`, are judged while it
-    # runs (checks.check_content's `later`).
-    verdict = check_content(settings, parsed=True, build=True, later=not strict)
-    try:
-        if verdict.errors:
-            verdict.finish()  # every problem, in order
-            raise IssueFileError(verdict.problems, strict=strict)
-        if strict and verdict.warnings:
-            raise IssueFileError(verdict.problems, strict=strict)
-        with files.deferred_folder_syncs():  # each folder fsynced once, at the end
-            _publish(
-                settings,
-                report,
-                verdict,
-                full=full,
-                now=now,
-                progress=progress,
-                audio_progress=audio_progress,
-            )
-    except BaseException:
-        # The verdicts are kept all the same; what stopped the build is what it says
-        # (Ctrl-C stops the judging processes too).
-        with contextlib.suppress(DigestError):
-            verdict.finish()
-        raise
-    verdict.finish()
+    # `strict`, warnings) stops the build, and the published site stays as it was.
+    verdict = check_content(settings, parsed=True, build=True)
     # Warnings of the files new to the build (added or edited); the others' were printed
-    # by an earlier build, and `digest check` lists them all. Before the audio's and PDFs'.
-    warnings = [str(p) for p in verdict.warnings if p.path in verdict.new_to_build]
-    report.warnings[:0] = warnings
-    report.older_warnings = len(verdict.warnings) - len(warnings)
+    # by an earlier build, and `digest check` lists them all.
+    report.warnings = [str(p) for p in verdict.warnings if p.path in verdict.new_to_build]
+    report.older_warnings = len(verdict.warnings) - len(report.warnings)
+    refused = verdict.errors + (verdict.warnings if strict else [])
+    if refused:
+        raise IssueFileError(verdict.problems, strict=strict)
+    with files.deferred_folder_syncs():  # each folder fsynced once, at the end
+        _publish(
+            settings,
+            report,
+            verdict,
+            full=full,
+            now=now,
+            progress=progress,
+            audio_progress=audio_progress,
+        )
     return report
 
 

@@ -7,26 +7,14 @@ when its size did: it is never read whole): verdicts are kept in CACHE_PATH/chec
 rebuild of a large archive judges only the issue that was edited. Many files are judged in
 one process per CPU. The issues judged here are handed to the build, which then does not
 parse them a second time.
-
-A build needs the errors before it writes anything, but the warnings about an issue's
-text (takeaways that name none of their stories, relative day words, paragraphs in another
-script, links to unknown sources: over a third of the judging's CPU) only when it is done,
-unless --strict makes them errors: with `later`, those are judged by two forked processes
-while Pelican runs (its serial parts leave a CPU idle), and the verdicts are kept whole
-once they are all in. They are not started at a lower priority: on a machine busy with
-other work they would then be starved, and the build would wait for them at its end.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-import logging
 import multiprocessing
 import os
-import pickle
-import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -35,25 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 from digest import lifeline, stamps
 from digest.config import Settings
-from digest.errors import IssueFileError, RenderError
+from digest.errors import IssueFileError
 from digest.models import SectionRule, Source
 from digest.render.edition import split_metadata
-from digest.render.issue_check import (
-    Later,
-    Problem,
-    Verdict,
-    check_bytes,
-    display_path,
-    later_problems,
-    with_later,
-)
+from digest.render.issue_check import Problem, check_bytes, display_path
 
 # Loaded where an issue is parsed (_judge): it loads Pelican, which `digest pdf` with
 # nothing to make does not need.
 if TYPE_CHECKING:
     from digest.pelican_plugin.stored import StoredEdition
-
-log = logging.getLogger(__name__)
 
 CACHE_NAME = "checks.json"
 _POOL_AT_LEAST = 16  # fewer files than this are judged faster than a pool starts
@@ -67,15 +45,6 @@ class ContentVerdict:
     parsed: dict[str, tuple[StoredEdition, dict[str, str]]] = field(default_factory=dict)
     # Files new to the build: added or edited since a build last printed their warnings.
     new_to_build: set[str] = field(default_factory=set)
-    # With `later`: the warnings about the text still being judged (finish() waits for them).
-    pending: _Pending | None = None
-
-    def finish(self) -> None:
-        """Wait for the warnings judged after the build started; `problems` then holds every
-        file's, as without `later`, and the verdicts are kept."""
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            self.problems = pending.collect()
 
     @property
     def errors(self) -> list[Problem]:
@@ -97,49 +66,34 @@ def check_content(
     *,
     parsed: bool = False,
     build: bool = False,
-    later: bool = False,
 ) -> ContentVerdict:
     """The problems of every issue file (or of `paths`), in file then line order; with
     `parsed`, also the issues judged now and found publishable; with `build`, the files
-    whose warnings no published build has shown yet (`shown` records that one has).
-
-    `later`: the warnings about the text of files without errors (issue_check.Later) are
-    judged in the background, by processes that yield the CPUs to the build, until
-    `finish()` waits for them: `problems` holds every error, and every warning only after
-    `finish()`. For a build, which needs the errors before it starts and the warnings
-    only when it is done (unless --strict)."""
+    whose warnings no published build has shown yet (`shown` records that one has)."""
     paths = issue_files(settings) if paths is None else list(paths)
-    names = [display_path(path, settings.root) for path in paths]
-    later = later and _cpus() >= 2 and hasattr(os, "fork")  # else nothing to judge alongside
     cache = _Cache(settings)
     verdict = ContentVerdict()
     found: dict[str, list[Problem]] = {}
     todo: list[tuple[str, str, str]] = []  # (absolute path, displayed path, content hash)
-    for path, name in zip(paths, names, strict=True):
+    for path in paths:
+        name = display_path(path, settings.root)
         key = _content_key(path, settings.max_issue_bytes)
         known = cache.get(name, key)
         if known is not None:
             found[name] = known
         else:
             todo.append((str(path.resolve()), name, key))
-    waiting: list[tuple[str, str, Verdict]] = []
-    for name, key, judged, edition in _judge_all(todo, settings, parsed, later):
-        found[name] = judged.problems
-        cache.put(name, key, judged.problems)  # kept only whole: see _Pending
-        if judged.later is not None:
-            waiting.append((name, key, judged))
+    for name, key, problems, edition in _judge_all(todo, settings, parsed):
+        found[name] = problems
+        cache.put(name, key, problems)
         if edition is not None:
             verdict.parsed[edition[0]] = edition[1]
-    for name in names:
+    for path in paths:
+        name = display_path(path, settings.root)
         verdict.problems.extend(found[name])
         if build and not cache.shown(name):
             verdict.new_to_build.add(name)
-    if waiting:
-        verdict.pending = _Pending(cache, names, found, waiting, settings.sources)
-        global _pending
-        _pending = verdict.pending
-    else:
-        cache.save()
+    cache.save()
     return verdict
 
 
@@ -153,11 +107,11 @@ def _content_key(path: Path, limit: int) -> str:
 
 
 def _judge_all(
-    todo: list[tuple[str, str, str]], settings: Settings, parsed: bool, later: bool
-) -> list[tuple[str, str, Verdict, Any]]:
+    todo: list[tuple[str, str, str]], settings: Settings, parsed: bool
+) -> list[tuple[str, str, list[Problem], Any]]:
     limit = settings.max_issue_bytes
-    args = (settings.sections, settings.sources, settings.language, limit, parsed, later)
-    workers = _cpus()
+    args = (settings.sections, settings.sources, settings.language, limit, parsed)
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     if workers < 2 or len(todo) < _POOL_AT_LEAST:
         return _judge(todo, *args)
     chunks = [todo[i :: workers * 4] for i in range(workers * 4)]
@@ -166,10 +120,6 @@ def _judge_all(
     with pool:
         jobs = [pool.submit(_judge, chunk, *args) for chunk in chunks if chunk]
         return [found for job in jobs for found in job.result()]
-
-
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
 def read_issue(path: Path, max_bytes: int | None) -> tuple[bytes, int]:
@@ -187,20 +137,12 @@ def _judge(
     language: str,
     max_bytes: int,
     parsed: bool,
-    later: bool = False,
-) -> list[tuple[str, str, Verdict, Any]]:
+) -> list[tuple[str, str, list[Problem], Any]]:
     judged = []
     for path, name, key in todo:
         data, size = read_issue(Path(path), max_bytes)
         verdict = check_bytes(
-            data,
-            name,
-            sections,
-            sources,
-            language=language,
-            size=size,
-            max_bytes=max_bytes,
-            later=later,
+            data, name, sections, sources, language=language, size=size, max_bytes=max_bytes
         )
         edition = None
         if parsed and verdict.edition is not None:
@@ -208,92 +150,8 @@ def _judge(
             from digest.pelican_plugin.stored import StoredEdition
 
             edition = (path, (StoredEdition(verdict.edition), verdict.meta))
-        # The parsed issue travels once, above.
-        judged.append((name, key, Verdict(verdict.problems, later=verdict.later), edition))
+        judged.append((name, key, verdict.problems, edition))
     return judged
-
-
-_pending: _Pending | None = None  # the build's verdict whose warnings are still judged
-
-
-class _Pending:
-    """The later warnings (issue_check.Later), judged by two forked processes while the
-    build goes on; collect() adds them to each file's problems and keeps the verdicts."""
-
-    def __init__(
-        self,
-        cache: _Cache,
-        names: list[str],
-        found: dict[str, list[Problem]],
-        waiting: list[tuple[str, str, Verdict]],
-        sources: Sequence[Source],
-    ) -> None:
-        self.cache, self.names, self.found, self.waiting = cache, names, found, waiting
-        self.shown: list[str] = []  # what shown() was asked while these were judged
-        everything = list(range(len(waiting)))
-        # (indexes into waiting) judged by each process: one for a few files
-        self.parts = [everything[0::2], everything[1::2]]
-        if len(waiting) < _POOL_AT_LEAST:
-            self.parts = [everything]
-        self.children = [
-            _fork_judge([waiting[i][2].later for i in part], sources) for part in self.parts
-        ]
-
-    def collect(self) -> list[Problem]:
-        global _pending
-        if _pending is self:
-            _pending = None  # shown() from now on marks the verdicts kept on disk
-        started = time.perf_counter()
-        later: list[list[Problem]] = [[] for _ in self.waiting]
-        failed = None
-        for (pid, fd), indexes in zip(self.children, self.parts, strict=True):
-            with os.fdopen(fd, "rb") as stream:
-                answer = stream.read()
-            _, status = os.waitpid(pid, 0)
-            if not answer or status != 0:
-                failed = failed or RenderError(
-                    f"check: the process judging the issue files' text {_how(status)}"
-                )
-                continue
-            for index, problems in zip(indexes, pickle.loads(answer), strict=True):
-                later[index] = problems
-        if failed is not None:
-            raise failed
-        waited = time.perf_counter() - started
-        log.debug("check: the text of %d files judged (%.2f s waited)", len(later), waited)
-        for (name, key, judged), extra in zip(self.waiting, later, strict=True):
-            self.found[name] = with_later(judged, extra)
-            self.cache.put(name, key, self.found[name])
-        for name in self.shown:
-            self.cache.show(name)
-        self.cache.save()
-        return [problem for name in self.names for problem in self.found[name]]
-
-
-def _fork_judge(texts: list[Later], sources: Sequence[Source]) -> tuple[int, int]:
-    """(pid, read end of its pipe) of a process that sends later_problems of each text."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        code = 0
-        try:
-            os.close(read_end)
-            gc.disable()  # short-lived: no collections walking (and copying) the parent's heap
-            payload = pickle.dumps([later_problems(t, sources) for t in texts], -1)
-            with os.fdopen(write_end, "wb") as stream:
-                stream.write(payload)
-        except BaseException:  # the parent reports a child that sent nothing
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    return pid, read_end
-
-
-def _how(status: int) -> str:
-    if os.WIFSIGNALED(status):
-        return f"was killed by signal {os.WTERMSIG(status)}"
-    return f"exited with status {os.waitstatus_to_exitcode(status)}"
 
 
 class _Cache:
@@ -355,9 +213,6 @@ class _Cache:
 
 def shown(settings: Settings, names: Iterable[str]) -> None:
     """A build that published has shown these files' warnings: later builds only count them."""
-    if _pending is not None:  # their verdicts are kept when their warnings are judged
-        _pending.shown.extend(names)
-        return
     cache = _Cache(settings)
     for name in names:
         cache.show(name)

@@ -39,7 +39,7 @@ from markdown_it.token import Token
 
 from digest.config import over_limit
 from digest.errors import ContentError, IssueFileError
-from digest.models import Edition, Link, Period, SectionRule, Source
+from digest.models import Edition, Period, SectionRule, Source
 from digest.periods import read_period
 from digest.render import incident_table
 from digest.render.edition import (
@@ -105,23 +105,6 @@ class Verdict:
     problems: list[Problem]
     edition: Edition | None = None
     meta: dict[str, str] = field(default_factory=dict)
-    # With `later`: what the warnings about the text are judged from, when the file had
-    # no error (later_problems judges it; its problems follow `problems`, in line order).
-    later: Later | None = None
-
-
-@dataclass(frozen=True)
-class Later:
-    """What the warnings that only read the text (takeaways that name no story, relative
-    day words, paragraphs in another script, links to unknown sources) need of one file:
-    judged after the build has started, unless they could stop it (--strict)."""
-
-    name: str
-    script: str
-    texts: list[tuple[int, bool, str]]  # (line, is a paragraph, inline Markdown) in order
-    links: list[Link]
-    # (line, section label, takeaway, its section's stories) of each weekly section
-    takeaways: list[tuple[int, str, str, list[str]]] = field(default_factory=list)
 
 
 def check_bytes(
@@ -133,7 +116,6 @@ def check_bytes(
     language: str = "en",
     size: int | None = None,
     max_bytes: int | None = None,
-    later: bool = False,
 ) -> Verdict:
     """Every problem of one issue file's bytes, in line order. The caller reads at most
     `max_bytes` + 1 bytes of a file of `size` bytes: one over the limit has that one problem,
@@ -148,7 +130,7 @@ def check_bytes(
         line = data[: exc.start].count(b"\n") + 1
         message = f"not UTF-8 text at byte {exc.start}; save the file as UTF-8"
         return Verdict([Problem(name, line, "error", message)])
-    return check_text(text, name, sections, sources, language=language, later=later)
+    return check_text(text, name, sections, sources, language=language)
 
 
 def check_text(
@@ -158,10 +140,7 @@ def check_text(
     sources: Sequence[Source],
     *,
     language: str = "en",
-    later: bool = False,
 ) -> Verdict:
-    """`later`: a file without errors leaves the warnings about its text to
-    later_problems (Verdict.later); a file with errors has them all now."""
     found = _Found(name)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     doc = split_metadata(text)
@@ -171,7 +150,6 @@ def check_text(
     tokens = markdown().parse(doc.body)
     offset = doc.body_line
     keys = [rule.key for rule in sections]
-    takeaways: list[tuple[int, str, str, list[str]]] = []  # judged with the text, below
     # A draft is a preview, never published: it may be empty (`digest draft --allow-empty`).
     draft = doc.meta.get("status", "").strip().lower() == "draft"
     if header.layout == "daily":
@@ -179,11 +157,17 @@ def check_text(
     elif header.layout == "report":
         _report(tokens, offset, bool(doc.meta.get("summary", "").strip()), found, empty_ok=draft)
     else:
-        _weekly(tokens, offset, keys, found, takeaways, empty_ok=draft)
+        _weekly(tokens, offset, keys, found, empty_ok=draft)
     _tables(lines, doc.body_line, header.period, found)
     script = _LANGUAGE_SCRIPT.get((header.language or language).split("-")[0].lower(), "Latin")
+    _paragraphs(tokens, offset, script, found)
     links = [link for t in tokens if t.type == "inline" for link in links_of(t, offset)]
-    text_of = Later(name, script, _texts(tokens, offset), links, takeaways)
+    for link in unknown_links(links, sources):
+        host = urlsplit(link.url).hostname or link.url
+        found.warn(
+            link.line,
+            f"link to unknown source {host}; add it to a source's domains in DIGEST_SOURCES",
+        )
     edition = None
     if not found.errors:
         # The reader's own verdict: what it refuses, the build refuses too. It takes the
@@ -195,39 +179,8 @@ def check_text(
             )
         except ContentError as exc:
             found.error(1, str(exc))
-    if not later or found.errors:  # after the reader's verdict: an error is one too
-        found.problems.extend(later_problems(text_of, sources))
-    problems = sorted(found.problems, key=_order)
-    if not later or found.errors:
-        return Verdict(problems, edition if not found.errors else None, doc.meta)
-    return Verdict(problems, edition, doc.meta, text_of)
-
-
-def _order(problem: Problem) -> tuple[int, bool]:
-    return problem.line, problem.severity != "error"
-
-
-def later_problems(text_of: Later, sources: Sequence[Source]) -> list[Problem]:
-    """The warnings about a file's text (what Verdict.later left), in the order the judge
-    finds them."""
-    found = _Found(text_of.name)
-    for line, label, takeaway, items in text_of.takeaways:
-        if not _names_a_story(takeaway, items):
-            found.warn(line, f"the takeaway of {label} names none of its stories")
-    _paragraphs(text_of.texts, text_of.script, found)
-    for link in unknown_links(text_of.links, sources):
-        host = urlsplit(link.url).hostname or link.url
-        found.warn(
-            link.line,
-            f"link to unknown source {host}; add it to a source's domains in DIGEST_SOURCES",
-        )
-    return found.problems
-
-
-def with_later(verdict: Verdict, later: list[Problem]) -> list[Problem]:
-    """A file's problems with its later ones, as check_text(later=False) orders them: by
-    line, errors first, then in the order they were found (these were found last)."""
-    return sorted([*verdict.problems, *later], key=_order)
+    problems = sorted(found.problems, key=lambda p: (p.line, p.severity != "error"))
+    return Verdict(problems, edition if not found.errors else None, doc.meta)
 
 
 class _Found:
@@ -416,15 +369,8 @@ def _paragraph_texts(group: list[Token]) -> list[tuple[Token, str]]:
 
 
 def _weekly(
-    tokens: list[Token],
-    offset: int,
-    keys: Sequence[str],
-    found: _Found,
-    takeaways: list[tuple[int, str, str, list[str]]],
-    *,
-    empty_ok: bool,
+    tokens: list[Token], offset: int, keys: Sequence[str], found: _Found, *, empty_ok: bool
 ) -> None:
-    """The sections' errors; each takeaway with its stories goes to `takeaways`."""
     seen: dict[str, int] = {}
     stories = 0
     for group in _groups(tokens):
@@ -466,9 +412,10 @@ def _weekly(
                 line,
                 f"{label} has no 'Takeaway:' paragraph; its Key Takeaways bullet needs one",
             )
-        elif items:  # whether it names one of them: later_problems
-            takeaways.append(
-                (_line(takeaway[0], offset), label, takeaway[1], [text for _, text in items])
+        elif items and not _names_a_story(takeaway[1], [text for _, text in items]):
+            found.warn(
+                _line(takeaway[0], offset),
+                f"the takeaway of {label} names none of its stories",
             )
     if not stories and not found.errors and not empty_ok:
         found.error(
@@ -644,21 +591,17 @@ def _table(
             rows.setdefault((day, place), number)
 
 
-def _texts(tokens: list[Token], offset: int) -> list[tuple[int, bool, str]]:
-    """(line, is a paragraph, inline Markdown) of each paragraph and heading."""
-    return [
-        (_line(tokens[i - 1], offset), tokens[i - 1].type == "paragraph_open", token.content)
-        for i, token in enumerate(tokens)
-        if token.type == "inline" and i and tokens[i - 1].type in ("paragraph_open", "heading_open")
-    ]
-
-
-def _paragraphs(texts: list[tuple[int, bool, str]], script: str, found: _Found) -> None:
+def _paragraphs(tokens: list[Token], offset: int, script: str, found: _Found) -> None:
     """What readers would read wrong: relative day words, untranslated paragraphs."""
     others = {name: pattern for name, pattern in _SCRIPTS.items() if name != script}
     own = _SCRIPTS[script]
-    for line, paragraph, content in texts:
-        text = _KEY.sub("", _TAKEAWAY.sub("", content))
+    for i, token in enumerate(tokens):
+        if token.type != "inline" or not i:
+            continue
+        if tokens[i - 1].type not in ("paragraph_open", "heading_open"):
+            continue
+        line = _line(tokens[i - 1], offset)
+        text = _KEY.sub("", _TAKEAWAY.sub("", token.content))
         text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets are no reading matter
         for phrase in dict.fromkeys(relative_words(text)):
             found.warn(
@@ -666,7 +609,7 @@ def _paragraphs(texts: list[tuple[int, bool, str]], script: str, found: _Found) 
                 f"relative day word '{phrase}': readers cannot tell which day; "
                 "write the date (e.g. 'on February 4')",
             )
-        if not paragraph:
+        if tokens[i - 1].type != "paragraph_open":
             continue
         letters = re.sub(r"\[[^\]]*\]", "", text)  # source names may be in any script
         for name, pattern in others.items():
@@ -690,12 +633,9 @@ def display_path(path: Path, root: Path) -> str:
 __all__ = [
     "HEADER_KEYS",
     "IssueFileError",
-    "Later",
     "Problem",
     "Verdict",
     "check_bytes",
     "check_text",
     "display_path",
-    "later_problems",
-    "with_later",
 ]
