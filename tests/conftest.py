@@ -160,3 +160,16 @@ def mail_project(sample_site: Path, tmp_path: Path):
     yield make
     for conf in made:
         conf.unlink()
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """feedparser's tests/ folder (its corpus of feeds), downloaded into .cache/ on first
+    use, for the collect tests that compare our readings with feedparser's."""
+    from tests.support.corpus import CorpusError, ensure_corpus
+
+    try:
+        return ensure_corpus()
+    except CorpusError as exc:
+        problem = str(exc)  # it says what to run
+    pytest.fail(problem, pytrace=False)  # not a skip: that would hide the missing coverage

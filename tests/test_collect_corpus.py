@@ -29,7 +29,7 @@ from digest.collect.sanitize import ATTRIBUTES, TAGS, clean_html, html_to_text
 from digest.errors import ParseError
 from digest.models import Item, ParsedFeed, Source
 from digest.store import Store
-from tests.support.corpus import CorpusError, ensure_corpus, expected_strings, read_case
+from tests.support.corpus import expected_strings, read_case
 
 URL = "https://corpus.example/feed.xml"
 NOW = datetime(2024, 2, 10, 12, 0, tzinfo=UTC)
@@ -64,16 +64,6 @@ TEXT_DIFFERENCES = {
 NOT_FEEDS = {
     "illformed/rss_empty_document.xml": "not a feed (no RSS or Atom document found)",
 }
-
-
-@pytest.fixture(scope="session")
-def corpus() -> Path:
-    """feedparser's tests/ folder, downloaded into .cache/ on first use."""
-    try:
-        return ensure_corpus()
-    except CorpusError as exc:
-        problem = str(exc)  # it says what to run
-    pytest.fail(problem, pytrace=False)  # not a skip: that would hide the missing coverage
 
 
 @dataclass

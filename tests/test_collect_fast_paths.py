@@ -30,20 +30,11 @@ from digest.errors import ParseError
 from digest.models import Item, Source
 from digest.store import Store
 from digest.store.keys import _canonical_parsed, canonical_url
-from tests.support.corpus import CorpusError, ensure_corpus, read_case
+from tests.support.corpus import read_case
 
 URL = "https://corpus.example/feed.xml"
 FEEDS = Path(__file__).parent / "data" / "feeds"
 NOW = datetime(2024, 2, 10, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Path:
-    try:
-        return ensure_corpus()
-    except CorpusError as exc:
-        problem = str(exc)
-    pytest.fail(problem, pytrace=False)
 
 
 def both_ways(body: bytes, headers: dict[str, str]) -> tuple[object, object]:

@@ -34,20 +34,10 @@ from digest.errors import StoreError
 from digest.models import Source
 from digest.store import FetchRecord, Store
 from digest.store.keys import batch_keys
-from tests.support.corpus import CorpusError, ensure_corpus
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 NOW = datetime(2024, 2, 10, 12, 0, tzinfo=UTC)
 SOURCE = Source(name="site", url="https://site.example/feed")
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Path:
-    try:
-        return ensure_corpus()
-    except CorpusError as exc:
-        problem = str(exc)
-    pytest.fail(problem, pytrace=False)
 
 
 def _markup(count: int) -> list[str]:

@@ -12,16 +12,13 @@ percentages, calc() and auto. Each render runs in a fresh interpreter, as a work
 
 from __future__ import annotations
 
-import json
-import pickle
-import subprocess
-import sys
 from pathlib import Path
 
 from digest import config
 from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import render
-from tests.conftest import FROZEN, ROOT
+from tests.conftest import FROZEN
+from tests.support.processes import python_child
 
 WORDS = (
     "The council met on Tuesday to weigh the budget for the coming year, and the vote "
@@ -95,17 +92,7 @@ print(json.dumps({"reused": state.reused, "layouts": made[0]}))
 
 
 def render_in_child(tmp_path: Path, settings, jobs, *, on: bool, kept: int | None = None) -> dict:
-    order = tmp_path / f"order-{on}-{kept}.pickle"
-    order.write_bytes(pickle.dumps((settings, jobs, on, kept)))
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(order)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return python_child(CHILD, (settings, jobs, on, kept), tmp_path, f"order-{on}-{kept}")
 
 
 def test_kept_lines_print_the_same_bytes_and_shape_fewer_lines(sample_site, tmp_path):

@@ -9,8 +9,6 @@ WeasyPrint itself, after its fonts are chosen), printing what it saw as JSON.
 from __future__ import annotations
 
 import dataclasses
-import json
-import pickle
 import shutil
 import subprocess
 import sys
@@ -23,6 +21,7 @@ from digest.commands.pdf import issue_pdf_jobs, make_pdfs
 from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import render
 from tests.conftest import FROZEN, ROOT
+from tests.support.processes import python_child
 
 # Run in a fresh interpreter: renders the pickled jobs with the pickled settings, reuse on
 # or off, and prints what it saw.
@@ -54,17 +53,7 @@ print(json.dumps({"reused": state.reused, "parses": len(parsed), "layouts": len(
 def render_in_child(
     tmp_path: Path, settings, jobs, *, reuse: bool, name: str, edits: dict | None = None
 ) -> dict:
-    order = tmp_path / f"{name}.pickle"
-    order.write_bytes(pickle.dumps((settings, jobs, reuse, edits or {})))
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(order)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return python_child(CHILD, (settings, jobs, reuse, edits or {}), tmp_path, name)
 
 
 def render_settings(site: Path) -> render.RenderSettings:

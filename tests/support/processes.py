@@ -4,9 +4,12 @@ process group the test gave it (start_new_session), so the group is what to coun
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import pickle
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -48,3 +51,19 @@ def kill_and_count(process: subprocess.Popen, seconds: float = 2.0) -> list[int]
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     return left
+
+
+def python_child(script: str, order: object, folder: Path, name: str) -> dict:
+    """`script` run by a fresh interpreter from the checkout, `order` pickled into a file
+    under `folder` given as its argument; returns the JSON it printed last."""
+    given = folder / f"{name}.pickle"
+    given.write_bytes(pickle.dumps(order))
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(given)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
