@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pelican.log import LimitFilter
 
 from digest.files import TEMP_SUFFIX
 from tests.conftest import run_cli
@@ -48,8 +49,6 @@ def said():
     """What early_pdfs.py logs. Heard on its own logger (the CLI sets the levels and
     handlers of the others); Pelican's logger class drops a message it has logged before
     in the same process (LimitFilter), so what another test logged is forgotten first."""
-    from pelican.log import LimitFilter
-
     LimitFilter._raised_messages.clear()
     logger = logging.getLogger("digest.commands.early_pdfs")
     heard, level = _Said(), logger.level
@@ -121,3 +120,19 @@ def test_a_print_style_changed_with_the_issue_is_not_taken_from_the_early_print(
     assert "PDFs 2 rendered, 0 unchanged" in built.output
     assert _left_over(site) == []
     assert _fresh_print(site) == _pdf(site).read_bytes()
+
+
+def test_weasyprints_warnings_about_a_page_printed_early_are_said(site, said):
+    # A property WeasyPrint does not know: it warns about it in every PDF it prints.
+    css = site / "themes" / "digest" / "static" / "css" / "print.css"
+    css.write_text(css.read_text("utf-8") + "\nh1 { colour: red; }\n", "utf-8")
+    first = run_cli(site / "pelican.conf.py", "build")  # every PDF printed with the new style
+    assert first.exit_code == 0, first.output
+    issue = site / "content" / "issues" / f"{SLUG}.md"
+    issue.write_text(issue.read_text("utf-8").replace("## Late: ", "## Later: ", 1), "utf-8")
+    said.clear()
+    LimitFilter._raised_messages.clear()  # the same lines as the first build's (see `said`)
+    built = run_cli(site / "pelican.conf.py", "build")
+    assert built.exit_code == 0, built.output
+    assert any(m.startswith(f"{SLUG}: PDF written (") and "begun early" in m for m in said)
+    assert any(m.startswith(f"{SLUG}: PDF: ") and "colour" in m for m in said), said

@@ -124,6 +124,8 @@ class EarlyPdfs:
                     continue
                 files.sync_folder(early.job.target.parent)
                 pdf.stamp(early.job, style).record(pdf.fingerprint_of(early.printed))
+                for level, message in outcome.logs:  # WeasyPrint's own, as make_pdfs logs them
+                    log.log(level, "%s: PDF: %s", early.job.slug, message)
                 printed: pdf_render.Printed = outcome.value
                 report.rendered.append(early.job.slug)
                 report.pages += printed.pages
