@@ -51,9 +51,15 @@ PURE_CACHES = _pure_caches()
 
 @pytest.fixture(autouse=True)
 def fresh_caches() -> None:
-    """Every test starts with the pure functions' caches empty."""
+    """Every test starts with the pure functions' caches empty, and with Pelican's memory
+    of the lines it logged forgotten: its logger class drops a line it has logged before
+    in the same process (LimitFilter), so a test would not hear a line another test's
+    build logged."""
+    from pelican.log import LimitFilter
+
     for cached in PURE_CACHES:
         cached.cache_clear()
+    LimitFilter._raised_messages.clear()
 
 
 @pytest.fixture

@@ -46,10 +46,9 @@ class _Said(logging.Handler):
 
 @pytest.fixture
 def said():
-    """What early_pdfs.py logs. Heard on its own logger (the CLI sets the levels and
-    handlers of the others); Pelican's logger class drops a message it has logged before
-    in the same process (LimitFilter), so what another test logged is forgotten first."""
-    LimitFilter._raised_messages.clear()
+    """What early_pdfs.py logs, heard on its own logger (the CLI sets the levels and
+    handlers of the others). Pelican's logger class drops a line it has logged before in
+    the same process (LimitFilter): conftest's fresh_caches forgets them between tests."""
     logger = logging.getLogger("digest.commands.early_pdfs")
     heard, level = _Said(), logger.level
     logger.addHandler(heard)
