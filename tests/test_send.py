@@ -371,9 +371,14 @@ def killed_at_37_then_resumed(sink, conf: Path, subscribers: Path):
     return killed, send(conf, "--subscribers", str(subscribers), "--send")
 
 
-def test_a_send_killed_after_37_of_100_resumes_and_nobody_gets_two(mail_project, tmp_path):
+@pytest.mark.parametrize("pipelining", [False, True], ids=["one command a trip", "pipelining"])
+def test_a_send_killed_after_37_of_100_resumes_and_nobody_gets_two(
+    mail_project, tmp_path, pipelining
+):
     addresses = people(100)
     with smtp_server() as (sink, port):
+        if pipelining:  # the next message's commands travel with this one's content
+            sink.offer_pipelining()
         conf = mail_project("DIGEST_SEND_CONNECTIONS = 1", port=port)
         killed, resumed = killed_at_37_then_resumed(sink, conf, csv_of(tmp_path, addresses))
     assert killed.returncode == -9

@@ -25,14 +25,6 @@ from tests.test_send import SLUG, csv_of, journal, killed_at_37_then_resumed, pe
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
 
-def offer_pipelining(sink) -> None:
-    async def handle_EHLO(server, session, envelope, hostname, responses):
-        session.host_name = hostname
-        return [responses[0], "250-PIPELINING", *responses[1:]]
-
-    sink.handle_EHLO = handle_EHLO
-
-
 # --------------------------------------------------------------------------- the envelope
 
 
@@ -151,7 +143,7 @@ def test_with_pipelining_each_message_takes_one_round_trip(mail_project, tmp_pat
 def test_with_pipelining_everyone_gets_one_copy(mail_project, tmp_path):
     addresses = people(20)
     with smtp_server() as (sink, port):
-        offer_pipelining(sink)
+        sink.offer_pipelining()
         conf = mail_project("DIGEST_SEND_CONNECTIONS = 3", port=port)
         result = send(conf, "--subscribers", str(csv_of(tmp_path, addresses)), "--send")
     assert result.exit_code == 0, result.output
@@ -163,7 +155,7 @@ def test_with_pipelining_everyone_gets_one_copy(mail_project, tmp_path):
 def test_with_pipelining_refusals_are_read_and_classified_as_without(mail_project, tmp_path):
     later, unknown_user, relayed, rejected, fine = people(5)
     with smtp_server() as (sink, port):
-        offer_pipelining(sink)
+        sink.offer_pipelining()
         sink.faults.rcpt = {
             later: ["451 4.3.0 Try again later"],
             unknown_user: ["550 5.1.1 No such user"],
@@ -186,7 +178,7 @@ def test_with_pipelining_refusals_are_read_and_classified_as_without(mail_projec
 
 def test_with_pipelining_a_refused_sender_pauses_with_everyone_still_queued(mail_project, tmp_path):
     with smtp_server() as (sink, port):
-        offer_pipelining(sink)
+        sink.offer_pipelining()
 
         async def refuse_sender(server, session, envelope, address, options):
             return "553 5.7.1 Sender address rejected: not owned by user"
@@ -202,24 +194,12 @@ def test_with_pipelining_a_refused_sender_pauses_with_everyone_still_queued(mail
     assert sink.received == []
 
 
-def test_with_pipelining_a_send_killed_after_37_resumes_and_nobody_gets_two(mail_project, tmp_path):
-    addresses = people(100)
-    with smtp_server() as (sink, port):
-        offer_pipelining(sink)
-        conf = mail_project("DIGEST_SEND_CONNECTIONS = 1", port=port)
-        killed, resumed = killed_at_37_then_resumed(sink, conf, csv_of(tmp_path, addresses))
-    assert killed.returncode == -9
-    assert "1 deliveries were in progress when an earlier run stopped" in resumed.output
-    assert "63 sent now; in all 99 sent, 0 failed, 1 unknown" in resumed.output
-    assert sink.per_recipient() == Counter({a: 1 for a in addresses})
-
-
 def test_with_pipelining_and_four_connections_a_kill_never_doubles_or_hides_anyone(
     mail_project, tmp_path
 ):
     addresses = people(100)
     with smtp_server() as (sink, port):
-        offer_pipelining(sink)
+        sink.offer_pipelining()
         conf = mail_project("DIGEST_SEND_CONNECTIONS = 4", port=port)
         killed, _ = killed_at_37_then_resumed(sink, conf, csv_of(tmp_path, addresses))
     assert killed.returncode == -9
@@ -247,7 +227,7 @@ def test_with_pipelining_the_server_gets_the_outboxs_bytes_for_each_reader(mail_
     )
     subscribers.write_text("email,name\n" + rows)
     with smtp_server() as (sink, port):
-        offer_pipelining(sink)
+        sink.offer_pipelining()
         conf = mail_project("DIGEST_SEND_CONNECTIONS = 2", port=port)
         assert send(conf, "--subscribers", str(subscribers)).exit_code == 0  # the dry run
         result = send(conf, "--subscribers", str(subscribers), "--send")
@@ -263,7 +243,7 @@ def test_with_pipelining_a_lost_answer_leaves_one_unknown_and_the_next_is_sent(
 ):
     first, lost, after = people(3)
     with smtp_server() as (sink, port):
-        offer_pipelining(sink)
+        sink.offer_pipelining()
         sink.faults.hang_up_after_data = {lost}  # its commands went out with `lost`'s content
         conf = mail_project("DIGEST_SEND_CONNECTIONS = 1", port=port)
         result = send(conf, "--subscribers", str(csv_of(tmp_path, people(3))), "--send")
@@ -277,7 +257,7 @@ def test_with_pipelining_421_after_a_message_sends_the_next_on_a_new_connection(
 ):
     first, closing, after = people(3)
     with smtp_server() as (sink, port):
-        offer_pipelining(sink)
+        sink.offer_pipelining()
         sink.faults.data = {closing: ["421 4.3.2 Shutting down"]}
         conf = mail_project("DIGEST_SEND_CONNECTIONS = 1", port=port)
         result = send(conf, "--subscribers", str(csv_of(tmp_path, people(3))), "--send")
@@ -290,7 +270,7 @@ def test_with_pipelining_a_reader_who_left_gets_nothing_and_the_rest_go_on(mail_
     addresses = people(6)
     leaver = addresses[3]
     with smtp_server() as (sink, port):
-        offer_pipelining(sink)
+        sink.offer_pipelining()
         conf = mail_project("DIGEST_SEND_CONNECTIONS = 1", port=port)
         original = sink.handle_DATA
 
