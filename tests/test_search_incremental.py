@@ -256,6 +256,65 @@ def test_a_build_killed_while_joining_leaves_the_old_index_whole(site, monkeypat
     assert [p.name for p in site.output.iterdir() if "digest-tmp" in p.name] == []
 
 
+def test_a_rebuild_adds_to_the_bundle_where_it_lies(site, tmp_path):
+    site.index()
+    bundle = site.output / "pagefind"
+    fragments = {p.name: p.stat().st_ino for p in (bundle / "fragment").iterdir()}
+    site.write(7)
+    site.index()
+    # The old pages' fragments are the same files, not copies in a new folder.
+    kept = {p.name: p.stat().st_ino for p in (bundle / "fragment").iterdir()}
+    assert {name: kept.get(name) for name in fragments} == fragments
+    assert len(kept) == len(fragments) + site.records_of(7)
+    assert_as_pagefind_writes(site, tmp_path)
+
+
+def test_a_build_killed_before_the_switch_leaves_the_old_index_whole(site, tmp_path, monkeypatch):
+    site.index()
+    bundle = site.output / "pagefind"
+    before = {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    pages = [p.url for p in read_bundle(bundle)["en"].pages]
+    site.write(7)
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        # Killed once the new files lie beside the old ones, before the entry names them.
+        patched.setattr(search_bundle.Staged, "switch", killed)
+        with pytest.raises(KeyboardInterrupt):
+            site.index()
+    after = {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    assert len(after) > len(before)  # the staged files
+    assert {name: after.get(name) for name in before} == before
+    assert [p.url for p in read_bundle(bundle)["en"].pages] == pages  # what the entry leads to
+    # The next build finishes the job: the bundle Pagefind writes, nothing left beside it.
+    site.index()
+    assert search.indexed_urls(bundle) == {f"/issues/issue-{n:03d}/" for n in range(1, 8)}
+    assert_as_pagefind_writes(site, tmp_path)
+
+
+def test_a_fragment_name_taken_by_other_bytes_means_a_new_folder(site, tmp_path):
+    # A page gone can leave its fragment's short name to a new page with other words:
+    # the live file is not overwritten while the old entry may name it.
+    with pytest.MonkeyPatch.context() as own:  # the twin's Pagefind wrapper, for a while
+        twin = Site(tmp_path / "twin", site.templates, own)
+        for number in range(1, 8):
+            twin.write(number)
+        twin.index()
+    site.index()
+    old = {p.name for p in (site.output / "pagefind" / "fragment").iterdir()}
+    names = {p.name for p in (twin.output / "pagefind" / "fragment").iterdir()} - old
+    assert names  # issue 7's fragments
+    taken = site.output / "pagefind" / "fragment" / sorted(names)[0]
+    stray = (site.output / "pagefind" / "fragment" / sorted(old)[0]).read_bytes()
+    taken.write_bytes(stray)
+    site.write(7)
+    site.index()
+    assert site.runs()[1:] == [site.records_of(7)]  # still only the new records indexed
+    assert_as_pagefind_writes(site, tmp_path)
+
+
 def test_cbor_and_hash_names_are_pagefinds():
     # minicbor's shapes: definite lengths, the shortest integer heads.
     assert search_bundle._uint(23) == b"\x17"

@@ -44,12 +44,22 @@ import pickle
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest import files
 from digest.errors import RenderError, WriteError
-from digest.publish.search_bundle import Index, Unmergeable, append, read_bundle, write_bundle
+from digest.publish.search_bundle import (
+    Index,
+    Unmergeable,
+    append,
+    bundle_files,
+    read_bundle,
+    stage_update,
+    write_bundle,
+)
 from digest.publish.search_records import document as document_of
 from digest.publish.search_records import page_url, records
 
@@ -260,15 +270,18 @@ def _index_changes(output: Path, records: dict[str, _Record], state: _State, cac
                 kept[language] = append(kept.get(language) or Index(language), index)
             sources = [small, bundle]
         joined = {lang: index for lang, index in kept.items() if index.pages}
-        try:
-            write_bundle(joined, new, sources)
-        except OSError as exc:
-            if files.environmental(exc):
-                raise _no_room(new, exc.strerror or str(exc)) from exc
-            raise Unmergeable(f"{exc}") from exc
-        _check(output, new)
-        _forget(cache)
-        files.replace_folder(new, bundle)
+        with _writing(new):
+            staged = stage_update(joined, bundle, small if todo else None)
+            if staged is None:
+                write_bundle(joined, new, sources)
+        if staged is None:
+            _check(output, new)
+            _forget(cache)
+            files.replace_folder(new, bundle)
+        else:
+            _forget(cache)
+            with _writing(bundle):
+                staged.switch()
     finally:
         for folder in (new, site, small):
             shutil.rmtree(folder, ignore_errors=True)
@@ -294,12 +307,21 @@ def _state_of(bundle: Path, records: dict[str, _Record]) -> _State:
 def _listing(bundle: Path) -> list[str]:
     """The bundle's file names, to tell a bundle changed or broken since it was written."""
     try:
-        names = [p.name for p in bundle.iterdir()]
-        for folder in ("fragment", "index", "filter"):
-            names += [f"{folder}/{p.name}" for p in (bundle / folder).iterdir()]
+        return bundle_files(bundle)
     except OSError:
         return []
-    return sorted(names)
+
+
+@contextmanager
+def _writing(bundle: Path) -> Iterator[None]:
+    """A full disk is one line naming the bundle; another failure to write, a reason to
+    index everything again."""
+    try:
+        yield
+    except OSError as exc:
+        if files.environmental(exc):
+            raise _no_room(bundle, exc.strerror or str(exc)) from exc
+        raise Unmergeable(f"{exc}") from exc
 
 
 def _forget(cache: Path | None) -> None:

@@ -17,7 +17,16 @@ metadata positions by field number, its fragment) but for two things handled her
 numbers index the sorted list of every page's metadata fields (remapped, and a field new
 to the index is `Unmergeable`), and a fragment's short name grows by a character while it
 collides with an earlier page's (done as Pagefind does, in page order). Pure but for
-`read_bundle` and `write_bundle`.
+`read_bundle`, `write_bundle` and `stage_update`.
+
+A rebuild's bundle is brought up to date where it lies (`stage_update`, then
+`Staged.switch`), not copied into a new folder: every file but pagefind-entry.json is named
+by what it holds, so the files the new bundle lacks are added beside the old ones, the
+entry file is replaced in one step, and only then are the files no longer named removed.
+A reader finds a whole bundle before and after the switch; a build killed before it leaves
+the old bundle whole, with files beside it that the next build removes. (A rebuild adds a
+few fragments and rewrites the index chunks; the 2,000 fragments of a 520-issue archive
+are no longer linked into a new folder and unlinked from the old one.)
 """
 
 from __future__ import annotations
@@ -31,10 +40,13 @@ import re
 import shutil
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+
+from digest import files
 
 ENTRY = "pagefind-entry.json"
 SIGNATURE = b"pagefind_dcd"  # the start of every gzip'd file's data
@@ -564,6 +576,31 @@ def entry(indexes: dict[str, Index], hashes: dict[str, str], characters: list[st
     return json.dumps(about, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def bundle_files(bundle: Path) -> list[str]:
+    """The names of a bundle's files, sorted: "pagefind.js", "fragment/en_1f3af0f.pf_fragment"."""
+    names = [entry.name for entry in os.scandir(bundle) if not entry.is_dir()]
+    for folder in FOLDERS:
+        names += [f"{folder}/{name}" for name in os.listdir(bundle / folder)]
+    return sorted(names)
+
+
+def _own(name: str) -> bool:
+    """Pagefind's own files (scripts, styles, WebAssembly): the same in every bundle it writes."""
+    return "/" not in name and name != ENTRY and not name.endswith((".pf_meta", files.TEMP_SUFFIX))
+
+
+def _characters(bundles: list[Path]) -> list[str]:
+    """include_characters of the first of `bundles` whose entry names them."""
+    for source in bundles:
+        try:
+            about = json.loads((source / ENTRY).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if "include_characters" in about:
+            return about["include_characters"]
+    return []
+
+
 def write_bundle(indexes: dict[str, Index], target: Path, sources: list[Path]) -> None:
     """Write the bundle of `indexes` into the folder `target` (made): fragments and
     Pagefind's own files (scripts, styles, WebAssembly) taken from the bundles `sources`,
@@ -572,7 +609,6 @@ def write_bundle(indexes: dict[str, Index], target: Path, sources: list[Path]) -
     target.mkdir(parents=True)
     for folder in FOLDERS:
         (target / folder).mkdir()
-    characters: list[str] = []
     held: dict[str, str] = {}  # a file's path in the bundle -> the source's file
     for source in reversed(sources):  # the first source's files last: they win
         for folder in ("", *FOLDERS):
@@ -582,14 +618,8 @@ def write_bundle(indexes: dict[str, Index], target: Path, sources: list[Path]) -
                 continue
             prefix = f"{folder}/" if folder else ""
             held.update((prefix + n, os.path.join(source, folder, n)) for n in names)
-        try:
-            about = json.loads((source / ENTRY).read_text(encoding="utf-8"))
-            characters = about.get("include_characters", characters)
-        except (OSError, ValueError):
-            pass
     for name, path in held.items():
-        own = "/" not in name and name != ENTRY and not name.endswith(".pf_meta")
-        if own and os.path.isfile(path):
+        if _own(name) and os.path.isfile(path):
             _place(path, os.path.join(target, name))
     hashes = {}
     for language, index in indexes.items():
@@ -604,10 +634,89 @@ def write_bundle(indexes: dict[str, Index], target: Path, sources: list[Path]) -
             elif name in held:
                 _place(held[name], os.path.join(target, name))  # the same name, same data
             else:
-                (target / name).write_bytes(gzip.compress(SIGNATURE + data, GZIP_LEVEL, mtime=0))
+                (target / name).write_bytes(_packed(data))
         if index.wasm and not (target / f"wasm.{index.wasm}.pagefind").is_file():
             raise Unmergeable(f"wasm.{index.wasm}.pagefind is in no bundle")
-    (target / ENTRY).write_bytes(entry(indexes, hashes, characters))
+    (target / ENTRY).write_bytes(entry(indexes, hashes, _characters(sources)))
+
+
+def _packed(data: bytes) -> bytes:
+    return gzip.compress(SIGNATURE + data, GZIP_LEVEL, mtime=0)
+
+
+@dataclass
+class Staged:
+    """A bundle's new files, written beside its old ones; `switch` makes them the bundle."""
+
+    bundle: Path
+    entry: bytes  # the new pagefind-entry.json
+    stale: list[str]  # the files only the old entry names
+
+    def switch(self) -> None:
+        """The new entry in place of the old in one step, then the stale files removed."""
+        _put(self.bundle / ENTRY, lambda temp: temp.write_bytes(self.entry))
+        for name in self.stale:
+            with suppress(FileNotFoundError):
+                os.unlink(self.bundle / name)
+        files.sync_folder(self.bundle)
+
+
+def stage_update(indexes: dict[str, Index], bundle: Path, extra: Path | None) -> Staged | None:
+    """Write into the live `bundle` the files that the bundle of `indexes` has and it lacks:
+    fragments and Pagefind's own files from the bundle `extra` (Pagefind's run over the new
+    records), the index, filter and metadata files encoded. The live entry still names the
+    old files until `switch`. None, with nothing written, where a fragment to add is there
+    with other bytes (a page gone left its name to another): write_bundle a new folder."""
+    present = set(bundle_files(bundle))
+    offered = set(bundle_files(extra)) if extra is not None else set()
+    wanted = {name for name in present if _own(name)}
+    adds = [name for name in sorted(offered - present) if _own(name)]
+    wanted.update(adds)
+    writes: dict[str, bytes] = {}
+    hashes = {}
+    for language, index in indexes.items():
+        for page in index.pages:
+            name = f"fragment/{page.hash}.pf_fragment"
+            wanted.add(name)
+            if name in offered and name in present:
+                if not _same_data(bundle / name, extra / name):  # type: ignore[operator]
+                    return None
+            elif name in offered:
+                adds.append(name)
+            elif name not in present:
+                raise Unmergeable(f"{name} ({page.url}) is in no bundle")
+        for name, data in encode(index).items():
+            if name == "":
+                hashes[language] = data.decode()
+            else:
+                wanted.add(name)
+                if name not in present:  # else the same name, the same data
+                    writes[name] = data
+        if index.wasm and f"wasm.{index.wasm}.pagefind" not in wanted:
+            raise Unmergeable(f"wasm.{index.wasm}.pagefind is in no bundle")
+    sources = [extra, bundle] if extra is not None else [bundle]
+    about = entry(indexes, hashes, _characters(sources))
+    for name in adds:
+        _put(bundle / name, lambda temp, name=name: _place(str(extra / name), str(temp)))  # type: ignore[operator]
+    for name, data in writes.items():
+        _put(bundle / name, lambda temp, data=data: temp.write_bytes(_packed(data)))
+    return Staged(bundle, about, sorted(present - wanted - {ENTRY}))
+
+
+def _same_data(a: Path, b: Path) -> bool:
+    first, second = a.read_bytes(), b.read_bytes()
+    return first == second or gzip.decompress(first) == gzip.decompress(second)
+
+
+def _put(path: Path, write: Callable[[Path], object]) -> None:
+    """`path` written whole or not at all: through a temporary file beside it."""
+    temp = files.temporary_path(path)
+    try:
+        write(temp)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _place(source: str, target: str) -> None:
