@@ -419,3 +419,16 @@ def remove_temporaries(folder: Path, name: str | None = None) -> int:
             _remove(path)
             removed += 1
     return removed
+
+
+def _forget_the_parents_batches() -> None:
+    """In a forked child: the parent's batch and deferred folder syncs stay the parent's.
+    The child has none of the batch's fsync threads, and folders it defers would never be
+    fsynced; what it writes it makes durable itself (or hands over: handed_over)."""
+    global _batch, _pending_syncs
+    _batch = None
+    _pending_syncs = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_the_parents_batches)

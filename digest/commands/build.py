@@ -16,22 +16,24 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from digest import files
+from digest import files, lifeline
 from digest.commands import check as checks
 from digest.commands.check import check_content
 from digest.commands.early_pdfs import EarlyPdfs
 from digest.commands.pdf import make_pdfs, start_pdf_workers
 from digest.commands.pdf import pdf_job as _pdf_job
 from digest.config import Settings
-from digest.errors import DigestError, IssueFileError, RenderError
+from digest.errors import DigestError, IssueFileError, RenderError, WriteError
 from digest.pelican_plugin import atomic, incremental
 from digest.pelican_plugin.reader import PREREAD_KEY, PROBLEMS_KEY, RUNTIME_KEY, preread
 from digest.publish import search
@@ -247,11 +249,14 @@ def _publish_issues(
         early = begun.settle(settings.pdf_page_size) if begun else pdf.PdfReport()
         return early, make_pdfs(settings, jobs, now=now, progress=progress, pool=pool)
 
-    # The PDFs are made in worker processes and the search index waits on Pagefind's: both
-    # run while the email editions are written here (none reads what another writes).
-    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="digest-publish") as threads:
+    # The PDFs are made in worker processes, the search index in its own: all run while
+    # the email editions are written here (none reads what another writes).
+    with (
+        _searcher() as searcher,
+        ThreadPoolExecutor(max_workers=2, thread_name_prefix="digest-publish") as threads,
+    ):
+        searched = searcher.submit(_search_index, *_search_paths(settings), full=full)
         pdfs = threads.submit(make)
-        searched = threads.submit(_index_search, settings, report, full=full)
         marked = threads.submit(checks.shown, settings, shown)
         stamped = stamp_start(settings)
         for article in articles:
@@ -268,7 +273,7 @@ def _publish_issues(
                 stamped=stamped,
             ):
                 report.emails_written += 1
-        searched.result()
+        report.search_pages, report.search_seconds = _searched(searched.result())
         marked.result()
         early, made = pdfs.result()
     # make_pdfs found those begun early current.
@@ -278,17 +283,50 @@ def _publish_issues(
     report.warnings.extend(early.warnings + made.warnings)  # characters no bundled font has
 
 
-def _index_search(settings: Settings, report: BuildReport, *, full: bool) -> None:
-    """The search index of the issue pages: only what changed since the last build is
-    given to Pagefind (digest/publish/search.py), all of it with `full`."""
-    started = time.perf_counter()
+def _searcher() -> Executor:
+    """Where the search index is written: a process forked for it, so that joining the
+    new records to the index does not take turns with the email editions for this
+    process's interpreter lock (a thread where processes cannot be forked)."""
+    if not hasattr(os, "fork"):
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-search")
+    return ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=lifeline.watch_parent,  # it dies with the build (lifeline.py)
+    )
+
+
+def _search_paths(settings: Settings) -> tuple[Path, str, Path]:
+    """The site, the glob of its issue pages, and the search index's cache file."""
     pages = search.page_glob(settings.pelican.get("ARTICLE_SAVE_AS") or "{slug}.html")
     folder = settings.root / str(settings.pelican.get("CACHE_PATH") or ".cache")
-    report.search_pages = search.index_site(
-        settings.output_path, pages, folder / search.CACHE_NAME, full=full
-    )
-    report.search_seconds = time.perf_counter() - started
-    log.info("search: %d pages indexed in %.2f s", report.search_pages, report.search_seconds)
+    return settings.output_path, pages, folder / search.CACHE_NAME
+
+
+def _search_index(output: Path, pages: str, cache: Path, *, full: bool) -> tuple[Any, ...]:
+    """The search index of the issue pages `pages` (a glob): only what changed since the
+    last build is given to Pagefind (digest/publish/search.py), all of it with `full`.
+    Returns the pages indexed and when it started and ended (time.perf_counter: one clock
+    for every process of the machine); a failure as (kind, message, path), which crosses
+    from the process as it is and is raised again by `_searched`."""
+    started = time.perf_counter()
+    try:
+        indexed = search.index_site(output, pages, cache, full=full)
+    except WriteError as exc:
+        return ("write", str(exc), exc.path)
+    except RenderError as exc:
+        return ("render", str(exc), "")
+    return indexed, started, time.perf_counter()
+
+
+def _searched(result: tuple[Any, ...]) -> tuple[int, float]:
+    """The pages indexed and the seconds it took, from `_search_index`'s result."""
+    if isinstance(result[0], str):
+        kind, message, path = result
+        raise WriteError(message, path) if kind == "write" else RenderError(message)
+    pages, started, ended = result
+    log.info("search: %d pages indexed in %.2f s", pages, ended - started)
+    return pages, ended - started
 
 
 def _make_audio(
