@@ -4,6 +4,7 @@ file. And the drafts built on it: a file cut short is nobody's edit."""
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,24 @@ def test_draft_replaces_an_empty_issue_file_and_keeps_it(project):
     assert "content/issues/2024-02-08.md: cut short inside its header, nothing to add to" in (
         cut.output
     )
+
+
+def test_a_forked_child_writes_its_own_files_outside_the_parents_batch(tmp_path):
+    # The search index is written by a process forked during the build: what it writes
+    # must be in place when it ends, not left in a batch only the parent could finish.
+    mine, childs = tmp_path / "mine.txt", tmp_path / "child.txt"
+    with files.deferred_folder_syncs(), files.batched_writes():
+        files.write_bytes(mine, b"parent")
+        pid = os.fork()
+        if pid == 0:  # the child
+            try:
+                files.write_bytes(childs, b"child")
+                os._exit(0 if not files.batching() else 3)
+            finally:
+                os._exit(4)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert childs.read_bytes() == b"child"  # written whole by the child, already
+        assert not mine.exists()  # the parent's, still in its batch
+    assert mine.read_bytes() == b"parent"
+    assert [p.name for p in tmp_path.iterdir() if "digest-tmp" in p.name] == []
