@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from pelican.readers import BaseReader
+from pelican.utils import SafeDatetime
 
 from digest import config, lifeline
 from digest.errors import ContentError
@@ -23,6 +24,7 @@ from digest.render.issue_check import HEADER_KEYS
 # Only these keys may appear in an issue's header: nothing can set save_as, template, url.
 ALLOWED_METADATA = frozenset(HEADER_KEYS)
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 RUNTIME_KEY = "_DIGEST_SETTINGS"  # the validated Settings digest's build hands to Pelican
 PROBLEMS_KEY = "_DIGEST_PROBLEMS"  # where the reader leaves its reasons: Pelican drops them
 PREREAD_KEY = "_DIGEST_PREREAD"  # issue files parsed in parallel before Pelican reads them
@@ -42,6 +44,17 @@ def settings_for(pelican_settings: dict[str, Any]) -> config.Settings:
 class IssueReader(BaseReader):
     enabled = True
     file_extensions: ClassVar[list[str]] = ["md", "markdown"]
+
+    def process_metadata(self, name: str, value: Any) -> Any:
+        # Pelican reads every issue file's date from its name (FILENAME_METADATA) in every
+        # build, cached or not, with dateutil's general parser: a day in ISO form is read
+        # here into the value that parser gives (midnight, Pelican's SafeDatetime).
+        if name == "date" and isinstance(value, str) and _ISO_DAY.fullmatch(value):
+            try:
+                return SafeDatetime(int(value[:4]), int(value[5:7]), int(value[8:10]))
+            except ValueError:
+                pass  # not a day of the calendar: Pelican's own error
+        return super().process_metadata(name, value)
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         try:
