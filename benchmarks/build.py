@@ -172,13 +172,12 @@ def child(config: str, profile: str | None) -> None:
     if hasattr(build_module, "_searched"):  # the index written in a process of its own
         searched = build_module._searched
 
-        def from_the_process(result):
-            if not isinstance(result[0], str):  # (pages, started, ended), on this clock
-                _, started, ended = result
-                timers["search"] = timers.get("search", 0.0) + ended - started
-                calls["search"] = calls.get("search", 0) + 1
-                spans["search"] = [started - begun, ended - begun]
-            return searched(result)
+        def from_the_process(found):  # its start and end are on this process's clock
+            started, ended = found.started, found.ended
+            timers["search"] = timers.get("search", 0.0) + ended - started
+            calls["search"] = calls.get("search", 0) + 1
+            spans["search"] = [started - begun, ended - begun]
+            return searched(found)
 
         build_module._searched = from_the_process
     else:  # the search index (Pagefind), when this digest has one, in this process

@@ -16,27 +16,24 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import multiprocessing
-import os
-import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from digest import files, lifeline
+from digest import files
 from digest.commands import check as checks
 from digest.commands.check import check_content
 from digest.commands.early_pdfs import EarlyPdfs
 from digest.commands.pdf import make_pdfs, start_pdf_workers
 from digest.commands.pdf import pdf_job as _pdf_job
 from digest.config import Settings
-from digest.errors import DigestError, IssueFileError, RenderError, WriteError
+from digest.errors import DigestError, IssueFileError, RenderError
 from digest.pelican_plugin import atomic, incremental
 from digest.pelican_plugin.reader import PREREAD_KEY, PROBLEMS_KEY, RUNTIME_KEY, preread
-from digest.publish import search
+from digest.publish import search, search_worker
 from digest.publish.email.edition import stamp_start, write_email_edition
 from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import workers
@@ -194,6 +191,9 @@ def _publish(
     if settings.audio:
         _make_audio(settings, report, verdict, audio_progress)
     with contextlib.ExitStack() as stack:
+        # The search index's worker starts now: its start overlaps Pelican's work.
+        job = _search_job(settings, full=full)
+        searcher = stack.enter_context(search_worker.started(job.cache, full=full))
         # An issue added or edited since the last build gets a new PDF: its workers start
         # now, and WeasyPrint's import overlaps Pelican's work instead of following it.
         # (Many new issues: a first build or an emptied cache, where Pelican needs both
@@ -223,6 +223,7 @@ def _publish(
             progress=progress,
             pool=early,
             begun=begun,
+            searcher=searcher,
             shown=verdict.new_to_build,
         )
 
@@ -236,6 +237,7 @@ def _publish_issues(
     now: datetime,
     progress: Callable[[int], Callable[[str], None]] | None,
     pool: workers.Pool | None,
+    searcher: workers.Pool,
     begun: EarlyPdfs | None = None,
     shown: set[str] | frozenset[str] = frozenset(),
 ) -> None:
@@ -249,13 +251,11 @@ def _publish_issues(
         early = begun.settle(settings.pdf_page_size) if begun else pdf.PdfReport()
         return early, make_pdfs(settings, jobs, now=now, progress=progress, pool=pool)
 
-    # The PDFs are made in worker processes, the search index in its own: all run while
-    # the email editions are written here (none reads what another writes).
-    with (
-        _searcher() as searcher,
-        ThreadPoolExecutor(max_workers=2, thread_name_prefix="digest-publish") as threads,
-    ):
-        searched = searcher.submit(_search_index, *_search_paths(settings), full=full)
+    # The PDFs are made in worker processes, the search index in its own (started before
+    # Pelican: search_worker.py): all run while the email editions are written here (none
+    # reads what another writes).
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="digest-publish") as threads:
+        searched = threads.submit(search_worker.index, searcher, _search_job(settings, full=full))
         pdfs = threads.submit(make)
         marked = threads.submit(checks.shown, settings, shown)
         stamped = stamp_start(settings)
@@ -283,50 +283,18 @@ def _publish_issues(
     report.warnings.extend(early.warnings + made.warnings)  # characters no bundled font has
 
 
-def _searcher() -> Executor:
-    """Where the search index is written: a process forked for it, so that joining the
-    new records to the index does not take turns with the email editions for this
-    process's interpreter lock (a thread where processes cannot be forked)."""
-    if not hasattr(os, "fork"):
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-search")
-    return ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=lifeline.watch_parent,  # it dies with the build (lifeline.py)
-    )
+def _searched(found: search_worker.Indexed) -> tuple[int, float]:
+    """The pages indexed and the seconds it took."""
+    log.info("search: %d pages indexed in %.2f s", found.pages, found.ended - found.started)
+    return found.pages, found.ended - found.started
 
 
-def _search_paths(settings: Settings) -> tuple[Path, str, Path]:
-    """The site, the glob of its issue pages, and the search index's cache file."""
+def _search_job(settings: Settings, *, full: bool) -> search_worker.Job:
+    """The search index of the issue pages: only what changed since the last build is
+    given to Pagefind (digest/publish/search.py), all of it with `full`."""
     pages = search.page_glob(settings.pelican.get("ARTICLE_SAVE_AS") or "{slug}.html")
     folder = settings.root / str(settings.pelican.get("CACHE_PATH") or ".cache")
-    return settings.output_path, pages, folder / search.CACHE_NAME
-
-
-def _search_index(output: Path, pages: str, cache: Path, *, full: bool) -> tuple[Any, ...]:
-    """The search index of the issue pages `pages` (a glob): only what changed since the
-    last build is given to Pagefind (digest/publish/search.py), all of it with `full`.
-    Returns the pages indexed and when it started and ended (time.perf_counter: one clock
-    for every process of the machine); a failure as (kind, message, path), which crosses
-    from the process as it is and is raised again by `_searched`."""
-    started = time.perf_counter()
-    try:
-        indexed = search.index_site(output, pages, cache, full=full)
-    except WriteError as exc:
-        return ("write", str(exc), exc.path)
-    except RenderError as exc:
-        return ("render", str(exc), "")
-    return indexed, started, time.perf_counter()
-
-
-def _searched(result: tuple[Any, ...]) -> tuple[int, float]:
-    """The pages indexed and the seconds it took, from `_search_index`'s result."""
-    if isinstance(result[0], str):
-        kind, message, path = result
-        raise WriteError(message, path) if kind == "write" else RenderError(message)
-    pages, started, ended = result
-    log.info("search: %d pages indexed in %.2f s", pages, ended - started)
-    return pages, ended - started
+    return search_worker.Job(settings.output_path, pages, folder / search.CACHE_NAME, full)
 
 
 def _make_audio(

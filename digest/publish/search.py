@@ -334,7 +334,29 @@ def _forget(cache: Path | None) -> None:
             raise files.failure(exc, cache) from exc
 
 
+_preloaded: dict[Path, tuple[tuple[int, int, int], _State | None]] = {}
+
+
+def preload(cache: Path) -> None:
+    """Read what `cache` says the index holds now, ahead of index_site (a worker does, while
+    the site is built): index_site takes it from memory if the file is still the same."""
+    key = _file_key(cache)
+    if key is not None:
+        _preloaded[cache] = (key, _load(cache))
+
+
+def _file_key(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
 def _load(cache: Path) -> _State | None:
+    early = _preloaded.pop(cache, None)
+    if early is not None and early[0] == _file_key(cache):
+        return early[1]
     try:
         with cache.open("rb") as stream:
             state = pickle.load(stream)
