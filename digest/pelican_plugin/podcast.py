@@ -34,7 +34,6 @@ from feedgenerator import get_tag_uri
 from pelican import signals
 
 from digest import files
-from digest.pelican_plugin.artwork import artwork_png
 from digest.pelican_plugin.audio import PODCAST_PATH, PublishedAudio, enabled
 from digest.pelican_plugin.pages import newest_first
 from digest.pelican_plugin.reader import settings_for
@@ -213,6 +212,9 @@ def write_podcast(generator: Any, writer: Any = None) -> None:
             (output / path).unlink(missing_ok=True)
         return
     show = show_of(settings)
+    # Imported only now: Pillow's import is paid by the sites with an audio edition alone.
+    from digest.pelican_plugin.artwork import artwork_png
+
     files.write_if_changed(output / ARTWORK_PATH, artwork_png(show.title, _fonts(settings)))
     files.write_if_changed(
         output / PODCAST_PATH, podcast_xml(show, episodes, site_url).encode("utf-8")
