@@ -13,8 +13,9 @@ benchmarks/README.md:
   (some 1,500 boxes an issue, each laid out several times): the same values, set in the
   same order, without two calls a property.
 - draw_first_line, which writes a line's glyphs to the page: the glyphs' ids, advances and
-  offsets are read from Pango's array in one go, not as a C structure a glyph; the rest
-  is WeasyPrint 70's code as it is.
+  offsets are read from Pango's array in one go, not as a C structure a glyph; a line it
+  cuts with an ellipsis gets a Pango layout of its own if it shares one (repeats.py); the
+  rest is WeasyPrint 70's code as it is.
 """
 
 from __future__ import annotations
@@ -157,8 +158,12 @@ def draw_first_line(
         return []
     if textbox.style["font_size"] < 1e-6:
         return []
+    ellipsis = text_overflow == "ellipsis" or block_ellipsis != "none"
+    if ellipsis and textbox.pango_layout.__dict__.get("_shared"):
+        # Cutting it would change the Pango layout other lines draw (repeats.py): a new one.
+        textbox.pango_layout.reactivate(textbox.style)
     pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
-    if text_overflow == "ellipsis" or block_ellipsis != "none":
+    if ellipsis:
         assert textbox.pango_layout.max_width is not None
         max_width = textbox.pango_layout.max_width
         pango.pango_layout_set_width(textbox.pango_layout.layout, int(max_width * TO_UNITS))

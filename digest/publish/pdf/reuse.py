@@ -37,6 +37,7 @@ benchmarks/README.md):
   At most LINES_KEPT layouts a document are kept (their memory: some 2 KB a line); the
   rest are made again, as before.
 - Three steps with less Python to the same result: digest.publish.pdf.faster.
+- A run of text laid out once a worker where it recurs: digest.publish.pdf.repeats.
 
 All of these reach into WeasyPrint's (and cffi's) internals, so they are made only for the
 versions whose code they were written against (VERSIONS); any other version prints as it
@@ -62,7 +63,7 @@ class _Parsed:
 
 
 def install(font_config: Any, fetcher: Any) -> bool:
-    """Make the four changes for documents printed with `font_config` and `fetcher` (the
+    """Make these changes for documents printed with `font_config` and `fetcher` (the
     worker's); False, and nothing changed, when this WeasyPrint is not one they know."""
     import weasyprint
     from weasyprint import css, layout
@@ -75,9 +76,10 @@ def install(font_config: Any, fetcher: Any) -> bool:
         ffi._parsed_types = _ArrayTypes(ffi, ffi._parsed_types)  # else: another cffi
     layout.make_all_pages = _numbers_first(layout.make_all_pages)
     _keep_lines()
-    from digest.publish.pdf import faster  # imports WeasyPrint's modules: only now
+    from digest.publish.pdf import faster, repeats  # import WeasyPrint's modules: only now
 
-    faster.install()
+    if faster.install():
+        repeats.install(font_config)  # shares kept layouts: faster's drawing reads them only
     return True
 
 

@@ -218,7 +218,9 @@ def run(
     jobs: Iterable[Any], *, module: str, init: Any, limits: Limits, pool: Pool | None = None
 ) -> Iterator[Outcome]:
     """Run `module.work(module.setup(init), job)` for every job in worker processes;
-    yields an Outcome per job as it finishes. `pool`: workers started earlier for the same
+    yields an Outcome per job as it finishes (the worker that finished it has its next
+    job by then: what the caller does with an outcome, such as a stamp written and
+    fsynced, keeps no worker waiting). `pool`: workers started earlier for the same
     module, init and limits (the caller closes it); else a pool of this run's own."""
     own = pool is None
     if pool is None:
@@ -251,6 +253,8 @@ def run(
                 if outcome.error is not None:  # a failed worker is not trusted again
                     worker.stop()
                     workers.remove(worker)
+                elif pending:  # its next job first: it works while the caller takes this one
+                    worker.give(pending.popleft(), limits.seconds)
                 yield outcome
     finally:
         for worker in workers:
