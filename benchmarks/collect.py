@@ -23,31 +23,30 @@ busy machine does not count.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import hashlib
 import io
 import json
 import multiprocessing
 import os
-import platform
 import random
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-import feedparser
+if TYPE_CHECKING:
+    from digest import config
 
-from digest import config
-from digest.collect.run import collect
-from digest.store import Store
+# feedparser, digest, asyncio and urllib are imported where they are used, not here: each parser
+# process a collect starts runs this module again (multiprocessing re-imports a `-m` main
+# module in its workers), and `python -m digest collect` makes its workers import nothing.
 
 START = datetime(2024, 2, 1, tzinfo=UTC)
 WORDS = (
@@ -127,6 +126,8 @@ def make_feed(number: int, items: int) -> tuple[str, bytes]:
 def _serve(feeds: int, items: int, ready: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     """A small asyncio HTTP/1.1 server: what is measured is digest, so the fixture should
     answer about as fast as a real web server (http.server's thread per request does not)."""
+    import asyncio
+
     documents = {}
     for number in range(feeds):
         kind, body = make_feed(number, items)
@@ -162,6 +163,8 @@ def _serve(feeds: int, items: int, ready: multiprocessing.Queue) -> None:  # typ
 
 
 def _settings(folder: Path, port: int, feeds: int) -> config.Settings:
+    from digest import config
+
     sources = [
         {"name": f"site{n}", "url": f"http://127.0.0.1:{port}/feed/{n}"} for n in range(feeds)
     ]
@@ -176,6 +179,9 @@ def _settings(folder: Path, port: int, feeds: int) -> config.Settings:
 
 
 def _collect_once(settings: config.Settings, fresh: bool) -> tuple[float, int, list[str]]:
+    from digest.collect.run import collect
+    from digest.store import Store
+
     if fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{settings.store_path}{suffix}").unlink(missing_ok=True)
@@ -189,6 +195,10 @@ def _collect_once(settings: config.Settings, fresh: bool) -> tuple[float, int, l
 
 
 def _baseline(port: int, feeds: int) -> tuple[float, int, int]:
+    import urllib.request
+
+    import feedparser
+
     bodies = []
     for n in range(feeds):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/feed/{n}") as response:
@@ -215,6 +225,8 @@ print(entries)
 
 
 def _save_bodies(folder: Path, port: int, feeds: int) -> Path:
+    import urllib.request
+
     listing = []
     for n in range(feeds):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/feed/{n}") as response:
@@ -254,6 +266,8 @@ def _collect_as_user(settings: config.Settings, conf: Path) -> tuple[float, int]
 
 
 def main() -> None:
+    import platform
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--items", type=int, default=50)

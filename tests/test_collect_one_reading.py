@@ -33,7 +33,7 @@ from digest.collect.parsing import parser_pool
 from digest.errors import StoreError
 from digest.models import Source
 from digest.store import FetchRecord, Store
-from digest.store.keys import batch_keys
+from digest.store.keys import batch_rows
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 NOW = datetime(2024, 2, 10, 12, 0, tzinfo=UTC)
@@ -147,9 +147,9 @@ def test_items_and_their_fetch_go_in_as_they_did_in_two_steps(tmp_path):
             counts = store.save_items(batch, NOW)
             store.record_fetch(SOURCE.name, SOURCE.url, replace(record, counts=counts))
     with Store(tmp_path / "one.sqlite3") as store:
-        keyed = batch_keys(items[:10])
-        assert store.save_fetch(SOURCE.name, SOURCE.url, keyed, record).new == 10
-        counts = store.save_fetch(SOURCE.name, SOURCE.url, batch_keys(items), record)
+        rows = batch_rows(items[:10])
+        assert store.save_fetch(SOURCE.name, SOURCE.url, rows, record).new == 10
+        counts = store.save_fetch(SOURCE.name, SOURCE.url, batch_rows(items), record)
         assert (counts.new, counts.unchanged) == (20, 10)
     assert _rows(tmp_path / "one.sqlite3") == _rows(tmp_path / "two.sqlite3")
 
@@ -164,7 +164,7 @@ def test_a_fetch_record_that_fails_takes_its_items_with_it(tmp_path):
     unwritable = FetchRecord(at=NOW, status="ok", error=object())  # type: ignore[arg-type]
     with Store(tmp_path / "s.sqlite3") as store:
         with pytest.raises(StoreError):
-            store.save_fetch(SOURCE.name, SOURCE.url, batch_keys(items), unwritable)
+            store.save_fetch(SOURCE.name, SOURCE.url, batch_rows(items), unwritable)
         assert store.count_items() == 0
         assert store.fetch_state(SOURCE.name) is None
 

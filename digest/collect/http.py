@@ -11,8 +11,10 @@ Rules every fetch follows, because sources are untrusted:
 - every hop's host is resolved by us, every address checked, and the connection pinned to a
   checked address (Host header and TLS SNI keep the name), so DNS rebinding between the
   check and the connect cannot reach a private address;
-- certificates verified; no proxy or netrc from the environment (`trust_env=False`), so what
-  we check is what we connect to.
+- certificates verified; no proxy or netrc from the environment, so what we check is what
+  we connect to;
+- a connection carries one request (collect/wire.py speaks HTTP on it) and is closed after
+  it, never lent to another host.
 
 `fetch()` is a synchronous wrapper around `fetch_async()`; async callers (a concurrent
 collect) use `fetch_async()` directly.
@@ -35,6 +37,7 @@ from pathlib import Path
 import certifi
 import httpx
 
+from digest.collect import wire
 from digest.collect.fetched import Fetched
 from digest.errors import FetchError
 
@@ -109,19 +112,23 @@ async def fetch_async(
     last_modified: str | None = None,
     allow_private: bool | Collection[str] = False,
 ) -> Fetched:
-    headers = {"User-Agent": user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+    # In the order httpx's client sent them (its defaults, then ours); Host goes first.
+    headers = [
+        ("Connection", "keep-alive"),
+        ("User-Agent", user_agent),
+        ("Accept", ACCEPT),
+        ("Accept-Encoding", "gzip, deflate"),
+    ]
     if etag:
-        headers["If-None-Match"] = etag
+        headers.append(("If-None-Match", etag))
     if last_modified:
-        headers["If-Modified-Since"] = last_modified
+        headers.append(("If-Modified-Since", last_modified))
     current = _http_url(url, redirect=False)
+    cookies = httpx.Cookies()  # a redirect's cookies go with the next hop, as in a client
     try:
-        async with (
-            asyncio.timeout(timeout),
-            httpx.AsyncClient(verify=_tls(), trust_env=False, timeout=timeout) as client,
-        ):
+        async with asyncio.timeout(timeout):
             for hop in range(MAX_REDIRECTS + 1):
-                async with _send(client, current, headers, allow_private, hop > 0) as response:
+                async with _send(current, headers, cookies, allow_private, hop > 0) as response:
                     if response.status_code not in REDIRECT_STATUSES:
                         return await _result(response, str(current), max_bytes, etag, last_modified)
                     location = response.headers.get("location")
@@ -178,7 +185,7 @@ def read_file(path: str, *, max_bytes: int) -> Fetched:
 
 
 async def _result(
-    response: httpx.Response, url: str, max_bytes: int, etag: str | None, modified: str | None
+    response: wire.Response, url: str, max_bytes: int, etag: str | None, modified: str | None
 ) -> Fetched:
     status = response.status_code
     if status == 304:
@@ -216,12 +223,12 @@ def _http_url(url: str, *, redirect: bool) -> httpx.URL:
 
 @asynccontextmanager
 async def _send(
-    client: httpx.AsyncClient,
     url: httpx.URL,
-    headers: dict[str, str],
+    headers: list[tuple[str, str]],
+    cookies: httpx.Cookies,
     allow_private: bool | Collection[str],
     redirected: bool,
-) -> AsyncIterator[httpx.Response]:
+) -> AsyncIterator[wire.Response]:
     host = url.raw_host.decode("ascii")
     port = url.port or (443 if url.scheme == "https" else 80)
     addresses = await _resolve(host, port)
@@ -230,22 +237,18 @@ async def _send(
             where = "redirect to a private address" if redirected else "a private address"
             raise FetchError(f"refused {where} {address}")
     error: httpx.ConnectError | None = None
+    tls = _tls() if url.scheme == "https" else None
+    headers = [("Host", url.netloc.decode("ascii")), *headers]
     for address in addresses:
-        request = client.build_request(
-            "GET",
-            url.copy_with(host=str(address)),
-            headers={**headers, "Host": url.netloc.decode("ascii")},
-            extensions={"sni_hostname": host},
-        )
         try:
-            response = await client.send(request, stream=True)
+            connection = await wire.connect(str(address), port, tls, host)
         except httpx.ConnectError as exc:  # try the next address, like a browser would
             error = exc
             continue
         try:
-            yield response
+            yield await wire.get(connection, url, str(address), headers, cookies)
         finally:
-            await response.aclose()
+            connection.close()
         return
     if error is None:  # getaddrinfo answered with no address at all
         raise FetchError(f"could not resolve host {_short(host)}")
@@ -342,7 +345,9 @@ class _Inflater:
 @cache
 def _tls() -> ssl.SSLContext:
     # One verified context for all fetches: building it loads the CA bundle every time.
-    return ssl.create_default_context(cafile=certifi.where())
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.set_alpn_protocols(["http/1.1"])  # offered as httpcore offered it
+    return context
 
 
 def _first_line(exc: BaseException) -> str:

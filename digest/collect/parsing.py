@@ -20,16 +20,18 @@ import multiprocessing
 import multiprocessing.forkserver
 import resource
 import signal
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from types import FrameType
+from typing import TypeVar
 
 from digest import lifeline
 from digest.collect.fetched import Fetched
 from digest.errors import ParseError
 from digest.models import Item, Source
-from digest.store.keys import Keys, batch_keys
+from digest.store.keys import Row, batch_rows
 
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker
 # What a worker needs, imported once by the fork server (with the patterns every worker
@@ -48,10 +50,17 @@ _HTML_PARSER = "digest.collect.html"
 class Parsed:
     items: list[Item]
     warnings: tuple[str, ...]
-    # batch_keys(items), what the store deduplicates on: hashed here, in a parser process,
-    # since the collecting process (which fetches and stores) has the longest share of the
-    # work on two CPUs.
-    keyed: list[tuple[Item, Keys]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What collect stores of one document: batch_rows(items) (store/keys.py), made here,
+    in a parser process, since the collecting process (which fetches and stores) has the
+    longest share of the work on two CPUs; and plain tuples of strings cost it less to
+    receive than the items they come from."""
+
+    rows: list[Row]
+    warnings: tuple[str, ...]
 
 
 def parse_items(
@@ -59,25 +68,28 @@ def parse_items(
 ) -> Parsed:
     """The normalized items of one fetched document; ParseError when it is unusable, too
     big or too slow to parse. Runs in a worker (see parser_pool) or in-process."""
-    # Imported here, not at the top: the collecting process never parses (see above).
-    from digest.collect.detect import parse
-    from digest.collect.normalize import normalize
+    return _guarded(budget, lambda: _parse(fetched, source, now, max_items))
 
+
+def parse_rows(
+    fetched: Fetched, source: Source, *, now: datetime, budget: float, max_items: int
+) -> Rows:
+    """parse_items, its items as the store inserts them, under the same budget."""
+
+    def rows() -> Rows:
+        parsed = _parse(fetched, source, now, max_items)
+        return Rows(batch_rows(parsed.items), parsed.warnings)
+
+    return _guarded(budget, rows)
+
+
+_T = TypeVar("_T")
+
+
+def _guarded(budget: float, work: Callable[[], _T]) -> _T:
     timed = _start_timer(budget)
     try:
-        feed = parse(fetched, source)
-        warnings = feed.warnings
-        entries = feed.entries
-        if len(entries) > max_items:
-            warnings += (f"kept the first {max_items:,} of {len(entries):,} entries",)
-            entries = entries[:max_items]
-        base = fetched.url if source.is_remote else None
-        items = [
-            item
-            for entry in entries
-            if (item := normalize(entry, source, now=now, base_url=base)) is not None
-        ]
-        keyed = batch_keys(items)
+        return work()
     except MemoryError:
         raise ParseError("document too big to parse (memory limit reached)") from None
     except RecursionError:
@@ -85,7 +97,26 @@ def parse_items(
     finally:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
-    return Parsed(items, warnings, keyed)
+
+
+def _parse(fetched: Fetched, source: Source, now: datetime, max_items: int) -> Parsed:
+    # Imported here, not at the top: the collecting process never parses (see above).
+    from digest.collect.detect import parse
+    from digest.collect.normalize import normalize
+
+    feed = parse(fetched, source)
+    warnings = feed.warnings
+    entries = feed.entries
+    if len(entries) > max_items:
+        warnings += (f"kept the first {max_items:,} of {len(entries):,} entries",)
+        entries = entries[:max_items]
+    base = fetched.url if source.is_remote else None
+    items = [
+        item
+        for entry in entries
+        if (item := normalize(entry, source, now=now, base_url=base)) is not None
+    ]
+    return Parsed(items, warnings)
 
 
 def parser_pool(workers: int, *, html: bool = True) -> ProcessPoolExecutor:

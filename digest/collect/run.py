@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from digest.collect import backoff, http
-from digest.collect.parsing import Parsed, parse_items, parser_pool, start_parsers
+from digest.collect import backoff
+from digest.collect.fetched import Fetched
+from digest.collect.parsing import Rows, parse_rows, parser_pool, start_parsers
 from digest.config import Settings
 from digest.errors import FetchError, ParseError
 from digest.models import Source
@@ -45,8 +46,8 @@ class SourceReport:
 
 @dataclass(frozen=True)
 class _Outcome:
-    parsed: Parsed | None  # None for 304 Not Modified
-    fetched: http.Fetched
+    parsed: Rows | None  # None for 304 Not Modified
+    fetched: Fetched
 
 
 def collect(
@@ -114,6 +115,10 @@ async def _fetch_and_parse(
     limit: asyncio.Semaphore,
     pool: _Pool,
 ) -> _Outcome | FetchError | ParseError:
+    # Imported here: the first fetch starts after the fork server (start_parsers), whose
+    # imports, not httpx's here, are what the first parse waits for.
+    from digest.collect import http
+
     try:
         async with limit:
             if source.is_remote:
@@ -133,7 +138,7 @@ async def _fetch_and_parse(
         if fetched.status == 304:  # nothing to parse: the whole point of a 304
             return _Outcome(None, fetched)
         job = partial(
-            parse_items,
+            parse_rows,
             fetched,
             source,
             now=now,
@@ -168,7 +173,7 @@ def _record(
     if outcome.parsed is None:
         store.record_fetch(source.name, source.url, record)
         return SourceReport(source.name, record.status, SaveCounts())
-    counts = store.save_fetch(source.name, source.url, outcome.parsed.keyed, record)
+    counts = store.save_fetch(source.name, source.url, outcome.parsed.rows, record)
     return SourceReport(source.name, "ok", counts, warnings=outcome.parsed.warnings)
 
 
@@ -179,6 +184,8 @@ def _record_failure(
     store: Store,
     now: datetime,
 ) -> SourceReport:
+    from digest.collect import http
+
     http_status = error.status if isinstance(error, http.HTTPStatusError) else None
     failures = (state.failures if state else 0) + 1
     gone = (state.gone if state else 0) + 1 if http_status == 410 else 0
@@ -237,7 +244,7 @@ class _Pool:
         self._executor: Executor | None = None
         self._submitted = 0
 
-    async def run(self, job: Callable[[], Parsed]) -> Parsed:
+    async def run(self, job: Callable[[], Rows]) -> Rows:
         for _ in range(2):
             if self._executor is None:
                 self._executor = parser_pool(self._workers, html=self._html)

@@ -27,7 +27,23 @@ from typing import Any
 from digest.errors import StoreError
 from digest.models import Item
 from digest.store import mailing
-from digest.store.keys import Keys, batch_keys, canonical_url, content_key
+from digest.store.keys import (
+    CONTENT,
+    GUID,
+    PUBLISHED,
+    SOURCE,
+    SUMMARY,
+    TITLE,
+    URL,
+    URL_KEY,
+    VALUES,
+    Keys,
+    Row,
+    batch_rows,
+    canonical_url,
+    content_key,
+    to_row,
+)
 from digest.store.timestamps import timestamp
 
 _V1 = """
@@ -112,7 +128,7 @@ def _migrate_v2(db: sqlite3.Connection) -> None:
         if item.guid and (item.guid == item.url or item.guid.startswith("sha256:")):
             item = replace(item, guid=None)
         keys = Keys(item.guid, canonical_url(item.url), content_key(item))
-        _insert(db, item, keys, first, table="items_v2")
+        _insert(db, to_row(item, keys), first, table="items_v2")
         db.execute("UPDATE items_v2 SET last_seen = ? WHERE id = last_insert_rowid()", (last,))
     _run_script(
         db,
@@ -376,19 +392,17 @@ class Store(mailing.MailingStore):
         """Insert new items and update changed ones, all or nothing. Which stored item an
         entry is: store/keys.py. An article another source already brought in is
         counted as unchanged and left to that source."""
-        keyed = batch_keys(list(items))
+        rows = batch_rows(list(items))
         with self._transaction() as db:
-            return _save(db, keyed, timestamp(now))
+            return _save(db, rows, timestamp(now))
 
-    def save_fetch(
-        self, name: str, url: str, keyed: list[tuple[Item, Keys]], fetch: FetchRecord
-    ) -> SaveCounts:
+    def save_fetch(self, name: str, url: str, rows: list[Row], fetch: FetchRecord) -> SaveCounts:
         """save_items(items, fetch.at) and record_fetch(name, url, fetch) with the counts, in
         one transaction: a source's items and the fetch that brought them are written
-        together or not at all (and a collect commits once per source, not twice). `keyed`
-        is batch_keys(items) (store/keys.py), which a parser process computes."""
+        together or not at all (and a collect commits once per source, not twice). `rows`
+        is batch_rows(items) (store/keys.py), which a parser process computes."""
         with self._transaction() as db:
-            counts = _save(db, keyed, timestamp(fetch.at))
+            counts = _save(db, rows, timestamp(fetch.at))
             _record(db, name, url, replace(fetch, counts=counts))
         return counts
 
@@ -455,24 +469,24 @@ class Store(mailing.MailingStore):
         return cursor.rowcount > 0
 
 
-def _save(db: sqlite3.Connection, keyed: list[tuple[Item, Keys]], stamp: str) -> SaveCounts:
-    if _all_new(db, keyed):
-        _insert_all(db, keyed, stamp)
-        return SaveCounts(new=len(keyed))
+def _save(db: sqlite3.Connection, entries: list[Row], stamp: str) -> SaveCounts:
+    if _all_new(db, entries):
+        _insert_all(db, entries, stamp)
+        return SaveCounts(new=len(entries))
     new = updated = unchanged = 0
     touched: set[int] = set()  # rows this batch has matched: two entries never share one
-    for item, keys in keyed:
-        row = _match(db, item, keys, touched)
+    for entry in entries:
+        row = _match(db, entry, touched)
         if row is None:
-            touched.add(_insert(db, item, keys, stamp))
+            touched.add(_insert(db, entry, stamp))
             new += 1
             continue
         touched.add(row["id"])
-        if row["source"] != item.source or _same(row, item):
+        if row["source"] != entry[SOURCE] or _same(row, entry):
             db.execute("UPDATE items SET last_seen = ? WHERE id = ?", (stamp, row["id"]))
             unchanged += 1
         else:
-            _update(db, row, item, keys, stamp)
+            _update(db, row, entry, stamp)
             updated += 1
     return SaveCounts(new, updated, unchanged)
 
@@ -530,48 +544,49 @@ def _record(db: sqlite3.Connection, name: str, url: str, fetch: FetchRecord) -> 
     )
 
 
-def _match(db: sqlite3.Connection, item: Item, keys: Keys, touched: set[int]) -> sqlite3.Row | None:
+def _match(db: sqlite3.Connection, entry: Row, touched: set[int]) -> sqlite3.Row | None:
     """The stored row this entry is, if any: by guid, then URL, then content (see
     store/keys.py)."""
-    if keys.guid:
+    source, guid, url_key = entry[SOURCE], entry[GUID], entry[URL_KEY]
+    if guid:
         row = db.execute(
-            "SELECT * FROM items WHERE source = ? AND guid = ?", (item.source, keys.guid)
+            "SELECT * FROM items WHERE source = ? AND guid = ?", (source, guid)
         ).fetchone()
         if row is not None:
             return row
-    if keys.url:
-        row = db.execute("SELECT * FROM items WHERE url_key = ?", (keys.url,)).fetchone()
+    if url_key:
+        row = db.execute("SELECT * FROM items WHERE url_key = ?", (url_key,)).fetchone()
         # One link, two different guids: the same story only when its headline or date
         # agrees (a feed that changes guids on every fetch, feedbin #580), else two stories.
         if (
             row is not None
             and row["id"] not in touched
             and (
-                not (row["guid"] and keys.guid)
-                or row["title"] == item.title
-                or row["published"] == timestamp(item.published)
+                not (row["guid"] and guid)
+                or row["title"] == entry[TITLE]
+                or row["published"] == entry[PUBLISHED]
             )
         ):
             return row
     rows = db.execute(
         "SELECT * FROM items WHERE source = ? AND content_key = ? ORDER BY id",
-        (item.source, keys.content),
+        (source, entry[CONTENT]),
     ).fetchall()
     return next((row for row in rows if row["id"] not in touched), None)
 
 
-def _all_new(db: sqlite3.Connection, keyed: list[tuple[Item, Keys]]) -> bool:
+def _all_new(db: sqlite3.Connection, entries: list[Row]) -> bool:
     """Whether every entry of one source's batch is new, with keys no row and no other
     entry holds: then _match finds nothing for any of them and _insert keeps every key, so
     the rows can go in at once. Three look-ups for the batch instead of six per entry."""
-    if not keyed or len({item.source for item, _ in keyed}) != 1:
+    if not entries or len({entry[SOURCE] for entry in entries}) != 1:
         return False
-    contents = [keys.content for _, keys in keyed]
+    contents = [entry[CONTENT] for entry in entries]
     if len(set(contents)) != len(contents):  # a suffixed content key: the careful way
         return False
-    source = keyed[0][0].source
-    guids = [keys.guid for _, keys in keyed if keys.guid]
-    urls = [keys.url for _, keys in keyed if keys.url]
+    source = entries[0][SOURCE]
+    guids = [entry[GUID] for entry in entries if entry[GUID]]
+    urls = [entry[URL_KEY] for entry in entries if entry[URL_KEY]]
     for column, values, scoped in (
         ("guid", guids, True),
         ("url_key", urls, False),
@@ -590,66 +605,60 @@ def _all_new(db: sqlite3.Connection, keyed: list[tuple[Item, Keys]]) -> bool:
 _CHUNK = 500  # values per IN (...): well under SQLite's limit on parameters
 
 
-def _insert_all(db: sqlite3.Connection, keyed: list[tuple[Item, Keys]], stamp: str) -> None:
+def _insert_all(db: sqlite3.Connection, entries: list[Row], stamp: str) -> None:
+    stamps = (stamp, stamp)
     db.executemany(
         "INSERT INTO items (source, guid, url_key, content_key, url, title, summary_html,"
         " text, published, language, date_flag, first_seen, last_seen)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (item.source, keys.guid, keys.url, keys.content, *_values(item), stamp, stamp)
-            for item, keys in keyed
-        ],
+        [entry + stamps for entry in entries],
     )
 
 
-def _same(row: sqlite3.Row, item: Item) -> bool:
+def _same(row: sqlite3.Row, entry: Row) -> bool:
     return (row["url"], row["title"], row["summary_html"]) == (
-        item.url,
-        item.title,
-        item.summary_html,
+        entry[URL],
+        entry[TITLE],
+        entry[SUMMARY],
     )
 
 
-def _insert(
-    db: sqlite3.Connection, item: Item, keys: Keys, stamp: str, table: str = "items"
-) -> int:
-    guid = (
-        keys.guid
-        if keys.guid and not _taken(db, table, "source = ? AND guid = ?", (item.source, keys.guid))
-        else None
-    )
-    url_key = keys.url if keys.url and not _taken(db, table, "url_key = ?", (keys.url,)) else None
-    content = keys.content
+def _insert(db: sqlite3.Connection, entry: Row, stamp: str, table: str = "items") -> int:
+    source, guid, url_key, content = entry[SOURCE], entry[GUID], entry[URL_KEY], entry[CONTENT]
+    if guid and _taken(db, table, "source = ? AND guid = ?", (source, guid)):
+        guid = None
+    if url_key and _taken(db, table, "url_key = ?", (url_key,)):
+        url_key = None
     if (
-        guid is None
-        and url_key is None
+        not guid
+        and not url_key
         and _taken(
             db,
             table,
             "source = ? AND content_key = ? AND guid IS NULL AND url_key IS NULL",
-            (item.source, content),
+            (source, content),
         )
     ):  # the key of a row this batch already matched: this entry is another story
-        content = f"{content}#{_count(db, table, item.source, content)}"
+        content = f"{content}#{_count(db, table, source, content)}"
     cursor = db.execute(
         f"INSERT INTO {table} (source, guid, url_key, content_key, url, title, summary_html,"
         " text, published, language, date_flag, first_seen, last_seen)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (item.source, guid, url_key, content, *_values(item), stamp, stamp),
+        (source, guid or None, url_key or None, content, *entry[VALUES], stamp, stamp),
     )
     return cursor.lastrowid or 0
 
 
-def _update(db: sqlite3.Connection, row: sqlite3.Row, item: Item, keys: Keys, stamp: str) -> None:
+def _update(db: sqlite3.Connection, row: sqlite3.Row, entry: Row, stamp: str) -> None:
     # Fill keys the row lacks (a guid first seen now), unless another row holds them.
+    source, guid, url_key = entry[SOURCE], entry[GUID], entry[URL_KEY]
     guid = row["guid"] or (
-        keys.guid
-        if keys.guid
-        and not _taken(db, "items", "source = ? AND guid = ?", (item.source, keys.guid))
+        guid
+        if guid and not _taken(db, "items", "source = ? AND guid = ?", (source, guid))
         else None
     )
     url_key = row["url_key"] or (
-        keys.url if keys.url and not _taken(db, "items", "url_key = ?", (keys.url,)) else None
+        url_key if url_key and not _taken(db, "items", "url_key = ?", (url_key,)) else None
     )
     # A changed story keeps its first-known date unless that date was a guess.
     db.execute(
@@ -657,19 +666,7 @@ def _update(db: sqlite3.Connection, row: sqlite3.Row, item: Item, keys: Keys, st
         " published = CASE WHEN date_flag IS NULL THEN published ELSE ? END,"
         " language = ?, date_flag = CASE WHEN date_flag IS NULL THEN NULL ELSE ? END,"
         " guid = ?, url_key = ?, last_seen = ? WHERE id = ?",
-        (*_values(item), guid, url_key, stamp, row["id"]),
-    )
-
-
-def _values(item: Item) -> tuple[object, ...]:
-    return (
-        item.url,
-        item.title,
-        item.summary_html,
-        item.text,
-        timestamp(item.published),
-        item.language,
-        item.date_flag,
+        (*entry[VALUES], guid, url_key, stamp, row["id"]),
     )
 
 
