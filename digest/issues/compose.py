@@ -28,6 +28,7 @@ from digest.models import (
     DraftSection,
     Entry,
     Explanation,
+    Incident,
     Issue,
     Item,
     Period,
@@ -107,12 +108,24 @@ def draft_issue(
     told_before: list[list[Candidate]] = []
     for group in clusters([*placed, *earlier], places):
         (told_before if any(c.day < spec.period.start for c in group) else groups).append(group)
+    # Each story is drafted, weighed and read for its incident row on its own: a big week's
+    # are done by a pool's workers (parallel), its rank and rows put together here.
+    outlets = incident_rows.week_outlets([c.item for c in g] for g in [*groups, *told_before])
+    story = partial(
+        _story, zone=spec.zone, period=spec.period, common=common, places=places, outlets=outlets
+    )
+    drafted = parallel.read_all(
+        story,
+        [*((group, True) for group in groups), *((group, False) for group in told_before)],
+        at_least=incident_rows.PARALLEL_STORIES,
+    )
+    scored = {entry: score for entry, _, score, _ in drafted if score is not None}
+    rows_read = {entry: row for entry, _, _, row in drafted}
     entries_by_section: dict[str, list[Entry]] = {rule.key: [] for rule in rules}
     reports: dict[Entry, list[Item]] = {}  # every outlet's report of an entry's story
     notes: dict[Entry, list[str]] = {}  # what drafting decided for a story, for --explain
     entry_of_group: list[Entry] = []
-    for group in groups:
-        entry, decided = _entry(group, spec.zone, spec.period, common)
+    for group, (entry, decided, _, _) in zip(groups, drafted[: len(groups)], strict=True):
         entry_of_group.append(entry)
         reports[entry] = [c.item for c in group]
         notes[entry] = decided
@@ -125,7 +138,7 @@ def draft_issue(
         entries = entries_by_section[rule.key]
         if not entries:
             continue
-        ranked = importance.rank(entries)
+        ranked = importance.rank(entries, scored)
         top = headlines.parts(ranked)
         named = [story for story, _ in top]
         rest = [story for story in ranked if story not in named]
@@ -154,12 +167,13 @@ def draft_issue(
     # revised, a launch pad found) updates that attack's row, which the last issue has,
     # instead of making a second row here.
     before = [
-        (_entry(group, spec.zone, spec.period, common)[0], [c.item for c in group])
-        for group in told_before
+        (entry, [c.item for c in group])
+        for group, (entry, _, _, _) in zip(told_before, drafted[len(groups) :], strict=True)
     ]
     rows = incident_rows.table(
-        [*before, *((entry, reports[entry]) for entry in all_entries)], places, options
+        [*before, *((entry, reports[entry]) for entry in all_entries)], places, options, rows_read
     )
+    incident_rows.remember_attacks({})  # what clustering's pool read was for this week only
     incidents = tuple(row for row in rows if row.day in spec.period)
     story_notes = [
         *(
@@ -191,6 +205,23 @@ def draft_issue(
         unplaced=tuple(_entry([c], spec.zone, spec.period, common)[0] for c in unplaced),
         explanations=tuple(explanations),
     )
+
+
+def _story(
+    told: tuple[list[Candidate], bool],
+    zone: ZoneInfo,
+    period: Period,
+    common: frozenset[str],
+    places: Gazetteer | None,
+    outlets: Sequence[str],
+) -> tuple[Entry, list[str], tuple[float, list[str]] | None, tuple[Incident | None, bool]]:
+    """A group's entry and notes (_entry), its own weight when it is to be ranked
+    (importance.story_score), and its incident row (incidents.story_row)."""
+    group, ranked = told
+    entry, decided = _entry(group, zone, period, common)
+    score = importance.story_score(entry) if ranked else None
+    row = incident_rows.story_row((entry, [c.item for c in group]), places, outlets)
+    return entry, decided, score, row
 
 
 def _dated(said: tuple[str, date]) -> tuple[date, str | None]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from digest.models import Entry
@@ -122,34 +122,23 @@ def story_score(entry: Entry) -> tuple[float, list[str]]:
     return score, reasons
 
 
-def rank(entries: Sequence[Entry]) -> list[Ranked]:
-    """The section's stories and threads, most important first."""
+def rank(
+    entries: Sequence[Entry], scored: Mapping[Entry, tuple[float, list[str]]] | None = None
+) -> list[Ranked]:
+    """The section's stories and threads, most important first. `scored`: story_score of
+    the entries, where it was computed before (by a pool's workers)."""
     if not entries:
         return []
     subjects = [content_words(f"{e.title} {lead_sentence(e.text)}") for e in entries]
-    vectors = _vectors(subjects)
-    similar = [
-        [_cosine(vectors[i], vectors[j]) if i != j else 0.0 for j in range(len(entries))]
-        for i in range(len(entries))
-    ]
+    similar = _similar(_vectors(subjects))
     # Headlines that share two words, one of them rare in the section ("Jalawla" and "bomb"
     # in "Four Killed in Jalawla Bombing" and "Police Catch Jalawla Bombers"), tell one
     # subject, even when their texts tell it in different words.
     titles = [content_words(e.title) for e in entries]
     names = [_names(e.text) for e in entries]
-    spread = Counter(w for words in titles for w in words)
-    rare = max(2, len(entries) // 4)
-    for i in range(len(entries)):
-        for j in range(i + 1, len(entries)):
-            shared = titles[i] & titles[j]
-            near = abs((entries[i].day - entries[j].day).days) <= THREAD_DAYS
-            if (
-                near
-                and any(_CONSEQUENCE.fullmatch(w) for w in shared)  # one kind of event ...
-                and any(spread[w] <= rare and w in names[i] & names[j] for w in shared)
-            ):  # ... about one rare name (a town, a person): not every attack on soldiers
-                similar[i][j] = similar[j][i] = max(similar[i][j], THREAD_SIMILARITY)
-    own = [story_score(e) for e in entries]
+    for i, j in _same_subject(entries, titles, names):
+        similar[i][j] = similar[j][i] = max(similar[i][j], THREAD_SIMILARITY)
+    own = [scored[e] if scored is not None else story_score(e) for e in entries]
     # Centrality: the share of the rest of the section a story resembles.
     central = [sum(row) / max(1, len(entries) - 1) for row in similar]
     scores = [own[i][0] + 4.0 * central[i] for i in range(len(entries))]
@@ -213,6 +202,56 @@ def _vectors(word_sets: Sequence[frozenset[str]]) -> list[dict[str, float]]:
         norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
         out.append({w: x / norm for w, x in vector.items()})
     return out
+
+
+def _same_subject(
+    entries: Sequence[Entry], titles: Sequence[frozenset[str]], names: Sequence[frozenset[str]]
+) -> list[tuple[int, int]]:
+    """The pairs (i < j) of stories whose headlines share one kind of event (a consequence
+    word) and a name rare in the section (a town, a person), told within THREAD_DAYS: not
+    every attack on soldiers. Each headline's event words and rare names are read once, and
+    only the pairs sharing a rare name are looked at."""
+    spread = Counter(w for words in titles for w in words)
+    rare = max(2, len(entries) // 4)
+    events = [frozenset(w for w in words if _CONSEQUENCE.fullmatch(w)) for words in titles]
+    rare_names = [
+        frozenset(w for w in words if spread[w] <= rare and w in named)
+        for words, named in zip(titles, names, strict=True)
+    ]
+    having: dict[str, list[int]] = {}
+    for i, words in enumerate(rare_names):
+        for w in words:
+            having.setdefault(w, []).append(i)
+    pairs = []
+    for i, words in enumerate(rare_names):
+        for j in sorted({j for w in words for j in having[w] if j > i}):
+            near = abs((entries[i].day - entries[j].day).days) <= THREAD_DAYS
+            if near and not events[i].isdisjoint(titles[j]):
+                pairs.append((i, j))
+    return pairs
+
+
+def _similar(vectors: Sequence[dict[str, float]]) -> list[list[float]]:
+    """_cosine of every story with every other (0.0 with itself), as rank() takes them.
+
+    A pair of stories that share no word is 0 without a look at either: only the pairs a
+    word's list of stories brings together are scored, each as _cosine scores it. Its sum
+    runs over the shorter vector (the first of two as long), so a pair of vectors of one
+    length is scored both ways, and any other pair once for both."""
+    size = len(vectors)
+    similar = [[0.0] * size for _ in range(size)]  # _cosine sums nothing: 0, the same value
+    having: dict[str, list[int]] = {}
+    for i, vector in enumerate(vectors):
+        for w in vector:
+            having.setdefault(w, []).append(i)
+    for i, vector in enumerate(vectors):
+        later = {j for w in vector for j in having[w] if j > i}
+        row = similar[i]
+        for j in later:
+            other = vectors[j]
+            row[j] = score = _cosine(vector, other)
+            similar[j][i] = _cosine(other, vector) if len(other) == len(vector) else score
+    return similar
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:

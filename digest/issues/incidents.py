@@ -32,7 +32,7 @@ A count it cannot read is left unknown (None), never guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 
@@ -161,8 +161,26 @@ _TOLL_STATED = re.compile(r"\btoll\b|حصيله", re.I)
 PARALLEL_STORIES = 300
 
 
-@lru_cache(maxsize=65536)  # a story's reprints, and clustering's reading of the same reports
+# Reports whose reading another process did (clustering's pool): remember_attacks.
+_READ_ELSEWHERE: dict[tuple[str, str], bool] = {}
+
+
+def remember_attacks(read: dict[tuple[str, str], bool]) -> None:
+    """Take is_attack's answers for these (title, text) reports as read, in place of the
+    answers remembered before: a pool's workers read a big week's reports for clustering,
+    and the incident rows, read by workers forked later, ask about the same reports."""
+    _READ_ELSEWHERE.clear()
+    _READ_ELSEWHERE.update(read)
+
+
 def is_attack(title: str, text: str) -> bool:
+    """Whether one report tells of an attack (_attack), or what a pool read it as."""
+    known = _READ_ELSEWHERE.get((title, text))
+    return _attack(title, text) if known is None else known
+
+
+@lru_cache(maxsize=65536)  # a story's reprints, and clustering's reading of the same reports
+def _attack(title: str, text: str) -> bool:
     """Whether one report tells of an attack, read from its headline, then its lead.
 
     A follow-up (arrest, funeral, trial, reaction...) named before any weapon makes it the
@@ -176,17 +194,25 @@ def is_attack(title: str, text: str) -> bool:
         weak = _WEAK.search(part)
         if not (follow_up or weapon or weak):
             continue
-        counted = any(n is not None for n in casualties(part))
+        # Whether the part counts casualties is read only where it decides: a weapon named
+        # with no follow-up (and no mine's legacy) makes an attack whatever the count.
         if follow_up and (not weapon or follow_up.start() < weapon.start()):
-            if counted:
+            if _counted(part):
                 continue  # "Officer Wounded as Police Arrest Gang": what hurt him?
             return False
-        if _LEGACY.search(part) and not counted:
+        if _LEGACY.search(part) and not _counted(part):
             continue
-        if (weapon and (not follow_up or counted)) or (weak and counted):
+        if weapon and not follow_up:
+            return True
+        if (weapon or weak) and _counted(part):
             return True
         weapon_first = weapon_first or bool(weapon)
     return weapon_first
+
+
+def _counted(part: str) -> bool:
+    """Whether a part of a report counts the dead or the wounded."""
+    return any(n is not None for n in casualties(part))
 
 
 def figures(reports: Sequence[tuple[str, str]]) -> Toll:
@@ -265,17 +291,21 @@ def table(
     stories: Sequence[tuple[Entry, Sequence[Item]]],
     places: Gazetteer | None,
     options: DraftOptions,
+    read: Mapping[Entry, tuple[Incident | None, bool]] | None = None,
 ) -> tuple[Incident, ...]:
     """The issue's incident rows from every drafted story (its entry and every outlet's
     report), follow-ups folded into the row of the attack they follow, only the kinds
     `options.incident_kinds` names (all when empty), militants as `options.militants`
-    says; sorted by (day, location)."""
-    outlets = sorted({item.source for _, items in stories for item in items}, key=len, reverse=True)
-    read = partial(_story_row, places=places, outlets=outlets)
+    says; sorted by (day, location). `read`: story_row of the stories' entries, where it
+    was read before (by a pool's workers, with the drafting of the stories)."""
+    if read is None:
+        outlets = week_outlets(items for _, items in stories)
+        reader = partial(story_row, places=places, outlets=outlets)
+        answers = parallel.read_all(reader, stories, at_least=PARALLEL_STORIES)
+    else:
+        answers = [read[entry] for entry, _ in stories]
     drafts = []
-    for (entry, items), (row, follow_up) in zip(
-        stories, parallel.read_all(read, stories, at_least=PARALLEL_STORIES), strict=True
-    ):
+    for (entry, items), (row, follow_up) in zip(stories, answers, strict=True):
         if row is not None:
             drafts.append(_Draft(row, _reports(entry, items), follow_up))
     rows = [_options(_merged(group), options) for group in _attacks(drafts)]
@@ -284,7 +314,12 @@ def table(
     return tuple(sorted(kept, key=lambda row: (row.day, row.location)))
 
 
-def _story_row(
+def week_outlets(reports: Iterable[Sequence[Item]]) -> list[str]:
+    """The outlets of the stories' reports, the longest name first (story_row's `outlets`)."""
+    return sorted({item.source for items in reports for item in items}, key=len, reverse=True)
+
+
+def story_row(
     story: tuple[Entry, Sequence[Item]], places: Gazetteer | None, outlets: Sequence[str]
 ) -> tuple[Incident | None, bool]:
     """A story's row (incident) and whether it follows up an attack told before; each story

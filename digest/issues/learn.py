@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, repeat
 
 MIN_ISSUES = 3
 MIN_EXAMPLES = 40
@@ -59,14 +59,22 @@ class Model:
 
     def log_scores(self, text: str) -> dict[str, float]:
         """Per section: log prior + log likelihood of the text's features, unnormalized."""
-        features = [
-            w for w in words(text) if any(w in self.log_likelihood[s] for s in self.sections)
-        ]
+        known = self._known()
+        features = [w for w in words(text) if w in known]
         return {
             section: self.log_prior[section]
-            + sum(self.log_likelihood[section].get(w, self.log_unseen[section]) for w in features)
+            + sum(map(self.log_likelihood[section].get, features, repeat(self.log_unseen[section])))
             for section in self.sections
         }
+
+    def _known(self) -> frozenset[str]:
+        """Every feature some section's examples hold (the features scored), gathered once
+        per model, not looked up section by section for every item a draft places."""
+        known = self.__dict__.get("_known_features")
+        if known is None:
+            known = frozenset().union(*(self.log_likelihood[s] for s in self.sections))
+            object.__setattr__(self, "_known_features", known)  # frozen: set once, derived
+        return known
 
     def describe(self) -> str:
         return f"learned from {self.examples} paragraphs of {self.issues} published issues"

@@ -9,6 +9,7 @@ Forked workers inherit the texts and the reader: only the answers cross between 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -23,27 +24,39 @@ _CHUNKS_PER_WORKER = 4  # a slow chunk holds up less of the whole
 _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # a pool's work, set before fork
 
 
+def pooled(count: int, workers: int | None = None, at_least: int | None = None) -> bool:
+    """Whether read_all reads `count` texts by a pool (with the same arguments)."""
+    workers = workers or _cpus()
+    at_least = PARALLEL_FROM if at_least is None else at_least  # as set now (tests set it)
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    return workers >= 2 and count >= at_least and forks
+
+
 def read_all(
     read: Callable[[T], R],
     texts: Sequence[T],
     workers: int | None = None,
-    at_least: int = PARALLEL_FROM,
+    at_least: int | None = None,
 ) -> list[R]:
     """[read(t) for t in texts], by `workers` processes (default: the CPUs this process may
-    use) when there are `at_least` texts or more and fork is available."""
+    use) when there are `at_least` texts or more (default PARALLEL_FROM) and fork is
+    available."""
     workers = workers or _cpus()
-    forks = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or len(texts) < at_least or not forks:
+    if not pooled(len(texts), workers, at_least):
         return [read(t) for t in texts]
     global _job
     size = -(-len(texts) // (workers * _CHUNKS_PER_WORKER))
     spans = [(start, min(start + size, len(texts))) for start in range(0, len(texts), size)]
     _job = (read, texts)
+    # The collector would walk every object the workers inherit, writing to each, and the
+    # kernel copy each page it writes to: the objects there are left out of its walks.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             chunks = pool.map(_read_span, spans, chunksize=1)
     finally:
         _job = None
+        gc.unfreeze()
     return [answer for chunk in chunks for answer in chunk]
 
 

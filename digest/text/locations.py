@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from digest.text import arabic
 from digest.text.places import Gazetteer, Mention, Place
@@ -212,10 +213,37 @@ def _province_near(text: str, place: Place, places: Gazetteer) -> str | None:
 def _masked(text: str, outlets: Sequence[str]) -> str:
     """The text with the outlets' names blanked out (offsets kept): "told Euphrates News
     Agency" locates nothing."""
-    for outlet in outlets:
+    first = _first_outlet(text, outlets)
+    if first is None:
+        return text
+    for outlet in outlets[first:]:  # none before it is in the text
         if outlet and outlet in text:
             text = text.replace(outlet, " " * len(outlet))
     return text
+
+
+def _first_outlet(text: str, outlets: Sequence[str]) -> int | None:
+    """The position in `outlets` of the first name the text holds, or None. A week names
+    hundreds of outlets and a report one or none: a name is looked for only when the text
+    holds its first four characters (a name shorter than that always)."""
+    short, by_start = _outlet_starts(tuple(outlets))
+    grams = {text[i : i + 4] for i in range(len(text) - 3)}
+    maybe = [*short, *(n for start in grams & by_start.keys() for n in by_start[start])]
+    return next((n for n in sorted(maybe) if outlets[n] in text), None)
+
+
+@lru_cache(maxsize=8)  # a table's stories share the week's outlets
+def _outlet_starts(outlets: tuple[str, ...]) -> tuple[list[int], dict[str, list[int]]]:
+    """The positions of the outlets' names shorter than four characters, and of the others
+    by their first four."""
+    short = []
+    by_start: dict[str, list[int]] = {}
+    for n, outlet in enumerate(outlets):
+        if len(outlet) >= 4:
+            by_start.setdefault(outlet[:4], []).append(n)
+        elif outlet:
+            short.append(n)
+    return short, by_start
 
 
 def written_place(texts: Sequence[str], outlets: Sequence[str] = ()) -> str | None:

@@ -123,6 +123,12 @@ class Gazetteer:
     def mentions(self, text: str) -> list[Mention]:
         """Every place named in `text`, longest name first where names overlap, in order.
         Offsets are into `text` with Arabic diacritics removed."""
+        if text.isascii():
+            return self._latin_mentions(text)
+        return self._any_mentions(text)
+
+    def _any_mentions(self, text: str) -> list[Mention]:
+        """mentions() of a text in any script."""
         words = _key_words(arabic.strip_marks(text).replace("-", " "))
         # A word's forms: Latin without a possessive; Arabic as written and without prefixes.
         # A name's later words may only lose the article.
@@ -156,6 +162,34 @@ class Gazetteer:
                 break
             else:
                 i += 1
+        return found
+
+    def _latin_mentions(self, text: str) -> list[Mention]:
+        """mentions() of an ASCII text: the same places, found with less Python. Lower case
+        is its casefold, and a word has one form, which every word of a name is looked up
+        in; a name is tried only at a word that begins one (most words begin none)."""
+        words = [
+            (m.group(), m.start(), m.end())
+            for m in _LATIN_WORD.finditer(text.replace("-", " ").lower())
+            if m.group() not in _ARTICLES
+        ]
+        keys = [w[:-2] if w.endswith("'s") else w for w, _, _ in words]
+        longest_of, names = self._longest, self._names
+        count = len(keys)
+        found = []
+        free = 0  # the first word not inside a name found
+        for i in [i for i, key in enumerate(keys) if key in longest_of]:
+            if i < free:
+                continue
+            for size in range(min(longest_of[keys[i]], count - i), 0, -1):
+                place = names.get(tuple(keys[i : i + size]))
+                if place is None:
+                    continue
+                if place.context and not (i and _locative(words[i - 1][0])):
+                    continue
+                found.append(Mention(place, words[i][1], words[i + size - 1][2]))
+                free = i + size
+                break
         return found
 
 
