@@ -15,12 +15,14 @@ and the index itself as search_bundle.py reads it), the records from the first o
 changed on are dropped, Pagefind indexes the new ones alone, and search_bundle.py joins the
 two into the bundle Pagefind would write for all of them. A build that changed no record
 writes nothing; `--full`, a missing or unreadable cache, or a join that cannot be done
-(another Pagefind, a new metadata field) index every record again. Either way the bundle is
-written whole into a new folder beside the old one (output/.pagefind.<random>.digest-tmp;
-Pagefind leaves the fragments of a previous run beside the new ones) and swapped in when
-complete (digest.files.replace_folder): a killed or failed build leaves the old index whole
-and the site searchable. The cache is removed before the swap and written after it, so it
-never describes another bundle than the one beside it.
+(another Pagefind, a new metadata field) index every record again. A full index is written
+whole into a new folder beside the old one (output/.pagefind.<random>.digest-tmp; Pagefind
+leaves the fragments of a previous run beside the new ones) and swapped in when complete
+(digest.files.replace_folder); a joined one is written where the bundle lies, its new files
+beside the old ones and its entry file replaced last (search_bundle.stage_update). Either
+way a killed or failed build leaves the old index whole and the site searchable. The cache
+is removed before the swap and written after it, so it never describes another bundle than
+the one beside it. A build runs all this in a worker process (search_worker.py).
 
 Not byte-reproducible: with filters on the pages (data-pagefind-filter, the theme's
 "section" filter) Pagefind 1.5.2 writes its filter index in hash-map order, so two runs over
