@@ -13,18 +13,16 @@ import gzip
 import socket
 import ssl
 import struct
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 from digest.collect import http
 from digest.collect.http import ACCEPT, FetchTimeout, HTTPStatusError, fetch
 from digest.errors import FetchError
-from tests.support.http_server import SELF_SIGNED_CERT, SELF_SIGNED_KEY
+from tests.support.http_server import SELF_SIGNED_CERT, server_tls
 
 UA = "digest-tests/1.0 (+https://example.org/digest)"
 Reply = bytes | Callable[[socket.socket], None]
@@ -48,7 +46,7 @@ def answering(*replies: Reply, tls: bool = False, head: bool = True) -> Iterator
             conn.settimeout(5)
             try:
                 if tls:
-                    conn = _server_tls().wrap_socket(conn, server_side=True)
+                    conn = server_tls().wrap_socket(conn, server_side=True)
                 if head:
                     data = b""
                     while b"\r\n\r\n" not in data and (chunk := conn.recv(65536)):
@@ -69,16 +67,6 @@ def answering(*replies: Reply, tls: bool = False, head: bool = True) -> Iterator
     finally:
         listener.close()
         thread.join(5)
-
-
-def _server_tls() -> ssl.SSLContext:
-    with tempfile.TemporaryDirectory() as tmp:
-        cert, key = Path(tmp, "cert.pem"), Path(tmp, "key.pem")
-        cert.write_text(SELF_SIGNED_CERT)
-        key.write_text(SELF_SIGNED_KEY)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
-    return context
 
 
 def _reset(after: bytes) -> Callable[[socket.socket], None]:
@@ -294,7 +282,7 @@ def trusted_self_signed(tmp_path, monkeypatch):
 
 
 def test_a_tls_fetch_offers_what_httpx_offered(trusted_self_signed):
-    context = _server_tls()
+    context = server_tls()
     context.set_alpn_protocols(["h2", "http/1.1"])
     names: list[str | None] = []
     context.sni_callback = lambda conn, name, ctx: names.append(name)

@@ -68,15 +68,17 @@ PAGE = f"""<!DOCTYPE html>
 </body></html>
 """
 
-# Run in a fresh interpreter: renders the pickled jobs, reuse on or off (and with at most
-# `kept` lines kept a document), counting the Pango layouts WeasyPrint made.
+# Run in a fresh interpreter: renders the pickled jobs, reuse on or off (and with the
+# number of lines kept, `limit` a module's setting, set to `kept`), counting the Pango
+# layouts WeasyPrint made. test_pdf_repeats.py runs it too.
 CHILD = """
-import json, pickle, sys
-from digest.publish.pdf import render, reuse
+import importlib, json, pickle, sys
+from digest.publish.pdf import render
 
-settings, jobs, on, kept = pickle.loads(open(sys.argv[1], "rb").read())
+settings, jobs, on, kept, limit = pickle.loads(open(sys.argv[1], "rb").read())
 if kept is not None:
-    reuse.LINES_KEPT = kept
+    module, name = limit.rsplit(".", 1)
+    setattr(importlib.import_module(module), name, kept)
 state = render.setup(settings, reuse=on)
 from weasyprint.text import line_break
 made = [0]
@@ -92,7 +94,8 @@ print(json.dumps({"reused": state.reused, "layouts": made[0]}))
 
 
 def render_in_child(tmp_path: Path, settings, jobs, *, on: bool, kept: int | None = None) -> dict:
-    return python_child(CHILD, (settings, jobs, on, kept), tmp_path, f"order-{on}-{kept}")
+    order = (settings, jobs, on, kept, "digest.publish.pdf.reuse.LINES_KEPT")
+    return python_child(CHILD, order, tmp_path, f"order-{on}-{kept}")
 
 
 def test_kept_lines_print_the_same_bytes_and_shape_fewer_lines(sample_site, tmp_path):

@@ -23,6 +23,7 @@ from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import render
 from tests.conftest import FROZEN
 from tests.support.processes import python_child
+from tests.test_pdf_lines import CHILD
 
 WORDS = "The council met on Tuesday to weigh the budget for the coming year. "
 LINE = "Iraq Weekly Monitor"
@@ -90,29 +91,6 @@ def page(body: str, extra_style: str = "") -> str:
     )
 
 
-# Run in a fresh interpreter: renders the pickled jobs, reuse on or off, with at most
-# `kept` runs of text kept a worker, counting the Pango layouts WeasyPrint made.
-CHILD = """
-import json, pickle, sys
-from digest.publish.pdf import render, repeats
-
-settings, jobs, on, kept = pickle.loads(open(sys.argv[1], "rb").read())
-if kept is not None:
-    repeats.KEPT = kept
-state = render.setup(settings, reuse=on)
-from weasyprint.text import line_break
-made = [0]
-setup = line_break.Layout.setup
-def counted(self, style):
-    made[0] += 1
-    return setup(self, style)
-line_break.Layout.setup = counted
-for job in jobs:
-    render.work(state, job)
-print(json.dumps({"reused": state.reused, "layouts": made[0]}))
-"""
-
-
 def test_repeated_text_prints_the_same_bytes_and_is_laid_out_once(sample_site, tmp_path):
     settings = config.load(sample_site / "pelican.conf.py", compile_selectors=False)
     output, theme = settings.output_path, Path(settings.pelican["THEME"]).resolve()
@@ -148,7 +126,8 @@ def test_repeated_text_prints_the_same_bytes_and_is_laid_out_once(sample_site, t
         ]
 
     def run(name: str, *, on: bool, kept: int | None = None) -> dict:
-        return python_child(CHILD, (render_settings, jobs(name), on, kept), tmp_path, name)
+        order = (render_settings, jobs(name), on, kept, "digest.publish.pdf.repeats.KEPT")
+        return python_child(CHILD, order, tmp_path, name)
 
     fresh = run("without", on=False)
     unkept = run("unkept", on=True, kept=0)

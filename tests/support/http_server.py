@@ -38,6 +38,17 @@ rGoNZmino0SB/wzmhAVgkdceRP16PAeA3AxAvjgaClL9W/DcFqYk/zjA
 Route = Callable[["Handler"], None]
 
 
+def server_tls() -> ssl.SSLContext:
+    """A server's TLS context with the self-signed certificate for 127.0.0.1."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cert, key = Path(tmp, "cert.pem"), Path(tmp, "key.pem")
+        cert.write_text(SELF_SIGNED_CERT)
+        key.write_text(SELF_SIGNED_KEY)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+    return context
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
@@ -84,12 +95,7 @@ class LocalServer:
         self._server.stopping = threading.Event()
         self.scheme = "https" if tls else "http"
         if tls:
-            with tempfile.TemporaryDirectory() as tmp:
-                cert, key = Path(tmp, "cert.pem"), Path(tmp, "key.pem")
-                cert.write_text(SELF_SIGNED_CERT)
-                key.write_text(SELF_SIGNED_KEY)
-                context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-                context.load_cert_chain(cert, key)
+            context = server_tls()
             self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         # A short poll interval keeps shutdown (and so every test's teardown) fast.
         self._thread = threading.Thread(
