@@ -93,6 +93,19 @@ print(json.dumps({"reused": state.reused, "layouts": made[0]}))
 """
 
 
+def settings_for_pages(settings: config.Settings, folder: Path) -> render.RenderSettings:
+    """A4, the frozen clock, the sample site's fonts; pages from its output, its theme and
+    `folder`."""
+    output, theme = settings.output_path, Path(settings.pelican["THEME"]).resolve()
+    return render.RenderSettings(
+        page_size="A4",
+        roots=(output, theme, folder),
+        created=FROZEN.isoformat(timespec="seconds"),
+        site_url=settings.site_url,
+        fonts=pdf.font_folders(output, theme),
+    )
+
+
 def render_in_child(tmp_path: Path, settings, jobs, *, on: bool, kept: int | None = None) -> dict:
     order = (settings, jobs, on, kept, "digest.publish.pdf.reuse.LINES_KEPT")
     return python_child(CHILD, order, tmp_path, f"order-{on}-{kept}")
@@ -100,18 +113,12 @@ def render_in_child(tmp_path: Path, settings, jobs, *, on: bool, kept: int | Non
 
 def test_kept_lines_print_the_same_bytes_and_shape_fewer_lines(sample_site, tmp_path):
     settings = config.load(sample_site / "pelican.conf.py", compile_selectors=False)
-    output, theme = settings.output_path, Path(settings.pelican["THEME"]).resolve()
+    output = settings.output_path
     page = tmp_path / "lines" / "index.html"
     page.parent.mkdir()
     page.write_text(PAGE, encoding="utf-8")
     issue = output / "issues" / "2024-02-08" / "index.html"  # a real issue, print.css and all
-    render_settings = render.RenderSettings(
-        page_size="A4",
-        roots=(output, theme, tmp_path),
-        created=FROZEN.isoformat(timespec="seconds"),
-        site_url=settings.site_url,
-        fonts=pdf.font_folders(output, theme),
-    )
+    render_settings = settings_for_pages(settings, tmp_path)
 
     def jobs(name: str) -> list[render.PdfJob]:
         folder = tmp_path / name

@@ -19,11 +19,9 @@ from pathlib import Path
 import pypdf
 
 from digest import config
-from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import render
-from tests.conftest import FROZEN
 from tests.support.processes import python_child
-from tests.test_pdf_lines import CHILD
+from tests.test_pdf_lines import CHILD, settings_for_pages
 
 WORDS = "The council met on Tuesday to weigh the budget for the coming year. "
 LINE = "Iraq Weekly Monitor"
@@ -93,7 +91,7 @@ def page(body: str, extra_style: str = "") -> str:
 
 def test_repeated_text_prints_the_same_bytes_and_is_laid_out_once(sample_site, tmp_path):
     settings = config.load(sample_site / "pelican.conf.py", compile_selectors=False)
-    output, theme = settings.output_path, Path(settings.pelican["THEME"]).resolve()
+    output = settings.output_path
     font = (output / "theme" / "fonts" / "source-code-pro-400-normal.ttf").as_uri()
     face = f'@font-face {{ font-family: "Repeat Face"; src: url("{font}") }}'
     sources = {
@@ -104,13 +102,7 @@ def test_repeated_text_prints_the_same_bytes_and_is_laid_out_once(sample_site, t
         (tmp_path / name).mkdir()
         (tmp_path / name / "index.html").write_text(html, encoding="utf-8")
     issue = output / "issues" / "2024-02-08" / "index.html"  # a real issue, print.css and all
-    render_settings = render.RenderSettings(
-        page_size="A4",
-        roots=(output, theme, tmp_path),
-        created=FROZEN.isoformat(timespec="seconds"),
-        site_url=settings.site_url,
-        fonts=pdf.font_folders(output, theme),
-    )
+    render_settings = settings_for_pages(settings, tmp_path)
     order = ["repeats", "issue", "repeats", "declares", "repeats", "issue"]
 
     def jobs(name: str) -> list[render.PdfJob]:
