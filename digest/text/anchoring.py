@@ -155,15 +155,25 @@ def _describe(result: Resolved) -> str:
 
 # A word every match of an English rule holds: a rule whose words the text lacks is not
 # tried (each pattern would otherwise be tried at every position of every paragraph).
+# "near" spells its phrases with single spaces: its needles are two words, which "Sunday",
+# "today" and "days" (each holding "day") are not.
 _NEEDLES: dict[str, tuple[str, ...]] = {
     "weekday": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
     "day": ("yesterday", "today", "tonight", "tomorrow"),
     "part": ("morning", "afternoon", "evening", "night", "noon", "dawn"),
     "week": ("week",),
     "month": ("month", "year"),
-    "near": ("day",),
+    "near": (
+        *("same day", "previous day", "next day", "following day"),
+        *("day before", "day after", "day earlier", "day later"),
+        *("days before", "days after", "days earlier", "days later"),
+    ),
     "ago": ("ago",),
 }
+# How many words before its needle's word a rule's match may begin: "this coming Sunday",
+# "during earlier this week", "during March last year", "on the same day", "this morning"
+# (fewer words, fewer places the pattern is tried).
+_WORDS = {"weekday": 2, "day": 5, "part": 1, "week": 3, "month": 3, "near": 2, "ago": 5}
 
 
 def _find(text: str) -> list[_Found]:
@@ -176,8 +186,8 @@ def _find(text: str) -> list[_Found]:
         for m in (
             (pattern.finditer(text) if arabic else ())
             if rule.startswith("ar_")
-            # every English phrase holds its key word within five words of its start
-            else dates.finditer_near(pattern, text, low, _NEEDLES[rule], 5)
+            # every English phrase holds its key word within _WORDS words of its start
+            else dates.finditer_near(pattern, text, low, _NEEDLES[rule], _WORDS[rule])
             if any(n in low for n in _NEEDLES[rule])
             else ()
         )
@@ -192,19 +202,34 @@ def _find(text: str) -> list[_Found]:
 
 def _is_reference(rule: str, m: re.Match[str], text: str) -> bool:
     """Whether a match names a day relative to now, not a custom, a duration or a date."""
-    before, after = text[: m.start()], text[m.end() :]
     if rule == "weekday":
-        if _DATED_AFTER.match(after):
+        if _DATED_AFTER.match(text, m.end()):
             return False
         return bool(m.group("pre") or m.group("part")) or not (
-            _NOT_DAY_BEFORE.search(before) or _NOT_DAY_AFTER.match(after)
+            _word_before(_NOT_DAY_BEFORE, text, m.start()) or _NOT_DAY_AFTER.match(text, m.end())
         )
     if rule in ("part", "week", "month"):
         # "the last week", "a year": a duration, not a date
-        return m.groupdict().get("prep") is not None or not _DURATION_BEFORE.search(before)
+        return m.groupdict().get("prep") is not None or not _word_before(
+            _DURATION_BEFORE, text, m.start()
+        )
     if rule.startswith("ar_"):
         return anchoring_ar.is_reference(rule, m, text)
     return True
+
+
+# The longest word _NOT_DAY_BEFORE and _DURATION_BEFORE name ("easter", "bloody", "maundy").
+_LONGEST_BEFORE = 6
+
+
+def _word_before(pattern: re.Pattern[str], text: str, start: int) -> bool:
+    """pattern.search(text[:start]) for a pattern of one of a few words then \\s+$: its
+    match is the word right before the spaces that end there, so only that far back is
+    searched (not the whole paragraph before every phrase)."""
+    end = start
+    while end and text[end - 1].isspace():  # what \s matches
+        end -= 1
+    return pattern.search(text, max(0, end - _LONGEST_BEFORE), start) is not None
 
 
 # --------------------------------------------------------------------------- resolving
