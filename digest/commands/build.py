@@ -224,7 +224,7 @@ def _publish(
             pool=early,
             begun=begun,
             searcher=searcher,
-            shown=verdict.new_to_build,
+            judged=verdict,
         )
 
 
@@ -239,11 +239,12 @@ def _publish_issues(
     pool: workers.Pool | None,
     searcher: workers.Pool,
     begun: EarlyPdfs | None = None,
-    shown: set[str] | frozenset[str] = frozenset(),
+    judged: checks.ContentVerdict | None = None,
 ) -> None:
     """The search index, the PDFs and the email editions of the built issue pages. `begun`:
     the PDFs begun while Pelican worked, published before make_pdfs looks for stale ones;
-    `shown`: the issue files whose warnings this build printed (checks.shown)."""
+    `judged`: the check's verdict, whose new files' warnings this build printed
+    (checks.shown)."""
     output = settings.output_path
     jobs = [_pdf_job(output / article.save_as, article.slug) for article in articles]
 
@@ -257,7 +258,8 @@ def _publish_issues(
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="digest-publish") as threads:
         searched = threads.submit(search_worker.index, searcher, _search_job(settings, full=full))
         pdfs = threads.submit(make)
-        marked = threads.submit(checks.shown, settings, shown)
+        shown, cache = (judged.new_to_build, judged.cache) if judged else (set(), None)
+        marked = threads.submit(checks.shown, settings, shown, cache)
         stamped = stamp_start(settings)
         for article in articles:
             report.issues.append(article.slug)

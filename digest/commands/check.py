@@ -45,6 +45,8 @@ class ContentVerdict:
     parsed: dict[str, tuple[StoredEdition, dict[str, str]]] = field(default_factory=dict)
     # Files new to the build: added or edited since a build last printed their warnings.
     new_to_build: set[str] = field(default_factory=set)
+    # The build's verdicts, saved by `shown` once the build has published (one save).
+    cache: _Cache | None = field(default=None, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -93,7 +95,10 @@ def check_content(
         verdict.problems.extend(found[name])
         if build and not cache.shown(name):
             verdict.new_to_build.add(name)
-    cache.save()
+    if build:
+        verdict.cache = cache  # a build that fails judges its new files again: no loss
+    else:
+        cache.save()
     return verdict
 
 
@@ -211,9 +216,10 @@ class _Cache:
             pass  # a cache that cannot be written only costs time next run
 
 
-def shown(settings: Settings, names: Iterable[str]) -> None:
-    """A build that published has shown these files' warnings: later builds only count them."""
-    cache = _Cache(settings)
+def shown(settings: Settings, names: Iterable[str], cache: _Cache | None = None) -> None:
+    """A build that published has shown these files' warnings: later builds only count them.
+    `cache`: the verdicts the build judged (ContentVerdict.cache), saved with the marks."""
+    cache = cache if cache is not None else _Cache(settings)
     for name in names:
         cache.show(name)
     cache.save()
