@@ -191,9 +191,12 @@ def _publish(
     if settings.audio:
         _make_audio(settings, report, verdict, audio_progress)
     with contextlib.ExitStack() as stack:
-        # The search index's worker starts now: its start overlaps Pelican's work.
+        # A rebuild's search worker starts now: its start and its reading of the last
+        # index overlap Pelican's work. (Without a last index, Pelican needs both CPUs.)
         job = _search_job(settings, full=full)
-        searcher = stack.enter_context(search_worker.started(job.cache, full=full))
+        searcher = None
+        if not full and job.cache.is_file():
+            searcher = stack.enter_context(search_worker.started(job.cache, full=full))
         # An issue added or edited since the last build gets a new PDF: its workers start
         # now, and WeasyPrint's import overlaps Pelican's work instead of following it.
         # (Many new issues: a first build or an emptied cache, where Pelican needs both
@@ -237,7 +240,7 @@ def _publish_issues(
     now: datetime,
     progress: Callable[[int], Callable[[str], None]] | None,
     pool: workers.Pool | None,
-    searcher: workers.Pool,
+    searcher: workers.Pool | None,
     begun: EarlyPdfs | None = None,
     judged: checks.ContentVerdict | None = None,
 ) -> None:
@@ -252,11 +255,17 @@ def _publish_issues(
         early = begun.settle(settings.pdf_page_size) if begun else pdf.PdfReport()
         return early, make_pdfs(settings, jobs, now=now, progress=progress, pool=pool)
 
-    # The PDFs are made in worker processes, the search index in its own (started before
-    # Pelican: search_worker.py): all run while the email editions are written here (none
-    # reads what another writes).
-    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="digest-publish") as threads:
-        searched = threads.submit(search_worker.index, searcher, _search_job(settings, full=full))
+    # The PDFs are made in worker processes, the search index in its own (a rebuild's
+    # started before Pelican: search_worker.py): all run while the email editions are
+    # written here (none reads what another writes).
+    job = _search_job(settings, full=full)
+    with (
+        contextlib.ExitStack() as stack,
+        ThreadPoolExecutor(max_workers=3, thread_name_prefix="digest-publish") as threads,
+    ):
+        if searcher is None:
+            searcher = stack.enter_context(search_worker.started(job.cache, full=full))
+        searched = threads.submit(search_worker.index, searcher, job)
         pdfs = threads.submit(make)
         shown, cache = (judged.new_to_build, judged.cache) if judged else (set(), None)
         marked = threads.submit(checks.shown, settings, shown, cache)
