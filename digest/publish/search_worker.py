@@ -1,7 +1,8 @@
 """The search index, written by a worker process of its own (digest/publish/pdf/workers.py).
 
-A build starts the worker before Pelican runs: its interpreter, its imports and the reading
-of the last index (search.preload) overlap the site's work. Once the site is written, the
+A rebuild starts the worker before Pelican runs: its interpreter, its imports and the
+reading of the last index (search.preload) overlap the site's work (a first build starts it
+later: there is no index to read, and Pelican needs both CPUs). Once the site is written, the
 worker joins the new records to the index (search.index_site) while the build writes the
 email editions: in a thread of the build it would take turns with them for the
 interpreter's lock, and a fork of the build would copy a process that holds Pelican's
