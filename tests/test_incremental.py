@@ -196,3 +196,23 @@ def test_a_stored_edition_reads_as_its_edition_and_unpacks_only_what_is_read(sam
     assert repr(stored) == repr(edition)
     with pytest.raises(AttributeError):
         stored.no_such_field  # noqa: B018
+
+
+def test_a_page_retitled_is_shown_on_every_issue_page_as_a_full_build_shows_it(site):
+    # Every page's menu lists the Pelican pages: the writer reads them once a build, and a
+    # new title must still reach each issue page.
+    about = site / "content" / "pages" / "about.md"
+    about.parent.mkdir(parents=True, exist_ok=True)
+    about.write_text("Title: About\nSlug: about\n\nWho we are.\n", encoding="utf-8")
+    build(site)
+    page = (site / "output" / "issues" / "2024-02-01" / "index.html").read_text("utf-8")
+    assert ">About</a>" in page
+    about.write_text("Title: Who\nSlug: about\n\nWho we are.\n", encoding="utf-8")
+    said = build(site)
+    for issue in ("2024-02-01", "2024-02-08"):
+        page = (site / "output" / "issues" / issue / "index.html").read_text(encoding="utf-8")
+        assert ">Who</a>" in page, issue
+    assert pages_written(said)[1] == 0  # every page shows the menu
+    incremental = outputs(site)
+    build(site, "--full")
+    assert outputs(site) == incremental

@@ -171,9 +171,9 @@ def _neighbour(content: Any) -> tuple[str, str] | None:
     return (content.url, content.title) if content is not None else None
 
 
-def content_key(site: str, source: str, content: Any, pages: list[Any]) -> str:
+def content_key(site: str, source: str, content: Any, pages: str) -> str:
     """What a page of one issue (or of one Pelican page) is made from; `source`: the hash
-    of its file."""
+    of its file; `pages`: the site's Pelican pages, as `pages_shown` gives them."""
     return stamps.fingerprint(
         site,
         source,
@@ -181,9 +181,14 @@ def content_key(site: str, source: str, content: Any, pages: list[Any]) -> str:
         repr(_neighbour(getattr(content, "older_issue", None))),
         repr(getattr(content, "digest_series", None)),  # the series it names, on a site of several
         repr(sorted((t.lang, t.url) for t in getattr(content, "translations", []))),
-        repr([(p.url, p.title) for p in pages]),
+        pages,
         *_audio(content),
     )
+
+
+def pages_shown(pages: list[Any]) -> str:
+    """What every page shows of the site's Pelican pages (the menu): their URLs and titles."""
+    return repr([(p.url, p.title) for p in pages])
 
 
 def _audio(content: Any) -> list[str]:
@@ -191,11 +196,10 @@ def _audio(content: Any) -> list[str]:
     return [repr(content.digest_audio)] if hasattr(content, "digest_audio") else []
 
 
-def listing_key(site: str, issues: list[tuple[str, str]], extra: str, pages: list[Any]) -> str:
-    """What a list of issues is made from: each issue's (file hash, URL) and `extra`."""
-    return stamps.fingerprint(
-        site, extra, repr([(p.url, p.title) for p in pages]), *(" ".join(i) for i in issues)
-    )
+def listing_key(site: str, issues: list[tuple[str, str]], extra: str, pages: str) -> str:
+    """What a list of issues is made from: each issue's (file hash, URL) and `extra`;
+    `pages` as in content_key."""
+    return stamps.fingerprint(site, extra, pages, *(" ".join(i) for i in issues))
 
 
 def write_listing(
@@ -229,6 +233,7 @@ class IncrementalWriter(AtomicWriter):
         self.written = 0  # pages that could have been skipped, rendered
         self.skipped = 0  # ... and not rendered: unchanged
         self._sources: dict[str, str] = {}  # source file -> its hash, read once a run
+        self._shown: tuple[list[Any], int, str] | None = None  # pages_shown, of which list
         # Pages to render, held until the next other write (parallel.py).
         self._held: list[tuple[str, str, Any, dict[str, Any], dict[str, Any]]] = []
         signals.finalized.connect(self._save)
@@ -328,7 +333,7 @@ class IncrementalWriter(AtomicWriter):
         """What the page is made from, or None: always written."""
         if not name or paginated or template_name in self.settings["PAGINATED_TEMPLATES"]:
             return None  # several files per call
-        pages = context.get("pages") or []
+        pages = self._pages_shown(context.get("pages") or [])
         # Every page links to the podcast feed once some issue has audio (audio.py).
         podcast = context.get(PODCAST_KEY)
         site = stamps.fingerprint(self.site_key, podcast) if podcast else self.site_key
@@ -341,6 +346,14 @@ class IncrementalWriter(AtomicWriter):
             return None
         issues, extra = listing
         return listing_key(site, [(self._source_hash(a), a.url) for a in issues], extra, pages)
+
+    def _pages_shown(self, pages: list[Any]) -> str:
+        # The same list for every page of a build: its URLs, each a format of Pelican's
+        # settings, are read once, not once for each of 500 issue pages.
+        known = self._shown
+        if known is None or known[0] is not pages or known[1] != len(pages):
+            known = self._shown = (pages, len(pages), pages_shown(pages))
+        return known[2]
 
     def _source_hash(self, content: Any) -> str:
         path = content.source_path
