@@ -49,6 +49,7 @@ class EarlyPdfs:
 
     def __init__(self, pool: workers.Pool, output: Path, sources: set[str]) -> None:
         self.pool, self.output, self.sources = pool, output, sources
+        self._names = {os.path.basename(source) for source in sources}
         self._early: dict[str, _Early] = {}
         self._threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-pdf-early")
 
@@ -72,7 +73,12 @@ class EarlyPdfs:
     def _written(self, path: str, context: dict[str, Any] | None = None) -> None:
         article = (context or {}).get("article")
         source = getattr(article, "source_path", None)
-        if source is None or str(Path(source).resolve()) not in self.sources:
+        # By name first: every page of the site comes by, and resolving a path is a dozen
+        # system calls. (An issue file that is a link under another name is printed later,
+        # by make_pdfs, as any other.)
+        if source is None or os.path.basename(source) not in self._names:
+            return
+        if str(Path(source).resolve()) not in self.sources:
             return
         page = Path(path)
         if (
