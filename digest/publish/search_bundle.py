@@ -709,7 +709,10 @@ def _same_data(a: Path, b: Path) -> bool:
 
 
 def _put(path: Path, write: Callable[[Path], object]) -> None:
-    """`path` written whole or not at all: through a temporary file beside it."""
+    """`path` written whole or not at all: through a temporary file beside it. Not
+    files.write_bytes: like the rest of the bundle (Pagefind's own files, a full index's
+    folder) it is not fsynced, since a lost index is made again from the pages; a rebuild's
+    85 fsyncs would wait on the disk for nothing the pages do not already hold."""
     temp = files.temporary_path(path)
     try:
         write(temp)
