@@ -74,6 +74,12 @@ def test_an_index_read_ahead_is_used_while_its_file_is_the_same(tmp_path, pages,
     site.index()
     assert site.runs()[1:] == [site.records_of(1, 2, 3, 4)]
     search.preload(site.cache)
+    # The bytes spoiled in place, size, time and inode kept: only what was read ahead can
+    # still say what the index holds (read now, the file would mean everything again).
+    info = site.cache.stat()
+    with site.cache.open("r+b") as stream:
+        stream.write(b"\0" * info.st_size)
+    os.utime(site.cache, ns=(info.st_atime_ns, info.st_mtime_ns))
     site.write(5)
     site.index()
     assert site.runs()[2:] == [site.records_of(5)]
