@@ -19,17 +19,22 @@ from digest.cli import output
 @click.pass_context
 def build(ctx: click.Context, full: bool, strict: bool) -> None:
     """Check every issue file, then build the site and feeds, each issue's PDF and email."""
-    from digest.commands.build import build as build_site
+    from digest.commands.head_start import head_start
 
     settings = output.settings(ctx, compile_selectors=False)  # the build scrapes nothing
-    with contextlib.ExitStack() as bars:
+    now = output.now()
+    # The workers start before the build's own imports, which they overlap.
+    with head_start(settings, full=full, now=now) as started, contextlib.ExitStack() as bars:
+        from digest.commands.build import build as build_site
+
         report = build_site(
             settings,
             full=full,
             strict=strict,
-            now=output.now(),
+            now=now,
             progress=output.progress(bars, "PDFs"),
             audio_progress=output.progress(bars, "audio"),
+            started=started,
         )
     if report.warnings:  # one write: an archive may hold tens of thousands
         click.echo("".join(f"warning: {line}\n" for line in report.warnings), err=True, nl=False)

@@ -27,13 +27,14 @@ from digest import files
 from digest.commands import check as checks
 from digest.commands.check import check_content
 from digest.commands.early_pdfs import EarlyPdfs
+from digest.commands.head_start import HeadStart, search_job
 from digest.commands.pdf import make_pdfs, start_pdf_workers
 from digest.commands.pdf import pdf_job as _pdf_job
 from digest.config import Settings
 from digest.errors import DigestError, IssueFileError, RenderError
 from digest.pelican_plugin import atomic, incremental
 from digest.pelican_plugin.reader import PREREAD_KEY, PROBLEMS_KEY, RUNTIME_KEY, preread
-from digest.publish import search, search_worker
+from digest.publish import search_worker
 from digest.publish.email.edition import stamp_start, write_email_edition
 from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import workers
@@ -146,11 +147,13 @@ def build(
     now: datetime,
     progress: Callable[[int], Callable[[str], None]] | None = None,
     audio_progress: Callable[[int], Callable[[str], None]] | None = None,
+    started: HeadStart | None = None,
 ) -> BuildReport:
     """`full`: read every issue again and rewrite every page (PDF and email stamps hold).
     `now`: the build's clock (an empty feed's date, the PDFs' creation date).
     `progress(total)`: for the PDFs (the long part of a first build), returns a callback
-    called as each is made; `audio_progress` the same for the audio (DIGEST_AUDIO)."""
+    called as each is made; `audio_progress` the same for the audio (DIGEST_AUDIO).
+    `started`: the workers head_start started for this build."""
     report = BuildReport()
     # Every issue file is judged before anything is written: one with errors (or, with
     # `strict`, warnings) stops the build, and the published site stays as it was.
@@ -171,6 +174,7 @@ def build(
             now=now,
             progress=progress,
             audio_progress=audio_progress,
+            started=started or HeadStart(),
         )
     return report
 
@@ -184,6 +188,7 @@ def _publish(
     now: datetime,
     progress: Callable[[int], Callable[[str], None]] | None,
     audio_progress: Callable[[int], Callable[[str], None]] | None = None,
+    started: HeadStart,
 ) -> None:
     """The audio, the site, its search index, the PDFs and email editions of the judged
     issues."""
@@ -191,22 +196,23 @@ def _publish(
     if settings.audio:
         _make_audio(settings, report, verdict, audio_progress)
     with contextlib.ExitStack() as stack:
-        # A rebuild's search worker starts now: its start and its reading of the last
-        # index overlap Pelican's work. (Without a last index, Pelican needs both CPUs.)
-        job = _search_job(settings, full=full)
-        searcher = None
-        if not full and job.cache.is_file():
-            searcher = stack.enter_context(search_worker.started(job.cache, full=full))
+        # A rebuild's search worker started before the check (head_start.py): its start
+        # and its reading of the last index overlap the check's and Pelican's work.
+        # (Without a last index, Pelican needs both CPUs: it starts after Pelican.)
+        searcher = started.search
         # An issue added or edited since the last build gets a new PDF: its workers start
-        # now, and WeasyPrint's import overlaps Pelican's work instead of following it.
-        # (Many new issues: a first build or an emptied cache, where Pelican needs both
-        # cores and the PDFs may all be current.)
+        # before Pelican (one already did, if head_start guessed there was a new issue),
+        # and WeasyPrint's import overlaps Pelican's work instead of following it. (Many
+        # new issues: a first build or an emptied cache, where Pelican needs both cores and
+        # the PDFs may all be current.)
         new = len(verdict.new_to_build)
-        early = (
-            stack.enter_context(start_pdf_workers(settings, now=now, count=new))
-            if 0 < new <= _EARLY_PDFS
-            else None
-        )
+        early = None
+        if 0 < new <= _EARLY_PDFS:
+            early = started.pdfs or stack.enter_context(
+                start_pdf_workers(settings, now=now, count=new)
+            )
+        else:
+            started.stop_pdfs()
         begun = None
         if early is None:
             articles = run_pelican(settings, report, full=full, parsed=verdict.parsed, now=now)
@@ -258,7 +264,7 @@ def _publish_issues(
     # The PDFs are made in worker processes, the search index in its own (a rebuild's
     # started before Pelican: search_worker.py): all run while the email editions are
     # written here (none reads what another writes).
-    job = _search_job(settings, full=full)
+    job = search_job(settings, full=full)
     with (
         contextlib.ExitStack() as stack,
         ThreadPoolExecutor(max_workers=3, thread_name_prefix="digest-publish") as threads,
@@ -298,14 +304,6 @@ def _searched(found: search_worker.Indexed) -> tuple[int, float]:
     """The pages indexed and the seconds it took."""
     log.info("search: %d pages indexed in %.2f s", found.pages, found.ended - found.started)
     return found.pages, found.ended - found.started
-
-
-def _search_job(settings: Settings, *, full: bool) -> search_worker.Job:
-    """The search index of the issue pages: only what changed since the last build is
-    given to Pagefind (digest/publish/search.py), all of it with `full`."""
-    pages = search.page_glob(settings.pelican.get("ARTICLE_SAVE_AS") or "{slug}.html")
-    folder = settings.root / str(settings.pelican.get("CACHE_PATH") or ".cache")
-    return search_worker.Job(settings.output_path, pages, folder / search.CACHE_NAME, full)
 
 
 def _make_audio(

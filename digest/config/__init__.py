@@ -452,6 +452,11 @@ class Settings:
     def issues_path(self) -> Path:
         return self.content_path / "issues"
 
+    def issue_files(self) -> list[Path]:
+        """The issue files, in name order."""
+        folder = self.issues_path
+        return sorted([*folder.rglob("*.md"), *folder.rglob("*.markdown")])
+
     def section(self, key: str) -> SectionRule | None:
         return next((s for s in self.sections if s.key == key), None)
 

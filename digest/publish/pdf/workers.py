@@ -231,7 +231,11 @@ def run(
     workers: list[_Worker] = []
     try:
         while pending or workers:
-            while pending and len(workers) < limits.workers:
+            # No more workers than jobs to give them: a worker started and stopped at once
+            # costs a process.
+            while len(workers) < limits.workers and len(pending) > sum(
+                w.job is None for w in workers
+            ):
                 workers.append(pool.worker())
             for worker in workers:
                 if worker.job is None and pending:

@@ -1,0 +1,105 @@
+"""A rebuild starts its search and PDF workers before it reads the issue files
+(digest/commands/head_start.py), from a guess by the files' times: the guess decides only
+when the workers start, never what is built."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from digest import config
+from digest.commands.head_start import head_start
+from tests.conftest import FROZEN, run_cli
+
+SLUG = "2024-02-08"
+
+
+def _issue(site: Path) -> Path:
+    return site / "content" / "issues" / f"{SLUG}.md"
+
+
+def _pdf(site: Path) -> Path:
+    return site / "output" / "issues" / SLUG / f"{SLUG}.pdf"
+
+
+@pytest.fixture
+def site(sample_site: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(sample_site, copy)
+    return copy
+
+
+def _renderers() -> list[int]:
+    """This process's children that are PDF or search workers, alive."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:  # gone meanwhile
+            continue
+        parent = next(line for line in status.splitlines() if line.startswith("PPid:"))
+        if int(parent.split()[1]) == os.getpid() and b"digest.publish.pdf.workers" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def _started(site: Path, *, full: bool = False):
+    settings = config.load(site / "pelican.conf.py", compile_selectors=False)
+    return head_start(settings, full=full, now=FROZEN)
+
+
+def test_a_rebuild_after_an_edit_starts_both_workers_and_stops_them_when_not_taken(site):
+    issue = _issue(site)
+    issue.write_text(issue.read_text("utf-8").replace("## ", "## Late: ", 1), "utf-8")
+    with _started(site) as started:
+        assert started.search is not None and started.pdfs is not None
+        assert len(_renderers()) == 2
+    assert _renderers() == []
+
+
+def test_a_rebuild_with_no_file_written_since_starts_only_the_search_worker(site):
+    with _started(site) as started:
+        assert started.search is not None and started.pdfs is None
+        assert len(_renderers()) == 1
+
+
+@pytest.mark.parametrize("why", ["full", "first build"])
+def test_a_full_or_first_build_starts_nothing_early(site, why):
+    if why == "first build":
+        shutil.rmtree(site / ".cache")
+    with _started(site, full=why == "full") as started:
+        assert started.search is None and started.pdfs is None
+        assert _renderers() == []
+
+
+def test_an_issue_edited_with_an_older_time_still_gets_its_new_pdf(site):
+    """The guess misses (the file's time is older than the last build's): the build starts
+    the PDF worker after the check, as it did before the head start."""
+    before = _pdf(site).read_bytes()
+    issue = _issue(site)
+    old = issue.stat().st_mtime_ns
+    issue.write_text(issue.read_text("utf-8").replace("## ", "## Late: ", 1), "utf-8")
+    os.utime(issue, ns=(old, old))
+    built = run_cli(site / "pelican.conf.py", "build")
+    assert built.exit_code == 0, built.output
+    assert "PDFs 1 rendered, 1 unchanged" in built.output
+    assert _pdf(site).read_bytes() != before
+    assert _renderers() == []
+
+
+def test_an_issue_touched_but_not_edited_makes_no_pdf(site):
+    """The guess is wrong the other way (a newer time, the same bytes): the worker started
+    for it is stopped, nothing is printed, and the PDF stays as it was."""
+    before = _pdf(site).read_bytes()
+    _issue(site).touch()
+    built = run_cli(site / "pelican.conf.py", "build")
+    assert built.exit_code == 0, built.output
+    assert "PDFs 0 rendered, 2 unchanged" in built.output
+    assert _pdf(site).read_bytes() == before
+    assert _renderers() == []
