@@ -108,7 +108,7 @@ PHASES = (
     ("  content cache: load (pickle.load)", "~", "<built-in method _pickle.load>"),
     ("PDFs (make_pdfs: check, or render)", "publish/pdf.py", "make_pdfs"),
     ("  fingerprint (hashing)", "publish/pdf.py", "fingerprint"),
-    ("email editions (write_email_edition)", "publish/email_edition.py", "write_email_edition"),
+    ("email editions (email/worker.py write)", "publish/email/worker.py", "write"),
 )
 
 
@@ -168,7 +168,9 @@ def child(config: str, profile: str | None) -> None:
         EarlyPdfs.settle = timed("pdf", settled(reported(EarlyPdfs.settle)))
     except ImportError:
         pass
-    build_module.write_email_edition = timed("email", build_module.write_email_edition)
+    # The stale editions found here, rendered by a worker of their own and written here.
+    build_module.stale_edition = timed("email", build_module.stale_edition)
+    build_module.email_worker.write = timed("email", build_module.email_worker.write)
     if hasattr(build_module, "_searched"):  # the index written in a process of its own
         searched = build_module._searched
 

@@ -54,18 +54,18 @@ def _started(site: Path, *, full: bool = False):
     return head_start(settings, full=full, now=FROZEN)
 
 
-def test_a_rebuild_after_an_edit_starts_both_workers_and_stops_them_when_not_taken(site):
+def test_a_rebuild_after_an_edit_starts_its_workers_and_stops_them_when_not_taken(site):
     issue = _issue(site)
     issue.write_text(issue.read_text("utf-8").replace("## ", "## Late: ", 1), "utf-8")
     with _started(site) as started:
-        assert started.search is not None and started.pdfs is not None
-        assert len(_renderers()) == 2
+        assert None not in (started.search, started.pdfs, started.emails)
+        assert len(_renderers()) == 3
     assert _renderers() == []
 
 
 def test_a_rebuild_with_no_file_written_since_starts_only_the_search_worker(site):
     with _started(site) as started:
-        assert started.search is not None and started.pdfs is None
+        assert started.search is not None and started.pdfs is started.emails is None
         assert len(_renderers()) == 1
 
 
@@ -74,7 +74,7 @@ def test_a_full_or_first_build_starts_nothing_early(site, why):
     if why == "first build":
         shutil.rmtree(site / ".cache")
     with _started(site, full=why == "full") as started:
-        assert started.search is None and started.pdfs is None
+        assert started.search is started.pdfs is started.emails is None
         assert _renderers() == []
 
 

@@ -1,14 +1,17 @@
 """The worker processes a rebuild starts before it has read anything but its settings.
 
 A rebuild (`digest build` of a site built before) spends its first half second importing
-Pelican and judging the issue files on one CPU: the worker processes it needs later (the
-search index's, and the PDF worker of an issue added or edited since the last build) start
-then, so that their interpreters, their imports (WeasyPrint's takes a quarter of a second)
-and the reading of the last search index use the CPU that would idle. They are started
-from what the settings and a look at the issue files' times say; the check, which reads the
-files, decides what they are given. A PDF worker started for an issue file that turns out
-to be unchanged (touched, not edited) is stopped once the check has said so, and a build
-that has more new issues than early_pdfs prints ahead starts its PDF workers as it did.
+Pelican and judging the issue files on one CPU. The worker processes it needs later start
+then: the search index's, and, for an issue added or edited since the last build, a PDF
+worker and the email editions' worker. Their interpreters, their imports (WeasyPrint's
+takes a quarter of a second, the email renderer's a tenth) and the reading of the last
+search index so use a CPU that would idle, and the build process is left with its own work.
+
+They are started from what the settings and a look at the issue files' times say; the
+check, which reads the files, decides what they are given. A PDF worker started for an
+issue file that turns out to be unchanged (touched, not edited) is stopped once the check
+has said so, and a build with more new issues than early_pdfs prints ahead starts its PDF
+workers as it did. A wrong guess costs time, never a file.
 
 This module is imported before Pelican, so it imports only what starting them needs.
 """
@@ -23,6 +26,7 @@ from datetime import datetime
 from digest.commands.pdf import start_pdf_workers
 from digest.config import Settings
 from digest.publish import search, search_worker
+from digest.publish.email import worker as email_worker
 from digest.publish.pdf import workers
 
 
@@ -30,6 +34,7 @@ from digest.publish.pdf import workers
 class HeadStart:
     search: workers.Pool | None = None  # the search worker, reading the last index
     pdfs: workers.Pool | None = None  # one PDF worker, for an issue edited since
+    emails: workers.Pool | None = None  # the email editions' worker, for the same
 
     def stop_pdfs(self) -> None:
         """The PDF worker is not needed (no issue is new, or too many are): stop it now,
@@ -37,6 +42,11 @@ class HeadStart:
         if self.pdfs is not None:
             self.pdfs.close()
             self.pdfs = None
+
+    def stop_emails(self) -> None:
+        if self.emails is not None:
+            self.emails.close()
+            self.emails = None
 
 
 def search_job(settings: Settings, *, full: bool) -> search_worker.Job:
@@ -60,10 +70,12 @@ def head_start(settings: Settings, *, full: bool, now: datetime) -> Iterator[Hea
         built = None
     with contextlib.ExitStack() as stack:
         stack.callback(started.stop_pdfs)
+        stack.callback(started.stop_emails)
         if not full and built is not None:
             started.search = stack.enter_context(search_worker.started(cache, full=False))
             if _edited_since(settings, built):
                 started.pdfs = start_pdf_workers(settings, now=now, count=1)
+                started.emails = email_worker.start()
         yield started
 
 
