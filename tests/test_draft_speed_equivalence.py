@@ -30,6 +30,7 @@ from digest.issues.compose import draft_issue
 from digest.issues.incidents import is_attack
 from digest.models import Item
 from digest.render.issue_markdown import draft_markdown
+from digest.text import places
 from digest.text.dates import dated
 from digest.text.places import load
 
@@ -508,6 +509,30 @@ def test_places_in_english_text_are_those_the_reading_of_any_script_finds():
         assert PLACES.mentions(text) == fast
         found += len(fast)
     assert found > 3000
+
+
+def test_places_in_english_text_with_dashes_are_those_the_reading_of_any_script_finds():
+    """English copy with dashes, curly double quotes, ellipses or no-break spaces is read
+    as ASCII text is: the same mentions, at the same offsets, as the reading of any script
+    (a curly apostrophe, part of a word, and Arabic still take that reading)."""
+    texts = [
+        t for t in _week_texts() if not t.isascii() and t.translate(places._PUNCTUATION).isascii()
+    ]
+    assert len(texts) > 500  # the distinct week's English copy uses them
+    texts += [
+        "Clashes in Hit\u2014and near hit\u2026 then \u201cHit\u201d again",
+        "al-Qaim\u2013Husaybah road,\u00a0Al Qaim\u2014AL-QAIM",
+        "\u2014Tuz Khurmatu\u2019s mayor",  # the apostrophe: the any-script reading
+        "\u0642\u0631\u0628 \u0627\u0644\u0645\u0648\u0635\u0644\u2014Mosul",
+    ]
+    found = 0
+    for text in texts:
+        slow = PLACES._any_mentions(text)
+        if text.translate(places._PUNCTUATION).isascii():
+            assert PLACES._latin_mentions(text) == slow, text
+        assert PLACES.mentions(text) == slow, text
+        found += len(slow)
+    assert found > 1000
 
 
 def test_story_similarities_are_those_of_scoring_every_pair():

@@ -198,6 +198,13 @@ def classify(
     return Decision(best, "rule", _keywords(counted, best), round(confidence, 2))
 
 
+def always_placed(rules: Sequence[SectionRule], model: Model | None) -> bool:
+    """Whether classify places every item (never None) with these rules and this model: a
+    model that has seen examples of two sections or more decides whatever the keywords
+    found (classify), so which items are placed is known before any is read."""
+    return model is not None and sum(rule.key in model.sections for rule in rules) > 1
+
+
 def _learned(
     item: Item,
     scores: dict[str, int],

@@ -144,9 +144,11 @@ def _vectors(
 ) -> list[tuple[dict[str, float], float]]:
     """IDF-weighted word vectors with their norms, the IDF taken over this batch of `total`
     items (`frequency`: _frequency)."""
+    # A word weighs the same in every text: its weight is worked out once, not per text.
+    idf = {w: math.log(1 + total / count) for w, count in frequency.items()}  # smoothed: >0
     vectors = []
     for words in word_sets:
-        vector = {w: math.log(1 + total / frequency[w]) for w in words}  # smoothed: >0
+        vector = {w: idf[w] for w in words}
         vectors.append((vector, _norm(vector.values())))
     return vectors
 
@@ -320,15 +322,21 @@ class _Scorer:
 
 
 def clusters(
-    candidates: Sequence[Candidate], places: Gazetteer | None = None
+    candidates: Sequence[Candidate],
+    places: Gazetteer | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[list[Candidate]]:
     """Groups of candidates telling one story; singletons included, input order kept.
 
     The most similar pairs are joined first, and two groups are joined only when no outlet
     is in both (an outlet tells a story once, so a second report of its own is a second
     event: the next day's bomb in the same district) and the joined group still holds
-    together as a whole (see the module doc)."""
+    together as a whole (see the module doc). `meanwhile` is called once the reports are
+    read, before the pairs are found: a caller's work for other processes to do while this
+    one pairs and joins (the reading's pool would compete with it for the CPUs)."""
     scorer = _Scorer(candidates, places, (THRESHOLD, CROSS_THRESHOLD))
+    if meanwhile is not None:
+        meanwhile()
     pairs = _pairs(candidates, scorer)
     text, named = scorer.text, scorer.places
 
@@ -446,15 +454,16 @@ def _pairs(candidates: Sequence[Candidate], scorer: _Scorer) -> list[tuple[float
     common = max(MIN_COMMON, COMMON_SHARE * len(candidates))
     weight = [vector for vector, _ in scorer.vectors]  # IDF: one weight per word
     distinctive = []
+    chosen = []  # per text: its distinctive words, as a set
     commons = []  # per text: its common words
     common_mass = []  # per text: the squared weights of its common words, all, in English
     for text, words in enumerate(scorer.word_sets):
         mine = [w for w in words if scorer.frequency[w] <= common]
         distinctive.append(mine)
         vector = weight[text]
-        chosen = frozenset(mine)
-        rest = [w for w in words if w not in chosen]
-        commons.append(frozenset(rest))
+        chosen.append(frozenset(mine))
+        rest = words - chosen[-1]  # fsum is exact: the same sums in any order
+        commons.append(rest)
         common_mass.append(
             (
                 math.fsum(vector[w] ** 2 for w in rest),
@@ -534,9 +543,7 @@ def _pairs(candidates: Sequence[Candidate], scorer: _Scorer) -> list[tuple[float
             found.extend(
                 _block_pairs(members[number], members[other], text, other_text, scorer, sources)
             )
-    scorer.scored(
-        candidates, block_of, block_day, [frozenset(distinctive[text]) for text in block_text]
-    )
+    scorer.scored(candidates, block_of, block_day, [chosen[text] for text in block_text])
     found.sort()
     return [(-score, i, j) for score, i, j in found]
 

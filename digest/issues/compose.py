@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from digest.issues import headlines, importance, parallel, takeaways
 from digest.issues import incidents as incident_rows
-from digest.issues.classify import classify
+from digest.issues.classify import always_placed, classify
 from digest.issues.cluster import Candidate, clusters
 from digest.issues.learn import Model
 from digest.models import (
@@ -92,21 +92,38 @@ def draft_issue(
         unread.setdefault(told, item)
         kept.append((item, day, phrase, told))
     place = partial(_placed, sources=by_name, rules=rules, model=model)
-    decisions = dict(zip(unread, parallel.read_all(place, list(unread.values())), strict=True))
-    for item, day, phrase, told in kept:
-        decision = decisions[told]
-        candidate = Candidate(
-            item, decision.section if decision else "", day, phrase is not None, decision
-        )
-        phrases[candidate] = phrase or "published"
-        (placed if decision else unplaced).append(candidate)
+
+    def settle(placing: parallel.Later) -> None:
+        decisions = dict(zip(unread, placing.result(), strict=True))
+        for item, day, phrase, told in kept:
+            decision = decisions[told]
+            candidate = Candidate(
+                item, decision.section if decision else "", day, phrase is not None, decision
+            )
+            phrases[candidate] = phrase or "published"
+            (placed if decision else unplaced).append(candidate)
 
     # A story the last issue told is not told again: a later report of it (published in
     # this period, its day unsaid) merges with the earlier ones and leaves with them.
+    with parallel.Later(place, list(unread.values())) as placing:
+        if not always_placed(rules, model):
+            settle(placing)
+            clustered = clusters([*placed, *earlier], places)
+        else:
+            # Every item is placed, whatever its section: same-story merging does not look
+            # at sections, so the items are merged while a pool places them, on the CPU
+            # the pairing leaves idle, and each is given its section afterwards.
+            unsettled = [
+                Candidate(item, "", day, phrase is not None) for item, day, phrase, _ in kept
+            ]
+            clustered = clusters([*unsettled, *earlier], places, meanwhile=placing.start)
+            settle(placing)
+            settled = dict(zip(map(id, unsettled), placed, strict=True))
+            clustered = [[settled.get(id(c), c) for c in group] for group in clustered]
     common = lower_words(c.item.text for c in [*placed, *unplaced])
     groups: list[list[Candidate]] = []
     told_before: list[list[Candidate]] = []
-    for group in clusters([*placed, *earlier], places):
+    for group in clustered:
         (told_before if any(c.day < spec.period.start for c in group) else groups).append(group)
     # Each story is drafted, weighed and read for its incident row on its own: a big week's
     # are done by a pool's workers (parallel), its rank and rows put together here.

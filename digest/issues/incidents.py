@@ -403,8 +403,13 @@ def _same_place(a: str, b: str) -> bool:
     "Salahaddin"); an unknown place ("?") is neither."""
     if "?" in (a, b):
         return False
-    x, y = ([part.strip().casefold() for part in label.split(",")] for label in (a, b))
+    x, y = _place_parts(a), _place_parts(b)
     return x == y or x[0] in y or y[0] in x
+
+
+@lru_cache(maxsize=4096)  # a week's rows are compared with each other: few labels, many times
+def _place_parts(label: str) -> tuple[str, ...]:
+    return tuple(part.strip().casefold() for part in label.split(","))
 
 
 def _merged(group: list[_Draft]) -> Incident:
@@ -447,4 +452,6 @@ def _options(row: Incident, options: DraftOptions) -> Incident:
 @lru_cache(maxsize=65536)  # every reader of a report normalises it again
 def _normal(text: str) -> str:
     """Arabic in arabic.normal form so the word lists match; Latin text unchanged."""
+    if text.isascii():
+        return " ".join(text.split())  # arabic.normal leaves every ASCII word as it is
     return " ".join(arabic.normal(w) for w in text.split())

@@ -22,6 +22,7 @@ PARALLEL_FROM = 3000  # texts; on the distinct benchmark week a pool pays from a
 _CHUNKS_PER_WORKER = 4  # a slow chunk holds up less of the whole
 
 _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # a pool's work, set before fork
+_later_job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # a Later's, the same
 
 
 def pooled(count: int, workers: int | None = None, at_least: int | None = None) -> bool:
@@ -58,6 +59,74 @@ def read_all(
         _job = None
         gc.unfreeze()
     return [answer for chunk in chunks for answer in chunk]
+
+
+class Later:
+    """read_all's answers, read by a pool's workers while this process goes on with other
+    work (start, then result): a reading whose answers are needed only later runs on the
+    CPU the process leaves idle. One CPU is left to this process, so the pool has one
+    worker fewer than read_all's. Below `at_least` texts (or on one CPU, or without fork)
+    the texts are read here, by result. Use it as a context manager: a pool still reading
+    when the block is left (an error) is ended."""
+
+    def __init__(
+        self,
+        read: Callable[[T], R],
+        texts: Sequence[T],
+        workers: int | None = None,
+        at_least: int | None = None,
+    ) -> None:
+        self._read, self._texts = read, texts
+        self._workers = workers or _cpus()
+        self._pooled = pooled(len(texts), self._workers, at_least)
+        self._pool: Any = None
+        self._answers: Any = None
+
+    def start(self) -> None:
+        """Fork the workers and hand them the texts (once; nothing to do when not pooled)."""
+        if not self._pooled or self._pool is not None:
+            return
+        global _later_job
+        workers = max(1, self._workers - 1)
+        size = -(-len(self._texts) // (workers * _CHUNKS_PER_WORKER))
+        count = len(self._texts)
+        spans = [(start, min(start + size, count)) for start in range(0, count, size)]
+        _later_job = (self._read, self._texts)
+        gc.freeze()  # as in read_all: the workers' inherited pages stay shared
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(workers)
+        finally:
+            gc.unfreeze()  # the workers are forked: this process may collect again
+        self._answers = self._pool.map_async(_read_later_span, spans, chunksize=1)
+
+    def result(self) -> list[Any]:
+        """[read(t) for t in texts]: the pool's answers (started here if it was not)."""
+        if not self._pooled:
+            return [self._read(t) for t in self._texts]
+        self.start()
+        chunks = self._answers.get()
+        self._end()
+        return [answer for chunk in chunks for answer in chunk]
+
+    def _end(self) -> None:
+        global _later_job
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+            _later_job = None
+
+    def __enter__(self) -> Later:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._end()
+
+
+def _read_later_span(span: tuple[int, int]) -> list[Any]:
+    assert _later_job is not None  # set by Later.start before the workers were forked
+    read, texts = _later_job
+    return [read(texts[i]) for i in range(*span)]
 
 
 def _read_span(span: tuple[int, int]) -> list[Any]:

@@ -358,7 +358,9 @@ def _first(
 @lru_cache(maxsize=65536)  # a story's reports are read for its rank, its row and its toll
 def read(text: str) -> Reading:
     """The figures one text states, in English or Arabic."""
-    if len(_ARABIC.findall(text)) > len(_LATIN.findall(text)):
+    # An ASCII text has no Arabic letter to outnumber its Latin ones: its letters are not
+    # listed to be counted.
+    if not text.isascii() and len(_ARABIC.findall(text)) > len(_LATIN.findall(text)):
         return Reading(**casualties_ar.read(text))
     toll = _TOLL.search(text)
     said_deaths, deaths, militants = _deaths(text)

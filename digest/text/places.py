@@ -45,6 +45,10 @@ KINDS = {
 BUNDLED = ("iraq",)
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+", re.UNICODE)
 _ARTICLES = frozenset({"al", "el"})
+# Characters that are in no word and that lower() and casefold() leave as they are: a text
+# whose only other characters are ASCII is read as an ASCII one is (English copy's dashes,
+# double quotes and ellipses). Single quotes are not among them: "Iraq’s" is one word.
+_PUNCTUATION = str.maketrans(dict.fromkeys("\u2013\u2014\u201c\u201d\u2026\u00a0", " "))
 _LOCATIVE = frozenset(
     "in near at outside from of to around inside across into في قرب قضاء ناحية مدينة".split()
 )
@@ -123,7 +127,7 @@ class Gazetteer:
     def mentions(self, text: str) -> list[Mention]:
         """Every place named in `text`, longest name first where names overlap, in order.
         Offsets are into `text` with Arabic diacritics removed."""
-        if text.isascii():
+        if text.isascii() or text.translate(_PUNCTUATION).isascii():
             return self._latin_mentions(text)
         return self._any_mentions(text)
 
@@ -165,9 +169,10 @@ class Gazetteer:
         return found
 
     def _latin_mentions(self, text: str) -> list[Mention]:
-        """mentions() of an ASCII text: the same places, found with less Python. Lower case
-        is its casefold, and a word has one form, which every word of a name is looked up
-        in; a name is tried only at a word that begins one (most words begin none)."""
+        """mentions() of an ASCII text (or one with _PUNCTUATION besides): the same places,
+        found with less Python. Lower case is its casefold, and a word has one form, which
+        every word of a name is looked up in; a name is tried only at a word that begins
+        one (most words begin none)."""
         words = [
             (m.group(), m.start(), m.end())
             for m in _LATIN_WORD.finditer(text.replace("-", " ").lower())
