@@ -141,6 +141,22 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return conf.parent
 
 
+def edit_headline(site: Path, slug: str = "2024-02-08") -> None:
+    """Give the issue `slug` of a built site a new first headline: its page, PDF and email
+    edition change."""
+    issue = site / "content" / "issues" / f"{slug}.md"
+    issue.write_text(issue.read_text("utf-8").replace("## ", "## Late: ", 1), "utf-8")
+
+
+@pytest.fixture
+def edited_site(sample_site: Path, tmp_path: Path) -> Path:
+    """A copy of the built sample, with issue 2024-02-08 edited since (edit_headline)."""
+    copy = tmp_path / "site"
+    shutil.copytree(sample_site, copy)
+    edit_headline(copy)
+    return copy
+
+
 @pytest.fixture
 def mail_project(sample_site: Path, tmp_path: Path):
     """For mail tests: a config beside the built sample (issue 2024-02-08 is built), with

@@ -76,6 +76,10 @@ def head_start(settings: Settings, *, full: bool, now: datetime) -> Iterator[Hea
             if _edited_since(settings, built):
                 started.pdfs = start_pdf_workers(settings, now=now, count=1)
                 started.emails = email_worker.start()
+        # Ahead of their work, they take only the CPU the build process leaves it.
+        for pool in (started.search, started.pdfs, started.emails):
+            if pool is not None:
+                pool.background()
         yield started
 
 

@@ -201,27 +201,8 @@ def render_edition(job: EmailJob) -> tuple[bytes, bytes, bytes]:
     return email.html.encode(), email.text.encode(), message
 
 
-def write_email_edition(
-    edition: Edition,
-    settings: Settings,
-    folder: Path,
-    *,
-    page_url: str,
-    pdf_url: str,
-    date: datetime,
-    source: Path | None = None,
-    stamped: Any = None,
-) -> bool:
+def write_email_edition(edition: Edition, settings: Settings, folder: Path, **where: Any) -> bool:
     """True when any of the three files was written; unchanged inputs render nothing.
-    (stale_edition says what `source` and `stamped` are.)"""
-    stale = stale_edition(
-        edition,
-        settings,
-        folder,
-        page_url=page_url,
-        pdf_url=pdf_url,
-        date=date,
-        source=source,
-        stamped=stamped,
-    )
+    `where`: stale_edition's keywords (page_url, pdf_url, date, source, stamped)."""
+    stale = stale_edition(edition, settings, folder, **where)
     return stale is not None and stale.write(render_edition(stale.job))

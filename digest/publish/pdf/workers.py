@@ -48,6 +48,7 @@ import digest
 from digest import lifeline
 
 _HEADER = struct.Struct("!Q")
+_BACKGROUND = 10  # the niceness of a pool's workers in the background (Pool.background)
 # How a worker dies when its native code fails (a failed allocation at the memory limit).
 _CRASHES = frozenset(
     {signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT, signal.SIGTRAP, signal.SIGILL, signal.SIGFPE}
@@ -187,6 +188,7 @@ class Pool:
             prefix="digest-workers-", ignore_cleanup_errors=True
         )
         self._parent = lifeline.Lifeline()
+        self._niceness: int | None = None  # Pool.background's
         self.idle: list[_Worker] = []
         try:
             self.idle = [self.worker() for _ in range(min(start, limits.workers))]
@@ -198,7 +200,23 @@ class Pool:
         """An idle worker started earlier, else a new one."""
         if self.idle:
             return self.idle.pop(0)
-        return _Worker(self.module, self.init, self.limits, self._scratch.name, self._parent)
+        worker = _Worker(self.module, self.init, self.limits, self._scratch.name, self._parent)
+        self._lower(worker)
+        return worker
+
+    def background(self, niceness: int = _BACKGROUND) -> None:
+        """Run the pool's workers, started and to come, at a lower priority (`niceness`
+        more than this process's): started ahead of their work, they then take only the
+        CPU the build process leaves, and never slow what they are waiting for. (A process
+        may lower its children's priority, not raise it.)"""
+        self._niceness = min(19, os.getpriority(os.PRIO_PROCESS, 0) + niceness)
+        for worker in self.idle:
+            self._lower(worker)
+
+    def _lower(self, worker: _Worker) -> None:
+        if self._niceness is not None:
+            with contextlib.suppress(OSError):  # it has ended meanwhile
+                os.setpriority(os.PRIO_PROCESS, worker.process.pid, self._niceness)
 
     def close(self) -> None:
         for worker in self.idle:
