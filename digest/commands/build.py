@@ -158,25 +158,34 @@ def build(
     report = BuildReport()
     # Every issue file is judged before anything is written: one with errors (or, with
     # `strict`, warnings) stops the build, and the published site stays as it was.
-    verdict = check_content(settings, parsed=True, build=True)
-    # Warnings of the files new to the build (added or edited); the others' were printed
-    # by an earlier build, and `digest check` lists them all.
-    report.warnings = [str(p) for p in verdict.warnings if p.path in verdict.new_to_build]
-    report.older_warnings = len(verdict.warnings) - len(report.warnings)
+    # Without `strict`, warnings stop nothing: they are judged while the site is built.
+    verdict = check_content(settings, parsed=True, build=True, later=not strict)
+    if verdict.errors:
+        verdict.settle()  # the refusal lists every problem
     refused = verdict.errors + (verdict.warnings if strict else [])
     if refused:
         raise IssueFileError(verdict.problems, strict=strict)
-    with files.deferred_folder_syncs():  # each folder fsynced once, at the end
-        _publish(
-            settings,
-            report,
-            verdict,
-            full=full,
-            now=now,
-            progress=progress,
-            audio_progress=audio_progress,
-            started=started or HeadStart(),
-        )
+    try:
+        with files.deferred_folder_syncs():  # each folder fsynced once, at the end
+            _publish(
+                settings,
+                report,
+                verdict,
+                full=full,
+                now=now,
+                progress=progress,
+                audio_progress=audio_progress,
+                started=started or HeadStart(),
+            )
+    except BaseException:
+        verdict.abandon()
+        raise
+    verdict.settle()
+    # Warnings of the files new to the build (added or edited); the others' were printed
+    # by an earlier build, and `digest check` lists them all. Before the PDFs' and audio's.
+    issued = [str(p) for p in verdict.warnings if p.path in verdict.new_to_build]
+    report.warnings[:0] = issued
+    report.older_warnings = len(verdict.warnings) - len(issued)
     return report
 
 

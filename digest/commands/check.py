@@ -15,6 +15,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -26,7 +27,14 @@ from digest.config import Settings
 from digest.errors import IssueFileError
 from digest.models import SectionRule, Source
 from digest.render.edition import split_metadata
-from digest.render.issue_check import Problem, check_bytes, display_path
+from digest.render.issue_check import (
+    Later,
+    Problem,
+    check_bytes,
+    display_path,
+    later_warnings,
+    merged,
+)
 
 # Loaded where an issue is parsed (_judge): it loads Pelican, which `digest pdf` with
 # nothing to make does not need.
@@ -47,6 +55,19 @@ class ContentVerdict:
     new_to_build: set[str] = field(default_factory=set)
     # The build's verdicts, saved by `shown` once the build has published (one save).
     cache: _Cache | None = field(default=None, repr=False)
+    # The warning-only checks still being judged (check_content's `later`).
+    pending: _Pending | None = field(default=None, repr=False)
+
+    def settle(self) -> None:
+        """Wait for the warnings judged later: then `problems` holds every problem, as
+        without `later`. Safe to call again, and from any thread."""
+        if self.pending is not None:
+            self.pending.settle()
+
+    def abandon(self) -> None:
+        """The build failed: its warnings are not wanted."""
+        if self.pending is not None:
+            self.pending.abandon()
 
     @property
     def errors(self) -> list[Problem]:
@@ -58,8 +79,7 @@ class ContentVerdict:
 
 
 def issue_files(settings: Settings) -> list[Path]:
-    folder = settings.issues_path
-    return sorted([*folder.rglob("*.md"), *folder.rglob("*.markdown")])
+    return settings.issue_files()
 
 
 def check_content(
@@ -68,10 +88,16 @@ def check_content(
     *,
     parsed: bool = False,
     build: bool = False,
+    later: bool = False,
 ) -> ContentVerdict:
     """The problems of every issue file (or of `paths`), in file then line order; with
     `parsed`, also the issues judged now and found publishable; with `build`, the files
-    whose warnings no published build has shown yet (`shown` records that one has)."""
+    whose warnings no published build has shown yet (`shown` records that one has).
+
+    `later` (a build that warnings do not stop): when many files are judged, the
+    warning-only checks (relative day words, scripts, unknown links, takeaways) run in a
+    process of their own at the lowest priority, on the CPU time the build leaves idle;
+    the verdict's errors and parsed issues are complete, its warnings once `settle()`d."""
     paths = issue_files(settings) if paths is None else list(paths)
     cache = _Cache(settings)
     verdict = ContentVerdict()
@@ -85,16 +111,23 @@ def check_content(
             found[name] = known
         else:
             todo.append((str(path.resolve()), name, key))
-    for name, key, problems, edition in _judge_all(todo, settings, parsed):
+    later = later and len(todo) >= _POOL_AT_LEAST
+    deferred: list[tuple[str, Later]] = []
+    for name, key, problems, edition, rest in _judge_all(todo, settings, parsed, later):
         found[name] = problems
         cache.put(name, key, problems)
         if edition is not None:
             verdict.parsed[edition[0]] = edition[1]
-    for path in paths:
-        name = display_path(path, settings.root)
+        if rest is not None:
+            deferred.append((name, rest))
+    names = [display_path(path, settings.root) for path in paths]
+    for name in names:
         verdict.problems.extend(found[name])
         if build and not cache.shown(name):
             verdict.new_to_build.add(name)
+    if deferred:
+        verdict.pending = _Pending(verdict, deferred, found, names, settings)
+        cache.pending = verdict.pending
     if build:
         verdict.cache = cache  # a build that fails judges its new files again: no loss
     else:
@@ -112,10 +145,10 @@ def _content_key(path: Path, limit: int) -> str:
 
 
 def _judge_all(
-    todo: list[tuple[str, str, str]], settings: Settings, parsed: bool
-) -> list[tuple[str, str, list[Problem], Any]]:
+    todo: list[tuple[str, str, str]], settings: Settings, parsed: bool, later: bool
+) -> list[tuple[str, str, list[Problem], Any, Later | None]]:
     limit = settings.max_issue_bytes
-    args = (settings.sections, settings.sources, settings.language, limit, parsed)
+    args = (settings.sections, settings.sources, settings.language, limit, parsed, later)
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     if workers < 2 or len(todo) < _POOL_AT_LEAST:
         return _judge(todo, *args)
@@ -142,12 +175,20 @@ def _judge(
     language: str,
     max_bytes: int,
     parsed: bool,
-) -> list[tuple[str, str, list[Problem], Any]]:
+    later: bool = False,
+) -> list[tuple[str, str, list[Problem], Any, Later | None]]:
     judged = []
     for path, name, key in todo:
         data, size = read_issue(Path(path), max_bytes)
         verdict = check_bytes(
-            data, name, sections, sources, language=language, size=size, max_bytes=max_bytes
+            data,
+            name,
+            sections,
+            sources,
+            language=language,
+            size=size,
+            max_bytes=max_bytes,
+            later=later,
         )
         edition = None
         if parsed and verdict.edition is not None:
@@ -155,7 +196,83 @@ def _judge(
             from digest.pelican_plugin.stored import StoredEdition
 
             edition = (path, (StoredEdition(verdict.edition), verdict.meta))
-        judged.append((name, key, verdict.problems, edition))
+        judged.append((name, key, verdict.problems, edition, verdict.later))
+    return judged
+
+
+class _Pending:
+    """The warning-only checks of the files judged `later`, in a forked process at the
+    lowest priority: it takes only the CPU the build leaves idle (at normal priority, two
+    such processes were measured to slow the build, taking the CPU Pelican's writer needs)."""
+
+    def __init__(
+        self,
+        verdict: ContentVerdict,
+        deferred: list[tuple[str, Later]],
+        found: dict[str, list[Problem]],
+        names: list[str],
+        settings: Settings,
+    ) -> None:
+        self.verdict, self.found, self.names = verdict, found, names
+        self.deferred, self.sources = deferred, settings.sources
+        self.lock = threading.Lock()
+        self.done = False
+        context = multiprocessing.get_context("fork")  # the payload is inherited, not sent
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_judge_later,
+            args=(deferred, settings.sources, send),
+            name="digest-warnings",
+            daemon=True,
+        )
+        self.process.start()
+        send.close()
+
+    def settle(self) -> None:
+        with self.lock:
+            if self.done:
+                return
+            try:
+                judged = self.receive.recv()
+            except (EOFError, OSError):  # killed (out of memory?): judged here, the same
+                judged = _judged_later(self.deferred, self.sources)
+            finally:
+                self.done = True
+                self.receive.close()
+                self.process.join()
+            cache = self.verdict.cache
+            for name, warnings in judged:
+                more = [Problem(name, line, "warning", message) for line, message in warnings]
+                self.found[name] = merged(self.found[name], more)
+                if cache is not None:
+                    cache.replace(name, self.found[name])
+            self.verdict.problems = [p for name in self.names for p in self.found[name]]
+
+    def abandon(self) -> None:
+        with self.lock:
+            if not self.done:
+                self.done = True
+                self.process.kill()
+                self.process.join()
+                self.receive.close()
+
+
+def _judge_later(deferred: list[tuple[str, Later]], sources: Sequence[Source], send: Any) -> None:
+    lifeline.watch_parent()
+    os.nice(19)
+    send.send(_judged_later(deferred, sources))
+    send.close()
+
+
+def _judged_later(
+    deferred: list[tuple[str, Later]], sources: Sequence[Source]
+) -> list[tuple[str, list[tuple[int, str]]]]:
+    """(file, [(line, message)]) of the files with warnings, as plain values to send."""
+    judged = []
+    for name, later in deferred:
+        warnings = later_warnings(later, name, sources)
+        if warnings:
+            judged.append((name, [(p.line, p.message) for p in warnings]))
     return judged
 
 
@@ -174,6 +291,7 @@ class _Cache:
         )
         self.entries: dict[str, list[Any]] = {}
         self.changed = False
+        self.pending: _Pending | None = None  # warnings still being judged
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
             if stored.get("token") == self.token:
@@ -191,6 +309,10 @@ class _Cache:
         self.entries[name] = [key, [[p.line, p.severity, p.message] for p in problems], ""]
         self.changed = True
 
+    def replace(self, name: str, problems: list[Problem]) -> None:
+        """The problems of a file put in this run, its marks kept."""
+        self.entries[name][1] = [[p.line, p.severity, p.message] for p in problems]
+
     def shown(self, name: str) -> bool:
         """Whether a published build has shown this version's warnings."""
         entry = self.entries[name]
@@ -203,6 +325,8 @@ class _Cache:
             self.changed = True
 
     def save(self) -> None:
+        if self.pending is not None:
+            self.pending.settle()  # the verdicts saved are whole
         if not self.changed:
             return
         try:

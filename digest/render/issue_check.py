@@ -44,10 +44,9 @@ from digest.periods import read_period
 from digest.render import incident_table
 from digest.render.edition import (
     LAYOUTS,
-    links_of,
     parse_edition,
+    source_for,
     split_metadata,
-    unknown_links,
 )
 from digest.render.markdown import markdown
 from digest.render.series import NAME_RULE, is_name
@@ -98,13 +97,27 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Later:
+    """What the warning-only checks read, taken from the parsed file as plain values, so
+    they can be judged in another process (`later_warnings`) while the build goes on: no
+    published byte depends on them."""
+
+    script: str  # the issue's script (_LANGUAGE_SCRIPT)
+    takeaways: list[tuple[int, str, str, list[str]]]  # line, label, takeaway, its items
+    inlines: list[tuple[int, bool, str]]  # line, whether a paragraph (not a heading), text
+    links: list[tuple[int, str]]  # line, href
+
+
+@dataclass(frozen=True)
 class Verdict:
     """What the judge found in one file, and the issue as the reader parsed it (None when
-    the file has errors: nothing of it may be published)."""
+    the file has errors: nothing of it may be published). With `later`, the warning-only
+    checks are not in `problems` yet: `later_warnings` judges them."""
 
     problems: list[Problem]
     edition: Edition | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    later: Later | None = None
 
 
 def check_bytes(
@@ -116,6 +129,7 @@ def check_bytes(
     language: str = "en",
     size: int | None = None,
     max_bytes: int | None = None,
+    later: bool = False,
 ) -> Verdict:
     """Every problem of one issue file's bytes, in line order. The caller reads at most
     `max_bytes` + 1 bytes of a file of `size` bytes: one over the limit has that one problem,
@@ -130,7 +144,7 @@ def check_bytes(
         line = data[: exc.start].count(b"\n") + 1
         message = f"not UTF-8 text at byte {exc.start}; save the file as UTF-8"
         return Verdict([Problem(name, line, "error", message)])
-    return check_text(text, name, sections, sources, language=language)
+    return check_text(text, name, sections, sources, language=language, later=later)
 
 
 def check_text(
@@ -140,8 +154,13 @@ def check_text(
     sources: Sequence[Source],
     *,
     language: str = "en",
+    later: bool = False,
 ) -> Verdict:
+    """`later`: leave the warning-only checks out of the problems and return what they
+    read instead (Verdict.later; `later_warnings` gives what is left out, `merged` the same
+    problems in the same order)."""
     found = _Found(name)
+    takeaways: list[tuple[int, str, str, list[str]]] | None = [] if later else None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     doc = split_metadata(text)
     header = _header(doc.meta, text, found)
@@ -157,17 +176,16 @@ def check_text(
     elif header.layout == "report":
         _report(tokens, offset, bool(doc.meta.get("summary", "").strip()), found, empty_ok=draft)
     else:
-        _weekly(tokens, offset, keys, found, empty_ok=draft)
+        _weekly(tokens, offset, keys, found, empty_ok=draft, takeaways=takeaways)
     _tables(lines, doc.body_line, header.period, found)
     script = _LANGUAGE_SCRIPT.get((header.language or language).split("-")[0].lower(), "Latin")
-    _paragraphs(tokens, offset, script, found)
-    links = [link for t in tokens if t.type == "inline" for link in links_of(t, offset)]
-    for link in unknown_links(links, sources):
-        host = urlsplit(link.url).hostname or link.url
-        found.warn(
-            link.line,
-            f"link to unknown source {host}; add it to a source's domains in DIGEST_SOURCES",
-        )
+    deferred = None
+    if takeaways is None:
+        _paragraphs(_inlines(tokens, offset), script, found)
+        _unknown_links(_hrefs(tokens, offset), sources, found)
+    else:
+        # Read now: parse_edition changes the tokens.
+        deferred = Later(script, takeaways, _inlines(tokens, offset), _hrefs(tokens, offset))
     edition = None
     if not found.errors:
         # The reader's own verdict: what it refuses, the build refuses too. It takes the
@@ -179,8 +197,55 @@ def check_text(
             )
         except ContentError as exc:
             found.error(1, str(exc))
-    problems = sorted(found.problems, key=lambda p: (p.line, p.severity != "error"))
-    return Verdict(problems, edition if not found.errors else None, doc.meta)
+    return Verdict(
+        _in_order(found.problems), edition if not found.errors else None, doc.meta, deferred
+    )
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line, p.severity != "error"))
+
+
+def later_warnings(later: Later, name: str, sources: Sequence[Source]) -> list[Problem]:
+    """The warning-only checks a Verdict judged with `later` left out, in the order
+    check_text finds them (the takeaways' first: they were judged before the others)."""
+    found = _Found(name)
+    for line, label, takeaway, items in later.takeaways:
+        if not _names_a_story(takeaway, items):
+            found.warn(line, f"the takeaway of {label} names none of its stories")
+    _paragraphs(later.inlines, later.script, found)
+    _unknown_links(later.links, sources, found)
+    return found.problems
+
+
+def merged(problems: list[Problem], later: list[Problem]) -> list[Problem]:
+    """A Verdict's `problems` (judged with `later`) with its `later_warnings`: what
+    check_text gives without `later`. Those checks were the last to add problems but for
+    errors (which sort first on their line, and are never judged later) and the takeaway
+    warnings, found before the incident tables' and never on a table's line: appended
+    after the others, a stable sort keeps check_text's order."""
+    return _in_order([*problems, *later]) if later else problems
+
+
+def _unknown_links(links: list[tuple[int, str]], sources: Sequence[Source], found: _Found) -> None:
+    for line, url in links:
+        if url.startswith(("http://", "https://")) and source_for(url, sources) is None:
+            host = urlsplit(url).hostname or url
+            found.warn(
+                line,
+                f"link to unknown source {host}; add it to a source's domains in DIGEST_SOURCES",
+            )
+
+
+def _hrefs(tokens: list[Token], offset: int) -> list[tuple[int, str]]:
+    """(line, href) of every link, as links_of reads them."""
+    return [
+        (_line(t, offset), str(child.attrGet("href") or ""))
+        for t in tokens
+        if t.type == "inline"
+        for child in t.children or ()
+        if child.type == "link_open"
+    ]
 
 
 class _Found:
@@ -369,8 +434,15 @@ def _paragraph_texts(group: list[Token]) -> list[tuple[Token, str]]:
 
 
 def _weekly(
-    tokens: list[Token], offset: int, keys: Sequence[str], found: _Found, *, empty_ok: bool
+    tokens: list[Token],
+    offset: int,
+    keys: Sequence[str],
+    found: _Found,
+    *,
+    empty_ok: bool,
+    takeaways: list[tuple[int, str, str, list[str]]] | None = None,
 ) -> None:
+    """`takeaways`: where to put what the takeaway warning reads, instead of judging it."""
     seen: dict[str, int] = {}
     stories = 0
     for group in _groups(tokens):
@@ -411,6 +483,10 @@ def _weekly(
             found.error(
                 line,
                 f"{label} has no 'Takeaway:' paragraph; its Key Takeaways bullet needs one",
+            )
+        elif items and takeaways is not None:
+            takeaways.append(
+                (_line(takeaway[0], offset), label, takeaway[1], [t for _, t in items])
             )
         elif items and not _names_a_story(takeaway[1], [text for _, text in items]):
             found.warn(
@@ -591,17 +667,21 @@ def _table(
             rows.setdefault((day, place), number)
 
 
-def _paragraphs(tokens: list[Token], offset: int, script: str, found: _Found) -> None:
+def _inlines(tokens: list[Token], offset: int) -> list[tuple[int, bool, str]]:
+    """(line, whether a paragraph, text) of every paragraph and heading."""
+    return [
+        (_line(tokens[i - 1], offset), tokens[i - 1].type == "paragraph_open", token.content)
+        for i, token in enumerate(tokens)
+        if token.type == "inline" and i and tokens[i - 1].type in ("paragraph_open", "heading_open")
+    ]
+
+
+def _paragraphs(inlines: list[tuple[int, bool, str]], script: str, found: _Found) -> None:
     """What readers would read wrong: relative day words, untranslated paragraphs."""
     others = {name: pattern for name, pattern in _SCRIPTS.items() if name != script}
     own = _SCRIPTS[script]
-    for i, token in enumerate(tokens):
-        if token.type != "inline" or not i:
-            continue
-        if tokens[i - 1].type not in ("paragraph_open", "heading_open"):
-            continue
-        line = _line(tokens[i - 1], offset)
-        text = _KEY.sub("", _TAKEAWAY.sub("", token.content))
+    for line, paragraph, content in inlines:
+        text = _KEY.sub("", _TAKEAWAY.sub("", content))
         text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets are no reading matter
         for phrase in dict.fromkeys(relative_words(text)):
             found.warn(
@@ -609,7 +689,7 @@ def _paragraphs(tokens: list[Token], offset: int, script: str, found: _Found) ->
                 f"relative day word '{phrase}': readers cannot tell which day; "
                 "write the date (e.g. 'on February 4')",
             )
-        if tokens[i - 1].type != "paragraph_open":
+        if not paragraph:
             continue
         letters = re.sub(r"\[[^\]]*\]", "", text)  # source names may be in any script
         for name, pattern in others.items():
@@ -638,4 +718,6 @@ __all__ = [
     "check_bytes",
     "check_text",
     "display_path",
+    "later_warnings",
+    "merged",
 ]
