@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digest import files, stamps
-from digest.config import Settings
 from digest.models import Edition
 from digest.periods import PeriodStyle
 from digest.render.series import series_title
+
+if TYPE_CHECKING:  # the email worker imports this module, and needs no settings (Pelican)
+    from digest.config import Settings
 
 
 def sender_domain(sender: str) -> str:
