@@ -20,8 +20,8 @@ one run:
   change", minus the PDFs.
 - rebuild: the archive built, issue N+1 added, `digest build` again. Its PDF is rendered
   for real with WeasyPrint (shown on its own line).
-- search indexing, on its own line, when `digest build` runs one (timed around
-  digest.publish.search.index_site, Pagefind over the issue pages).
+- search indexing, on its own line: from the start to the end of the index's update in its
+  worker process (digest/publish/search_worker.py).
 
 Each build runs in a child, `python -m benchmarks.build --child CONFIG` from the project
 root, which imports the installed digest (the parent checks it is the one the parent
@@ -116,10 +116,15 @@ PHASES = (
 
 
 def child(config: str, profile: str | None) -> None:
-    """`digest build` in this process, with timers around its parts; prints one JSON line."""
-    import digest.commands.build as build_module
+    """`digest build` in this process, with timers around its parts; prints one JSON line.
+
+    The build's modules are imported where `digest build` imports them, once its worker
+    processes are started (commands/head_start.py), and only then timed: imported here
+    first, they would keep the workers from starting as early as they do for a user."""
+    import contextlib
+
+    import digest.commands.head_start as head_start_module
     from digest.cli import main as cli_main
-    from digest.publish.pdf import jobs as pdf
 
     begun = time.perf_counter()
     timers: dict[str, float] = {}
@@ -151,46 +156,21 @@ def child(config: str, profile: str | None) -> None:
 
         return wrapper
 
-    build_module.run_pelican = timed("pelican", build_module.run_pelican)
-    # One call a build: every issue's PDF checked, the stale ones rendered in one batch.
-    pdf.make_pdfs = timed("pdf", reported(pdf.make_pdfs))
-    try:  # the PDFs begun while Pelican works, published (and waited for) just before
-        from digest.commands.early_pdfs import EarlyPdfs
+    def instrument() -> None:
+        import digest.commands.build as build_module
+        from digest.publish.pdf import jobs as pdf
 
-        def settled(func):
-            def wrapper(*args, **kwargs):
-                report = func(*args, **kwargs)
-                pdfs["current"] -= len(report.rendered)  # make_pdfs then finds them current
-                return report
+        _instrument(build_module, pdf, timed, reported, timers, calls, spans, pdfs, begun)
 
-            return wrapper
+    starting = head_start_module.head_start
 
-        EarlyPdfs.settle = timed("pdf", settled(reported(EarlyPdfs.settle)))
-    except ImportError:
-        pass
-    # The stale editions found here, rendered by a worker of their own and written here.
-    build_module.stale_edition = timed("email", build_module.stale_edition)
-    build_module.email_worker.write = timed("email", build_module.email_worker.write)
-    if hasattr(build_module, "_searched"):  # the index written in a process of its own
-        searched = build_module._searched
+    @contextlib.contextmanager
+    def head_start_then_timed(*args, **kwargs):
+        with starting(*args, **kwargs) as started:
+            instrument()
+            yield started
 
-        def from_the_process(found):  # its start and end are on this process's clock
-            started, ended = found.started, found.ended
-            timers["search"] = timers.get("search", 0.0) + ended - started
-            calls["search"] = calls.get("search", 0) + 1
-            spans["search"] = [started - begun, ended - begun]
-            return searched(found)
-
-        build_module._searched = from_the_process
-    else:  # the search index (Pagefind), when this digest has one, in this process
-        try:
-            from digest.publish import search
-
-            search.index_site = timed("search", search.index_site)
-        except (ImportError, AttributeError):
-            pass
-    if os.environ.get("BENCH_SEED_PDFS"):  # the first build: placeholders, not WeasyPrint
-        pdf.render_jobs = _seed_pdfs
+    head_start_module.head_start = head_start_then_timed
 
     import logging
 
@@ -226,6 +206,40 @@ def child(config: str, profile: str | None) -> None:
         "warnings": warnings,
     }
     print(json.dumps({**result, "seeded": _SEEDED, "digest": digest.__file__}))
+
+
+def _instrument(build_module, pdf, timed, reported, timers, calls, spans, pdfs, begun) -> None:
+    """The child's timers around the build's parts."""
+    from digest.commands.early_pdfs import EarlyPdfs
+
+    build_module.run_pelican = timed("pelican", build_module.run_pelican)
+    # One call a build: every issue's PDF checked, the stale ones rendered in one batch.
+    pdf.make_pdfs = timed("pdf", reported(pdf.make_pdfs))
+
+    def settled(func):  # the PDFs begun while Pelican works, published just before
+        def wrapper(*args, **kwargs):
+            report = func(*args, **kwargs)
+            pdfs["current"] -= len(report.rendered)  # make_pdfs then finds them current
+            return report
+
+        return wrapper
+
+    EarlyPdfs.settle = timed("pdf", settled(reported(EarlyPdfs.settle)))
+    # The stale editions found here, rendered by a worker of their own and written here.
+    build_module.stale_edition = timed("email", build_module.stale_edition)
+    build_module.email_worker.write = timed("email", build_module.email_worker.write)
+    searched = build_module._searched  # the index written in a process of its own
+
+    def from_the_process(found):  # its start and end are on this process's clock
+        started, ended = found.started, found.ended
+        timers["search"] = timers.get("search", 0.0) + ended - started
+        calls["search"] = calls.get("search", 0) + 1
+        spans["search"] = [started - begun, ended - begun]
+        return searched(found)
+
+    build_module._searched = from_the_process
+    if os.environ.get("BENCH_SEED_PDFS"):  # the first build: placeholders, not WeasyPrint
+        pdf.render_jobs = _seed_pdfs
 
 
 _SEEDED: list[str] = []  # the slugs _seed_pdfs wrote a placeholder for
