@@ -1,4 +1,4 @@
-"""Three of WeasyPrint's steps done with less Python, to the same result (WeasyPrint 70 only).
+"""Four of WeasyPrint's steps done with less Python, to the same result (WeasyPrint 70 only).
 
 Installed by digest.publish.pdf.reuse in a PDF worker, after WeasyPrint's import (this
 module imports WeasyPrint: nothing else imports it). tests/test_pdf_reuse.py and
@@ -11,7 +11,10 @@ benchmarks/README.md:
   initial one directly, as that function's own steps would; any other goes to it.
 - resolve_percentages, which gives a box its used margins, paddings, widths and heights
   (some 1,500 boxes an issue, each laid out several times): the same values, set in the
-  same order, without two calls a property.
+  same order, without two calls a property; and those found for a style in a containing
+  block of a size are kept (two calls in three find them) and set again at once.
+- Box.is_in_normal_flow (some 7,000 calls an issue): the same questions to the style, in
+  one function.
 - draw_first_line, which writes a line's glyphs to the page: the glyphs' ids, advances and
   offsets are read from Pango's array in one go, not as a C structure a glyph; a line it
   cuts with an ellipsis gets a Pango layout of its own if it shares one (repeats.py); the
@@ -52,6 +55,7 @@ def install() -> bool:
     if _GLYPH_INFO != 20:
         return False
     css.ComputedStyle.__missing__ = _computed
+    boxes.Box.is_in_normal_flow = is_in_normal_flow
     percent.resolve_percentages = resolve_percentages
     for name in _CALLERS:
         importlib.import_module(
@@ -91,17 +95,86 @@ def _computed(self: Any, key: str) -> Any:
     return value
 
 
+# What resolve_percentages sets on a box: with the border widths, all it reads from the box.
+_RESOLVED = (
+    "margin_left",
+    "margin_right",
+    "margin_top",
+    "margin_bottom",
+    "padding_left",
+    "padding_right",
+    "padding_top",
+    "padding_bottom",
+    "width",
+    "min_width",
+    "max_width",
+    "height",
+    "min_height",
+    "max_height",
+    "border_top_width",
+    "border_right_width",
+    "border_bottom_width",
+    "border_left_width",
+)
+# (id(style), containing width, height, page box?) -> (style, the values of _RESOLVED). The
+# style is held, so its id is not another's while the entry lives.
+_resolved: dict[tuple, tuple] = {}
+RESOLVED_KEPT = 4_096
+
+
+_IN_FLOW = boxes.Box.is_in_normal_flow
+_FLOATS = ("left", "right", "inline-start", "inline-end")
+
+
+def is_in_normal_flow(self: Any) -> bool:
+    """weasyprint.formatting_structure.boxes.Box.is_in_normal_flow, its five questions to
+    the style asked in one function, in the same order (some 7,000 calls an issue)."""
+    if "is_floated" in self.__dict__:  # a flex item's, made never floated: as WeasyPrint
+        return _IN_FLOW(self)
+    style = self.style
+    float_ = style["float"]
+    if float_ in _FLOATS:
+        return False
+    position = style["position"]
+    return not (
+        position in ("absolute", "fixed")
+        or position[0] == "running()"
+        or float_ == "footnote"
+        or position[0] == "note()"
+    )
+
+
 def resolve_percentages(box: Any, containing_block: Any) -> None:
     """weasyprint.layout.percent.resolve_percentages, with resolve_one_percentage() and
     percentage() written in for lengths and percentages (calc() and auto still go to
-    percentage())."""
+    percentage()); the values found for a style and a containing block's size are kept,
+    and set again on the next box of that style in a block of that size (the boxes of a
+    paragraph's lines, a page laid out again)."""
     if isinstance(containing_block, boxes.Box):
         cb_width = containing_block.width
         cb_height = containing_block.height
     else:
         cb_width, cb_height = containing_block
-    maybe_height = cb_height if isinstance(box, boxes.PageBox) else cb_width
+    page = isinstance(box, boxes.PageBox)
     style = box.style
+    key = (id(style), cb_width, cb_height, page)
+    found = _resolved.get(key)
+    if found is not None and found[0] is style:
+        if type(box).__setattr__ is object.__setattr__:
+            box.__dict__.update(found[1])
+        else:  # an absolutely positioned box's placeholder sets them on its box
+            for name, value in found[1].items():
+                setattr(box, name, value)
+        return
+    _resolve(box, style, cb_width, cb_height, page)
+    if style["border_collapse"] != "collapse":  # else the borders may be the table's
+        if len(_resolved) >= RESOLVED_KEPT:
+            _resolved.clear()
+        _resolved[key] = (style, {name: getattr(box, name) for name in _RESOLVED})
+
+
+def _resolve(box: Any, style: Any, cb_width: Any, cb_height: Any, page: bool) -> None:
+    maybe_height = cb_height if page else cb_width
     heights = (
         ()
         if cb_height == "auto"

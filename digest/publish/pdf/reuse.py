@@ -38,6 +38,8 @@ benchmarks/README.md):
   rest are made again, as before.
 - Three steps with less Python to the same result: digest.publish.pdf.faster.
 - A run of text laid out once a worker where it recurs: digest.publish.pdf.repeats.
+- An element's computed style started from the last issue's like one:
+  digest.publish.pdf.styles.
 
 All of these reach into WeasyPrint's (and cffi's) internals, so they are made only for the
 versions whose code they were written against (VERSIONS); any other version prints as it
@@ -76,10 +78,11 @@ def install(font_config: Any, fetcher: Any) -> bool:
         ffi._parsed_types = _ArrayTypes(ffi, ffi._parsed_types)  # else: another cffi
     layout.make_all_pages = _numbers_first(layout.make_all_pages)
     _keep_lines()
-    from digest.publish.pdf import faster, repeats  # import WeasyPrint's modules: only now
+    from digest.publish.pdf import faster, repeats, styles  # import WeasyPrint's: only now
 
     if faster.install():
         repeats.install(font_config)  # shares kept layouts: faster's drawing reads them only
+    styles.install()  # records what __missing__ computes, whichever is installed
     return True
 
 
