@@ -106,6 +106,30 @@ def settings_for_pages(settings: config.Settings, folder: Path) -> render.Render
     )
 
 
+def page_jobs(folder: Path, order: list[str], issue: Path, pages: Path) -> list[render.PdfJob]:
+    """Jobs printing the pages of `order` into `folder` (made now): "issue" is the built
+    `issue` page, any other name `pages`/name/index.html."""
+    folder.mkdir()
+    return [
+        render.PdfJob(
+            f"{source}-{index}",
+            issue if source == "issue" else pages / source / "index.html",
+            folder / f"{index}-{source}.pdf",
+        )
+        for index, source in enumerate(order)
+    ]
+
+
+def same_pdfs(reference: Path, *others: Path) -> list[str]:
+    """The PDFs printed into `reference`, each asserted byte-identical in `others`."""
+    made = sorted(path.name for path in reference.glob("*.pdf"))
+    for name in made:
+        expected = (reference / name).read_bytes()
+        for other in others:
+            assert (other / name).read_bytes() == expected, (other, name)
+    return made
+
+
 def render_in_child(tmp_path: Path, settings, jobs, *, on: bool, kept: int | None = None) -> dict:
     order = (settings, jobs, on, kept, "digest.publish.pdf.reuse.LINES_KEPT")
     return python_child(CHILD, order, tmp_path, f"order-{on}-{kept}")

@@ -21,7 +21,7 @@ import pypdf
 from digest import config
 from digest.publish.pdf import render
 from tests.support.processes import python_child
-from tests.test_pdf_lines import CHILD, settings_for_pages
+from tests.test_pdf_lines import CHILD, page_jobs, same_pdfs, settings_for_pages
 
 WORDS = "The council met on Tuesday to weigh the budget for the coming year. "
 LINE = "Iraq Weekly Monitor"
@@ -106,16 +106,7 @@ def test_repeated_text_prints_the_same_bytes_and_is_laid_out_once(sample_site, t
     order = ["repeats", "issue", "repeats", "declares", "repeats", "issue"]
 
     def jobs(name: str) -> list[render.PdfJob]:
-        folder = tmp_path / name
-        folder.mkdir()
-        return [
-            render.PdfJob(
-                f"{source}-{index}",
-                issue if source == "issue" else tmp_path / source / "index.html",
-                folder / f"{index}-{source}.pdf",
-            )
-            for index, source in enumerate(order)
-        ]
+        return page_jobs(tmp_path / name, order, issue, tmp_path)
 
     def run(name: str, *, on: bool, kept: int | None = None) -> dict:
         order = (render_settings, jobs(name), on, kept, "digest.publish.pdf.repeats.KEPT")
@@ -125,12 +116,8 @@ def test_repeated_text_prints_the_same_bytes_and_is_laid_out_once(sample_site, t
     unkept = run("unkept", on=True, kept=0)
     copied = run("copied", on=True)
     assert (fresh["reused"], unkept["reused"], copied["reused"]) == (False, True, True)
-    made = sorted(path.name for path in (tmp_path / "without").glob("*.pdf"))
+    made = same_pdfs(tmp_path / "without", tmp_path / "unkept", tmp_path / "copied")
     assert len(made) == len(order)
-    for name in made:
-        expected = (tmp_path / "without" / name).read_bytes()
-        assert (tmp_path / "unkept" / name).read_bytes() == expected, name
-        assert (tmp_path / "copied" / name).read_bytes() == expected, name
     # Fonts declared by a page are the worker's from then on: the issue's print.css makes
     # "Source Sans 3" one, the second page makes "Repeat Face" one.
     printed = [fonts(tmp_path / "without" / name) for name in made]

@@ -25,7 +25,7 @@ from PIL import Image
 from digest import config
 from digest.publish.pdf import render
 from tests.support.processes import python_child
-from tests.test_pdf_lines import settings_for_pages
+from tests.test_pdf_lines import page_jobs, same_pdfs, settings_for_pages
 
 WORDS = "The council met on Tuesday to weigh the budget for the coming year. "
 SHARED = """
@@ -127,16 +127,7 @@ def test_styles_started_from_a_like_elements_print_the_same_bytes(sample_site, t
     order = ["a5", "a6", "issue", "a5", "big", "a6", "a5", "issue"]
 
     def jobs(name: str) -> list[render.PdfJob]:
-        folder = tmp_path / name
-        folder.mkdir()
-        return [
-            render.PdfJob(
-                f"{source}-{index}",
-                issue if source == "issue" else tmp_path / source / "index.html",
-                folder / f"{index}-{source}.pdf",
-            )
-            for index, source in enumerate(order)
-        ]
+        return page_jobs(tmp_path / name, order, issue, tmp_path)
 
     def run(name: str, *, on: bool, kept: int | None = None) -> dict:
         return python_child(CHILD, (render_settings, jobs(name), on, kept), tmp_path, name)
@@ -145,12 +136,8 @@ def test_styles_started_from_a_like_elements_print_the_same_bytes(sample_site, t
     kinds = run("kinds", on=True)
     forgetful = run("forgetful", on=True, kept=7)  # kinds forgotten again and again
     assert (fresh["reused"], kinds["reused"], forgetful["reused"]) == (False, True, True)
-    made = sorted(path.name for path in (tmp_path / "without").glob("*.pdf"))
+    made = same_pdfs(tmp_path / "without", tmp_path / "kinds", tmp_path / "forgetful")
     assert len(made) == len(order)
-    for name in made:
-        expected = (tmp_path / "without" / name).read_bytes()
-        assert (tmp_path / "kinds" / name).read_bytes() == expected, name
-        assert (tmp_path / "forgetful" / name).read_bytes() == expected, name
     # The pictures are each page's own, the sizes each page's: the pages differ.
     assert len({(tmp_path / "without" / name).read_bytes() for name in made}) == 4
     # Values computed for a kind in one document are not computed again in the next.

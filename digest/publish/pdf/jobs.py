@@ -60,6 +60,7 @@ def style_token(page_size: str, theme_files: Sequence[Path]) -> str:
         renderer.with_name("reuse.py").read_bytes(),
         renderer.with_name("faster.py").read_bytes(),
         renderer.with_name("repeats.py").read_bytes(),
+        renderer.with_name("styles.py").read_bytes(),
         *(part for path in theme_files for part in (path.name, path.read_bytes())),
     )[:16]
 
