@@ -108,7 +108,7 @@ PHASES = (
     ("  content cache: load (pickle.load)", "~", "<built-in method _pickle.load>"),
     ("PDFs (make_pdfs: check, or render)", "publish/pdf.py", "make_pdfs"),
     ("  fingerprint (hashing)", "publish/pdf.py", "fingerprint"),
-    ("email editions (email/worker.py write)", "publish/email/worker.py", "write"),
+    ("email editions (write_email_edition)", "publish/email/edition.py", "write_email_edition"),
 )
 
 
@@ -225,9 +225,7 @@ def _instrument(build_module, pdf, timed, reported, timers, calls, spans, pdfs, 
         return wrapper
 
     EarlyPdfs.settle = timed("pdf", settled(reported(EarlyPdfs.settle)))
-    # The stale editions found here, rendered by a worker of their own and written here.
-    build_module.stale_edition = timed("email", build_module.stale_edition)
-    build_module.email_worker.write = timed("email", build_module.email_worker.write)
+    build_module.write_email_edition = timed("email", build_module.write_email_edition)
     searched = build_module._searched  # the index written in a process of its own
 
     def from_the_process(found):  # its start and end are on this process's clock

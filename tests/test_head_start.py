@@ -55,7 +55,7 @@ def _started(site: Path, *, full: bool = False):
 
 
 def _pids(started) -> list[int]:
-    pools = (started.search, started.pdfs, started.emails)
+    pools = (started.search, started.pdfs)
     return [w.process.pid for pool in pools if pool is not None for w in pool.idle]
 
 
@@ -70,15 +70,15 @@ def _alive(pid: int) -> bool:
 def test_a_rebuild_after_an_edit_starts_its_workers_and_stops_them_when_not_taken(site):
     edit_headline(site)
     with _started(site) as started:
-        assert None not in (started.search, started.pdfs, started.emails)
+        assert None not in (started.search, started.pdfs)
         pids = _pids(started)
-        assert len(pids) == 3 and all(_alive(pid) for pid in pids)
+        assert len(pids) == 2 and all(_alive(pid) for pid in pids)
         # In the background: ten steps nicer than the build.
         nicer = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
         assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in pids} == {nicer}
-        assert started.emails is not None
-        first = started.emails.worker()  # the one started with the pool
-        later = started.emails.worker()  # one started once the pool is in the background
+        assert started.pdfs is not None
+        first = started.pdfs.worker()  # the one started with the pool
+        later = started.pdfs.worker()  # one started once the pool is in the background
         try:
             assert later.process.pid != first.process.pid
             assert os.getpriority(os.PRIO_PROCESS, later.process.pid) == nicer
@@ -90,7 +90,7 @@ def test_a_rebuild_after_an_edit_starts_its_workers_and_stops_them_when_not_take
 
 def test_a_rebuild_with_no_file_written_since_starts_only_the_search_worker(site):
     with _started(site) as started:
-        assert started.search is not None and started.pdfs is started.emails is None
+        assert started.search is not None and started.pdfs is None
         assert len(_pids(started)) == 1
 
 
@@ -99,7 +99,7 @@ def test_a_full_or_first_build_starts_nothing_early(site, why):
     if why == "first build":
         shutil.rmtree(site / ".cache")
     with _started(site, full=why == "full") as started:
-        assert started.search is started.pdfs is started.emails is None
+        assert started.search is started.pdfs is None
 
 
 def test_an_issue_edited_with_an_older_time_still_gets_its_new_pdf(site):

@@ -35,8 +35,7 @@ from digest.errors import DigestError, IssueFileError, RenderError
 from digest.pelican_plugin import atomic, incremental
 from digest.pelican_plugin.reader import PREREAD_KEY, PROBLEMS_KEY, RUNTIME_KEY, preread
 from digest.publish import search_worker
-from digest.publish.email import worker as email_worker
-from digest.publish.email.edition import stale_edition, stamp_start
+from digest.publish.email.edition import stamp_start, write_email_edition
 from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import workers
 
@@ -223,8 +222,6 @@ def _publish(
             )
         else:
             started.stop_pdfs()
-        if not new:
-            started.stop_emails()
         begun = None
         if early is None:
             articles = run_pelican(settings, report, full=full, parsed=verdict.parsed, now=now)
@@ -246,7 +243,6 @@ def _publish(
             begun=begun,
             searcher=searcher,
             judged=verdict,
-            emails=started.emails,
         )
 
 
@@ -262,13 +258,11 @@ def _publish_issues(
     searcher: workers.Pool | None,
     begun: EarlyPdfs | None = None,
     judged: checks.ContentVerdict | None = None,
-    emails: workers.Pool | None = None,
 ) -> None:
     """The search index, the PDFs and the email editions of the built issue pages. `begun`:
     the PDFs begun while Pelican worked, published before make_pdfs looks for stale ones;
     `judged`: the check's verdict, whose new files' warnings this build printed
-    (checks.shown); `emails`: the worker that renders the stale email editions
-    (email/worker.py), else they are rendered here."""
+    (checks.shown)."""
     output = settings.output_path
     jobs = [_pdf_job(output / article.save_as, article.slug) for article in articles]
 
@@ -278,7 +272,7 @@ def _publish_issues(
 
     # The PDFs are made in worker processes, the search index in its own (a rebuild's
     # started before Pelican: search_worker.py): all run while the email editions are
-    # written (none reads what another writes).
+    # written here (none reads what another writes).
     job = search_job(settings, full=full)
     with (
         contextlib.ExitStack() as stack,
@@ -291,11 +285,10 @@ def _publish_issues(
         shown, cache = (judged.new_to_build, judged.cache) if judged else (set(), None)
         marked = threads.submit(checks.shown, settings, shown, cache)
         stamped = stamp_start(settings)
-        stale = []
         for article in articles:
             report.issues.append(article.slug)
             page_url = f"{settings.site_url}/{article.url}"
-            edition = stale_edition(
+            if write_email_edition(
                 article.digest,
                 settings,
                 output / "email",
@@ -304,10 +297,8 @@ def _publish_issues(
                 date=article.date,
                 source=Path(article.source_path),
                 stamped=stamped,
-            )
-            if edition is not None:
-                stale.append(edition)
-        report.emails_written = email_worker.write(stale, emails)
+            ):
+                report.emails_written += 1
         report.search_pages, report.search_seconds = _searched(searched.result())
         marked.result()
         early, made = pdfs.result()

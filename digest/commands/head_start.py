@@ -3,9 +3,11 @@
 A rebuild (`digest build` of a site built before) spends its first half second importing
 Pelican and judging the issue files on one CPU. The worker processes it needs later start
 then: the search index's, and, for an issue added or edited since the last build, a PDF
-worker and the email editions' worker. Their interpreters, their imports (WeasyPrint's
-takes a quarter of a second, the email renderer's a tenth) and the reading of the last
-search index so use a CPU that would idle, and the build process is left with its own work.
+worker. Their interpreters, their imports (WeasyPrint's takes a quarter of a second) and
+the reading of the last search index so use a CPU that would idle; they run ten steps
+nicer than the build, so that they take only what the build process leaves. (The email
+editions were rendered by such a worker too, and measured slower: the renderer's imports
+in a fresh interpreter cost more than the build saved.)
 
 They are started from what the settings and a look at the issue files' times say; the
 check, which reads the files, decides what they are given. A PDF worker started for an
@@ -26,7 +28,6 @@ from datetime import datetime
 from digest.commands.pdf import start_pdf_workers
 from digest.config import Settings
 from digest.publish import search, search_worker
-from digest.publish.email import worker as email_worker
 from digest.publish.pdf import workers
 
 
@@ -34,7 +35,6 @@ from digest.publish.pdf import workers
 class HeadStart:
     search: workers.Pool | None = None  # the search worker, reading the last index
     pdfs: workers.Pool | None = None  # one PDF worker, for an issue edited since
-    emails: workers.Pool | None = None  # the email editions' worker, for the same
 
     def stop_pdfs(self) -> None:
         """The PDF worker is not needed (no issue is new, or too many are): stop it now,
@@ -42,11 +42,6 @@ class HeadStart:
         if self.pdfs is not None:
             self.pdfs.close()
             self.pdfs = None
-
-    def stop_emails(self) -> None:
-        if self.emails is not None:
-            self.emails.close()
-            self.emails = None
 
 
 def search_job(settings: Settings, *, full: bool) -> search_worker.Job:
@@ -70,14 +65,12 @@ def head_start(settings: Settings, *, full: bool, now: datetime) -> Iterator[Hea
         built = None
     with contextlib.ExitStack() as stack:
         stack.callback(started.stop_pdfs)
-        stack.callback(started.stop_emails)
         if not full and built is not None:
             started.search = stack.enter_context(search_worker.started(cache, full=False))
             if _edited_since(settings, built):
                 started.pdfs = start_pdf_workers(settings, now=now, count=1)
-                started.emails = email_worker.start()
         # Ahead of their work, they take only the CPU the build process leaves it.
-        for pool in (started.search, started.pdfs, started.emails):
+        for pool in (started.search, started.pdfs):
             if pool is not None:
                 pool.background()
         yield started

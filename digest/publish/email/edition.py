@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from digest import files, stamps
+from digest.config import Settings
 from digest.models import Edition
-from digest.periods import PeriodStyle
 from digest.render.series import series_title
-
-if TYPE_CHECKING:  # the email worker imports this module, and needs no settings (Pelican)
-    from digest.config import Settings
 
 
 def sender_domain(sender: str) -> str:
@@ -30,15 +26,11 @@ def list_id(settings: Settings, series: str | None = None) -> str:
     `Monitor – Situation reports <report.monitor.example.org>`, a list under the site's own,
     so a reader can keep each series in its own folder and a filter on the site's id still
     matches every series."""
-    return _list_id(settings.sitename, settings.email_from, series)
-
-
-def _list_id(sitename: str, sender: str, series: str | None) -> str:
-    domain = sender_domain(sender)
-    name = re.sub(r"[^a-z0-9]+", "-", sitename.lower()).strip("-") or "digest"
+    domain = sender_domain(settings.email_from)
+    name = re.sub(r"[^a-z0-9]+", "-", settings.sitename.lower()).strip("-") or "digest"
     if not series:
-        return f"{sitename} <{name}.{domain}>"
-    return f"{sitename} – {series_title(series)} <{series}.{name}.{domain}>"
+        return f"{settings.sitename} <{name}.{domain}>"
+    return f"{settings.sitename} – {series_title(series)} <{series}.{name}.{domain}>"
 
 
 def message_id(slug: str, domain: str, *hashed: str, digits: int, label: str = "") -> str:
@@ -87,39 +79,7 @@ def stamp_start(settings: Settings) -> Any:
     )
 
 
-@dataclass(frozen=True)
-class EmailJob:
-    """What one edition is rendered from, all picklable: the build hands it to a worker
-    process (digest/publish/email/worker.py)."""
-
-    edition: Edition
-    sitename: str
-    language: str
-    period_style: PeriodStyle
-    sender: str
-    page_url: str
-    pdf_url: str
-    date: datetime
-    audio: tuple[tuple[str, str | int], ...]  # audio_link's
-
-
-@dataclass(frozen=True)
-class Stale:
-    """An edition to render, and where it goes."""
-
-    job: EmailJob
-    outputs: tuple[Path, Path, Path]  # .html, .txt, .eml
-    stamp: stamps.Stamp
-
-    def write(self, rendered: tuple[bytes, bytes, bytes]) -> bool:
-        """True when any of the three files changed; then the stamp records the inputs."""
-        pairs = zip(self.outputs, rendered, strict=True)
-        written = [files.write_if_changed(path, body) for path, body in pairs]
-        self.stamp.record(stamps.fingerprint(repr(self.job.edition)))
-        return any(written)
-
-
-def stale_edition(
+def write_email_edition(
     edition: Edition,
     settings: Settings,
     folder: Path,
@@ -129,17 +89,13 @@ def stale_edition(
     date: datetime,
     source: Path | None = None,
     stamped: Any = None,
-) -> Stale | None:
-    """The edition to render, or None when its files are current.
+) -> bool:
+    """True when any of the three files was written; unchanged inputs render nothing.
 
     `source`, the issue file: when it is older than the stamp, the issue is not compared.
-    `stamped`: stamp_start(settings), for a caller that looks at many editions.
+    `stamped`: stamp_start(settings), for a caller that writes many editions.
     """
-    outputs = (
-        folder / f"{edition.slug}.html",
-        folder / f"{edition.slug}.txt",
-        folder / f"{edition.slug}.eml",
-    )
+    outputs = [folder / f"{edition.slug}{suffix}" for suffix in (".html", ".txt", ".eml")]
     audio = audio_link(settings, page_url, edition.slug)
     made = stamps.Stamp(
         folder / f".{edition.slug}.email-cache",
@@ -154,57 +110,37 @@ def stale_edition(
         return stamps.fingerprint(repr(edition))
 
     if made.is_current(outputs, [source] if source else [], key):
-        return None
-    job = EmailJob(
-        edition,
-        settings.sitename,
-        settings.language,
-        settings.period_style,
-        settings.email_from,
-        page_url,
-        pdf_url,
-        date,
-        tuple(audio.items()),
-    )
-    return Stale(job, outputs, made)
-
-
-def render_edition(job: EmailJob) -> tuple[bytes, bytes, bytes]:
-    """The edition's .html, .txt and .eml."""
+        return False
     # Imported only now: the renderer (BeautifulSoup, CSS inlining) is slow to import, and a
     # rebuild usually renders one edition or none.
     from digest.publish.email.message import build_message
     from digest.publish.email.render import render_email
 
-    edition = job.edition
     email = render_email(
         edition,
-        sitename=job.sitename,
-        page_url=job.page_url,
-        pdf_url=job.pdf_url,
-        language=job.language,
-        period_style=job.period_style,
-        **dict(job.audio),
+        sitename=settings.sitename,
+        page_url=page_url,
+        pdf_url=pdf_url,
+        language=settings.language,
+        period_style=settings.period_style,
+        **audio,
     )
+    sender = settings.email_from
     message = build_message(
         email,
-        sender=job.sender,
-        to=job.sender,
+        sender=sender,
+        to=sender,
         message_id=message_id(
             edition.slug,
-            sender_domain(job.sender),
-            job.sitename,
+            sender_domain(sender),
+            settings.sitename,
             edition.slug,
             digits=20,
         ),
-        date=job.date,
-        list_id=_list_id(job.sitename, job.sender, edition.series),
+        date=date,
+        list_id=list_id(settings, edition.series),
     )
-    return email.html.encode(), email.text.encode(), message
-
-
-def write_email_edition(edition: Edition, settings: Settings, folder: Path, **where: Any) -> bool:
-    """True when any of the three files was written; unchanged inputs render nothing.
-    `where`: stale_edition's keywords (page_url, pdf_url, date, source, stamped)."""
-    stale = stale_edition(edition, settings, folder, **where)
-    return stale is not None and stale.write(render_edition(stale.job))
+    data = (email.html.encode(), email.text.encode(), message)
+    changed = [files.write_if_changed(path, body) for path, body in zip(outputs, data, strict=True)]
+    made.record(key())
+    return any(changed)
