@@ -13,6 +13,7 @@ import pytest
 from digest import config
 from digest.commands.head_start import head_start
 from tests.conftest import FROZEN, edit_headline, run_cli
+from tests.support import processes
 
 SLUG = "2024-02-08"
 
@@ -34,19 +35,7 @@ def site(sample_site: Path, tmp_path: Path) -> Path:
 
 def _renderers() -> list[int]:
     """This process's children that are PDF or search workers, alive."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:  # gone meanwhile
-            continue
-        parent = next(line for line in status.splitlines() if line.startswith("PPid:"))
-        if int(parent.split()[1]) == os.getpid() and b"digest.publish.pdf.workers" in command:
-            found.append(int(entry.name))
-    return found
+    return processes.children(b"digest.publish.pdf.workers")
 
 
 def _started(site: Path, *, full: bool = False):
@@ -59,20 +48,12 @@ def _pids(started) -> list[int]:
     return [w.process.pid for pool in pools if pool is not None for w in pool.idle]
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:  # ended and waited for
-        return False
-    return True
-
-
 def test_a_rebuild_after_an_edit_starts_its_workers_and_stops_them_when_not_taken(site):
     edit_headline(site)
     with _started(site) as started:
         assert None not in (started.search, started.pdfs)
         pids = _pids(started)
-        assert len(pids) == 2 and all(_alive(pid) for pid in pids)
+        assert len(pids) == 2 and all(processes.alive(pid) for pid in pids)
         # In the background: ten steps nicer than the build.
         nicer = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
         assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in pids} == {nicer}
@@ -85,7 +66,7 @@ def test_a_rebuild_after_an_edit_starts_its_workers_and_stops_them_when_not_take
         finally:
             first.stop()
             later.stop()
-    assert not any(_alive(pid) for pid in pids)
+    assert not any(processes.alive(pid) for pid in pids)
 
 
 def test_a_rebuild_with_no_file_written_since_starts_only_the_search_worker(site):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 import subprocess
 import sys
 import tempfile
@@ -122,13 +121,26 @@ def test_a_pool_started_ahead_gives_its_workers_to_the_run():
     limits = workers.Limits(seconds=60.0, memory_mb=1024, workers=2)
     with workers.Pool(PROBE, "ready", limits, start=1) as pool:
         (early,) = [w.process.pid for w in pool.idle]
-        assert _alive(early)  # running before any job was handed out
+        assert processes.alive(early)  # running before any job was handed out
         outcomes = list(
             workers.run([("sleep", 0.0)], module=PROBE, init="ready", limits=limits, pool=pool)
         )
         assert [o.value[1] for o in outcomes] == [early]  # the job ran in that very worker
         assert pool.idle == []
-    assert not _alive(early)
+    assert not processes.alive(early)
+
+
+def test_a_run_starts_no_more_workers_than_it_has_jobs(tmp_path, monkeypatch):
+    """Each worker started keeps its stderr in the pool's temporary folder: one job on a
+    limit of two workers starts one."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    limits = workers.Limits(seconds=60.0, memory_mb=1024, workers=2)
+    with workers.Pool(PROBE, "ready", limits) as pool:
+        outcomes = list(
+            workers.run([("sleep", 0.0)], module=PROBE, init="ready", limits=limits, pool=pool)
+        )
+        assert [o.error for o in outcomes] == [None]
+        assert len(list(tmp_path.glob("digest-workers-*/stderr-*"))) == 1
 
 
 def test_a_pool_started_for_other_work_is_refused_and_its_idle_workers_stop_with_it():
@@ -137,15 +149,6 @@ def test_a_pool_started_for_other_work_is_refused_and_its_idle_workers_stop_with
     pids = [w.process.pid for w in pool.idle]
     with pytest.raises(ValueError, match="started for other work"):
         list(workers.run([("sleep", 0.0)], module=PROBE, init="ready", limits=limits, pool=pool))
-    assert all(_alive(pid) for pid in pids)
+    assert all(processes.alive(pid) for pid in pids)
     pool.close()
-    assert not any(_alive(pid) for pid in pids)
-
-
-def _alive(pid: int) -> bool:
-    """A process of that pid exists (the pool reaps the workers it stops)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    assert not any(processes.alive(pid) for pid in pids)

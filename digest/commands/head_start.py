@@ -69,7 +69,7 @@ def head_start(settings: Settings, *, full: bool, now: datetime) -> Iterator[Hea
             started.search = stack.enter_context(search_worker.started(cache, full=False))
             if _edited_since(settings, built):
                 started.pdfs = start_pdf_workers(settings, now=now, count=1)
-        # Ahead of their work, they take only the CPU the build process leaves it.
+        # Ahead of their work, they take only the CPU the build process leaves.
         for pool in (started.search, started.pdfs):
             if pool is not None:
                 pool.background()

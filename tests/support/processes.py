@@ -31,6 +31,32 @@ def group(pgid: int) -> list[int]:
     return found
 
 
+def children(marker: bytes) -> list[int]:
+    """Live children of this process whose command line holds `marker`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:  # ended meanwhile
+            continue
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == os.getpid() and state != "Z" and marker in command:
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """A process of that pid exists (one that was waited for no longer does)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def wait_for(condition, seconds: float) -> bool:
     ends = time.monotonic() + seconds
     while time.monotonic() < ends:
