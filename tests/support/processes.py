@@ -11,12 +11,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 
-def group(pgid: int) -> list[int]:
-    """Live processes (zombies hold nothing) of process group `pgid`, from /proc."""
-    found = []
+def _live() -> Iterator[tuple[int, list[str], Path]]:
+    """(pid, the fields of /proc/<pid>/stat after the command, /proc/<pid>) of each live
+    process (zombies hold nothing)."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -25,26 +26,28 @@ def group(pgid: int) -> list[int]:
         except OSError:  # ended meanwhile
             continue
         # "pid (command) state ppid pgrp ...": the command may hold spaces and parentheses.
-        state, _ppid, pgrp = stat.rsplit(")", 1)[1].split()[:3]
-        if int(pgrp) == pgid and state != "Z":
-            found.append(int(entry.name))
-    return found
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] != "Z":
+            yield int(entry.name), fields, entry
+
+
+def group(pgid: int) -> list[int]:
+    """Live processes of process group `pgid`, from /proc."""
+    return [pid for pid, fields, _ in _live() if int(fields[2]) == pgid]
 
 
 def children(marker: bytes) -> list[int]:
     """Live children of this process whose command line holds `marker`."""
     found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+    for pid, fields, entry in _live():
+        if int(fields[1]) != os.getpid():
             continue
         try:
-            stat = (entry / "stat").read_text()
             command = (entry / "cmdline").read_bytes()
         except OSError:  # ended meanwhile
             continue
-        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
-        if int(ppid) == os.getpid() and state != "Z" and marker in command:
-            found.append(int(entry.name))
+        if marker in command:
+            found.append(pid)
     return found
 
 
