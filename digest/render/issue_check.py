@@ -39,14 +39,15 @@ from markdown_it.token import Token
 
 from digest.config import over_limit
 from digest.errors import ContentError, IssueFileError
-from digest.models import Edition, Period, SectionRule, Source
+from digest.models import Edition, Link, Period, SectionRule, Source
 from digest.periods import read_period
 from digest.render import incident_table
 from digest.render.edition import (
     LAYOUTS,
+    links_of,
     parse_edition,
-    source_for,
     split_metadata,
+    unknown_links,
 )
 from digest.render.markdown import markdown
 from digest.render.series import NAME_RULE, is_name
@@ -105,7 +106,7 @@ class Later:
     script: str  # the issue's script (_LANGUAGE_SCRIPT)
     takeaways: list[tuple[int, str, str, list[str]]]  # line, label, takeaway, its items
     inlines: list[tuple[int, bool, str]]  # line, whether a paragraph (not a heading), text
-    links: list[tuple[int, str]]  # line, href
+    links: list[Link]
 
 
 @dataclass(frozen=True)
@@ -182,10 +183,10 @@ def check_text(
     deferred = None
     if takeaways is None:
         _paragraphs(_inlines(tokens, offset), script, found)
-        _unknown_links(_hrefs(tokens, offset), sources, found)
+        _unknown_links(_links(tokens, offset), sources, found)
     else:
         # Read now: parse_edition changes the tokens.
-        deferred = Later(script, takeaways, _inlines(tokens, offset), _hrefs(tokens, offset))
+        deferred = Later(script, takeaways, _inlines(tokens, offset), _links(tokens, offset))
     edition = None
     if not found.errors:
         # The reader's own verdict: what it refuses, the build refuses too. It takes the
@@ -227,25 +228,17 @@ def merged(problems: list[Problem], later: list[Problem]) -> list[Problem]:
     return _in_order([*problems, *later]) if later else problems
 
 
-def _unknown_links(links: list[tuple[int, str]], sources: Sequence[Source], found: _Found) -> None:
-    for line, url in links:
-        if url.startswith(("http://", "https://")) and source_for(url, sources) is None:
-            host = urlsplit(url).hostname or url
-            found.warn(
-                line,
-                f"link to unknown source {host}; add it to a source's domains in DIGEST_SOURCES",
-            )
+def _unknown_links(links: list[Link], sources: Sequence[Source], found: _Found) -> None:
+    for link in unknown_links(links, sources):
+        host = urlsplit(link.url).hostname or link.url
+        found.warn(
+            link.line,
+            f"link to unknown source {host}; add it to a source's domains in DIGEST_SOURCES",
+        )
 
 
-def _hrefs(tokens: list[Token], offset: int) -> list[tuple[int, str]]:
-    """(line, href) of every link, as links_of reads them."""
-    return [
-        (_line(t, offset), str(child.attrGet("href") or ""))
-        for t in tokens
-        if t.type == "inline"
-        for child in t.children or ()
-        if child.type == "link_open"
-    ]
+def _links(tokens: list[Token], offset: int) -> list[Link]:
+    return [link for t in tokens if t.type == "inline" for link in links_of(t, offset)]
 
 
 class _Found:
