@@ -276,6 +276,11 @@ def _judged_later(
     return judged
 
 
+def _rows(problems: list[Problem]) -> list[list[Any]]:
+    """Problems as the cache file holds them."""
+    return [[p.line, p.severity, p.message] for p in problems]
+
+
 class _Cache:
     """Verdicts by file and content hash, valid for one code and settings fingerprint."""
 
@@ -306,12 +311,12 @@ class _Cache:
         return [Problem(name, line, severity, message) for line, severity, message in entry[1]]
 
     def put(self, name: str, key: str, problems: list[Problem]) -> None:
-        self.entries[name] = [key, [[p.line, p.severity, p.message] for p in problems], ""]
+        self.entries[name] = [key, _rows(problems), ""]
         self.changed = True
 
     def replace(self, name: str, problems: list[Problem]) -> None:
         """The problems of a file put in this run, its marks kept."""
-        self.entries[name][1] = [[p.line, p.severity, p.message] for p in problems]
+        self.entries[name][1] = _rows(problems)
 
     def shown(self, name: str) -> bool:
         """Whether a published build has shown this version's warnings."""
