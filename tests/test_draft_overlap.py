@@ -58,7 +58,7 @@ def test_a_later_reading_left_before_its_result_ends_its_worker():
         assert multiprocessing.active_children()
         raise RuntimeError("merging failed")
     assert not multiprocessing.active_children()
-    assert parallel._later_job is None
+    assert parallel._job is None
 
 
 def test_a_model_of_two_sections_or_more_places_every_item(tmp_path):

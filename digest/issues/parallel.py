@@ -22,7 +22,6 @@ PARALLEL_FROM = 3000  # texts; on the distinct benchmark week a pool pays from a
 _CHUNKS_PER_WORKER = 4  # a slow chunk holds up less of the whole
 
 _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # a pool's work, set before fork
-_later_job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # a Later's, the same
 
 
 def pooled(count: int, workers: int | None = None, at_least: int | None = None) -> bool:
@@ -42,32 +41,17 @@ def read_all(
     """[read(t) for t in texts], by `workers` processes (default: the CPUs this process may
     use) when there are `at_least` texts or more (default PARALLEL_FROM) and fork is
     available."""
-    workers = workers or _cpus()
-    if not pooled(len(texts), workers, at_least):
-        return [read(t) for t in texts]
-    global _job
-    size = -(-len(texts) // (workers * _CHUNKS_PER_WORKER))
-    spans = [(start, min(start + size, len(texts))) for start in range(0, len(texts), size)]
-    _job = (read, texts)
-    # The collector would walk every object the workers inherit, writing to each, and the
-    # kernel copy each page it writes to: the objects there are left out of its walks.
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunks = pool.map(_read_span, spans, chunksize=1)
-    finally:
-        _job = None
-        gc.unfreeze()
-    return [answer for chunk in chunks for answer in chunk]
+    with Later(read, texts, workers, at_least, spare=0) as reading:
+        return reading.result()
 
 
 class Later:
     """read_all's answers, read by a pool's workers while this process goes on with other
     work (start, then result): a reading whose answers are needed only later runs on the
-    CPU the process leaves idle. One CPU is left to this process, so the pool has one
-    worker fewer than read_all's. Below `at_least` texts (or on one CPU, or without fork)
-    the texts are read here, by result. Use it as a context manager: a pool still reading
-    when the block is left (an error) is ended."""
+    CPU the process leaves idle. `spare` CPUs are left to this process (read_all, which
+    waits for the answers, leaves none). Below `at_least` texts (or on one CPU, or without
+    fork) the texts are read here, by result. Use it as a context manager: a pool still
+    reading when the block is left (an error) is ended."""
 
     def __init__(
         self,
@@ -75,10 +59,12 @@ class Later:
         texts: Sequence[T],
         workers: int | None = None,
         at_least: int | None = None,
+        spare: int = 1,
     ) -> None:
         self._read, self._texts = read, texts
         self._workers = workers or _cpus()
         self._pooled = pooled(len(texts), self._workers, at_least)
+        self._spare = spare
         self._pool: Any = None
         self._answers: Any = None
 
@@ -86,18 +72,21 @@ class Later:
         """Fork the workers and hand them the texts (once; nothing to do when not pooled)."""
         if not self._pooled or self._pool is not None:
             return
-        global _later_job
-        workers = max(1, self._workers - 1)
-        size = -(-len(self._texts) // (workers * _CHUNKS_PER_WORKER))
+        global _job
+        workers = max(1, self._workers - self._spare)
         count = len(self._texts)
+        size = -(-count // (workers * _CHUNKS_PER_WORKER))
         spans = [(start, min(start + size, count)) for start in range(0, count, size)]
-        _later_job = (self._read, self._texts)
-        gc.freeze()  # as in read_all: the workers' inherited pages stay shared
+        _job = (self._read, self._texts)  # the workers inherit it
+        # The collector would walk every object the workers inherit, writing to each, and
+        # the kernel copy each page it writes to: the objects there are left out of its
+        # walks (in the workers; this process may collect again once they are forked).
+        gc.freeze()
         try:
             self._pool = multiprocessing.get_context("fork").Pool(workers)
         finally:
-            gc.unfreeze()  # the workers are forked: this process may collect again
-        self._answers = self._pool.map_async(_read_later_span, spans, chunksize=1)
+            gc.unfreeze()
+        self._answers = self._pool.map_async(_read_span, spans, chunksize=1)
 
     def result(self) -> list[Any]:
         """[read(t) for t in texts]: the pool's answers (started here if it was not)."""
@@ -109,12 +98,12 @@ class Later:
         return [answer for chunk in chunks for answer in chunk]
 
     def _end(self) -> None:
-        global _later_job
+        global _job
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
-            _later_job = None
+            _job = None
 
     def __enter__(self) -> Later:
         return self
@@ -123,14 +112,8 @@ class Later:
         self._end()
 
 
-def _read_later_span(span: tuple[int, int]) -> list[Any]:
-    assert _later_job is not None  # set by Later.start before the workers were forked
-    read, texts = _later_job
-    return [read(texts[i]) for i in range(*span)]
-
-
 def _read_span(span: tuple[int, int]) -> list[Any]:
-    assert _job is not None  # set by read_all before the workers were forked
+    assert _job is not None  # set by Later.start before the workers were forked
     read, texts = _job
     return [read(texts[i]) for i in range(*span)]
 
