@@ -36,7 +36,7 @@ benchmarks/README.md):
   out as one paragraph (drawing asks for that; without a separator it changes nothing).
   At most LINES_KEPT layouts a document are kept (their memory: some 2 KB a line); the
   rest are made again, as before.
-- Three steps with less Python to the same result: digest.publish.pdf.faster.
+- Steps done with less Python to the same result: digest.publish.pdf.faster.
 - A run of text laid out once a worker where it recurs: digest.publish.pdf.repeats.
 - An element's computed style started from the last issue's like one:
   digest.publish.pdf.styles.
