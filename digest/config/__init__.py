@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from digest.config import schema
+from digest.config import pelican_loader, schema
 from digest.config import sources as config_sources
 from digest.config.draft import DECLARED as DRAFT_SETTINGS
 from digest.config.schema import (
@@ -477,8 +477,7 @@ def read_pelican_settings(path: Path) -> dict[str, Any]:
         raise ConfigError(
             "no such file; pass --config PATH or run from the project folder", path=str(path)
         )
-    from pelican.settings import read_settings
-
+    read_settings = pelican_loader.read_settings()
     pelican_log = logging.getLogger("pelican.settings")
     level = pelican_log.level
     pelican_log.setLevel(logging.ERROR)

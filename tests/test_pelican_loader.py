@@ -1,0 +1,69 @@
+"""Reading the settings does not import Pelican's generators, and Pelican is whole after.
+
+Each case runs in a fresh interpreter: in the test process Pelican is long imported.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import make_project
+
+PROBE = """
+import json, sys
+from digest import config
+
+settings = config.load(sys.argv[1], compile_selectors=False)
+after_settings = sorted(name for name in sys.modules if name.split(".")[0] == "pelican")
+import pelican.settings as first
+from pelican import Pelican, signals
+import pelican
+from pelican.log import LimitFilter
+
+print(json.dumps({
+    "after_settings": after_settings,
+    "same_settings_module": pelican.settings is first,
+    "pelican_class": Pelican.__module__,
+    "signals": signals.__name__,
+    "package_type": type(pelican).__name__,
+    "version": getattr(pelican, "__version__", None) is not None,
+    "ignored": sorted(map(list, LimitFilter._ignore)),
+    "output": str(settings.output_path),
+}))
+"""
+
+
+def probe(config_path: Path) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(config_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_settings_are_read_without_the_generators(tmp_path: Path) -> None:
+    seen = probe(make_project(tmp_path / "site", samples=False))
+    assert seen["after_settings"], "Pelican's settings loader was not used"
+    assert "pelican.generators" not in seen["after_settings"]
+    assert "pelican.readers" not in seen["after_settings"]
+    assert seen["output"] == str((tmp_path / "site" / "output").resolve())
+
+
+def test_pelican_is_whole_and_one_after_the_settings(tmp_path: Path) -> None:
+    # LOG_FILTER is kept by the settings loader in pelican.log's LimitFilter: had the
+    # settings read a private copy of Pelican's modules, the real one would not have it.
+    extra = 'LOG_FILTER = [(30, "Empty alt attribute for image %s in %s")]\n'
+    seen = probe(make_project(tmp_path / "site", extra, samples=False))
+    assert seen["same_settings_module"] is True
+    assert seen["pelican_class"] == "pelican"
+    assert seen["signals"] == "pelican.plugins.signals"
+    assert seen["package_type"] == "module"
+    assert seen["version"] is True
+    assert [30, "Empty alt attribute for image %s in %s"] in seen["ignored"]
