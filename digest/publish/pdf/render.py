@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import mimetypes
 import os
 import re
@@ -163,6 +164,26 @@ def coverage(folders: Sequence[Path]) -> frozenset[int]:
     return frozenset(covered)
 
 
+def kept_coverage(folders: Sequence[Path], scratch: Path) -> frozenset[int]:
+    """coverage(folders), kept in `scratch` under the fonts' own bytes: reading every
+    font's character map cost each worker about 0.06 CPU-s at its start, and the worker
+    of a rebuild's one new PDF is what the build waits for last."""
+    fonts = font_files(folders)
+    key = hashlib.sha256()
+    for path in fonts:
+        key.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    kept = scratch / f"coverage-{key.hexdigest()[:24]}.json"
+    try:
+        known = json.loads(kept.read_bytes())
+    except (OSError, ValueError):
+        known = None  # not made yet, or spoiled: made again below
+    if isinstance(known, list) and all(type(code) is int for code in known):
+        return frozenset(known)
+    covered = coverage(folders)
+    files.write_bytes(kept, json.dumps(sorted(covered)).encode("ascii"))
+    return covered
+
+
 def _only_bundled_fonts(folders: Sequence[Path]) -> None:
     """Point fontconfig at the bundled fonts alone. It reads FONTCONFIG_FILE when first
     loaded, which WeasyPrint's import does: so before that, in this fresh process."""
@@ -177,10 +198,17 @@ def _only_bundled_fonts(folders: Sequence[Path]) -> None:
     # One folder per set of font folders, shared by every worker and build: fontconfig's
     # cache there is made once (a scan per worker cost time and memory at its start), and
     # nothing is left behind per worker.
+    scratch = font_scratch(folders)
+    os.environ["FONTCONFIG_FILE"] = str(fontconfig_file(folders, scratch))
+
+
+def font_scratch(folders: Sequence[Path]) -> Path:
+    """The folder kept for one set of font folders (fontconfig's file and cache, the
+    fonts' coverage), shared by every worker and build."""
     key = hashlib.sha256("\0".join(str(f.resolve()) for f in folders).encode()).hexdigest()
     scratch = Path(tempfile.gettempdir()) / f"digest-fontconfig-{key[:16]}"
     scratch.mkdir(exist_ok=True)
-    os.environ["FONTCONFIG_FILE"] = str(fontconfig_file(folders, scratch))
+    return scratch
 
 
 def _public(link: tuple, published: str, site_url: str) -> tuple | None:
@@ -247,7 +275,8 @@ def setup(settings: RenderSettings, *, reuse: bool = True) -> Renderer:
     size = weasyprint.CSS(
         string=f"@page {{ size: {settings.page_size}; }}", url_fetcher=fetcher, font_config=fonts
     )
-    return Renderer(settings, fetcher, fonts, size, coverage(settings.fonts), reuse)
+    covered = kept_coverage(settings.fonts, font_scratch(settings.fonts))
+    return Renderer(settings, fetcher, fonts, size, covered, reuse)
 
 
 def printable(root: Any, covered: frozenset[int]) -> tuple[glyphs.Missing, ...]:
