@@ -349,8 +349,9 @@ def test_the_benchmark_weeks_are_drafted_byte_for_byte_as_before(drafted, week):
 @pytest.mark.parametrize("pooled", [True, False])
 def test_a_week_read_by_pools_or_in_one_process_is_drafted_as_before(tmp_path, pooled):
     """Dates, sections, words and incident rows are read by fork pools from a size up
-    (parallel.PARALLEL_FROM texts, incidents.PARALLEL_STORIES stories): with every pool
-    forced on, and with none, the 1,000-item distinct week is the draft digest wrote before."""
+    (parallel.PARALLEL_FROM and OVERLAP_FROM texts, incidents.PARALLEL_STORIES stories):
+    with every pool forced on, and with none, the 1,000-item distinct week is the draft
+    digest wrote before."""
     from digest.issues import incidents, parallel
 
     labeled, _ = grouping.load(DATA)
@@ -359,14 +360,14 @@ def test_a_week_read_by_pools_or_in_one_process_is_drafted_as_before(tmp_path, p
     spec = issue_spec(settings, grouping.WEEKS[-1])
     items = grouping.distinct_week_items(labeled, 1000)
     at = 1 if pooled else 10**9
-    saved = parallel.PARALLEL_FROM, incidents.PARALLEL_STORIES
-    parallel.PARALLEL_FROM = incidents.PARALLEL_STORIES = at
+    saved = parallel.PARALLEL_FROM, parallel.OVERLAP_FROM, incidents.PARALLEL_STORIES
+    parallel.PARALLEL_FROM = parallel.OVERLAP_FROM = incidents.PARALLEL_STORIES = at
     try:
         issue = draft_issue(
             items, spec, settings.sources, settings.sections, model, settings.places
         )
     finally:
-        parallel.PARALLEL_FROM, incidents.PARALLEL_STORIES = saved
+        parallel.PARALLEL_FROM, parallel.OVERLAP_FROM, incidents.PARALLEL_STORIES = saved
     text = draft_markdown(issue)
     assert hashlib.sha256(text.encode()).hexdigest() == BEFORE["1000 distinct items"]
 

@@ -10,13 +10,13 @@ Every relative day word of a report ("on Sunday", "yesterday") is resolved to it
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from digest.issues import headlines, importance, parallel, takeaways
+from digest.issues import ahead, headlines, importance, parallel, takeaways
 from digest.issues import incidents as incident_rows
 from digest.issues.classify import always_placed, classify
 from digest.issues.cluster import Candidate, clusters
@@ -36,6 +36,7 @@ from digest.models import (
     Source,
 )
 from digest.periods import local_day
+from digest.text import casualties
 from digest.text.anchoring import anchor
 from digest.text.dateline import lower_first
 from digest.text.dates import dated
@@ -77,7 +78,14 @@ def draft_issue(
     # Each reading depends on its text alone: a big week's are read on every CPU (parallel).
     saids = [(item.text or item.title, local_day(item.published, spec.zone)) for item in items]
     distinct = list(dict.fromkeys(saids))
-    days = dict(zip(distinct, parallel.read_all(_dated, distinct), strict=True))
+    with parallel.Later(_dated, distinct, spare=0) as dating:
+        dating.start()
+        if dating.pooled:
+            # While its workers date the texts, this process compiles the patterns that the
+            # workers forked next (clustering's readers of attacks, then the placing and
+            # incident rows' readers) would each compile for themselves.
+            casualties.compile_patterns()
+        days = dict(zip(distinct, dating.result(), strict=True))
     kept = []  # (item, day, phrase, told) of the items dated in the period
     unread: dict[tuple[str, str, str | None], Item] = {}  # each text to place, its first item
     for item, said in zip(items, saids, strict=True):
@@ -94,7 +102,9 @@ def draft_issue(
     place = partial(_placed, sources=by_name, rules=rules, model=model)
 
     def settle(placing: parallel.Later) -> None:
-        decisions = dict(zip(unread, placing.result(), strict=True))
+        answers = placing.result()
+        decisions = dict(zip(unread, answers[: len(unread)], strict=True))
+        ahead.remember(todo, answers[len(unread) :])  # what the worker read ahead for the rows
         for item, day, phrase, told in kept:
             decision = decisions[told]
             candidate = Candidate(
@@ -103,10 +113,28 @@ def draft_issue(
             phrases[candidate] = phrase or "published"
             (placed if decision else unplaced).append(candidate)
 
+    todo: list[ahead.Job] = []  # what the placing pool's worker reads ahead (ahead.py)
+
+    def place_and_read_ahead() -> None:
+        # Once clustering's pool has read which reports tell of attacks, the placing pool's
+        # worker places every item, then reads those reports for the incident rows, as far
+        # as it gets while this process merges.
+        todo.extend(ahead.jobs([c.item for c in [*unsettled, *earlier]], places))
+        placing.read_ahead(todo)
+        placing.start()
+
     # A story the last issue told is not told again: a later report of it (published in
     # this period, its day unsaid) merges with the earlier ones and leaves with them.
-    with parallel.Later(place, list(unread.values())) as placing:
-        if not always_placed(rules, model):
+    # Placed while merged (below), by one worker from OVERLAP_FROM texts up; else placed
+    # first, by a pool of every CPU from PARALLEL_FROM up (the merging waits for it).
+    overlap = always_placed(rules, model)
+    with parallel.Later(
+        partial(_placed_or_read, place=place),
+        list(unread.values()),
+        at_least=parallel.OVERLAP_FROM if overlap else None,
+        spare=1 if overlap else 0,
+    ) as placing:
+        if not overlap:
             settle(placing)
             clustered = clusters([*placed, *earlier], places)
         else:
@@ -116,7 +144,7 @@ def draft_issue(
             unsettled = [
                 Candidate(item, "", day, phrase is not None) for item, day, phrase, _ in kept
             ]
-            clustered = clusters([*unsettled, *earlier], places, meanwhile=placing.start)
+            clustered = clusters([*unsettled, *earlier], places, meanwhile=place_and_read_ahead)
             settle(placing)
             settled = dict(zip(map(id, unsettled), placed, strict=True))
             clustered = [[settled.get(id(c), c) for c in group] for group in clustered]
@@ -191,6 +219,7 @@ def draft_issue(
         [*before, *((entry, reports[entry]) for entry in all_entries)], places, options, rows_read
     )
     incident_rows.remember_attacks({})  # what clustering's pool read was for this week only
+    ahead.forget()  # and what the placing pool read ahead
     incidents = tuple(row for row in rows if row.day in spec.period)
     story_notes = [
         *(
@@ -243,6 +272,11 @@ def _story(
 
 def _dated(said: tuple[str, date]) -> tuple[date, str | None]:
     return dated(*said)
+
+
+def _placed_or_read(job: Item | ahead.Job, place: Callable[[Item], Decision | None]) -> object:
+    """An item's section (_placed), or what is read ahead of the incident rows (ahead.py)."""
+    return ahead.read(job) if isinstance(job, tuple) else place(job)
 
 
 def _placed(

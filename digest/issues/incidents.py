@@ -173,6 +173,11 @@ def remember_attacks(read: dict[tuple[str, str], bool]) -> None:
     _READ_ELSEWHERE.update(read)
 
 
+def read_as_attack(title: str, text: str) -> bool | None:
+    """What a pool read the report as (remember_attacks); None when it did not read it."""
+    return _READ_ELSEWHERE.get((title, text))
+
+
 def is_attack(title: str, text: str) -> bool:
     """Whether one report tells of an attack (_attack), or what a pool read it as."""
     known = _READ_ELSEWHERE.get((title, text))

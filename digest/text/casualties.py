@@ -321,6 +321,13 @@ def _compiled(source: str) -> re.Pattern[str]:
     return re.compile(source, _FLAGS)
 
 
+def compile_patterns() -> None:
+    """Compile the costly patterns now (about 0.1 s), not on first use: a process about to
+    fork readers of many reports compiles them once, and every worker has them compiled."""
+    for source in (*_DEATHS, *_INJURIES, _COUNT):
+        _compiled(source)
+
+
 def _count_of(victims: str) -> int | None:
     match = _compiled(_COUNT).fullmatch(victims.strip())
     return _value(match) if match else None
@@ -355,9 +362,24 @@ def _first(
     return False, None
 
 
+# Texts another process read (a pool's worker, while this one did other work): remember.
+_READ_ELSEWHERE: dict[str, Reading] = {}
+
+
+def remember(readings: dict[str, Reading]) -> None:
+    """Take these readings of texts as read, in place of those remembered before: a pool's
+    worker reads a big week's attack reports while the main process merges them into
+    stories, and the incident rows, read by workers forked later, ask for the same texts."""
+    _READ_ELSEWHERE.clear()
+    _READ_ELSEWHERE.update(readings)
+
+
 @lru_cache(maxsize=65536)  # a story's reports are read for its rank, its row and its toll
 def read(text: str) -> Reading:
     """The figures one text states, in English or Arabic."""
+    known = _READ_ELSEWHERE.get(text)
+    if known is not None:
+        return known
     # An ASCII text has no Arabic letter to outnumber its Latin ones: its letters are not
     # listed to be counted.
     if not text.isascii() and len(_ARABIC.findall(text)) > len(_LATIN.findall(text)):

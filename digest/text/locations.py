@@ -165,8 +165,7 @@ def named_place(
     order = 0
     plains = [_masked(arabic.strip_marks(text), outlets) for text in texts]
     for plain in plains:  # mention offsets are into this form
-        found = list(_places(plain, places))
-        triggers = _triggers(_blanked(plain, [(start, end) for _, start, end in found]))
+        found, triggers = _READ_ELSEWHERE.get(plain) or _read(plain, places)
         for place, start, end in found:
             order -= 1
             telling = _telling(plain, triggers, start, end)
@@ -183,6 +182,33 @@ def named_place(
         (r for text in plains if (r := _province_near(text, place, places))), None
     )
     return f"{name}, {region}" if region else name
+
+
+Read = tuple[list[tuple[Place, int, int]], list["_Trigger"]]
+
+# Texts another process read (a pool's worker, while this one did other work): remember.
+_READ_ELSEWHERE: dict[str, Read] = {}
+
+
+def _read(plain: str, places: Gazetteer) -> Read:
+    """The places a text (as named_place masks it) names, and its words that tell of an
+    attack or its aftermath, the places' names blanked."""
+    found = list(_places(plain, places))
+    return found, _triggers(_blanked(plain, [(start, end) for _, start, end in found]))
+
+
+def read_ahead(text: str, places: Gazetteer, outlets: Sequence[str]) -> tuple[str, Read]:
+    """What named_place reads of one of its texts, for these outlets, keyed by the form it
+    reads (remember): a pool's worker reads it ahead of the incident rows."""
+    plain = _masked(arabic.strip_marks(text), outlets)
+    return plain, _read(plain, places)
+
+
+def remember(readings: dict[str, Read]) -> None:
+    """Take these readings (read_ahead) as read, in place of those remembered before, for
+    the gazetteer they were read with (the draft's); empty once its rows are read."""
+    _READ_ELSEWHERE.clear()
+    _READ_ELSEWHERE.update(readings)
 
 
 def _spelling(place: Place, paragraph: str, places: Gazetteer) -> str:
