@@ -110,7 +110,7 @@ def draft(
         raise UsageProblem("choose one of --update, --explain and --force")
     if allow_empty and (update or explain):
         raise UsageProblem("--allow-empty goes with a new draft, not --update or --explain")
-    settings = output.settings(ctx)
+    settings = output.settings(ctx, compile_selectors=False)  # drafting scrapes nothing
     if explain:
         _, issue = plan_week(settings, week_ending or "")
         click.echo(output.table(_explanation_rows(issue)))
