@@ -57,6 +57,23 @@ def test_a_later_reading_by_a_pool_answers_as_one_process_does(workers):
     assert not multiprocessing.active_children()
 
 
+def _read_in_a_daemon(texts: list[int]) -> tuple[bool, list[int]]:
+    read = functools.partial(_square_plus, plus=2)
+    with parallel.Later(read, texts, workers=2, at_least=1, spare=0) as later:
+        later.start()
+        return later.pooled, later.result()
+
+
+def test_a_pools_own_worker_reads_its_texts_itself():
+    # A daemon (a multiprocessing pool's worker, as bench-grouping drafts in) may not fork
+    # a pool of its own: multiprocessing refuses with an AssertionError.
+    texts = list(range(400))
+    with multiprocessing.get_context("fork").Pool(1) as outer:
+        pooled, answers = outer.apply(_read_in_a_daemon, (texts,))
+    assert pooled is False
+    assert answers == [n * n + 2 for n in texts]
+
+
 def test_a_small_later_reading_is_read_here_when_asked():
     read = functools.partial(_square_plus, plus=1)
     with parallel.Later(read, list(range(50)), workers=2) as later:

@@ -34,7 +34,9 @@ def pooled(count: int, workers: int | None = None, at_least: int | None = None) 
     workers = workers or _cpus()
     at_least = PARALLEL_FROM if at_least is None else at_least  # as set now (tests set it)
     forks = "fork" in multiprocessing.get_all_start_methods()
-    return workers >= 2 and count >= at_least and forks
+    # A pool's own worker (a daemon) may not have children: it reads them itself.
+    alone = multiprocessing.current_process().daemon
+    return workers >= 2 and count >= at_least and forks and not alone
 
 
 def read_all(
