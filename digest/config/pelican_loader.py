@@ -18,7 +18,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entered if Pelican's __init__ ever read the settings
 
 
 class _Deferred(types.ModuleType):
