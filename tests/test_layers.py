@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "digest.stamps",
             "digest.files",
             "digest.lifeline",
+            "digest.heap",
             "digest.clock",
             "digest.data",
         ),

@@ -32,6 +32,7 @@ from digest.commands.pdf import make_pdfs, start_pdf_workers
 from digest.commands.pdf import pdf_job as _pdf_job
 from digest.config import Settings
 from digest.errors import DigestError, IssueFileError, RenderError
+from digest.heap import frozen_heap
 from digest.pelican_plugin import atomic, incremental
 from digest.pelican_plugin.reader import PREREAD_KEY, PROBLEMS_KEY, RUNTIME_KEY, preread
 from digest.publish import search_worker
@@ -102,7 +103,8 @@ def run_pelican(
     if incremental.prepare(pelican_settings, settings.config_path.parent, full=full):
         content = settings.content_path
         found = sorted([*content.rglob("*.md"), *content.rglob("*.markdown")])
-        preread(pelican_settings, [p for p in found if str(p.resolve()) not in (parsed or {})])
+        with frozen_heap():  # its pool's workers never scan the heap they inherit
+            preread(pelican_settings, [p for p in found if str(p.resolve()) not in (parsed or {})])
     if now is not None:
         # After prepare(): the settings' fingerprint must not take the time, or every
         # build by the system's clock would be a full one.
@@ -116,7 +118,13 @@ def run_pelican(
     chatter = io.StringIO()
     try:
         # Pages, feeds and exports replace the old ones together, once all are durable.
-        with contextlib.redirect_stdout(chatter), atomic.atomic_copies(), files.batched_writes():
+        # The issues read are the heap's largest part: no collection walks them again.
+        with (
+            frozen_heap(),
+            contextlib.redirect_stdout(chatter),
+            atomic.atomic_copies(),
+            files.batched_writes(),
+        ):
             Pelican(pelican_settings).run()  # it prints its "Done: ..." line
     except DigestError:
         raise  # a file that could not be written (WriteError) names itself

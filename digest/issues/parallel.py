@@ -9,11 +9,12 @@ Forked workers inherit the texts and the reader: only the answers cross between 
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+
+from digest.heap import frozen_heap
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -106,11 +107,8 @@ class Later:
         # The collector would walk every object the workers inherit, writing to each, and
         # the kernel copy each page it writes to: the objects there are left out of its
         # walks (in the workers; this process may collect again once they are forked).
-        gc.freeze()
-        try:
+        with frozen_heap():
             self._pool = multiprocessing.get_context("fork").Pool(workers)
-        finally:
-            gc.unfreeze()
         self._answers = self._pool.imap(_read_span, spans, chunksize=1)
 
     def result(self) -> list[Any]:
