@@ -7,6 +7,7 @@ Each case runs in a fresh interpreter: in the test process Pelican is long impor
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -104,3 +105,17 @@ def test_draft_loads_neither_pelican_nor_the_scraper(tmp_path: Path) -> None:
     # Compiling the sources' selectors (soupsieve) cost every draft about 0.25 s.
     assert "soupsieve" not in seen["modules"]
     assert "pelican.generators" not in seen["modules"]
+
+
+def test_pdf_with_nothing_to_make_loads_no_judge_nor_renderer(sample_site: Path, tmp_path: Path):
+    # The sample was built (its PDFs made, its issue files judged): nothing to make.
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site)
+    seen = command_modules(site / "pelican.conf.py", "pdf")
+    assert seen["code"] == 0
+    # The verdicts kept for the unchanged files were read, not judged again (the Markdown
+    # parser and the text readers), and no PDF was begun.
+    for heavy in ("digest.render.issue_check", "markdown_it", "pelican.generators", "weasyprint"):
+        assert heavy not in seen["modules"], heavy
+    stamps = sorted(site.glob("output/issues/*/.pdf-cache"))
+    assert len(stamps) == 2

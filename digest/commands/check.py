@@ -27,20 +27,14 @@ from digest.config import Settings
 from digest.errors import IssueFileError
 from digest.heap import frozen_heap
 from digest.models import SectionRule, Source
-from digest.render.edition import split_metadata
-from digest.render.issue_check import (
-    Later,
-    Problem,
-    check_bytes,
-    display_path,
-    later_warnings,
-    merged,
-)
+from digest.render.problems import Problem, display_path
 
-# Loaded where an issue is parsed (_judge): it loads Pelican, which `digest pdf` with
-# nothing to make does not need.
+# Loaded where an issue is judged (_judge_all) or parsed (_judge): the judge loads the
+# Markdown parser and the text readers, the parsed issue Pelican, none of which reading
+# the verdicts kept for unchanged files needs (`digest pdf` with nothing to make).
 if TYPE_CHECKING:
     from digest.pelican_plugin.stored import StoredEdition
+    from digest.render.issue_check import Later
 
 CACHE_NAME = "checks.json"
 _POOL_AT_LEAST = 16  # fewer files than this are judged faster than a pool starts
@@ -149,6 +143,10 @@ def _content_key(path: Path, limit: int) -> str:
 def _judge_all(
     todo: list[tuple[str, str, str]], settings: Settings, parsed: bool, later: bool
 ) -> list[tuple[str, str, list[Problem], Any, Later | None]]:
+    if not todo:
+        return []
+    import digest.render.issue_check  # noqa: F401  (here: the pool's workers inherit it)
+
     limit = settings.max_issue_bytes
     args = (settings.sections, settings.sources, settings.language, limit, parsed, later)
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
@@ -181,6 +179,8 @@ def _judge(
     parsed: bool,
     later: bool = False,
 ) -> list[tuple[str, str, list[Problem], Any, Later | None]]:
+    from digest.render.issue_check import check_bytes
+
     judged = []
     for path, name, key in todo:
         data, size = read_issue(Path(path), max_bytes)
@@ -245,6 +245,8 @@ class _Pending:
                 self.done = True
                 self.receive.close()
                 self.process.join()
+            from digest.render.issue_check import merged
+
             cache = self.verdict.cache
             for name, warnings in judged:
                 more = [Problem(name, line, "warning", message) for line, message in warnings]
@@ -273,6 +275,8 @@ def _judged_later(
     deferred: list[tuple[str, Later]], sources: Sequence[Source]
 ) -> list[tuple[str, list[tuple[int, str]]]]:
     """(file, [(line, message)]) of the files with warnings, as plain values to send."""
+    from digest.render.issue_check import later_warnings
+
     judged = []
     for name, later in deferred:
         warnings = later_warnings(later, name, sources)
@@ -377,4 +381,6 @@ def _slug(path: Path) -> str:
         head = path.read_bytes()[:4096].decode("utf-8", "replace")
     except OSError:
         return path.stem
+    from digest.render.edition import split_metadata
+
     return split_metadata(head.removeprefix("\ufeff")).meta.get("slug") or path.stem

@@ -50,6 +50,7 @@ from digest.render.edition import (
     unknown_links,
 )
 from digest.render.markdown import markdown
+from digest.render.problems import Problem, display_path
 from digest.render.series import NAME_RULE, is_name
 from digest.text.anchoring import relative_words
 from digest.text.sentences import content_words
@@ -84,17 +85,6 @@ _SCRIPTS = {  # a paragraph mostly in one of these in an issue of another langua
     "Latin": re.compile(r"[A-Za-z]"),
 }
 _LANGUAGE_SCRIPT = {"ar": "Arabic", "ku": "Arabic", "fa": "Arabic", "ur": "Arabic"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str  # as shown to the user
-    line: int  # 1-based
-    severity: str  # "error" or "warning"
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -694,13 +684,6 @@ def _paragraphs(inlines: list[tuple[int, bool, str]], script: str, found: _Found
                     f"paragraph in {name} script in an {language} issue: translate or "
                     "summarise it for readers",
                 )
-
-
-def display_path(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 __all__ = [
