@@ -134,9 +134,11 @@ def link_series(generator: Any) -> None:
         page.feeds = {kind: f"{base}/{path}" if path else None for kind, path in paths}
         shown = Shown(page.name, page.title, page.url) if several(pages) else None
         for index, article in enumerate(page.issues):
-            # Pelican formats a URL from the settings on every access (a dozen per issue
-            # per build in the lists); its own override_url keeps the one it formatted.
+            # Pelican formats a URL and an output path from the settings on every access (a
+            # dozen per issue per build in the lists, four for the path); its own
+            # override_url and override_save_as keep the ones it formatted.
             article.override_url = article.url
+            article.override_save_as = article.save_as
             article.newer_issue = page.issues[index - 1] if index > 0 else None
             article.older_issue = page.issues[index + 1] if index + 1 < page.count else None
             article.digest_series = shown
