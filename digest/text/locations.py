@@ -163,7 +163,7 @@ def named_place(
     as `paragraph` (the entry's text) spells it; names of `outlets` are not places."""
     best: tuple[tuple[int, bool, int, int], Place, str, int] | None = None
     order = 0
-    plains = [_masked(arabic.strip_marks(text), outlets) for text in texts]
+    plains = [_plain(text, outlets) for text in texts]
     for plain in plains:  # mention offsets are into this form
         found, triggers = _READ_ELSEWHERE.get(plain) or _read(plain, places)
         for place, start, end in found:
@@ -175,7 +175,7 @@ def named_place(
     if best is None:
         return None
     _, place, plain, start = best
-    name = _spelling(place, _masked(arabic.strip_marks(paragraph), outlets), places)
+    name = _spelling(place, _plain(paragraph, outlets), places)
     if place.province or place.kind == "province":
         return place.label if name == place.name else f"{name}, {place.province}".strip(", ")
     region = _sentence_province(plain, start, places) or next(
@@ -190,6 +190,12 @@ Read = tuple[list[tuple[Place, int, int]], list["_Trigger"]]
 _READ_ELSEWHERE: dict[str, Read] = {}
 
 
+def _plain(text: str, outlets: Sequence[str]) -> str:
+    """A text as named_place reads it: without Arabic marks, the outlets' names masked
+    (mention offsets are into this form)."""
+    return _masked(arabic.strip_marks(text), outlets)
+
+
 def _read(plain: str, places: Gazetteer) -> Read:
     """The places a text (as named_place masks it) names, and its words that tell of an
     attack or its aftermath, the places' names blanked."""
@@ -200,7 +206,7 @@ def _read(plain: str, places: Gazetteer) -> Read:
 def read_ahead(text: str, places: Gazetteer, outlets: Sequence[str]) -> tuple[str, Read]:
     """What named_place reads of one of its texts, for these outlets, keyed by the form it
     reads (remember): a pool's worker reads it ahead of the incident rows."""
-    plain = _masked(arabic.strip_marks(text), outlets)
+    plain = _plain(text, outlets)
     return plain, _read(plain, places)
 
 
