@@ -124,3 +124,16 @@ def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
     logging.basicConfig(format="%(message)s", level=logging.INFO if verbose else logging.WARNING)
     logging.getLogger("digest").setLevel(logging.INFO if verbose else logging.WARNING)
     ctx.obj = {"config": config_path, "verbose": verbose}
+
+
+def run() -> None:
+    """The `digest` program (`digest`, `python -m digest`): main(), then the process ends
+    without the interpreter's teardown (ending.py). Code that calls the group itself (the
+    tests, the benchmarks) calls main, which leaves its process alone."""
+    from digest.cli import ending
+
+    try:
+        main()  # standalone: it always ends in SystemExit
+    except SystemExit as ended:
+        ending.end(ended.code)
+        raise
