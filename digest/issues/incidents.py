@@ -157,8 +157,10 @@ _WOUNDS_DIED = re.compile(  # a report that counts only who died of wounds since
 _TOLL_STATED = re.compile(r"\btoll\b|حصيله", re.I)
 # Stories: a story's row takes 0.7-2 ms to read (more reports, more), a fork pool about
 # 15-25 ms to start and return the rows; on the 1,000-item distinct week (501 stories) two
-# workers save about 0.15 s of the draft's 1.4 s.
-PARALLEL_STORIES = 300
+# workers save about 0.15 s of the draft's 1.4 s. Measured as a user waits (`digest draft`,
+# 6-8 runs each way): 121 stories 0.48 -> 0.46 s, 207 (the 1,000-item reprinted week)
+# 0.62 -> 0.57 s, 218 0.61 -> 0.57 s.
+PARALLEL_STORIES = 100
 
 
 # Reports whose reading another process did (clustering's pool): remember_attacks.
