@@ -9,9 +9,9 @@ flushed, and the process ends there (os._exit), as mypy's does.
 
 Whatever would make that unsafe leaves the ending to the interpreter: a thread still
 working (the interpreter waits for it), a stream that cannot be flushed (the interpreter
-says so and exits 120), a status that is not a number (a message it prints). Every file a
-command writes is written and closed by then (digest.files), so nothing waits on the
-teardown.
+says so and exits 120), a status that is not a number (a message it prints). A command
+closes what it writes before it returns (digest.files, the store, Pelican's writer), so
+nothing written waits on the teardown.
 """
 
 from __future__ import annotations
