@@ -33,12 +33,16 @@ sys.stdout.write("said ")
 """
 
 
-def _script(body: str) -> subprocess.CompletedProcess[str]:
-    code = PROLOGUE + textwrap.dedent(body)
+def _python(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """A fresh interpreter importing this checkout's digest."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
     )
+
+
+def _script(body: str) -> subprocess.CompletedProcess[str]:
+    return _python("-c", PROLOGUE + textwrap.dedent(body))
 
 
 def test_the_teardown_would_run_in_a_plain_exit() -> None:
@@ -118,17 +122,9 @@ def test_a_stream_that_cannot_be_flushed_is_left_to_the_interpreter() -> None:
 def test_the_program_ends_with_its_commands_status_and_every_line(tmp_path: Path) -> None:
     """`python -m digest` (digest.cli.run): a usage error, a settings error and a success, each
     with its status and its whole output."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
     def digest(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "digest", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            timeout=120,
-        )
+        return _python("-m", "digest", *args, cwd=tmp_path)
 
     usage = digest("no-such-command")
     assert usage.returncode == 2
