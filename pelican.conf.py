@@ -22,7 +22,7 @@ OUTPUT_PATH = "output"
 # digest is installed. For a theme of your own: copy that folder beside this file, edit it
 # and set THEME = "themes/digest" (a path relative to this file).
 THEME = str(files("digest.themes") / "digest")
-CACHE_PATH = ".cache/pelican"  # digest build's content cache and page ledger (safe to delete)
+CACHE_PATH = ".cache/pelican"  # digest's caches: build, check, search, draft (safe to delete)
 ARTICLE_PATHS = ["issues"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS: list[str] = []

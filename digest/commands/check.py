@@ -294,8 +294,7 @@ class _Cache:
     """Verdicts by file and content hash, valid for one code and settings fingerprint."""
 
     def __init__(self, settings: Settings) -> None:
-        folder = settings.root / str(settings.pelican.get("CACHE_PATH") or ".cache")
-        self.path = folder / CACHE_NAME
+        self.path = settings.cache_path / CACHE_NAME
         self.token = stamps.fingerprint(
             stamps.code_fingerprint(),
             settings.language,

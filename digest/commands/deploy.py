@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from digest import files
 from digest.config import Settings
@@ -59,7 +59,6 @@ def deploy(
         )
     for link in plan.links:
         log.info("deploy: %s: a symbolic link, left out", link)
-    cache = settings.root / str(settings.pelican.get("CACHE_PATH") or ".cache")
     stamp = now.strftime("%Y-%m-%d %H:%M:%S UTC")
     outcome = publish.deploy(
         target,
@@ -67,7 +66,7 @@ def deploy(
         dry_run=dry_run,
         now=now,
         message=f"digest deploy: {settings.sitename}\n\nBuilt site deployed at {stamp}.",
-        cache=Path(cache),
+        cache=settings.cache_path,
         progress=progress,
         drafts=drafts,
     )

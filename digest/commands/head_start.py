@@ -48,8 +48,8 @@ def search_job(settings: Settings, *, full: bool) -> search_worker.Job:
     """The search index of the issue pages: only what changed since the last build is
     given to Pagefind (digest/publish/search.py), all of it with `full`."""
     pages = search.page_glob(settings.pelican.get("ARTICLE_SAVE_AS") or "{slug}.html")
-    folder = settings.root / str(settings.pelican.get("CACHE_PATH") or ".cache")
-    return search_worker.Job(settings.output_path, pages, folder / search.CACHE_NAME, full)
+    cache = settings.cache_path / search.CACHE_NAME
+    return search_worker.Job(settings.output_path, pages, cache, full)
 
 
 @contextlib.contextmanager

@@ -452,6 +452,12 @@ class Settings:
     def issues_path(self) -> Path:
         return self.content_path / "issues"
 
+    @property
+    def cache_path(self) -> Path:
+        """The project's cache folder (CACHE_PATH, beside the settings file): what is kept
+        between runs to save time, never anything that would be lost without it."""
+        return self.root / str(self.pelican.get("CACHE_PATH") or ".cache")
+
     def issue_files(self) -> list[Path]:
         """The issue files, in name order."""
         folder = self.issues_path

@@ -331,11 +331,15 @@ def clusters(
     The most similar pairs are joined first, and two groups are joined only when no outlet
     is in both (an outlet tells a story once, so a second report of its own is a second
     event: the next day's bomb in the same district) and the joined group still holds
-    together as a whole (see the module doc). `meanwhile` is called once the reports are
-    read, before the pairs are found: a caller's work for other processes to do while this
-    one pairs and joins (the reading's pool would compete with it for the CPUs)."""
+    together as a whole (see the module doc). `meanwhile` is a caller's work for other
+    processes to do while this one pairs and joins: called once a pool has read the reports
+    (it would compete with that pool for the CPUs), or at once when too few are distinct for
+    a pool, so that it also has the CPU this process's reading leaves idle."""
+    pooled = parallel.pooled(len({(c.item.title, c.item.text) for c in candidates}))
+    if meanwhile is not None and not pooled:
+        meanwhile()
     scorer = _Scorer(candidates, places, (THRESHOLD, CROSS_THRESHOLD))
-    if meanwhile is not None:
+    if meanwhile is not None and pooled:
         meanwhile()
     pairs = _pairs(candidates, scorer)
     text, named = scorer.text, scorer.places

@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import NamedTuple
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from digest.text import casualties_ar
+
+if TYPE_CHECKING:
+    from digest.kept_patterns import KeptPatterns
 
 
 class Toll(NamedTuple):
@@ -159,12 +162,12 @@ _TREATED = (
     r"condition|receiving treatment|being treated)"
 )
 _FLAGS = re.I
-_TOLL = re.compile(  # "raising the death toll to three": the figure a toll update settles on
-    r"\b(?:death )?toll\b[^.;]{0,60}?\b(?:to|at|reached|of)\s+" + _COUNT, _FLAGS
-)
 # The costliest patterns to compile (a count, repeated for every victim a phrase lists):
 # their sources here, compiled on first use (_compiled), so a week that never needs one
-# (no "blew himself up") does not pay for it.
+# (no "blew himself up") does not pay for it, or from the forms a project keeps
+# (compile_patterns).
+# "raising the death toll to three": the figure a toll update settles on
+_TOLL = r"\b(?:death )?toll\b[^.;]{0,60}?\b(?:to|at|reached|of)\s+" + _COUNT
 _DEATHS = (
     r"\b(?P<verb>" + _KILL + r")[\"'“”‘’]?\s+" + _VICTIMS,
     r"\b(?:left|leaving|leaves)\s+" + _VICTIMS + r"\s+dead\b",
@@ -316,16 +319,23 @@ def _phrases(sentence: str) -> list[list[tuple[int | None, bool]]]:
     return phrases
 
 
-@cache
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
 def _compiled(source: str) -> re.Pattern[str]:
-    return re.compile(source, _FLAGS)
+    pattern = _COMPILED.get(source)
+    if pattern is None:
+        pattern = _COMPILED[source] = re.compile(source, _FLAGS)
+    return pattern
 
 
-def compile_patterns() -> None:
+def compile_patterns(kept: KeptPatterns | None = None) -> None:
     """Compile the costly patterns now (about 0.1 s), not on first use: a process about to
-    fork readers of many reports compiles them once, and every worker has them compiled."""
-    for source in (*_DEATHS, *_INJURIES, _COUNT):
-        _compiled(source)
+    fork readers of many reports compiles them once, and every worker has them compiled.
+    `kept`: the forms a project keeps from an earlier run (1 ms), and keeps those it lacks."""
+    for source in (*_DEATHS, *_INJURIES, _COUNT, _TOLL):
+        if source not in _COMPILED:
+            _COMPILED[source] = kept.compile(source, _FLAGS) if kept else _compiled(source)
 
 
 def _count_of(victims: str) -> int | None:
@@ -384,7 +394,7 @@ def read(text: str) -> Reading:
     # listed to be counted.
     if not text.isascii() and len(_ARABIC.findall(text)) > len(_LATIN.findall(text)):
         return Reading(**casualties_ar.read(text))
-    toll = _TOLL.search(text)
+    toll = _compiled(_TOLL).search(text)
     said_deaths, deaths, militants = _deaths(text)
     if toll:
         said_deaths, deaths = True, _value(toll)
