@@ -39,6 +39,7 @@ from digest.publish import search_worker
 from digest.publish.email.edition import stamp_start, write_email_edition
 from digest.publish.pdf import jobs as pdf
 from digest.publish.pdf import workers
+from digest.render import jinja
 
 if TYPE_CHECKING:
     from digest.commands import audio
@@ -293,6 +294,7 @@ def _publish_issues(
         shown, cache = (judged.new_to_build, judged.cache) if judged else (set(), None)
         marked = threads.submit(checks.shown, settings, shown, cache)
         stamped = stamp_start(settings)
+        jinja.keep_compiled(settings.cache_path / jinja.KEPT_FOLDER)  # the email's templates
         for article in articles:
             report.issues.append(article.slug)
             page_url = f"{settings.site_url}/{article.url}"

@@ -32,6 +32,7 @@ from digest.issues.report import ReportSpec
 from digest.issues.report import draft_report as retell
 from digest.models import Issue, Item, Period
 from digest.periods import month_slug, month_title, parse_month
+from digest.render import jinja
 from digest.render.issue_markdown import MARKER, draft_markdown, is_unedited, restamp
 from digest.render.markdown import url as md_url
 from digest.render.merge import merge
@@ -169,20 +170,22 @@ def plan_week(
     spec = issue_spec(settings, periods.parse_day(week_ending, "--week-ending"))
     items = [item for item in period_items(settings, spec.period) if item.id not in skip]
     model = section_model(settings, exclude=spec.slug)
-    _compile_patterns(settings)
+    _use_kept(settings)
     return spec, draft_issue(
         items, spec, settings.sources, settings.sections, model, settings.places, settings.draft
     )
 
 
-def _compile_patterns(settings: Settings) -> None:
-    """The casualty readers' patterns, from the compiled forms the project's cache keeps
-    (1 ms, against 70-100 ms to compile them: digest/kept_patterns.py); the forms it lacks
-    are kept for the next draft."""
+def _use_kept(settings: Settings) -> None:
+    """The casualty readers' patterns from the compiled forms the project's cache keeps
+    (1 ms, against 70-100 ms to compile them: digest/kept_patterns.py), and the draft's
+    template compiled as an earlier draft kept it; what the cache lacks is kept for the
+    next draft."""
     path = settings.cache_path / kept_patterns.FILE_NAME
     kept = kept_patterns.load(path)
     casualties.compile_patterns(kept)
     kept_patterns.save(kept, path)
+    jinja.keep_compiled(settings.cache_path / jinja.KEPT_FOLDER)
 
 
 def _items(count: int) -> str:
@@ -299,7 +302,7 @@ def draft_month(
     """The daily layout: the month's items, a heading per day, into content/issues/YYYY-MM.md."""
     spec = month_spec(settings, month)
     items = period_items(settings, spec.period)
-    _compile_patterns(settings)
+    _use_kept(settings)
     issue = draft_daily(items, spec)
     empty = not issue.days
     if empty and not allow_empty:

@@ -45,6 +45,7 @@ from digest import files, stamps
 from digest.pelican_plugin import parallel
 from digest.pelican_plugin.atomic import AtomicWriter
 from digest.pelican_plugin.audio import CONTEXT_KEY as PODCAST_KEY
+from digest.render import jinja
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def prepare(settings: dict[str, Any], root: Path, *, full: bool) -> bool:
     files.write_text(key_file, key, encoding="ascii")
     # Compiled templates: Jinja checks them against their source itself, so they outlive
     # the content cache.
-    compiled = cache_path / "jinja"
+    compiled = cache_path / jinja.KEPT_FOLDER
     compiled.mkdir(exist_ok=True)
     bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
     settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": bytecode}

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 import jinja2
 
 # The repository's templates/, shipped as package data: found the same way installed or not.
 TEMPLATES = files("digest.templates")
+KEPT_FOLDER = "jinja"  # in the project's cache: compiled templates, Pelican's and these
 
 
 @cache
@@ -22,6 +25,30 @@ def environment(html: bool) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+class _Kept(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates in a folder, which only ever costs time: a file that
+    cannot be read or written is compiled anew."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # damaged (Jinja checks the source's checksum, not the file)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def keep_compiled(folder: Path) -> None:
+    """Keep the templates compiled in `folder` (the project's cache): a later run loads
+    them (about 1 ms) instead of compiling them (the email's two, 25 ms)."""
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+    for html in (False, True):
+        environment(html).bytecode_cache = _Kept(str(folder))
 
 
 def render(name: str, **context: object) -> str:
