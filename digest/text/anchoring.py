@@ -311,13 +311,16 @@ def _count(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBERS.get(word, 1)
 
 
+# Dates written out, with the groups of their month and day: "February 4", "4 February".
+_ABSOLUTE = (
+    (re.compile(rf"\b({MONTH})\s+(\d{{1,2}})\b"), 1, 2),
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH})\b"), 2, 1),
+)
+
+
 def _absolute_days(text: str, published: date) -> Iterator[tuple[int, int, date]]:
     """(start, end, day) of each date written out: "February 4", "4 February", "4 شباط"."""
-    patterns = (
-        (re.compile(rf"\b({MONTH})\s+(\d{{1,2}})\b"), 1, 2),
-        (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH})\b"), 2, 1),
-    )
-    for pattern, month_group, day_group in patterns:
+    for pattern, month_group, day_group in _ABSOLUTE:
         for m in pattern.finditer(text):
             month = dates.MONTHS.index(m.group(month_group).lower()) + 1
             day = nearest(published, month, int(m.group(day_group)))
