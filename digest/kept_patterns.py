@@ -27,6 +27,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from digest import files
+
 FILE_NAME = "patterns.json"  # in the project's cache folder
 
 try:
@@ -88,7 +90,7 @@ def save(kept: KeptPatterns, path: Path) -> None:
         return
     data = json.dumps(kept.forms, sort_keys=True).encode()
     header = json.dumps({"interpreter": _INTERPRETER, "crc32": zlib.crc32(data)}).encode()
-    partial = path.with_name(path.name + ".partial")
+    partial = files.temporary_path(path)  # its own: two drafts may save at once
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial.write_bytes(header + b"\n" + data)

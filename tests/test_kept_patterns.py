@@ -63,6 +63,7 @@ def test_a_kept_form_makes_the_pattern_re_compile_makes(tmp_path):
     path = tmp_path / "cache" / kept_patterns.FILE_NAME
     _kept(path)
     assert len(_read(path)[1]) == len(SOURCES)
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
     again = kept_patterns.load(path)
     for source in SOURCES:
         pattern = _from_forms(again, source)
