@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "digest.files",
             "digest.lifeline",
             "digest.heap",
+            "digest.kept_patterns",
             "digest.clock",
             "digest.data",
         ),
