@@ -140,6 +140,22 @@ def write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
         stream.write(text)
 
 
+def write_cache(path: Path, data: bytes) -> bool:
+    """Write a cache file (its folder made), whole or not at all, through a temporary file
+    of its own (two runs may write it at once); returns whether it was written. A cache
+    that cannot be written only costs the next run time: no error."""
+    partial = temporary_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError:
+        with suppress(OSError):
+            partial.unlink()
+        return False
+    return True
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write `data` unless `path` already holds exactly it; returns whether it wrote."""
     try:

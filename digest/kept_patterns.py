@@ -13,6 +13,8 @@ compares its code), and used only by the same interpreter (its exact version and
 magic number), from a file whose checksum holds. Another interpreter, a damaged file or an
 `re` whose internals changed compiles as before. The file is a cache: without it a run only
 takes longer. Its first line says who made it and the checksum of the rest, the forms.
+The checksum finds damage, not intent: like Pelican's content cache beside it (pickles),
+the project's cache folder is trusted as its settings file is.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ try:
     from re import _compiler, _parser
 
     _INTERPRETER: str | None = (
-        f"{sys.implementation.cache_tag} {sys.version} {_sre.MAGIC} {_sre.CODESIZE}"
+        f"{sys.implementation.cache_tag} {sys.version} {sys.byteorder} {_sre.MAGIC} {_sre.CODESIZE}"
     )
 except (ImportError, AttributeError):  # not CPython: every pattern is compiled by `re`
     _INTERPRETER = None
@@ -51,11 +53,13 @@ class KeptPatterns:
 
     def __init__(self, forms: dict[str, Form] | None = None) -> None:
         self.forms = forms or {}
+        self.used: set[str] = set()  # what this run compiled: only those are kept
         self.changed = False
 
     def compile(self, source: str, flags: int) -> re.Pattern[str]:
         """re.compile(source, flags), from its kept form when there is one."""
         key = f"{int(flags)} {source}"
+        self.used.add(key)
         form = self.forms.get(key)
         if form is not None:
             with contextlib.suppress(Exception):  # a damaged entry: compiled anew below
@@ -78,28 +82,22 @@ def load(path: Path) -> KeptPatterns:
         if header != {"interpreter": _INTERPRETER, "crc32": zlib.crc32(data)}:
             return KeptPatterns()  # another Python's (its code may differ), or damaged
         forms = json.loads(data)
-    except (OSError, ValueError):
+    except Exception:  # unreadable, not JSON, nested past the parser's depth: none kept
         return KeptPatterns()
     return KeptPatterns(forms if isinstance(forms, dict) else None)
 
 
 def save(kept: KeptPatterns, path: Path) -> None:
-    """Keep the forms in `path`, if this run added any. A reader never sees half a file;
-    one that cannot be written only costs the next run time."""
-    if not kept.changed or _INTERPRETER is None:
+    """Keep the forms this run compiled in `path`, if it added any or the file holds others
+    (a pattern's old source). A reader never sees half a file; one that cannot be written
+    only costs the next run time."""
+    if _INTERPRETER is None or not (kept.changed or kept.forms.keys() - kept.used):
         return
-    data = json.dumps(kept.forms, sort_keys=True).encode()
+    forms = {key: form for key, form in kept.forms.items() if key in kept.used}
+    data = json.dumps(forms, sort_keys=True).encode()
     header = json.dumps({"interpreter": _INTERPRETER, "crc32": zlib.crc32(data)}).encode()
-    partial = files.temporary_path(path)  # its own: two drafts may save at once
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(header + b"\n" + data)
-        partial.replace(path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        return
-    kept.changed = False
+    if files.write_cache(path, header + b"\n" + data):
+        kept.changed = False
 
 
 def _form(source: str, flags: int) -> Form | None:

@@ -72,8 +72,25 @@ def test_a_kept_form_makes_the_pattern_re_compile_makes(tmp_path):
         assert pattern.groupindex == compiled.groupindex and pattern.groups == compiled.groups
         found = [m.groupdict() for m in pattern.finditer(REPORT)]
         assert found == [m.groupdict() for m in compiled.finditer(REPORT)]
-    assert casualties._DEATHS[0] in SOURCES and pattern.search(REPORT)  # a count was found
+    killed = _from_forms(again, casualties._DEATHS[0]).search(REPORT)  # "killed two soldiers"
+    assert killed is not None and killed.group("victims") == "two soldiers"
     assert not again.changed  # nothing new to keep: the file is not written again
+
+
+def test_the_draft_keeps_every_pattern_and_only_those(tmp_path):
+    """Asked of every costly pattern, compiled in this process already or not; a form kept
+    for a pattern's earlier source is dropped."""
+    path = tmp_path / kept_patterns.FILE_NAME
+    _kept(path)
+    header, forms = _read(path)
+    old = f"{FLAGS.value} (?:an old source)"
+    forms[old] = kept_patterns._form("(?:an old source)", FLAGS)
+    _write(path, header["interpreter"], forms)
+    for _ in range(2):  # the patterns are compiled in this process from the first time on
+        kept = kept_patterns.load(path)
+        casualties.compile_patterns(kept)
+        kept_patterns.save(kept, path)
+        assert sorted(_read(path)[1]) == sorted(f"{FLAGS.value} {s}" for s in SOURCES)
 
 
 def test_forms_made_by_another_python_are_not_used(tmp_path):
@@ -96,6 +113,7 @@ def test_forms_made_by_another_python_are_not_used(tmp_path):
         lambda text: text.partition("\n")[0],  # the forms lost
         lambda text: "not json",
         lambda text: "[]",
+        lambda text: "[" * 100_000,  # deeper than json can read: RecursionError
         lambda text: text.replace("AAAA", "AAAB", 1),  # one word of code changed
     ],
 )

@@ -72,6 +72,24 @@ def test_a_damaged_kept_template_is_compiled_anew(tmp_path, fresh, monkeypatch, 
     assert kept.read_bytes() != damage  # kept again, whole
 
 
+def test_a_template_kept_by_another_environment_is_not_used(tmp_path, fresh, monkeypatch):
+    """The HTML environment escapes what the text one does not: each keeps its own."""
+    folder = tmp_path / jinja.KEPT_FOLDER
+    jinja.keep_compiled(folder)
+    jinja.environment(False).get_template(NAME)
+    compiled: list[str] = []
+    html = jinja.environment(True)
+    real = html.compile
+    monkeypatch.setattr(
+        html,
+        "compile",
+        lambda source, name=None, *a: compiled.append(name) or real(source, name, *a),
+    )
+    html.get_template(NAME)
+    assert compiled == [NAME]
+    assert len(list(folder.iterdir())) == 2
+
+
 def test_a_cache_that_cannot_be_written_costs_nothing_but_time(tmp_path, fresh):
     (tmp_path / "cache").write_text("a file, not a folder", encoding="utf-8")
     jinja.keep_compiled(tmp_path / "cache" / jinja.KEPT_FOLDER)  # no error

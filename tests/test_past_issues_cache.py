@@ -5,6 +5,7 @@ damaged or cannot be written costs time, never a different model."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 
@@ -83,6 +84,22 @@ def test_the_week_being_drafted_is_left_out_but_stays_kept(settings, monkeypatch
 
 
 @pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: dataclasses.replace(s, sections=s.sections[:-1]),
+        lambda s: dataclasses.replace(s, sources=s.sources[:-1]),
+    ],
+)
+def test_other_sections_or_sources_read_every_issue_again(settings, monkeypatch, change):
+    """parse_edition reads an issue by the sections and sources the settings name."""
+    section_model(settings)
+    other = change(settings)
+    parsed = _parses(monkeypatch)
+    assert section_model(other) == _uncached(other)
+    assert len(parsed) == 12  # six, then six again for the model without any cache
+
+
+@pytest.mark.parametrize(
     "damage",
     [
         lambda kept: "{",
@@ -94,6 +111,7 @@ def test_the_week_being_drafted_is_left_out_but_stays_kept(settings, monkeypatch
             {"token": kept["token"], "files": {n: [e[0], [[1]]] for n, e in kept["files"].items()}}
         ),
         lambda kept: json.dumps({"token": "another version", "files": kept["files"]}),
+        lambda kept: "[" * 100_000,  # deeper than json can read: RecursionError
     ],
 )
 def test_a_damaged_cache_costs_time_never_a_different_model(settings, damage):

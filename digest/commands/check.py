@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from digest import lifeline, stamps
+from digest import files, lifeline, stamps
 from digest.config import Settings
 from digest.errors import IssueFileError
 from digest.heap import frozen_heap
@@ -309,8 +309,8 @@ class _Cache:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
             if stored.get("token") == self.token:
                 self.entries = stored["files"]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # no cache, or one from another version: judge everything again
+        except Exception:  # no cache, a damaged one, or another version's: judge all again
+            pass
 
     def get(self, name: str, key: str) -> list[Problem] | None:
         entry = self.entries.get(name)
@@ -342,15 +342,8 @@ class _Cache:
             self.pending.settle()  # the verdicts saved are whole
         if not self.changed:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(self.path.name + ".partial")
-            partial.write_text(
-                json.dumps({"token": self.token, "files": self.entries}), encoding="utf-8"
-            )
-            partial.replace(self.path)  # a reader never sees half a cache
-        except OSError:
-            pass  # a cache that cannot be written only costs time next run
+        data = json.dumps({"token": self.token, "files": self.entries})
+        files.write_cache(self.path, data.encode())  # a reader never sees half a cache
 
 
 def shown(settings: Settings, names: Iterable[str], cache: _Cache | None = None) -> None:

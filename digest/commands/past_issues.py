@@ -13,11 +13,13 @@ about a quarter of a second).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
+import sys
 from pathlib import Path
+
+import markdown_it
 
 from digest import files, stamps
 from digest.config import Settings
@@ -80,8 +82,14 @@ class _Kept:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.path = settings.cache_path / CACHE_NAME
+        # What a file teaches follows from its bytes, digest's code, the Markdown parser and
+        # Python (its Unicode tables), and the sections and sources the settings name.
         self.token = stamps.fingerprint(
-            stamps.code_fingerprint(), repr(settings.sections), repr(settings.sources)
+            stamps.code_fingerprint(),
+            markdown_it.__version__,
+            sys.version,
+            repr(settings.sections),
+            repr(settings.sources),
         )
         self.entries: dict[str, list] = {}
         self.used: dict[str, list] = {}
@@ -89,8 +97,8 @@ class _Kept:
             stored = json.loads(self.path.read_bytes())
             if stored["token"] == self.token and isinstance(stored["files"], dict):
                 self.entries = stored["files"]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # none yet, or another version's: every file is read again
+        except Exception:  # none yet, damaged, or another version's: every file is read again
+            pass
 
     def examples(self, path: Path) -> list[Example] | None:
         try:
@@ -116,14 +124,7 @@ class _Kept:
         if kept == self.entries:
             return
         data = json.dumps({"token": self.token, "files": kept}, ensure_ascii=False)
-        partial = files.temporary_path(self.path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_text(data, encoding="utf-8")
-            partial.replace(self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                partial.unlink()
+        files.write_cache(self.path, data.encode())
 
 
 def _whole(entry: object) -> bool:

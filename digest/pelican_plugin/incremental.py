@@ -36,7 +36,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
@@ -101,7 +100,7 @@ def prepare(settings: dict[str, Any], root: Path, *, full: bool) -> bool:
     # the content cache.
     compiled = cache_path / jinja.KEPT_FOLDER
     compiled.mkdir(exist_ok=True)
-    bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
+    bytecode = jinja.KeptTemplates(compiled)
     settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": bytecode}
     settings.update(
         CACHE_PATH=str(folder),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -27,9 +28,14 @@ def environment(html: bool) -> jinja2.Environment:
     )
 
 
-class _Kept(jinja2.FileSystemBytecodeCache):
+class KeptTemplates(jinja2.FileSystemBytecodeCache):
     """Jinja's compiled templates in a folder, which only ever costs time: a file that
-    cannot be read or written is compiled anew."""
+    cannot be read or written is compiled anew. Jinja checks a kept template against its
+    source, not against the environment that compiled it: `key` names that (its options,
+    Jinja's version) in the files' names."""
+
+    def __init__(self, folder: Path, key: str = "") -> None:
+        super().__init__(str(folder), f"__jinja2_{key}%s.cache" if key else "__jinja2_%s.cache")
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
@@ -48,7 +54,11 @@ def keep_compiled(folder: Path) -> None:
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
     for html in (False, True):
-        environment(html).bytecode_cache = _Kept(str(folder))
+        env = environment(html)
+        options = (jinja2.__version__, html, env.trim_blocks, env.lstrip_blocks)
+        options += (env.keep_trailing_newline,)
+        key = hashlib.sha256(repr(options).encode()).hexdigest()
+        env.bytecode_cache = KeptTemplates(folder, f"digest-{key[:16]}-")
 
 
 def render(name: str, **context: object) -> str:

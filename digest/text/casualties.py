@@ -332,10 +332,14 @@ def _compiled(source: str) -> re.Pattern[str]:
 def compile_patterns(kept: KeptPatterns | None = None) -> None:
     """Compile the costly patterns now (about 0.1 s), not on first use: a process about to
     fork readers of many reports compiles them once, and every worker has them compiled.
-    `kept`: the forms a project keeps from an earlier run (1 ms), and keeps those it lacks."""
+    `kept`: the forms a project keeps from an earlier run (1 ms), and keeps those it lacks
+    (every pattern is asked of it, compiled here or not, so that it keeps all of them)."""
     for source in (*_DEATHS, *_INJURIES, _COUNT, _TOLL):
-        if source not in _COMPILED:
-            _COMPILED[source] = kept.compile(source, _FLAGS) if kept else _compiled(source)
+        if kept is not None:
+            pattern = kept.compile(source, _FLAGS)
+            _COMPILED.setdefault(source, pattern)
+        else:
+            _compiled(source)
 
 
 def _count_of(victims: str) -> int | None:
