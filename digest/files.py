@@ -27,6 +27,7 @@ The rules:
 from __future__ import annotations
 
 import errno
+import json
 import os
 import secrets
 import shutil
@@ -154,6 +155,24 @@ def write_cache(path: Path, data: bytes) -> bool:
             partial.unlink()
         return False
     return True
+
+
+def read_entries(path: Path, token: str) -> dict[str, Any]:
+    """The entries a cache file keeps (write_entries) for `token` (the code and settings
+    they are valid for); none when it is missing, damaged, or another token's."""
+    try:
+        stored = json.loads(path.read_bytes())
+        if stored["token"] == token and isinstance(stored["files"], dict):
+            return stored["files"]
+    except Exception:  # unreadable, not JSON, nested past the parser's depth, another shape
+        pass
+    return {}
+
+
+def write_entries(path: Path, token: str, entries: dict[str, Any]) -> None:
+    """Keep `entries` for `token` in a cache file (write_cache: best effort)."""
+    data = json.dumps({"token": token, "files": entries}, ensure_ascii=False)
+    write_cache(path, data.encode())
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

@@ -24,11 +24,11 @@ def fresh() -> Iterator[None]:
     jinja.environment.cache_clear()
 
 
-def _compiles(monkeypatch) -> list[str]:
-    """The templates Jinja compiles from their source from now on (its only way to make one
-    without a kept copy)."""
+def _compiles(monkeypatch, html: bool = False) -> list[str]:
+    """The templates Jinja compiles from their source from now on, in the HTML or the text
+    environment (its only way to make one without a kept copy)."""
     compiled: list[str] = []
-    environment = jinja.environment(False)
+    environment = jinja.environment(html)
     real = environment.compile
 
     def compile(source, name=None, filename=None, raw=False, defer_init=False):
@@ -77,15 +77,8 @@ def test_a_template_kept_by_another_environment_is_not_used(tmp_path, fresh, mon
     folder = tmp_path / jinja.KEPT_FOLDER
     jinja.keep_compiled(folder)
     jinja.environment(False).get_template(NAME)
-    compiled: list[str] = []
-    html = jinja.environment(True)
-    real = html.compile
-    monkeypatch.setattr(
-        html,
-        "compile",
-        lambda source, name=None, *a: compiled.append(name) or real(source, name, *a),
-    )
-    html.get_template(NAME)
+    compiled = _compiles(monkeypatch, html=True)
+    jinja.environment(True).get_template(NAME)
     assert compiled == [NAME]
     assert len(list(folder.iterdir())) == 2
 

@@ -12,7 +12,6 @@ parse them a second time.
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
 import os
 import threading
@@ -302,15 +301,9 @@ class _Cache:
             *(rule.key for rule in settings.sections),
             *(f"{s.name}={','.join(s.domains)}" for s in settings.sources),
         )
-        self.entries: dict[str, list[Any]] = {}
+        self.entries: dict[str, list[Any]] = files.read_entries(self.path, self.token)
         self.changed = False
         self.pending: _Pending | None = None  # warnings still being judged
-        try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-            if stored.get("token") == self.token:
-                self.entries = stored["files"]
-        except Exception:  # no cache, a damaged one, or another version's: judge all again
-            pass
 
     def get(self, name: str, key: str) -> list[Problem] | None:
         entry = self.entries.get(name)
@@ -342,8 +335,7 @@ class _Cache:
             self.pending.settle()  # the verdicts saved are whole
         if not self.changed:
             return
-        data = json.dumps({"token": self.token, "files": self.entries})
-        files.write_cache(self.path, data.encode())  # a reader never sees half a cache
+        files.write_entries(self.path, self.token, self.entries)
 
 
 def shown(settings: Settings, names: Iterable[str], cache: _Cache | None = None) -> None:

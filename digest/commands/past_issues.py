@@ -14,7 +14,6 @@ about a quarter of a second).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import sys
 from pathlib import Path
@@ -91,14 +90,8 @@ class _Kept:
             repr(settings.sections),
             repr(settings.sources),
         )
-        self.entries: dict[str, list] = {}
+        self.entries = files.read_entries(self.path, self.token)  # none: every file read
         self.used: dict[str, list] = {}
-        try:
-            stored = json.loads(self.path.read_bytes())
-            if stored["token"] == self.token and isinstance(stored["files"], dict):
-                self.entries = stored["files"]
-        except Exception:  # none yet, damaged, or another version's: every file is read again
-            pass
 
     def examples(self, path: Path) -> list[Example] | None:
         try:
@@ -123,8 +116,7 @@ class _Kept:
         kept.update(self.used)
         if kept == self.entries:
             return
-        data = json.dumps({"token": self.token, "files": kept}, ensure_ascii=False)
-        files.write_cache(self.path, data.encode())
+        files.write_entries(self.path, self.token, kept)
 
 
 def _whole(entry: object) -> bool:

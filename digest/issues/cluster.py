@@ -211,6 +211,7 @@ class _Scorer:
         candidates: Sequence[Candidate],
         places: Gazetteer | None,
         thresholds: tuple[float, float],
+        meanwhile: Callable[[], object] | None = None,
     ) -> None:
         texts: dict[tuple[str, str], int] = {}  # each distinct text's number
         self.text: list[int] = []  # each candidate's
@@ -225,12 +226,16 @@ class _Scorer:
         # (clusters' `attack`, else asked one by one here, after the pool) and hand it to
         # incidents.is_attack, which the incident rows ask of the same reports.
         pool = parallel.pooled(len(first))
+        if meanwhile is not None and not pool:
+            meanwhile()  # beside this process's reading (clusters)
         read = parallel.read_all(functools.partial(_reading, places=places, attacks=pool), first)
         self.texts = list(texts)
         if pool:
             remember_attacks(
                 {told: r[3] for told, r in zip(self.texts, read, strict=True) if r[3] is not None}
             )
+            if meanwhile is not None:
+                meanwhile()  # once the pool is done with the CPUs
         counts = Counter(self.text)
         self.word_sets = [r[0] for r in read]
         self.foreign = [r[1] for r in read]
@@ -335,12 +340,7 @@ def clusters(
     processes to do while this one pairs and joins: called once a pool has read the reports
     (it would compete with that pool for the CPUs), or at once when too few are distinct for
     a pool, so that it also has the CPU this process's reading leaves idle."""
-    pooled = parallel.pooled(len({(c.item.title, c.item.text) for c in candidates}))
-    if meanwhile is not None and not pooled:
-        meanwhile()
-    scorer = _Scorer(candidates, places, (THRESHOLD, CROSS_THRESHOLD))
-    if meanwhile is not None and pooled:
-        meanwhile()
+    scorer = _Scorer(candidates, places, (THRESHOLD, CROSS_THRESHOLD), meanwhile)
     pairs = _pairs(candidates, scorer)
     text, named = scorer.text, scorer.places
 
