@@ -1,15 +1,19 @@
-"""The casualty patterns' compiled forms, kept in the project's cache (digest/kept_patterns.py):
-a kept form makes the very pattern re.compile makes, without compiling it; anything else
-in the file (another Python's, damaged, unwritable) costs time, never a wrong pattern."""
+"""The patterns a command compiled, kept in the project's cache (digest/kept_patterns.py):
+the next run finds each in re's own cache, made from its kept form without compiling it,
+and the very pattern re.compile makes; anything else in the file (another Python's or
+digest's, damaged, unwritable, too many) costs time, never a wrong pattern."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -19,91 +23,119 @@ from digest import config, kept_patterns
 from digest.text import casualties
 from tests.conftest import SAMPLE_EPOCH, run_cli
 
-# Every pattern casualties.compile_patterns compiles, with its flags.
-SOURCES = (*casualties._DEATHS, *casualties._INJURIES, casualties._COUNT, casualties._TOLL)
-FLAGS = casualties._FLAGS
-_code = re._compiler._code
+# The costliest patterns digest compiles (casualties.compile_patterns), and two only this
+# test compiles: no other code in the test process holds them in re's cache.
+FLAGS = casualties._FLAGS.value
+SOURCES = (casualties._DEATHS[0], casualties._COUNT)
+OWN = (r"(?P<word>kept-pattern-\w+) (?P<n>\d+)", r"kept-pattern-other \d+")
+ALL = (*SOURCES, *OWN)
 REPORT = (
     "A roadside bomb killed two soldiers and wounded three others near Tuz Khurmatu on "
-    "Monday, raising the death toll to five. Two of the wounded were later treated in hospital."
+    "Monday, raising the death toll to five. kept-pattern-one 12 kept-pattern-other 7"
 )
 
 
-def _kept(path: Path) -> kept_patterns.KeptPatterns:
-    kept = kept_patterns.KeptPatterns()
-    for source in SOURCES:
-        kept.compile(source, FLAGS)
-    kept_patterns.save(kept, path)
-    return kept
+@pytest.fixture(autouse=True)
+def empty_re_cache() -> Iterator[None]:
+    """Each test starts and ends with re's cache empty: what one puts there, no other sees."""
+    re.purge()
+    yield
+    re.purge()
 
 
-def _read(path: Path) -> tuple[dict, dict]:
-    """The file's header (who made it, the checksum) and its forms."""
+@pytest.fixture
+def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sources re compiles from now on (re's cache misses)."""
+    seen: list[str] = []
+
+    def spy(source: str, flags: int = 0) -> re.Pattern[str]:
+        seen.append(source)
+        return _COMPILE(source, flags)
+
+    monkeypatch.setattr(re._compiler, "compile", spy)
+    return seen
+
+
+_COMPILE = re._compiler.compile
+
+
+def _fresh(source: str) -> re.Pattern[str]:
+    """The pattern re's compiler makes of `source`, past any cache (and any spy)."""
+    return _COMPILE(source, FLAGS)
+
+
+def _run(path: Path, sources: tuple[str, ...] = ALL) -> kept_patterns.Warmed:
+    """A command's run as the CLI frames it: warm, compile `sources`, keep."""
+    warmed = kept_patterns.warm(path)
+    for source in sources:
+        re.compile(source, FLAGS)
+    kept_patterns.keep(warmed, path)
+    return warmed
+
+
+def _read(path: Path) -> tuple[dict, list]:
+    """The file's header (who made it, the checksum) and its forms, [flags, source, form]."""
     head, _, data = path.read_bytes().partition(b"\n")
     return json.loads(head), json.loads(data)
 
 
-def _write(path: Path, interpreter: str, forms: dict) -> None:
+def _write(path: Path, header: dict, forms: list) -> None:
     """A file as digest writes it, with a checksum that holds."""
     data = json.dumps(forms).encode()
-    header = {"interpreter": interpreter, "crc32": zlib.crc32(data)}
+    header = {**header, "crc32": zlib.crc32(data)}
     path.write_bytes(json.dumps(header).encode() + b"\n" + data)
 
 
-def _from_forms(kept: kept_patterns.KeptPatterns, source: str) -> re.Pattern[str]:
-    """kept.compile(source), checked to have been made from its form: re.compile, asked
-    right after, returns its own cached object, a different one."""
-    re.purge()
-    pattern = kept.compile(source, FLAGS)
-    assert pattern is not re.compile(source, FLAGS)
-    return pattern
+def _kept_sources(path: Path) -> set[str]:
+    return {source for _, source, _ in _read(path)[1]}
 
 
-def test_a_kept_form_makes_the_pattern_re_compile_makes(tmp_path):
-    path = tmp_path / "cache" / kept_patterns.FILE_NAME
-    _kept(path)
-    assert len(_read(path)[1]) == len(SOURCES)
+def test_a_kept_pattern_is_ready_next_time_and_the_same_as_compiled(tmp_path, compiles):
+    path = kept_patterns.cache_file(tmp_path / "cache", "draft")
+    _run(path)
+    assert _kept_sources(path) == set(ALL)
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
-    again = kept_patterns.load(path)
-    for source in SOURCES:
-        pattern = _from_forms(again, source)
-        compiled = re.compile(source, FLAGS)
-        assert pattern == compiled  # equal flags, source and code
-        assert pattern.groupindex == compiled.groupindex and pattern.groups == compiled.groups
-        found = [m.groupdict() for m in pattern.finditer(REPORT)]
-        assert found == [m.groupdict() for m in compiled.finditer(REPORT)]
-    killed = _from_forms(again, casualties._DEATHS[0]).search(REPORT)  # "killed two soldiers"
-    assert killed is not None and killed.group("victims") == "two soldiers"
-    assert not again.changed  # nothing new to keep: the file is not written again
-
-
-def test_the_draft_keeps_every_pattern_and_only_those(tmp_path):
-    """Asked of every costly pattern, compiled in this process already or not; a form kept
-    for a pattern's earlier source is dropped."""
-    path = tmp_path / kept_patterns.FILE_NAME
-    _kept(path)
-    header, forms = _read(path)
-    old = f"{FLAGS.value} (?:an old source)"
-    forms[old] = kept_patterns._form("(?:an old source)", FLAGS)
-    _write(path, header["interpreter"], forms)
-    for _ in range(2):  # the patterns are compiled in this process from the first time on
-        kept = kept_patterns.load(path)
-        casualties.compile_patterns(kept)
-        kept_patterns.save(kept, path)
-        assert sorted(_read(path)[1]) == sorted(f"{FLAGS.value} {s}" for s in SOURCES)
-
-
-def test_forms_made_by_another_python_are_not_used(tmp_path):
-    path = tmp_path / kept_patterns.FILE_NAME
-    _kept(path)
-    header, forms = _read(path)
-    _write(path, "cpython-310 3.10.0 20220615 4", forms)
-    other = kept_patterns.load(path)
-    assert other.forms == {}
     re.purge()
-    assert other.compile(SOURCES[0], FLAGS) is re.compile(SOURCES[0], FLAGS)  # compiled
-    kept_patterns.save(other, path)  # replaced by this Python's
-    assert _read(path)[0]["interpreter"] == header["interpreter"]
+    compiles.clear()
+    kept_patterns.warm(path)
+    found = {source: re.compile(source, FLAGS) for source in ALL}
+    assert compiles == []  # each was in re's cache, made from its form
+    for source, pattern in found.items():
+        fresh = _fresh(source)
+        assert pattern is not fresh and pattern == fresh  # equal flags, source and code
+        assert (pattern.groups, pattern.groupindex) == (fresh.groups, fresh.groupindex)
+        matches = [(m.span(), m.groupdict()) for m in pattern.finditer(REPORT)]
+        assert matches == [(m.span(), m.groupdict()) for m in fresh.finditer(REPORT)]
+        assert matches  # each pattern finds something in the report
+    assert re.search(OWN[0], REPORT, FLAGS).group("n") == "12"  # re.search finds it too
+    assert compiles == []
+
+
+def test_only_what_the_command_compiled_is_kept_and_nothing_rewritten(tmp_path):
+    path = tmp_path / "patterns-build.json"
+    re.compile(OWN[1], FLAGS)  # compiled before the command began: warming comes too late
+    _run(path, (*SOURCES, OWN[0]))
+    assert _kept_sources(path) == {*SOURCES, OWN[0]}
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    re.purge()
+    _run(path, SOURCES)  # nothing new: the file stays as it was, OWN[0] in it
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    re.purge()
+    _run(path, (OWN[1],))  # one more: kept beside those made ready
+    assert _kept_sources(path) == set(ALL)
+
+
+@pytest.mark.parametrize("field", ["interpreter", "code"])
+def test_forms_made_by_another_python_or_digest_are_not_used(tmp_path, compiles, field):
+    path = tmp_path / "patterns-draft.json"
+    _run(path)
+    header, forms = _read(path)
+    _write(path, {**header, field: "cpython-310 3.10.0 or other code"}, forms)
+    re.purge()
+    compiles.clear()
+    _run(path)
+    assert sorted(compiles) == sorted(ALL)  # compiled by re, as without the file
+    assert _read(path)[0] == header  # replaced by this Python's and digest's
 
 
 @pytest.mark.parametrize(
@@ -117,94 +149,167 @@ def test_forms_made_by_another_python_are_not_used(tmp_path):
         lambda text: text.replace("AAAA", "AAAB", 1),  # one word of code changed
     ],
 )
-def test_a_damaged_file_is_compiled_anew(tmp_path, damage):
+def test_a_damaged_file_is_compiled_anew(tmp_path, compiles, damage):
     """A form from a file whose checksum fails would make another pattern than re's."""
-    path = tmp_path / kept_patterns.FILE_NAME
-    _kept(path)
+    path = tmp_path / "patterns-draft.json"
+    _run(path)
     text = path.read_text(encoding="utf-8")
     damaged = damage(text)
     assert damaged != text
     path.write_text(damaged, encoding="utf-8")
-    kept = kept_patterns.load(path)
-    assert kept.forms == {}
-    for source in SOURCES:
-        assert kept.compile(source, FLAGS) == re.compile(source, FLAGS)
+    re.purge()
+    compiles.clear()
+    warmed = kept_patterns.warm(path)
+    assert warmed.forms == {} and warmed.stale
+    for source in ALL:
+        assert re.compile(source, FLAGS) == _fresh(source)
+    assert sorted(compiles) == sorted(ALL)
+    kept_patterns.keep(warmed, path)
+    assert _kept_sources(path) == set(ALL)  # kept again, whole
 
 
 @pytest.mark.parametrize(
     "field, value", [(1, "%%%"), (1, "AAAA"), (1, "AAAAAA=="), (2, "two"), (3, []), (4, 1)]
 )
-def test_a_damaged_form_is_compiled_anew_and_kept_again(tmp_path, field, value):
+def test_a_damaged_form_is_compiled_anew_and_kept_again(tmp_path, compiles, field, value):
     """Bad base64, code _sre refuses ("invalid SRE code"), wrong types: never a crash."""
-    path = tmp_path / kept_patterns.FILE_NAME
-    _kept(path)
+    path = tmp_path / "patterns-draft.json"
+    _run(path)
     header, forms = _read(path)
-    key = f"{FLAGS.value} {SOURCES[0]}"
-    forms[key][field] = value
-    _write(path, header["interpreter"], forms)
-    kept = kept_patterns.load(path)
-    assert kept.compile(SOURCES[0], FLAGS) == re.compile(SOURCES[0], FLAGS)
-    assert kept.changed  # the good form replaces the damaged one
-    kept_patterns.save(kept, path)
-    assert _from_forms(kept_patterns.load(path), SOURCES[0]) == re.compile(SOURCES[0], FLAGS)
+    [entry] = [entry for entry in forms if entry[1] == SOURCES[0]]
+    good = list(entry[2])
+    entry[2][field] = value
+    _write(path, header, forms)
+    re.purge()
+    compiles.clear()
+    _run(path)
+    assert compiles == [SOURCES[0]]  # the others came from their forms
+    assert re.compile(SOURCES[0], FLAGS) == _fresh(SOURCES[0])
+    assert [e[2] for e in _read(path)[1] if e[1] == SOURCES[0]] == [good]
 
 
 @pytest.mark.parametrize(
     "code",
     [
-        lambda parsed, flags: _code(re._parser.parse("a|b", flags), flags),  # another's
-        lambda parsed, flags: [*_code(parsed, flags), 99],  # code _sre refuses
+        lambda parsed, flags: re._compiler._code(re._parser.parse("a|b", flags), flags),
+        lambda parsed, flags: [*re._compiler._code(parsed, flags), 99],  # _sre refuses it
         lambda parsed, flags: None,
     ],
 )
-def test_a_form_that_would_not_make_the_same_pattern_is_not_kept(monkeypatch, code):
+def test_a_form_that_would_not_make_the_same_pattern_is_not_kept(tmp_path, monkeypatch, code):
     """Should a later `re` generate its code otherwise (its internals are not an API): as
     kept_patterns sees them, not as `re` itself does."""
     monkeypatch.setattr(kept_patterns, "_compiler", SimpleNamespace(_code=code))
-    kept = kept_patterns.KeptPatterns()
-    source = casualties._COUNT
+    path = tmp_path / "patterns-draft.json"
+    _run(path)
+    assert not path.exists()  # nothing worth keeping
+
+
+def test_re_s_cache_never_holds_more_than_it_would_and_the_newest_are_made(tmp_path, compiles):
+    path = tmp_path / "patterns-draft.json"
+    many = tuple(f"kept-pattern-{n}" for n in range(kept_patterns._ROOM + 20))
+    _run(path, many)
+    kept = [source for _, source, _ in _read(path)[1]]
+    assert len(kept) <= kept_patterns._ROOM  # no more than re's cache held
+    assert kept == list(many[-len(kept) :])  # the newest, in the order they came
     re.purge()
-    assert kept.compile(source, FLAGS) is re.compile(source, FLAGS)
-    assert kept.forms == {} and not kept.changed
+    re.compile("kept-pattern-before", FLAGS)  # some room taken already
+    compiles.clear()
+    kept_patterns.warm(path)
+    assert len(re._cache) == kept_patterns._ROOM
+    assert re.compile(many[-1], FLAGS) and compiles == []  # the newest are there
+    assert re.compile("kept-pattern-before", FLAGS) and compiles == []
 
 
 def test_a_cache_that_cannot_be_written_costs_nothing_but_time(tmp_path):
     (tmp_path / "cache").write_text("a file, not a folder", encoding="utf-8")
-    kept = _kept(tmp_path / "cache" / kept_patterns.FILE_NAME)  # no error
-    assert kept.changed  # still to be kept, by a later run
+    warmed = _run(tmp_path / "cache" / "patterns-draft.json")  # no error
+    assert warmed.stale  # still to be kept, by a later run
     assert (tmp_path / "cache").read_text(encoding="utf-8") == "a file, not a folder"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]  # no partial file
 
 
-def _draft(conf: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "digest", "--config", str(conf), "draft"]
+def _digest(conf: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`digest` in a fresh interpreter, whose re cache holds nothing of this process's."""
     return subprocess.run(
-        [*command, "--week-ending", "2024-02-08", "--force"],
+        [sys.executable, "-m", "digest", "--config", str(conf), *args],
         capture_output=True,
         text=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": SAMPLE_EPOCH},
-        timeout=120,
+        timeout=300,
     )
 
 
-def test_digest_draft_keeps_the_forms_and_drafts_the_same_with_them(project):
+def test_digest_draft_keeps_its_patterns_and_drafts_the_same_with_them(project):
     conf = project()
     assert run_cli(conf, "collect").exit_code == 0
-    cache = config.load(conf).cache_path / kept_patterns.FILE_NAME
+    cache = kept_patterns.cache_file(config.load(conf).cache_path, "draft")
     issue = conf.parent / "content" / "issues" / "2024-02-08.md"
-    first = _draft(conf)
+    draft = ("draft", "--week-ending", "2024-02-08", "--force")
+    first = _digest(conf, *draft)
     assert first.returncode == 0, first.stderr
     written = issue.read_bytes()
-    assert sorted(_read(cache)[1]) == sorted(f"{FLAGS.value} {s}" for s in SOURCES)
+    kept = _kept_sources(cache)
+    every = (*casualties._DEATHS, *casualties._INJURIES, casualties._COUNT, casualties._TOLL)
+    assert kept >= set(every)  # compiled before the readers fork, so kept
+    assert len(kept) > 100  # the modules' own, imported after the settings
     before = (cache.read_bytes(), cache.stat().st_mtime_ns)
-    issue.unlink()
-    second = _draft(conf)  # from the kept forms
+    second = _digest(conf, *draft)  # from the kept forms
     assert second.returncode == 0, second.stderr
     assert issue.read_bytes() == written
     assert (cache.read_bytes(), cache.stat().st_mtime_ns) == before  # nothing to add
     cache.write_text("{", encoding="utf-8")  # damaged: compiled anew, and kept again
-    issue.unlink()
-    third = _draft(conf)
+    third = _digest(conf, *draft)
     assert third.returncode == 0, third.stderr
     assert issue.read_bytes() == written
-    assert cache.read_bytes() == before[0]
+    # Kept again; less than the first run's: the draft's template comes compiled by now,
+    # and Jinja's lexer, which compiled it, was not needed.
+    again = _kept_sources(cache)
+    assert set(every) <= again <= kept and len(again) > 100
+
+
+def _site(output: Path) -> dict[str, str]:
+    """Each file's hash; Pagefind's index left out: two runs of it over the same pages
+    name and pack its files differently (tests/test_search_browser.py: same results)."""
+    return {
+        str(path.relative_to(output)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(output.rglob("*"))
+        if path.is_file() and "pagefind" not in path.relative_to(output).parts
+    }
+
+
+def test_digest_build_keeps_its_patterns_and_builds_the_same_with_them(project):
+    conf = project()
+    assert run_cli(conf, "collect").exit_code == 0
+    assert _digest(conf, "draft", "--week-ending", "2024-02-08").returncode == 0
+    settings = config.load(conf)
+    cache = kept_patterns.cache_file(settings.cache_path, "build")
+    first = _digest(conf, "build")
+    assert first.returncode == 0, first.stderr
+    site = _site(settings.output_path)
+    kept = _kept_sources(cache)
+    assert len(kept) > 100
+    # Built again from nothing but the patterns kept.
+    shutil.rmtree(settings.output_path)
+    for path in settings.cache_path.iterdir():
+        if path != cache:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    second = _digest(conf, "build")
+    assert second.returncode == 0, second.stderr
+    assert _site(settings.output_path) == site
+    # Some libraries spell a pattern anew in each process (from a set): those replace
+    # their last spelling; the rest came from the file.
+    again = _kept_sources(cache)
+    assert len(again) == len(kept) and len(again - kept) < 20
+    before = (cache.read_bytes(), cache.stat().st_mtime_ns)
+    third = _digest(conf, "build")  # nothing to build: nothing new compiled either
+    assert third.returncode == 0, third.stderr
+    assert (cache.read_bytes(), cache.stat().st_mtime_ns) == before
+
+
+def test_respellings_of_a_pattern_replace_each_other(tmp_path):
+    path = tmp_path / "patterns-build.json"
+    _run(path, ("[abc]x", OWN[0]))
+    re.purge()
+    _run(path, ("[cab]x",))  # the same letters in another order: the last spelling wins
+    assert _kept_sources(path) == {"[cab]x", OWN[0]}

@@ -9,6 +9,7 @@ import click
 
 from digest.cli import output
 from digest.cli.output import UsageProblem
+from digest.config import Settings
 from digest.errors import DigestError
 
 
@@ -95,14 +96,6 @@ def draft(
     allow_empty: bool,
 ) -> None:
     """Write the draft issue for a week (or a month, daily) to content/issues/; print its path."""
-    from digest.commands.draft import (
-        draft_month,
-        draft_report,
-        draft_week,
-        plan_week,
-        update_week,
-    )
-
     _check_draft_options(layout, week_ending, month)
     if (update or explain) and layout != "weekly":
         raise UsageProblem("--update and --explain work on weekly issues (--week-ending)")
@@ -111,6 +104,29 @@ def draft(
     if allow_empty and (update or explain):
         raise UsageProblem("--allow-empty goes with a new draft, not --update or --explain")
     settings = output.settings(ctx, compile_selectors=False)  # drafting scrapes nothing
+    with output.patterns_kept(settings, "draft"):
+        _draft(settings, week_ending, layout, month, force, update, explain, allow_empty)
+
+
+def _draft(
+    settings: Settings,
+    week_ending: str | None,
+    layout: str,
+    month: str | None,
+    force: bool,
+    update: bool,
+    explain: bool,
+    allow_empty: bool,
+) -> None:
+    # Imported here, once the patterns they compile are ready (output.patterns_kept).
+    from digest.commands.draft import (
+        draft_month,
+        draft_report,
+        draft_week,
+        plan_week,
+        update_week,
+    )
+
     if explain:
         _, issue = plan_week(settings, week_ending or "")
         click.echo(output.table(_explanation_rows(issue)))

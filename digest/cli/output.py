@@ -31,6 +31,19 @@ def settings(ctx: click.Context, *, compile_selectors: bool = True) -> config.Se
     return config.load(ctx.obj["config"], compile_selectors=compile_selectors)
 
 
+@contextlib.contextmanager
+def patterns_kept(settings: config.Settings, command: str) -> Iterator[None]:
+    """The regular expressions `command` compiled in its last run, made ready before it
+    imports its modules (digest/kept_patterns.py); what it compiles now is kept once it
+    has succeeded."""
+    from digest import kept_patterns
+
+    path = kept_patterns.cache_file(settings.cache_path, command)
+    warmed = kept_patterns.warm(path)
+    yield
+    kept_patterns.keep(warmed, path)
+
+
 def rel(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))

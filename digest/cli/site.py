@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 import click
 
 from digest.cli import output
+from digest.config import Settings
+
+if TYPE_CHECKING:
+    from digest.commands.build import BuildReport
 
 
 @click.command()
@@ -19,23 +24,9 @@ from digest.cli import output
 @click.pass_context
 def build(ctx: click.Context, full: bool, strict: bool) -> None:
     """Check every issue file, then build the site and feeds, each issue's PDF and email."""
-    from digest.commands.head_start import head_start
-
     settings = output.settings(ctx, compile_selectors=False)  # the build scrapes nothing
-    now = output.now()
-    # The workers start before the build's own imports, which they overlap.
-    with head_start(settings, full=full, now=now) as started, contextlib.ExitStack() as bars:
-        from digest.commands.build import build as build_site
-
-        report = build_site(
-            settings,
-            full=full,
-            strict=strict,
-            now=now,
-            progress=output.progress(bars, "PDFs"),
-            audio_progress=output.progress(bars, "audio"),
-            started=started,
-        )
+    with output.patterns_kept(settings, "build"):
+        report = _built(settings, full=full, strict=strict)
     if report.warnings:  # one write: an archive may hold tens of thousands
         click.echo("".join(f"warning: {line}\n" for line in report.warnings), err=True, nl=False)
     if report.older_warnings:
@@ -56,6 +47,26 @@ def build(ctx: click.Context, full: bool, strict: bool) -> None:
     if report.search_pages:
         click.echo(f"search: {report.search_pages} pages indexed in {report.search_seconds:.2f} s")
     _fail_on(ctx, report.problems)
+
+
+def _built(settings: Settings, *, full: bool, strict: bool) -> BuildReport:
+    # Imported here, once the patterns they compile are ready (output.patterns_kept).
+    from digest.commands.head_start import head_start
+
+    now = output.now()
+    # The workers start before the build's own imports, which they overlap.
+    with head_start(settings, full=full, now=now) as started, contextlib.ExitStack() as bars:
+        from digest.commands.build import build as build_site
+
+        return build_site(
+            settings,
+            full=full,
+            strict=strict,
+            now=now,
+            progress=output.progress(bars, "PDFs"),
+            audio_progress=output.progress(bars, "audio"),
+            started=started,
+        )
 
 
 @click.command()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from digest import files, kept_patterns, periods
+from digest import files, periods
 from digest.commands.past_issues import section_model
 from digest.config import Settings
 from digest.errors import ContentError, DraftExistsError
@@ -177,14 +177,10 @@ def plan_week(
 
 
 def _use_kept(settings: Settings) -> None:
-    """The casualty readers' patterns from the compiled forms the project's cache keeps
-    (1 ms, against 70-100 ms to compile them: digest/kept_patterns.py), and the draft's
-    template compiled as an earlier draft kept it; what the cache lacks is kept for the
-    next draft."""
-    path = settings.cache_path / kept_patterns.FILE_NAME
-    kept = kept_patterns.load(path)
-    casualties.compile_patterns(kept)
-    kept_patterns.save(kept, path)
+    """The casualty readers' patterns compiled before any worker is forked, so every worker
+    has them (from the forms the project's cache keeps: digest/kept_patterns.py), and the
+    draft's template compiled as an earlier draft kept it (kept for the next draft if not)."""
+    casualties.compile_patterns()
     jinja.keep_compiled(settings.cache_path / jinja.KEPT_FOLDER)
 
 

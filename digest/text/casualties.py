@@ -23,12 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from digest.text import casualties_ar
-
-if TYPE_CHECKING:
-    from digest.kept_patterns import KeptPatterns
 
 
 class Toll(NamedTuple):
@@ -164,7 +161,7 @@ _TREATED = (
 _FLAGS = re.I
 # The costliest patterns to compile (a count, repeated for every victim a phrase lists):
 # their sources here, compiled on first use (_compiled), so a week that never needs one
-# (no "blew himself up") does not pay for it, or from the forms a project keeps
+# (no "blew himself up") does not pay for it, or all before a draft forks its readers
 # (compile_patterns).
 # "raising the death toll to three": the figure a toll update settles on
 _TOLL = r"\b(?:death )?toll\b[^.;]{0,60}?\b(?:to|at|reached|of)\s+" + _COUNT
@@ -329,17 +326,12 @@ def _compiled(source: str) -> re.Pattern[str]:
     return pattern
 
 
-def compile_patterns(kept: KeptPatterns | None = None) -> None:
-    """Compile the costly patterns now (about 0.1 s), not on first use: a process about to
-    fork readers of many reports compiles them once, and every worker has them compiled.
-    `kept`: the forms a project keeps from an earlier run (1 ms), and keeps those it lacks
-    (every pattern is asked of it, compiled here or not, so that it keeps all of them)."""
+def compile_patterns() -> None:
+    """Compile the costly patterns now (about 0.1 s, or 1 ms from the forms a project keeps:
+    digest/kept_patterns.py), not on first use: a process about to fork readers of many
+    reports compiles them once, and every worker has them compiled."""
     for source in (*_DEATHS, *_INJURIES, _COUNT, _TOLL):
-        if kept is not None:
-            pattern = kept.compile(source, _FLAGS)
-            _COMPILED.setdefault(source, pattern)
-        else:
-            _compiled(source)
+        _compiled(source)
 
 
 def _count_of(victims: str) -> int | None:
