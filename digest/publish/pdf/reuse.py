@@ -12,11 +12,13 @@ benchmarks/README.md):
   @page rules; the next document gets a copy whose @page rules are added to that
   document's list, as a parse would add them, and the warnings the parse logged, logged
   again. Any other stylesheet is parsed as before.
-- A font's subset does not make cffi parse C again. WeasyPrint asks cffi for an array of
-  glyph ids typed "hb_codepoint_t[N]", N the glyphs the issue uses, twice for each font,
-  and cffi runs its C parser (pycparser, some 14 ms) for every N it has not seen: in
-  most issues, every time. Such a type is now made from the element type, as cffi's
-  parser would make it.
+- cffi does not run its C parser for the simple types WeasyPrint asks it for. Its
+  parser (pycparser, 3-14 ms a type) reads every type name cffi was given first, for each
+  type not seen before: "hb_codepoint_t[N]" for a font's subset (N the glyphs the issue
+  uses, so in most issues every time), and in a worker's first issue "char[]",
+  "PangoRectangle *", "unsigned int *", "hb_tag_t[100]" and a few more (some 25 ms of the
+  PDF a rebuild waits for). A name, a pointer to one (or to a pointer) or an array of one
+  is now made from the name's type, as cffi's parser would make it.
 - Page 1 is laid out twice, not three times. The takeaways print the page each section
   starts on (`target-counter(attr(href url), page)`). WeasyPrint lays out page 1 not
   knowing the later pages' numbers, then every page, and starts a second pass: page 1
@@ -75,7 +77,7 @@ def install(font_config: Any, fetcher: Any) -> bool:
         return False
     css.CSS = _stylesheets(css.CSS, font_config, fetcher)
     if isinstance(getattr(ffi, "_parsed_types", None), dict) and hasattr(ffi, "_get_cached_btype"):
-        ffi._parsed_types = _ArrayTypes(ffi, ffi._parsed_types)  # else: another cffi
+        ffi._parsed_types = _SimpleTypes(ffi, ffi._parsed_types)  # else: another cffi
     layout.make_all_pages = _numbers_first(layout.make_all_pages)
     _keep_lines()
     from digest.publish.pdf import faster, repeats, styles  # import WeasyPrint's: only now
@@ -188,30 +190,42 @@ class _Heard(logging.Handler):
             self.records.append((record.levelno, record.getMessage()))
 
 
-_ARRAY = re.compile(r"(hb_codepoint_t)\[([0-9]+)\]")  # what pdf/fonts.py asks for
+# A type name (a typedef's or a primitive's, "unsigned int"), then nothing, "*", "**", "[]"
+# or "[N]": what WeasyPrint asks cffi for.
+_SIMPLE = re.compile(r"([A-Za-z_]\w*(?: [A-Za-z_]\w*)*) ?(\*{0,2}|\[([0-9]*)\])")
 
 
-class _ArrayTypes(dict):
-    """cffi's cache of the types it parsed (FFI._parsed_types), which makes the types of
-    fixed-size arrays of glyph ids itself: the same model type, built by cffi's own
-    _get_cached_btype, that parsing "hb_codepoint_t[N]" would have given."""
+class _SimpleTypes(dict):
+    """cffi's cache of the types it parsed (FFI._parsed_types), which makes the simple
+    types itself: the same model type, built by cffi's own _get_cached_btype, that parsing
+    the declaration would have given. Any other declaration cffi parses, as it always did."""
 
     def __init__(self, ffi: Any, parsed: dict) -> None:
         super().__init__(parsed)
         self.ffi = ffi
-        self.items: dict[str, Any] = {}
 
     def __missing__(self, cdecl: Any) -> tuple[Any, bool]:
-        match = _ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
+        match = _SIMPLE.fullmatch(cdecl) if isinstance(cdecl, str) else None
         if match is None:
-            raise KeyError(cdecl)  # cffi parses it, as it always did
+            raise KeyError(cdecl)
         from cffi import model
 
-        name, length = match[1], int(match[2])
+        name, suffix, length = match.groups()
         with self.ffi._lock:  # as cffi holds it to build a type
-            if name not in self.items:
-                self.items[name] = self.ffi._parser.parse_type(name)
-            btype = self.ffi._get_cached_btype(model.ArrayType(self.items[name], length))
+            declared = self.ffi._parser._declarations.get(f"typedef {name}")
+            if declared is not None and declared[1] == 0:  # a typedef without qualifiers
+                made = declared[0]
+            elif declared is None and name in model.PrimitiveType.ALL_PRIMITIVE_TYPES:
+                made = model.PrimitiveType(name)
+            else:
+                raise KeyError(cdecl)  # unknown, qualified: cffi parses it (and says why)
+            if isinstance(made, model.RawFunctionType):
+                raise KeyError(cdecl)  # cffi makes a function pointer of it
+            for _ in suffix if suffix.startswith("*") else ():
+                made = model.PointerType(made)
+            if suffix.startswith("["):
+                made = model.ArrayType(made, int(length) if length else None)
+            btype = self.ffi._get_cached_btype(made)
         self[cdecl] = found = (btype, False)
         return found
 
