@@ -9,8 +9,10 @@ does again: read a bundle into `Index` (per word, the CBOR of its page entries a
 wrote them), drop the pages from some number on, append the pages of a small bundle that
 Pagefind made of the new records alone, and write the bundle a single Pagefind run over
 all the records in that page order would write: the same files under the same names, each
-the same bytes once uncompressed. (Gzip's own bytes differ: Pagefind's flate2 and Python's
-zlib compress the same data differently; the browser reads the uncompressed data.)
+the same bytes once uncompressed. (Gzip's own bytes differ: Pagefind's flate2 and ISA-L
+(python-isal, else Python's zlib) compress the same data differently; the browser reads
+the uncompressed data. A rebuild compresses every index chunk again, 5 MB at 520 issues:
+ISA-L takes 14 ms for what zlib took 60-100 ms, and makes it no larger.)
 
 What a page entry holds is independent of the other pages (its word positions, its
 metadata positions by field number, its fragment) but for two things handled here: field
@@ -32,7 +34,6 @@ are no longer linked into a new folder and unlinked from the old one.)
 from __future__ import annotations
 
 import functools
-import gzip
 import hashlib
 import json
 import os
@@ -48,11 +49,18 @@ from pathlib import Path
 
 from digest import files
 
+try:  # ISA-L's gzip: the same format, 4-7 times as fast (see the module doc)
+    from isal import igzip as gzip
+except ImportError:  # a platform without its wheels: Python's own
+    import gzip  # type: ignore[no-redef]
+
 ENTRY = "pagefind-entry.json"
 SIGNATURE = b"pagefind_dcd"  # the start of every gzip'd file's data
 CHUNK_SIZE = 20000  # Pagefind's default index chunk size (positions, not bytes)
 VERSION = "1.5.2"  # the Pagefind whose bundle layout this reads and writes
-GZIP_LEVEL = 2  # Pagefind's 9 takes 16 times as long, for index files 12% smaller
+# ISA-L's default (of 0-3). Pagefind's 9 took zlib 16 times as long as its 2, for index files
+# 12% smaller.
+GZIP_LEVEL = 2
 FOLDERS = ("fragment", "index", "filter")
 
 
