@@ -5,10 +5,12 @@ The malformed files themselves are in tests/data/content/ (test_content_corpus.p
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
-from digest import config
+from digest import config, stamps
 from digest.render.issue_check import check_text
 from tests.conftest import run_cli
 
@@ -136,6 +138,47 @@ def test_only_an_edited_file_is_judged_again(project):
     # ... until its bytes change.
     (issues / "2024-02-08.md").write_text(GOOD + "\n")
     assert "planted" not in run_cli(conf, "check").output
+
+
+@pytest.mark.parametrize("other", ["markdown", "python"])
+def test_a_verdict_is_judged_again_under_another_markdown_parser_or_python(
+    project, monkeypatch, other
+):
+    """A verdict follows from the Markdown parser's reading and Python's Unicode tables: one
+    kept under another version of either is not used."""
+    conf = project()
+    issues = conf.parent / "content" / "issues"
+    (issues / "2024-02-08.md").write_text(GOOD, encoding="utf-8")
+    assert run_cli(conf, "check").exit_code == 0
+    cache = conf.parent / ".cache" / "pelican" / "checks.json"
+    stored = json.loads(cache.read_text())
+    stored["files"]["content/issues/2024-02-08.md"][1] = [[1, "warning", "planted"]]
+    cache.write_text(json.dumps(stored))
+    assert "planted" in run_cli(conf, "check").output  # kept, under the same versions
+    if other == "markdown":
+        source = stamps.package_source
+        monkeypatch.setattr(
+            stamps,
+            "package_source",
+            lambda name: source(name) + (b"# 9.9" if name == "markdown_it" else b""),
+        )
+    else:
+        monkeypatch.setattr(sys, "version", f"{sys.version} (another build)")
+    assert "planted" not in run_cli(conf, "check").output
+
+
+def test_a_package_s_version_is_read_without_loading_it():
+    script = (
+        "import sys\n"
+        "from digest import stamps\n"
+        "source = stamps.package_source('markdown_it')\n"
+        "assert b'__version__' in source, source[:200]\n"
+        "assert 'markdown_it' not in sys.modules\n"
+        "assert stamps.package_source('no_such_package_here') == b''\n"
+        "print('read')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0 and "read" in done.stdout, done.stderr[-2000:]
 
 
 def test_an_untranslated_paragraph_is_a_warning(settings):

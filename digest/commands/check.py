@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -294,8 +295,13 @@ class _Cache:
 
     def __init__(self, settings: Settings) -> None:
         self.path = settings.cache_path / CACHE_NAME
+        # A verdict follows from the file's bytes, digest's code, the Markdown parser (read
+        # by its version: `digest pdf` does not load it), Python (its Unicode tables) and
+        # the settings that name what a file may hold.
         self.token = stamps.fingerprint(
             stamps.code_fingerprint(),
+            stamps.package_source("markdown_it"),
+            sys.version,
             settings.language,
             str(settings.max_issue_bytes),
             *(rule.key for rule in settings.sections),

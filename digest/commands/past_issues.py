@@ -18,8 +18,6 @@ import logging
 import sys
 from pathlib import Path
 
-import markdown_it
-
 from digest import files, stamps
 from digest.config import Settings
 from digest.errors import ContentError
@@ -85,7 +83,7 @@ class _Kept:
         # Python (its Unicode tables), and the sections and sources the settings name.
         self.token = stamps.fingerprint(
             stamps.code_fingerprint(),
-            markdown_it.__version__,
+            stamps.package_source("markdown_it"),
             sys.version,
             repr(settings.sections),
             repr(settings.sources),

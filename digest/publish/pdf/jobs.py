@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib.util import find_spec
 from pathlib import Path
 
 from digest import stamps
@@ -55,7 +54,7 @@ def style_token(page_size: str, theme_files: Sequence[Path]) -> str:
     renderer = Path(pdf_render.__file__)
     return stamps.fingerprint(
         page_size,
-        _weasyprint_version(),
+        stamps.package_source("weasyprint"),  # its version (a worker says if it is missing)
         renderer.read_bytes(),
         renderer.with_name("reuse.py").read_bytes(),
         renderer.with_name("faster.py").read_bytes(),
@@ -63,15 +62,6 @@ def style_token(page_size: str, theme_files: Sequence[Path]) -> str:
         renderer.with_name("styles.py").read_bytes(),
         *(part for path in theme_files for part in (path.name, path.read_bytes())),
     )[:16]
-
-
-def _weasyprint_version() -> bytes:
-    """WeasyPrint's __init__.py, which holds its version: read, not imported, and without
-    importlib.metadata (a `digest pdf` with nothing to make took 10-15 ms to ask it)."""
-    spec = find_spec("weasyprint")
-    if spec is None or spec.origin is None:
-        return b""  # no WeasyPrint: a worker says so when it starts
-    return Path(spec.origin).read_bytes()
 
 
 def theme_files(output: Path) -> list[Path]:
