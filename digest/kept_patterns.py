@@ -5,29 +5,32 @@ own (the casualty readers' spell out every way wire copy counts the dead and the
 70-100 ms) and those of the libraries it imports (soupsieve's CSS parser alone, 25 ms).
 CPython compiles a pattern in two steps: a parser and a code generator written in Python
 (the cost), then `_sre.compile`, which takes the code they made (a list of integers) and is
-quick. At a command's end, the code of each pattern it compiled is kept here, for the
-interpreter that made it; its next run makes those patterns with `_sre.compile` and puts
-them in `re`'s own cache before it imports anything else, so that `re.compile`, `re.search`
-... of each finds it compiled. For `digest build`, 430 patterns in 3 ms against 70.
+quick. While a command runs, what `re`'s compiler hands `_sre.compile` is recorded (a
+stand-in for `_sre` in `re._compiler`, which passes every call on); at its end, that form
+of each pattern it compiled is kept here, for the interpreter that made it. Its next run
+makes those patterns with `_sre.compile` and puts them in `re`'s own cache before it imports
+anything else, so that `re.compile`, `re.search` ... of each finds it compiled. For
+`digest build`, 430 patterns in 3 ms against 70.
 
-A form is kept only when the pattern it makes equals the one `re` compiled (a pattern's
-equality compares its code), and used only by the same interpreter (its exact version and
-_sre's magic number) and the same digest code, from a file whose checksum holds. Another
-interpreter, a damaged file or an `re` whose internals changed compiles as before. The file
-is a cache: without it a run only takes longer. Its first line says who made it and the
-checksum of the rest, the forms. The checksum finds damage, not intent: like Pelican's
-content cache beside it (pickles), the project's cache folder is trusted as its settings
-file is.
+A form is what `re` itself gave `_sre` for the pattern, used only by the same interpreter
+(its exact version and _sre's magic number) and the same digest code, from a file whose
+checksum holds. Another interpreter, a damaged file or an `re` whose compiler does not call
+`_sre.compile` as CPython 3.11-3.13's does compiles as before. The file is a cache:
+without it a run only takes longer. Its first line says who made it and the checksum of
+the rest, the forms. The checksum finds damage, not intent: like Pelican's content cache
+beside it (pickles), the project's cache folder is trusted as its settings file is.
 """
 
 from __future__ import annotations
 
 import array
 import base64
+import contextlib
 import json
 import re
 import sys
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +39,7 @@ from digest import files, stamps
 
 try:
     import _sre
-    from re import _compiler, _parser
+    from re import _compiler
 
     _INTERPRETER: str | None = (
         f"{sys.implementation.cache_tag} {sys.version} {sys.byteorder} {_sre.MAGIC} {_sre.CODESIZE}"
@@ -58,6 +61,28 @@ def cache_file(folder: Path, command: str) -> Path:
     return folder / f"patterns-{command}.json"
 
 
+class _Recording:
+    """Stands in for `_sre` in `re._compiler` while commands run: passes each compile on to
+    `_sre.compile` and keeps what it was given, the form keep() writes."""
+
+    def __init__(self) -> None:
+        self.forms: dict[Key, Form] = {}  # by the pattern's own flags and source
+        self.users = 0  # the commands running (warm() without its stop())
+
+    def compile(self, pattern: Any, flags: int, code: list[int], *rest: Any) -> Any:
+        made = _sre.compile(pattern, flags, code, *rest)
+        if isinstance(pattern, str) and len(rest) == 3:
+            groups, groupindex, indexgroup = rest
+            self.forms[flags, pattern] = [flags, code, groups, dict(groupindex), list(indexgroup)]
+        return made
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_sre, name)
+
+
+_RECORDING = _Recording()
+
+
 @dataclass
 class Warmed:
     """What warm() found: the forms of the file, and what re's cache held before."""
@@ -65,10 +90,24 @@ class Warmed:
     forms: dict[Key, Form] = field(default_factory=dict)  # as read, in the file's order
     before: set[Any] = field(default_factory=set)  # compiled before the command began
     stale: bool = False  # the file is missing, another's, or holds a damaged form
+    recording: bool = False  # re's compiler records what it compiles until stop()
+
+
+@contextlib.contextmanager
+def kept(path: Path) -> Iterator[None]:
+    """Within: the patterns `path` keeps are ready (warm); once it ends without an error,
+    what was compiled within is kept (keep)."""
+    warmed = warm(path)
+    try:
+        yield
+        keep(warmed, path)
+    finally:
+        stop(warmed)
 
 
 def warm(path: Path) -> Warmed:
-    """Put the patterns `path` keeps into re's cache; returns what keep() needs at the end."""
+    """Put the patterns `path` keeps into re's cache, and record what re compiles from now
+    on until stop(); returns what keep() needs at the end."""
     if _INTERPRETER is None or _CACHE is None:
         return Warmed()
     warmed = Warmed(forms=_read(path), before=set(_CACHE))
@@ -84,7 +123,21 @@ def warm(path: Path) -> Warmed:
         except Exception:  # a damaged form: compiled by re when asked for, and kept again
             del warmed.forms[flags, source]
             warmed.stale = True
+    if getattr(_compiler, "_sre", None) in (_sre, _RECORDING):  # else: another re
+        _compiler._sre = _RECORDING  # type: ignore[attr-defined]
+        _RECORDING.users += 1
+        warmed.recording = True
     return warmed
+
+
+def stop(warmed: Warmed) -> None:
+    """re's compiler as it was before warm(), once no command records."""
+    if warmed.recording:
+        warmed.recording = False
+        _RECORDING.users -= 1
+        if not _RECORDING.users:
+            _compiler._sre = _sre  # type: ignore[attr-defined]
+            _RECORDING.forms = {}
 
 
 def keep(warmed: Warmed, path: Path) -> None:
@@ -107,9 +160,10 @@ def keep(warmed: Warmed, path: Path) -> None:
         if form is None:
             if key in warmed.before:
                 continue  # compiled before the command began: warm() comes too late for it
-            form = _form(source, flags)
-            if form is None or not _makes(source, form, pattern):
-                continue
+            recorded = _RECORDING.forms.get((pattern.flags, source))
+            if recorded is None:
+                continue  # compiled with no record (re's compiler is not the one it knows)
+            form = _written(recorded)
             added.add((flags, source))
         forms[flags, source] = form
     if not (added or (warmed.stale and forms)):
@@ -124,6 +178,13 @@ def keep(warmed: Warmed, path: Path) -> None:
     header = json.dumps({"interpreter": _INTERPRETER, "code": _code(), "crc32": zlib.crc32(data)})
     if files.write_cache(path, header.encode() + b"\n" + data):
         warmed.forms, warmed.stale = forms, False
+
+
+def _written(recorded: Form) -> Form:
+    """A recorded form as the file keeps it: the code's words in base64."""
+    flags, code, groups, groupindex, indexgroup = recorded
+    words = base64.b64encode(array.array(_CODE, code).tobytes()).decode("ascii")
+    return [flags, words, groups, groupindex, indexgroup]
 
 
 def _letters(key: Key) -> tuple[int, str]:
@@ -148,29 +209,6 @@ def _read(path: Path) -> dict[Key, Form]:
         return {(flags, source): form for flags, source, form in json.loads(data)}
     except Exception:  # unreadable, not JSON, nested past the parser's depth, another shape
         return {}
-
-
-def _form(source: str, flags: int) -> Form | None:
-    """What re._compiler.compile hands _sre.compile for `source`, as JSON can keep it."""
-    try:
-        parsed = _parser.parse(source, flags)
-        code = _compiler._code(parsed, flags)
-        groupindex = dict(parsed.state.groupdict)
-        indexgroup: list[str | None] = [None] * parsed.state.groups
-        for name, index in groupindex.items():
-            indexgroup[index] = name
-        words = base64.b64encode(array.array(_CODE, code).tobytes()).decode("ascii")
-        return [flags | parsed.state.flags, words, parsed.state.groups - 1, groupindex, indexgroup]
-    except Exception:  # `re`'s internals changed: the pattern is not kept
-        return None
-
-
-def _makes(source: str, form: Form, pattern: re.Pattern[str]) -> bool:
-    """Whether `form` makes `pattern` again (not so if `re`'s internals changed)."""
-    try:
-        return _rebuilt(source, form) == pattern
-    except Exception:
-        return False
 
 
 def _rebuilt(source: str, form: Form) -> re.Pattern[str]:

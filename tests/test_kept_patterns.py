@@ -5,6 +5,9 @@ digest's, damaged, unwritable, too many) costs time, never a wrong pattern."""
 
 from __future__ import annotations
 
+import _sre
+import array
+import base64
 import hashlib
 import json
 import os
@@ -37,10 +40,12 @@ REPORT = (
 
 @pytest.fixture(autouse=True)
 def empty_re_cache() -> Iterator[None]:
-    """Each test starts and ends with re's cache empty: what one puts there, no other sees."""
+    """Each test starts and ends with re's cache empty (what one puts there, no other
+    sees) and re's compiler its own (no test leaves a recording behind)."""
     re.purge()
     yield
     re.purge()
+    assert re._compiler._sre is _sre and kept_patterns._RECORDING.users == 0
 
 
 @pytest.fixture
@@ -65,11 +70,16 @@ def _fresh(source: str) -> re.Pattern[str]:
 
 
 def _run(path: Path, sources: tuple[str, ...] = ALL) -> kept_patterns.Warmed:
-    """A command's run as the CLI frames it: warm, compile `sources`, keep."""
+    """A command's run as the CLI frames it (kept_patterns.kept): warm, compile `sources`,
+    keep, stop."""
     warmed = kept_patterns.warm(path)
-    for source in sources:
-        re.compile(source, FLAGS)
-    kept_patterns.keep(warmed, path)
+    try:
+        for source in sources:
+            re.compile(source, FLAGS)
+        kept_patterns.keep(warmed, path)
+    finally:
+        kept_patterns.stop(warmed)
+    assert re._compiler._sre is _sre  # re's compiler as it was
     return warmed
 
 
@@ -97,7 +107,7 @@ def test_a_kept_pattern_is_ready_next_time_and_the_same_as_compiled(tmp_path, co
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
     re.purge()
     compiles.clear()
-    kept_patterns.warm(path)
+    kept_patterns.stop(kept_patterns.warm(path))
     found = {source: re.compile(source, FLAGS) for source in ALL}
     assert compiles == []  # each was in re's cache, made from its form
     for source, pattern in found.items():
@@ -165,6 +175,7 @@ def test_a_damaged_file_is_compiled_anew(tmp_path, compiles, damage):
         assert re.compile(source, FLAGS) == _fresh(source)
     assert sorted(compiles) == sorted(ALL)
     kept_patterns.keep(warmed, path)
+    kept_patterns.stop(warmed)
     assert _kept_sources(path) == set(ALL)  # kept again, whole
 
 
@@ -188,21 +199,58 @@ def test_a_damaged_form_is_compiled_anew_and_kept_again(tmp_path, compiles, fiel
     assert [e[2] for e in _read(path)[1] if e[1] == SOURCES[0]] == [good]
 
 
-@pytest.mark.parametrize(
-    "code",
-    [
-        lambda parsed, flags: re._compiler._code(re._parser.parse("a|b", flags), flags),
-        lambda parsed, flags: [*re._compiler._code(parsed, flags), 99],  # _sre refuses it
-        lambda parsed, flags: None,
-    ],
-)
-def test_a_form_that_would_not_make_the_same_pattern_is_not_kept(tmp_path, monkeypatch, code):
-    """Should a later `re` generate its code otherwise (its internals are not an API): as
-    kept_patterns sees them, not as `re` itself does."""
-    monkeypatch.setattr(kept_patterns, "_compiler", SimpleNamespace(_code=code))
+def test_a_kept_form_is_what_re_gave_sre_and_keeping_parses_nothing(tmp_path, monkeypatch):
+    given = {}
+    real = _sre.compile
+
+    def spy(pattern, flags, code, *rest):
+        given[pattern] = [flags, list(code), *rest]
+        return real(pattern, flags, code, *rest)
+
+    monkeypatch.setattr(kept_patterns._sre, "compile", spy)
     path = tmp_path / "patterns-draft.json"
-    _run(path)
-    assert not path.exists()  # nothing worth keeping
+    warmed = kept_patterns.warm(path)
+    for source in ALL:
+        re.compile(source, FLAGS)
+    parses = []
+    monkeypatch.setattr(re._parser, "parse", lambda *args: parses.append(args))
+    kept_patterns.keep(warmed, path)
+    kept_patterns.stop(warmed)
+    assert parses == []  # no pattern read again to keep it
+    for _, source, form in _read(path)[1]:
+        flags_given, code, groups, groupindex, indexgroup = given[source]
+        words = array.array(kept_patterns._CODE, base64.b64decode(form[1])).tolist()
+        assert [form[0], words, form[2], form[3], tuple(form[4])] == [
+            flags_given,
+            code,
+            groups,
+            groupindex,
+            indexgroup,
+        ]
+
+
+def test_with_another_re_compiler_nothing_is_recorded_nor_kept(tmp_path, monkeypatch):
+    """Should a later `re` not hand its code to _sre.compile as this one does (its internals
+    are not an API), nothing is kept, and its compiler is left as it is."""
+    monkeypatch.setattr(re._compiler, "_sre", SimpleNamespace(**vars(_sre)))
+    stand_in = re._compiler._sre
+    path = tmp_path / "patterns-draft.json"
+    with kept_patterns.kept(path):
+        assert re._compiler._sre is stand_in
+        for source in ALL:
+            assert re.compile(source, FLAGS) == _fresh(source)
+    assert not path.exists() and re._compiler._sre is stand_in
+
+
+def test_re_s_compiler_is_given_back_when_the_command_fails(tmp_path):
+    path = tmp_path / "patterns-draft.json"
+    with pytest.raises(RuntimeError), kept_patterns.kept(path):
+        assert re._compiler._sre is not _sre  # recording
+        re.compile(OWN[0], FLAGS)
+        raise RuntimeError("the command failed")
+    assert re._compiler._sre is _sre
+    assert not path.exists()  # a failed command keeps nothing
+    assert kept_patterns._RECORDING.forms == {}
 
 
 def test_re_s_cache_never_holds_more_than_it_would_and_the_newest_are_made(tmp_path, compiles):
@@ -215,7 +263,7 @@ def test_re_s_cache_never_holds_more_than_it_would_and_the_newest_are_made(tmp_p
     re.purge()
     re.compile("kept-pattern-before", FLAGS)  # some room taken already
     compiles.clear()
-    kept_patterns.warm(path)
+    kept_patterns.stop(kept_patterns.warm(path))
     assert len(re._cache) == kept_patterns._ROOM
     assert re.compile(many[-1], FLAGS) and compiles == []  # the newest are there
     assert re.compile("kept-pattern-before", FLAGS) and compiles == []

@@ -38,10 +38,8 @@ def patterns_kept(settings: config.Settings, command: str) -> Iterator[None]:
     has succeeded."""
     from digest import kept_patterns
 
-    path = kept_patterns.cache_file(settings.cache_path, command)
-    warmed = kept_patterns.warm(path)
-    yield
-    kept_patterns.keep(warmed, path)
+    with kept_patterns.kept(kept_patterns.cache_file(settings.cache_path, command)):
+        yield
 
 
 def rel(path: Path) -> str:
