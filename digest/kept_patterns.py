@@ -66,6 +66,10 @@ class _Recording:
     `_sre.compile` and keeps what it was given, the form keep() writes."""
 
     def __init__(self) -> None:
+        # _sre's own functions and constants, as attributes of this object: the compiler
+        # asks for some of them for every character of a pattern that ignores case.
+        names = (k for k in vars(_sre) if not k.startswith("__") and k != "compile")
+        self.__dict__.update((k, getattr(_sre, k)) for k in names)
         self.forms: dict[Key, Form] = {}  # by the pattern's own flags and source
         self.users = 0  # the commands running (warm() without its stop())
 
@@ -76,11 +80,11 @@ class _Recording:
             self.forms[flags, pattern] = [flags, code, groups, dict(groupindex), list(indexgroup)]
         return made
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Any:  # what _sre may hold beyond the above
         return getattr(_sre, name)
 
 
-_RECORDING = _Recording()
+_RECORDING = _Recording() if _INTERPRETER is not None else None
 
 
 @dataclass
@@ -108,7 +112,7 @@ def kept(path: Path) -> Iterator[None]:
 def warm(path: Path) -> Warmed:
     """Put the patterns `path` keeps into re's cache, and record what re compiles from now
     on until stop(); returns what keep() needs at the end."""
-    if _INTERPRETER is None or _CACHE is None:
+    if _INTERPRETER is None or _CACHE is None or _RECORDING is None:
         return Warmed()
     warmed = Warmed(forms=_read(path), before=set(_CACHE))
     warmed.stale = not warmed.forms
@@ -132,7 +136,7 @@ def warm(path: Path) -> Warmed:
 
 def stop(warmed: Warmed) -> None:
     """re's compiler as it was before warm(), once no command records."""
-    if warmed.recording:
+    if warmed.recording and _RECORDING is not None:
         warmed.recording = False
         _RECORDING.users -= 1
         if not _RECORDING.users:
@@ -144,7 +148,7 @@ def keep(warmed: Warmed, path: Path) -> None:
     """Keep in `path` the patterns the command compiled (those in re's cache it did not
     hold before warm() but from the file), if the file lacks any of them. A reader never
     sees half a file; one that cannot be written only costs the next run time."""
-    if _INTERPRETER is None or _CACHE is None:
+    if _INTERPRETER is None or _CACHE is None or _RECORDING is None:
         return
     try:
         cached = list(_CACHE.items())  # a copy: another thread may compile meanwhile
