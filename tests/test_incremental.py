@@ -113,6 +113,30 @@ def test_an_edited_issue_is_read_and_written_again(site):
     assert "Edited: " in (site / "output/email/2024-02-01.txt").read_text("utf-8")
 
 
+def test_pelican_s_cache_knows_an_issue_file_by_the_check_s_hash_not_by_reading_it(
+    site, monkeypatch
+):
+    """Pelican's content cache stamps each file with the hash of its bytes, which it would
+    read again (three times a build); an issue file's stamp is the hash the check took."""
+    import builtins
+
+    opened: list[str] = []
+    real = builtins.open
+
+    def spy(file, *args, **kwargs):
+        opened.append(str(file))
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spy)
+    assert pages_written(build(site)) == (0, 2 + LISTS)
+    assert not [name for name in opened if name.endswith(".md")]  # issue files: none
+    path = site / ISSUES / "2024-02-01.md"  # and an edit is still seen for what it is
+    path.write_text(path.read_text(encoding="utf-8").replace("## ", "## Edited: ", 1), "utf-8")
+    assert pages_written(build(site))[0] >= 1
+    page = (site / "output/issues/2024-02-01/index.html").read_text(encoding="utf-8")
+    assert "Edited: " in page
+
+
 def test_a_deleted_page_is_written_again(site):
     page = site / "output/issues/2024-02-01/index.html"
     before = page.read_bytes()

@@ -34,7 +34,13 @@ from digest.config import Settings
 from digest.errors import DigestError, IssueFileError, RenderError
 from digest.heap import frozen_heap
 from digest.pelican_plugin import atomic, incremental
-from digest.pelican_plugin.reader import PREREAD_KEY, PROBLEMS_KEY, RUNTIME_KEY, preread
+from digest.pelican_plugin.reader import (
+    HASHES_KEY,
+    PREREAD_KEY,
+    PROBLEMS_KEY,
+    RUNTIME_KEY,
+    preread,
+)
 from digest.publish import search_worker
 from digest.publish.email.edition import stamp_start, write_email_edition
 from digest.publish.pdf import jobs as pdf
@@ -86,6 +92,7 @@ def run_pelican(
     *,
     full: bool = False,
     parsed: dict[str, Any] | None = None,
+    hashes: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> list[Any]:
     """Build the site into settings.output_path; returns the issue articles. `now`: the
@@ -101,6 +108,7 @@ def run_pelican(
     pelican_settings = dict(settings.pelican)
     pelican_settings[RUNTIME_KEY] = settings
     pelican_settings[PREREAD_KEY] = dict(parsed or {})  # judged and parsed by checks.py
+    pelican_settings[HASHES_KEY] = hashes or {}  # ... and each file's hash, as the check read it
     if incremental.prepare(pelican_settings, settings.config_path.parent, full=full):
         content = settings.content_path
         found = sorted([*content.rglob("*.md"), *content.rglob("*.markdown")])
@@ -232,15 +240,26 @@ def _publish(
         else:
             started.stop_pdfs()
         begun = None
+
+        def site() -> list[Any]:
+            return run_pelican(
+                settings,
+                report,
+                full=full,
+                parsed=verdict.parsed,
+                hashes=verdict.hashes,
+                now=now,
+            )
+
         if early is None:
-            articles = run_pelican(settings, report, full=full, parsed=verdict.parsed, now=now)
+            articles = site()
         else:
             log.info("pdf: %d worker(s) started ahead of the site", len(early.idle))
             # Their pages are printed as soon as Pelican writes them.
             sources = {str((settings.root / name).resolve()) for name in verdict.new_to_build}
             begun = stack.enter_context(EarlyPdfs(early, settings.output_path, sources))
             with begun.listening():
-                articles = run_pelican(settings, report, full=full, parsed=verdict.parsed, now=now)
+                articles = site()
         _publish_issues(
             settings,
             report,

@@ -53,6 +53,10 @@ class ContentVerdict:
     cache: _Cache | None = field(default=None, repr=False)
     # The warning-only checks still being judged (check_content's `later`).
     pending: _Pending | None = field(default=None, repr=False)
+    # Each file's content hash (SHA-256, hex) by its absolute path, as the check read it:
+    # the build's Pelican stamps its content cache with them instead of reading every
+    # issue file again.
+    hashes: dict[str, str] = field(default_factory=dict, repr=False)
 
     def settle(self) -> None:
         """Wait for the warnings judged later: then `problems` holds every problem, as
@@ -102,6 +106,8 @@ def check_content(
     for path in paths:
         name = display_path(path, settings.root)
         key = _content_key(path, settings.max_issue_bytes)
+        if not key.startswith(_OVER):
+            verdict.hashes[os.path.abspath(path)] = key
         known = cache.get(name, key)
         if known is not None:
             found[name] = known
@@ -131,12 +137,15 @@ def check_content(
     return verdict
 
 
+_OVER = "size "  # a file over the size limit's key: its size, not its hash
+
+
 def _content_key(path: Path, limit: int) -> str:
     """What the verdict depends on: the bytes' hash, or the size of a file over the limit
     (its one problem says nothing else, and reading it is what the limit spares)."""
     size = path.stat().st_size
     if size > limit:
-        return f"size {size}"
+        return f"{_OVER}{size}"
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

@@ -9,11 +9,13 @@ from pelican import signals
 
 from digest.pelican_plugin import audio, drafts, feeds, incremental, pages, podcast, static_links
 from digest.pelican_plugin.exports import write_exports
-from digest.pelican_plugin.reader import add_reader, forget_markdown_package
+from digest.pelican_plugin.reader import add_reader, forget_markdown_package, stamp_from_check
 
 
 def register() -> None:
     signals.readers_init.connect(add_reader)
+    signals.article_generator_init.connect(stamp_from_check)
+    signals.page_generator_init.connect(stamp_from_check)
     signals.article_generator_preread.connect(forget_markdown_package)
     signals.page_generator_preread.connect(forget_markdown_package)
     signals.article_writer_finalized.connect(write_exports)

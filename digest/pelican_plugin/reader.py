@@ -6,7 +6,7 @@ import html
 import multiprocessing
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,6 +28,7 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 RUNTIME_KEY = "_DIGEST_SETTINGS"  # the validated Settings digest's build hands to Pelican
 PROBLEMS_KEY = "_DIGEST_PROBLEMS"  # where the reader leaves its reasons: Pelican drops them
 PREREAD_KEY = "_DIGEST_PREREAD"  # issue files parsed in parallel before Pelican reads them
+HASHES_KEY = "_DIGEST_HASHES"  # the check's hash of each issue file's bytes, by absolute path
 _PREREAD_AT_LEAST = 16  # fewer files than this are parsed faster than a pool starts
 
 
@@ -152,6 +153,30 @@ def preread(pelican_settings: dict[str, Any], paths: Sequence[Path]) -> None:
 def add_reader(readers: Any) -> None:
     for extension in IssueReader.file_extensions:
         readers.reader_classes[extension] = IssueReader
+
+
+def stamp_from_check(generator: Any) -> None:
+    """Pelican's content cache knows a file unchanged by its stamp, here the hash of its
+    bytes, which the generator and its readers each read and hash again, three times a
+    build for every file. An issue file's stamp is now the hash the build's check took of
+    it (HASHES_KEY); any other file's, or one the check did not read, is Pelican's own.
+    (At the generators' own init signals: both set their caches up after readers_init
+    and generator_init.)"""
+    known = generator.settings.get(HASHES_KEY)
+    if not known:
+        return
+    for cacher in (generator, getattr(generator, "readers", None)):
+        own = getattr(cacher, "_filestamp_func", None)
+        if own is not None:
+            cacher._filestamp_func = _stamps(known, own)
+
+
+def _stamps(known: dict[str, str], own: Callable[[str], Any]) -> Callable[[str], Any]:
+    def stamp(filename: str) -> Any:
+        found = known.get(filename)
+        return own(filename) if found is None else bytes.fromhex(found)
+
+    return stamp
 
 
 def forget_markdown_package(generator: Any) -> None:
