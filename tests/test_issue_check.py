@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -123,20 +124,27 @@ def test_pdf_and_draft_update_refuse_an_issue_file_with_errors(project):
     assert "error: content/issues/2024-02-08.md:6: section id 'securty'" in result.output
 
 
-def test_only_an_edited_file_is_judged_again(project):
-    conf = project()
-    issues = conf.parent / "content" / "issues"
-    (issues / "2024-02-08.md").write_text(GOOD, encoding="utf-8")
+def _planted(conf: Path) -> Path:
+    """The issue file GOOD, checked, then a verdict the judge never gave planted in the
+    check's kept verdicts for it; returns the file."""
+    path = conf.parent / "content" / "issues" / "2024-02-08.md"
+    path.write_text(GOOD, encoding="utf-8")
     assert run_cli(conf, "check").exit_code == 0
     cache = conf.parent / ".cache" / "pelican" / "checks.json"
     stored = json.loads(cache.read_text())
-    # A verdict the judge never gave, planted for an unchanged file, is what check prints:
-    # the file was not judged again ...
     stored["files"]["content/issues/2024-02-08.md"][1] = [[1, "warning", "planted"]]
     cache.write_text(json.dumps(stored))
+    return path
+
+
+def test_only_an_edited_file_is_judged_again(project):
+    conf = project()
+    path = _planted(conf)
+    # The planted verdict, for an unchanged file, is what check prints: the file was not
+    # judged again ...
     assert "warning: content/issues/2024-02-08.md:1: planted" in run_cli(conf, "check").output
     # ... until its bytes change.
-    (issues / "2024-02-08.md").write_text(GOOD + "\n")
+    path.write_text(GOOD + "\n")
     assert "planted" not in run_cli(conf, "check").output
 
 
@@ -147,13 +155,7 @@ def test_a_verdict_is_judged_again_under_another_markdown_parser_or_python(
     """A verdict follows from the Markdown parser's reading and Python's Unicode tables: one
     kept under another version of either is not used."""
     conf = project()
-    issues = conf.parent / "content" / "issues"
-    (issues / "2024-02-08.md").write_text(GOOD, encoding="utf-8")
-    assert run_cli(conf, "check").exit_code == 0
-    cache = conf.parent / ".cache" / "pelican" / "checks.json"
-    stored = json.loads(cache.read_text())
-    stored["files"]["content/issues/2024-02-08.md"][1] = [[1, "warning", "planted"]]
-    cache.write_text(json.dumps(stored))
+    _planted(conf)
     assert "planted" in run_cli(conf, "check").output  # kept, under the same versions
     if other == "markdown":
         source = stamps.package_source

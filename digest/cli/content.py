@@ -9,7 +9,6 @@ import click
 
 from digest.cli import output
 from digest.cli.output import UsageProblem
-from digest.config import Settings
 from digest.errors import DigestError
 
 
@@ -105,43 +104,30 @@ def draft(
         raise UsageProblem("--allow-empty goes with a new draft, not --update or --explain")
     settings = output.settings(ctx, compile_selectors=False)  # drafting scrapes nothing
     with output.patterns_kept(settings, "draft"):
-        _draft(settings, week_ending, layout, month, force, update, explain, allow_empty)
+        # Imported here, once the patterns they compile are ready (output.patterns_kept).
+        from digest.commands.draft import (
+            draft_month,
+            draft_report,
+            draft_week,
+            plan_week,
+            update_week,
+        )
 
-
-def _draft(
-    settings: Settings,
-    week_ending: str | None,
-    layout: str,
-    month: str | None,
-    force: bool,
-    update: bool,
-    explain: bool,
-    allow_empty: bool,
-) -> None:
-    # Imported here, once the patterns they compile are ready (output.patterns_kept).
-    from digest.commands.draft import (
-        draft_month,
-        draft_report,
-        draft_week,
-        plan_week,
-        update_week,
-    )
-
-    if explain:
-        _, issue = plan_week(settings, week_ending or "")
-        click.echo(output.table(_explanation_rows(issue)))
-        return
-    # An edited draft kept (DraftExistsError) is the group's to report: a note, exit 3.
-    if layout == "daily":
-        result = draft_month(settings, month or "", force=force, allow_empty=allow_empty)
-    elif layout == "report":
-        result = draft_report(settings, week_ending or "", force=force, allow_empty=allow_empty)
-    elif update:
-        result = update_week(settings, week_ending or "")
-    else:
-        result = draft_week(settings, week_ending or "", force=force, allow_empty=allow_empty)
-    click.echo(output.rel(result.path))
-    click.echo(result.summary, err=True)
+        if explain:
+            _, issue = plan_week(settings, week_ending or "")
+            click.echo(output.table(_explanation_rows(issue)))
+            return
+        # An edited draft kept (DraftExistsError) is the group's to report: a note, exit 3.
+        if layout == "daily":
+            result = draft_month(settings, month or "", force=force, allow_empty=allow_empty)
+        elif layout == "report":
+            result = draft_report(settings, week_ending or "", force=force, allow_empty=allow_empty)
+        elif update:
+            result = update_week(settings, week_ending or "")
+        else:
+            result = draft_week(settings, week_ending or "", force=force, allow_empty=allow_empty)
+        click.echo(output.rel(result.path))
+        click.echo(result.summary, err=True)
 
 
 def _explanation_rows(issue: Any) -> list[tuple[str, ...]]:
