@@ -22,17 +22,22 @@ The rules:
   succeeded, each is renamed over its old file. Until then readers see the old files: the
   rule above holds, and a block that fails, or a file that cannot be made durable, leaves
   every old file of the batch as it was (`written()` says where a batched file's bytes are).
+  Past a few dozen files, where the system can flush one file system (Linux's syncfs), the
+  rest of a batch, and a thousand folders, are made durable by one flush of each file
+  system they are on, before the first rename: the same guarantee, without an fsync (a
+  journal commit, on ext4) per file.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import secrets
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -57,6 +62,10 @@ _ADVICE = {
 }
 _pending_syncs: set[Path] | None = None  # folders to fsync at the end of a batch
 _SYNC_THREADS = 8  # fsyncs in flight at once: the file system joins them into few commits
+# Files (or folders) made durable one by one, in the background; past this many, the rest
+# by flushing their file systems whole (_flush_file_systems). A rebuild stays under it; a
+# full build's 2,300 fsyncs cost it 0.3 s of CPU (the kernel's commits, the waiting threads).
+_EACH_UP_TO = 64
 
 
 def shown(path: Path | str) -> str:
@@ -205,13 +214,20 @@ class _Batch:
         self.pool = ThreadPoolExecutor(_SYNC_THREADS, thread_name_prefix="digest-fsync")
         self.pending: dict[Path, tuple[Path, Future[None]]] = {}  # place -> (temp, its fsync)
         self.superseded: list[tuple[Path, Future[None]]] = []  # a place written twice
+        self.submitted = 0
+        self.unsynced: list[Path] = []  # written past _EACH_UP_TO: their file systems flushed
 
     def add(self, temp: Path, path: Path) -> None:
         path = _place(path)
         earlier = self.pending.pop(path, None)
         if earlier is not None:
             self.superseded.append(earlier)
-        self.pending[path] = (temp, self.pool.submit(_fsync, temp))
+        if self.submitted < _EACH_UP_TO or _syncfs() is None:
+            self.submitted += 1
+            self.pending[path] = (temp, self.pool.submit(_fsync, temp))
+        else:
+            self.unsynced.append(temp)
+            self.pending[path] = (temp, _DONE)
 
     def written(self, path: Path) -> Path:
         found = self.pending.get(_place(path))
@@ -226,6 +242,12 @@ class _Batch:
                 if isinstance(exc, OSError):
                     raise failure(exc, path) from exc
                 raise exc
+        unsynced, self.unsynced = self.unsynced, []
+        try:
+            _flush_file_systems(temp.parent for temp in unsynced)
+        except OSError as exc:
+            self.abort()
+            raise failure(exc) from exc
 
     def commit(self) -> None:
         """Every file renamed into place once all are durable; else none is."""
@@ -289,6 +311,45 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+_DONE: Future[None] = Future()
+_DONE.set_result(None)
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    """Linux's syncfs(2) (flush the file system a descriptor is on), or None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes  # only a build writing more than _EACH_UP_TO files gets here
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):  # a C library without it
+        return None
+
+
+def _flush_file_systems(folders: Iterable[Path]) -> None:
+    """Make every file in `folders` (and the folders) durable by flushing once each file
+    system that holds one (syncfs); raises OSError naming a folder when a flush fails."""
+    devices: dict[int, Path] = {}
+    for folder in sorted(set(folders)):
+        devices.setdefault(os.stat(folder).st_dev, folder)
+    if not devices:
+        return
+    import ctypes
+
+    syncfs = _syncfs()
+    assert syncfs is not None, "flushed only where the system can"
+    for folder in devices.values():
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if syncfs(fd) != 0:
+                code = ctypes.get_errno()
+                raise OSError(code, os.strerror(code), str(folder))
+        finally:
+            os.close(fd)
 
 
 _batch: _Batch | None = None
@@ -382,6 +443,9 @@ def deferred_folder_syncs() -> Iterator[None]:
         if len(folders) < 2:
             for folder in folders:
                 sync_folder(folder)
+        elif len(folders) > _EACH_UP_TO and _syncfs() is not None:
+            with suppress(OSError):  # as sync_folder: the renames are done
+                _flush_file_systems(folders)
         else:  # a thousand folders: the waits overlap, the file system joins the commits
             with ThreadPoolExecutor(_SYNC_THREADS, thread_name_prefix="digest-fsync") as pool:
                 list(pool.map(sync_folder, sorted(folders)))

@@ -93,3 +93,69 @@ def test_files_a_forked_process_wrote_go_with_a_batch_that_fails(tmp_path):
         raise RuntimeError("the other half failed")
     assert page.read_text() == "old"
     assert leftovers(tmp_path) == []
+
+
+def _write_many(folder: Path, count: int) -> list[Path]:
+    pages = [folder / f"p{n // 10}" / f"{n}.html" for n in range(count)]
+    for page in pages:
+        page.parent.mkdir(exist_ok=True)
+        page.write_text("old")
+    return pages
+
+
+@pytest.mark.skipif(files._syncfs() is None, reason="syncfs(2) is Linux's")
+def test_a_large_batch_flushes_its_file_system_once_before_any_file_replaces_its_old_one(
+    tmp_path, monkeypatch
+):
+    pages = _write_many(tmp_path, files._EACH_UP_TO + 40)
+    real, seen = files._syncfs(), []
+
+    def syncfs(fd: int) -> int:
+        # Flushed while every page still holds its old bytes and its new ones are durable.
+        seen.append(sorted({page.read_text() for page in pages}))
+        return real(fd)
+
+    fsynced, fsync = [], files._fsync
+    monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
+    monkeypatch.setattr(files, "_fsync", lambda path: fsynced.append(path) or fsync(path))
+    with files.batched_writes():
+        for page in pages:
+            files.write_text(page, "new")
+    assert seen == [["old"]]  # one file system, one flush, before the renames
+    assert len(fsynced) == files._EACH_UP_TO  # the first ones fsynced as they were written
+    assert {page.read_text() for page in pages} == {"new"}
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(files._syncfs() is None, reason="syncfs(2) is Linux's")
+def test_a_flush_that_fails_leaves_every_old_file_and_says_which_folder(tmp_path, monkeypatch):
+    import ctypes
+    import errno
+
+    pages = _write_many(tmp_path, files._EACH_UP_TO + 5)
+
+    def failing(fd: int) -> int:
+        ctypes.set_errno(errno.EIO)
+        return -1
+
+    monkeypatch.setattr(files, "_syncfs", lambda: failing)
+    with pytest.raises(files.WriteError) as caught, files.batched_writes():
+        for page in pages:
+            files.write_text(page, "new")
+    message = str(caught.value)
+    assert "could not write: input/output error" in message and str(tmp_path) in message
+    assert {page.read_text() for page in pages} == {"old"}
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(files._syncfs() is None, reason="syncfs(2) is Linux's")
+def test_many_folders_are_flushed_with_their_file_system_once(tmp_path, monkeypatch):
+    real, flushed = files._syncfs(), []
+    monkeypatch.setattr(files, "_syncfs", lambda: lambda fd: flushed.append(fd) or real(fd))
+    with files.deferred_folder_syncs():
+        for n in range(files._EACH_UP_TO + 1):
+            files.write_text(tmp_path / str(n) / "index.html", "page")
+    assert len(flushed) == 1
+    with files.deferred_folder_syncs():
+        files.write_text(tmp_path / "0" / "index.html", "again")
+    assert len(flushed) == 1  # one folder: fsynced on its own
