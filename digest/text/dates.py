@@ -15,6 +15,7 @@ The first phrase that names a recent day dates the item, unless it is
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -138,17 +139,12 @@ def finditer_near(
     at the starts of the words that end at a needle. Same matches: the leftmost match from
     a position on starts at one of them, and they are tried in order.
     """
-    if len(low) != len(text) or any(c in text for c in _FOLDS):
+    # ASCII text (most) lowers letter for letter and holds no such character.
+    if not text.isascii() and (len(low) != len(text) or any(c in text for c in _FOLDS)):
         yield from pattern.finditer(text)
         return
-    at = []
-    for needle in needles:
-        i = low.find(needle)
-        while i >= 0:
-            at.append(i)
-            i = low.find(needle, i + 1)
     end = 0  # where finditer would try next
-    for needle_at in sorted(at):
+    for needle_at in _needle_starts(low, needles):
         if needle_at < end:
             continue
         starts = _word_starts(text, end, needle_at, words)
@@ -160,6 +156,20 @@ def finditer_near(
                 yield m
                 end = m.end()
         end = max(end, needle_at + 1)
+
+
+@functools.lru_cache(maxsize=4)
+def _needle_starts(low: str, needles: tuple[str, ...]) -> list[int]:
+    """Where each needle occurs in `low`, in order. Kept for the next pattern with the same
+    needles: "February 4" and "4 February" are looked for in one text one after the other."""
+    at = []
+    for needle in needles:
+        i = low.find(needle)
+        while i >= 0:
+            at.append(i)
+            i = low.find(needle, i + 1)
+    at.sort()
+    return at
 
 
 # How far back the words before a needle are looked for first: most words are shorter.
