@@ -64,7 +64,8 @@ _pending_syncs: set[Path] | None = None  # folders to fsync at the end of a batc
 _SYNC_THREADS = 8  # fsyncs in flight at once: the file system joins them into few commits
 # Files (or folders) made durable one by one, in the background; past this many, the rest
 # by flushing their file systems whole (_flush_file_systems). A rebuild stays under it; a
-# full build's 2,300 fsyncs cost it 0.3 s of CPU (the kernel's commits, the waiting threads).
+# 520-issue full build's 2,300 fsyncs (each a journal commit, the threads waiting on them)
+# took 0.4 s of its 3.8.
 _EACH_UP_TO = 64
 
 
