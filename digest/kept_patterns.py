@@ -10,7 +10,8 @@ stand-in for `_sre` in `re._compiler`, which passes every call on); at its end, 
 of each pattern it compiled is kept here, for the interpreter that made it. Its next run
 makes those patterns with `_sre.compile` and puts them in `re`'s own cache before it imports
 anything else, so that `re.compile`, `re.search` ... of each finds it compiled. For
-`digest build`, 430 patterns in 3 ms against 70.
+`digest build` of a 520-issue archive, 379 patterns in 3 ms, where compiling them took
+about 70.
 
 A form is what `re` itself gave `_sre` for the pattern, used only by the same interpreter
 (its exact version and _sre's magic number) and the same digest code, from a file whose
