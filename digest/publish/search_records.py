@@ -27,6 +27,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from digest.render import page_blocks
+
 _HTML_LANG = re.compile(r'<html\b[^>]*\blang="([^"]*)"')
 _ARTICLE = re.compile(r'<article class="issue"[^>]*>')
 _LANG = re.compile(r'\blang="([^"]*)"')
@@ -42,9 +44,6 @@ _INTRO = re.compile(
 _TAKEAWAYS = re.compile(r'<ul class="key-takeaways">(.*?)</ul>', re.DOTALL)
 _ITEM = re.compile(r"<li\b[^>]*>(.*?)</li>", re.DOTALL)
 _MORE = re.compile(r'\s*<a class="more" href="#([^"]*)">.*?</a>', re.DOTALL)
-_BLOCK = re.compile(
-    r'<section class="digest-(section|day|report)" id="([^"]*)"[^>]*>(.*?)</section>', re.DOTALL
-)
 _LABEL = re.compile(r'<p class="section-label">(.*?)</p>', re.DOTALL)
 _HEADING = re.compile(r"<h2\b[^>]*>(.*?)</h2>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -76,7 +75,10 @@ def page_url(relative: str) -> str:
 
 def records(page: str, url: str) -> list[Record]:
     """The records of one built issue page; [] when it has none of the blocks."""
-    blocks = _BLOCK.findall(page)
+    blocks = [
+        (opening.group(1), opening.group(2), page[opening.end() : end])
+        for opening, end in page_blocks.blocks(page)
+    ]
     if not blocks:
         return []
     article = _ARTICLE.search(page)

@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import re
 
-_BLOCK = re.compile(
-    r'(<section class="digest-(?:section|day|report)" id="[^"]*"[^>]*>)(.*?)(</section>)',
-    re.DOTALL,
-)
+from digest.render import page_blocks
+
 # edition.py's links: <a href="..."> with the address escaped; http(s) only (the
 # section-label and takeaway links are relative or in-page and need no note).
 _LINK = re.compile(r'<a href="(https?://[^"]+)"')
 
 
-def _notes(match: re.Match[str]) -> str:
-    opening, body, closing = match.groups()
+def _notes(body: str) -> str:
+    """A block's body with its links numbered, and the list of their addresses after it."""
     numbers: dict[str, int] = {}
 
     def mark(link: re.Match[str]) -> str:
@@ -32,15 +30,21 @@ def _notes(match: re.Match[str]) -> str:
 
     body = _LINK.sub(mark, body)
     if not numbers:
-        return match.group(0)
+        return body
     items = "".join(f"<li>{address}</li>" for address in numbers)
     aside = (
         '<aside class="endnotes" aria-label="Addresses of the links in this section" '
         f"data-pagefind-ignore>\n<ol>{items}</ol>\n</aside>\n"
     )
-    return f"{opening}{body}{aside}{closing}"
+    return f"{body}{aside}"
 
 
 def add_endnotes(body: str) -> str:
     """The issue body with each section's links numbered and listed at its end."""
-    return _BLOCK.sub(_notes, body)
+    parts = []
+    done = 0  # the body up to here is in parts
+    for opening, end in page_blocks.blocks(body):
+        parts += [body[done : opening.end()], _notes(body[opening.end() : end])]
+        done = end
+    parts.append(body[done:])
+    return "".join(parts)
