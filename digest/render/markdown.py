@@ -16,6 +16,7 @@ from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.common.utils import unescapeAll
 from markdown_it.helpers.parse_link_destination import _Result
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
 _SAFE_URL = re.compile(r"^(?:https?:|mailto:|#|/(?!/)|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.I)
@@ -73,12 +74,71 @@ def _neutralize_html(state: StateCore) -> None:
                 child.type = "text"
 
 
+# Inline text of plain words and [label](address) links to plain http(s) addresses, the
+# most of what an issue says (its paragraphs, headlines, table cells): its tokens are made
+# here, as markdown-it's inline rules make them, at a fraction of their cost. Text with any
+# character that starts other inline syntax in CommonMark (emphasis, code, escapes,
+# entities, HTML, autolinks, images, line breaks), or a bracket outside such a link, goes
+# to markdown-it (tests/test_markdown_plain_inline.py compares the two on every issue file
+# the tests have and on generated text).
+_NOT_PLAIN = re.compile(r"[\n\\`*_<>&!~]")
+_PLAIN_LINK = re.compile(
+    r"\[([^\[\]]+)\]\((https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9\-._~/?#=+,;:@$]*)?)\)"
+)
+
+
+def _plain_inline(content: str, md: MarkdownIt) -> list[Token] | None:
+    """The inline tokens of `content` when it is plain text and plain links, else None."""
+    if _NOT_PLAIN.search(content) is not None:
+        return None
+    parts = _PLAIN_LINK.split(content)  # text, label, address, text, label, address ... text
+    tokens: list[Token] = []
+    for at in range(0, len(parts), 3):
+        text = parts[at]
+        if "[" in text or "]" in text:
+            return None  # a reference, a link markdown-it reads otherwise, or just a bracket
+        if text:
+            tokens.append(Token("text", "", 0, content=text))
+        if at + 1 < len(parts):
+            href = md.normalizeLink(parts[at + 2])
+            if not md.validateLink(href):
+                return None
+            tokens += [
+                Token("link_open", "a", 1, attrs={"href": href}),
+                Token("text", "", 0, content=parts[at + 1], level=1),
+                Token("link_close", "a", -1),
+            ]
+    return tokens
+
+
+def _inline(state: StateCore) -> None:
+    """markdown-it's core rule "inline", with plain text and links read by _plain_inline."""
+    md = state.md
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            plain = _plain_inline(token.content, md)
+            if plain is None:
+                md.inline.parse(token.content, md, state.env, token.children)
+            else:
+                token.children += plain
+
+
 @cache
 def markdown() -> MarkdownIt:
     """CommonMark plus tables; no raw HTML, no images, safe links.
 
     One parser for the process (parsing keeps no state in it); callers must not change it.
     """
+    md = reference_parser()
+    md.core.ruler.at("inline", _inline)
+    return md
+
+
+def reference_parser() -> MarkdownIt:
+    """markdown()'s parser with markdown-it's own inline rule: what _plain_inline is
+    checked against."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
     md.disable("image")
     md.validateLink = safe_link
