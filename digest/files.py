@@ -278,13 +278,11 @@ class _Batch:
         return handed
 
     def adopt(self, temp: Path, path: Path) -> None:
-        done: Future[None] = Future()
-        done.set_result(None)  # made durable by the process that wrote it
         path = _place(path)
         earlier = self.pending.pop(path, None)
         if earlier is not None:
             self.superseded.append(earlier)
-        self.pending[path] = (temp, done)
+        self.pending[path] = (temp, _DONE)  # made durable by the process that wrote it
 
     def abort(self) -> None:
         """No file of the batch replaces its old one."""

@@ -74,13 +74,13 @@ def _neutralize_html(state: StateCore) -> None:
                 child.type = "text"
 
 
-# Inline text of plain words and [label](address) links to plain http(s) addresses, the
-# most of what an issue says (its paragraphs, headlines, table cells): its tokens are made
-# here, as markdown-it's inline rules make them, at a fraction of their cost. Text with any
+# Inline text of plain words and [label](address) links to plain http(s) addresses, most
+# of what an issue says (its paragraphs, headlines, table cells): its tokens are made here,
+# as markdown-it's inline rules make them, at a fraction of their cost. Text with any
 # character that starts other inline syntax in CommonMark (emphasis, code, escapes,
-# entities, HTML, autolinks, images, line breaks), or a bracket outside such a link, goes
-# to markdown-it (tests/test_markdown_plain_inline.py compares the two on every issue file
-# the tests have and on generated text).
+# entities, HTML, autolinks, images, line breaks; and, for caution, ">" and "~"), or a
+# bracket outside such a link, goes to markdown-it (tests/test_markdown_plain_inline.py
+# compares the two on every issue file the tests have and on generated text).
 _NOT_PLAIN = re.compile(r"[\n\\`*_<>&!~]")
 _PLAIN_LINK = re.compile(
     r"\[([^\[\]]+)\]\((https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9\-._~/?#=+,;:@$]*)?)\)"

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 _OPENING = re.compile(r'<section class="digest-(section|day|report)" id="([^"]*)"[^>]*>')
-CLOSING = "</section>"
+_CLOSING = "</section>"
 
 
 def blocks(page: str) -> Iterator[tuple[re.Match[str], int]]:
@@ -23,8 +23,8 @@ def blocks(page: str) -> Iterator[tuple[re.Match[str], int]]:
     closing tag starts, in page order."""
     pos = 0
     while (opening := _OPENING.search(page, pos)) is not None:
-        end = page.find(CLOSING, opening.end())
+        end = page.find(_CLOSING, opening.end())
         if end < 0:  # an unclosed block: nothing after it is a block either
             return
         yield opening, end
-        pos = end + len(CLOSING)
+        pos = end + len(_CLOSING)
