@@ -117,7 +117,7 @@ def test_a_line_without_footer_words_is_cut_the_same_without_looking_for_them(co
     rnd = random.Random(3)
     checked = 0
     for line in lines:
-        hinted = boilerplate.phrases.FOOTER_HINT.search(line) is not None
+        hinted = boilerplate.footer_hinted(line, 0, len(line))
         for _ in range(4):
             start, end = sorted(rnd.randint(0, len(line)) for _ in range(2))
             looked = boilerplate._trailing_cut(line, start, end, True)

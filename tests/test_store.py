@@ -102,6 +102,31 @@ def test_reopening_the_store_keeps_its_schema_and_data(tmp_path, now):
         assert store.count_items() == 1
 
 
+def _page_size(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        return db.execute("PRAGMA page_size").fetchone()[0]
+
+
+def test_a_new_store_has_pages_that_hold_several_items(tmp_path, now):
+    path = tmp_path / "s.sqlite3"
+    with Store(path) as store:
+        store.save_items([item("a")], now)
+    assert _page_size(path) == 16_384
+
+
+def test_a_store_made_with_smaller_pages_keeps_them_and_its_items(tmp_path, now):
+    path = tmp_path / "s.sqlite3"
+    with sqlite3.connect(path) as db:  # a store as digest made it before: 4 KiB pages
+        db.execute("PRAGMA page_size=4096")
+        db.execute("CREATE TABLE t (x)")
+    with Store(path) as store:
+        store.save_items([item("a"), item("b")], now)
+    with Store(path) as store:
+        assert store.count_items() == 2
+        assert store.save_items([item("a", title="Changed")], now).updated == 1
+    assert _page_size(path) == 4096
+
+
 # --------------------------------------------------------------------------- faults
 
 

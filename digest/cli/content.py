@@ -19,9 +19,11 @@ from digest.errors import DigestError
 def collect(ctx: click.Context, strict: bool, force: bool) -> None:
     """Fetch every enabled source into the store."""
     from digest.collect.run import collect as collect_sources
+    from digest.collect.run import start_parsing
     from digest.store import Store
 
     settings = output.settings(ctx)
+    start_parsing(settings)
     total = sum(1 for s in settings.sources if s.enabled)
     with (
         Store(settings.store_path) as store,

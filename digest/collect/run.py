@@ -50,6 +50,15 @@ class _Outcome:
     fetched: Fetched
 
 
+def start_parsing(settings: Settings) -> None:
+    """Start the parser processes' fork server for a collect of `settings`, before anything
+    else: its imports then run on the other CPU while the caller opens the store and the
+    first feeds download, not after."""
+    sources = [source for source in settings.sources if source.enabled]
+    if any(source.is_remote for source in sources):
+        start_parsers(html=any(source.kind == "html" for source in sources))
+
+
 def collect(
     settings: Settings,
     store: Store,
