@@ -292,16 +292,20 @@ def tree_state() -> list[tuple[str, int, int]]:
     return found
 
 
-def make_project(folder: Path, issues: int) -> Path:
-    """A digest project in folder with `issues` synthetic issues; returns its config path."""
+def make_project(folder: Path, issues: int, source: Path = ROOT) -> Path:
+    """A digest project in folder with `issues` synthetic issues; returns its config path.
+    Its theme, settings, samples and pages are those of the checkout `source`."""
     folder.mkdir(parents=True)
     for name in ("themes", "samples"):
-        shutil.copytree(ROOT / name, folder / name)
-    shutil.copytree(ROOT / "content" / "pages", folder / "content" / "pages")
+        shutil.copytree(source / name, folder / name)
+    shutil.copytree(source / "content" / "pages", folder / "content" / "pages")
     write_archive(folder / "content" / "issues", issues)
-    conf = (ROOT / "pelican.conf.py").read_text(encoding="utf-8")
+    conf = (source / "pelican.conf.py").read_text(encoding="utf-8")
     conf += f'\nDIGEST_FIRST_ISSUE = "{FIRST_WEEK_ENDING.isoformat()}"\n'
     conf += "DIGEST_AUDIO = False\n"  # the site against plain Pelican; audio: benchmarks/audio.py
+    # The copied theme, not the one Python finds as digest.themes: for a checkout other than
+    # the installed one (same_build's reference) that would be the installed checkout's.
+    conf += f"THEME = {str(folder / 'themes' / 'digest')!r}\n"
     (folder / "pelican.conf.py").write_text(conf, encoding="utf-8")
     return folder / "pelican.conf.py"
 

@@ -5,12 +5,13 @@
 
 REFERENCE is another checkout of digest (e.g. a clone of the commit before a speed change:
 `git clone -q . /tmp/ref && git -C /tmp/ref checkout <commit>`). One synthetic archive
-(benchmarks/archive.py) is copied into two projects, and each is built with
-`digest build` by its own code (the reference's with PYTHONPATH=REFERENCE, this one's with
-this checkout), in a fresh process, with the same SOURCE_DATE_EPOCH and PYTHONHASHSEED, and
-an empty cache: the check of every issue file, the Pelican site (pages, feeds, exports,
-sitemap), and each issue's email edition. Then every file of the two outputs is compared
-byte for byte, and the first differences are shown.
+(benchmarks/archive.py) is copied into two projects, each with its checkout's theme and
+pelican.conf.py, and each is built with `digest build` by its own code (the reference's
+with PYTHONPATH=REFERENCE, this one's with this checkout), in a fresh process, with the
+same SOURCE_DATE_EPOCH and PYTHONHASHSEED, and an empty cache: the check of every issue
+file, the Pelican site (pages, feeds, exports, sitemap), and each issue's email edition.
+Then every file of the two outputs is compared byte for byte, and the first differences
+are shown.
 
 Left out, as benchmarks/build.py leaves them out: the PDFs (a placeholder stands in for
 each, stamped as a real one: 520 WeasyPrint runs would take longer than everything else),
@@ -134,7 +135,9 @@ def main() -> None:
         from benchmarks.build import make_project  # the same project bench-build times
 
         ours = make_project(temp / "checkout", args.issues)
-        theirs = make_project(temp / "reference", args.issues)
+        # The reference's own theme and settings: the output is what its code and its theme
+        # made (the synthetic archive is this checkout's, the same for both).
+        theirs = make_project(temp / "reference", args.issues, source=reference)
         build(theirs, reference)
         build(ours, ROOT)
         differ = compared(ours.parent / "output", theirs.parent / "output")

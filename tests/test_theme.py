@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from xml.etree import ElementTree
 
+import jinja2
 import pytest
 from bs4 import BeautifulSoup
 from pelican import Pelican
@@ -23,6 +25,8 @@ from digest import config
 from digest.models import SectionRule
 from digest.pelican_plugin import pages
 from digest.pelican_plugin.reader import RUNTIME_KEY
+from digest.pelican_plugin.stored import StoredEdition
+from digest.render.issue_check import check_bytes
 from tests.conftest import ROOT, make_project, run_cli
 
 SITE = "https://monitor.example.org"
@@ -118,6 +122,48 @@ def test_the_sections_index_links_every_section_in_settings_order(out):
         "../sections/humanitarian/",
         "../sections/economy/",
     ]
+
+
+@pytest.mark.parametrize("name", ["2024-02-08.md", "2024-02-01-report.md", "2024-02.md"])
+def test_an_issue_page_reads_only_what_the_stored_edition_keeps(project, name):
+    """A full build writes an issue's page and its exports in different processes: the page
+    must not unpack the whole Edition (stored.py) only to list its sections' labels."""
+    settings = config.load(project / "pelican.conf.py")
+    path = ROOT / "content" / "issues" / name
+    verdict = check_bytes(path.read_bytes(), name, settings.sections, settings.sources)
+    stored = StoredEdition(verdict.edition)
+    expected = {
+        "labels": [s.label for s in verdict.edition.sections],
+        "csv": verdict.edition.layout == "weekly" or bool(verdict.edition.incidents),
+    }
+    stored._edition, stored._packed = None, b"not a pickle: unpacking it fails the test"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "themes/digest/templates"))
+    generator = SimpleNamespace(context={}, settings=settings.pelican, env=env)
+    pages.prepare_templates(generator)
+    article = SimpleNamespace(
+        digest=stored,
+        title=stored.title,
+        date=datetime(2024, 2, 8, tzinfo=UTC),
+        url=f"issues/{stored.slug}/",
+        slug=stored.slug,
+        content=stored.html,
+        status="published",
+        lang="en",
+        tags=[],
+        locale_date="8 February 2024",
+    )
+    html = env.get_template("article.html").render(
+        article=article, SITEURL="", SITENAME="Monitor", DEFAULT_LANG="en", **generator.context
+    )
+    page = BeautifulSoup(html, "html.parser")
+    keywords = page.select_one('meta[name="keywords"]')
+    assert (keywords and keywords["content"]) == (", ".join(expected["labels"]) or None)
+    sections = page.select('meta[property="article:section"]')
+    assert [m["content"] for m in sections][: len(expected["labels"])] == expected["labels"]
+    linked = [a.get_text() for a in page.select(".section-label a")]
+    assert linked == expected["labels"]
+    assert bool(page.select_one('a[type="text/csv"]')) is expected["csv"]
+    assert stored._edition is None
 
 
 def test_section_pages_come_from_issue_data_only():

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
@@ -251,23 +251,28 @@ class _Pool:
         self._workers = workers
         self._html = html
         self._executor: Executor | None = None
-        self._submitted = 0
+        self._started = 0  # jobs submitted to the current pool through `_submitter`
+        self._submitter: ThreadPoolExecutor | None = None
 
     async def run(self, job: Callable[[], Rows]) -> Rows:
+        loop = asyncio.get_running_loop()
         for _ in range(2):
             if self._executor is None:
                 self._executor = parser_pool(self._workers, html=self._html)
-                self._submitted = 0
+                self._started = 0
             executor = self._executor
             try:
-                self._submitted += 1
-                if self._submitted <= self._workers:
-                    # A submit that starts a worker waits for the fork server to answer
-                    # (it may still be importing the parsers): from a thread, so that the
-                    # downloads go on meanwhile.
-                    future = await asyncio.to_thread(executor.submit, job)
+                if self._started < self._workers:
+                    # A submit that starts a worker waits for the fork server to answer (it
+                    # may still be importing the parsers) and holds the pool's lock, which
+                    # every other submit needs: until the workers are started, submits go
+                    # through a thread of ours, so that the downloads go on meanwhile.
+                    if self._submitter is None:
+                        self._submitter = ThreadPoolExecutor(1, "digest-submit")
+                    future = await loop.run_in_executor(self._submitter, executor.submit, job)
+                    self._started += 1
                     return await asyncio.wrap_future(future)
-                return await asyncio.get_running_loop().run_in_executor(executor, job)
+                return await loop.run_in_executor(executor, job)
             except BrokenProcessPool:
                 if self._executor is executor:  # the first job to notice replaces the pool
                     self.shutdown(wait=False)
@@ -277,3 +282,6 @@ class _Pool:
         if self._executor is not None:
             self._executor.shutdown(wait=wait, cancel_futures=True)
             self._executor = None
+        if self._submitter is not None:
+            self._submitter.shutdown(wait=wait)
+            self._submitter = None

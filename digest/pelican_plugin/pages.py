@@ -258,11 +258,13 @@ def remember_written(path: str, context: Any = None) -> None:
 
 
 def link_section_labels(content: str, sections: Any, siteurl: str) -> Markup:
-    """An issue body with each section's label ("Security") linked to its section page."""
-    for s in sections:
-        label = html.escape(s.label)
+    """An issue body with each section's label ("Security") linked to its section page.
+    `sections`: the edition's (key, label) pairs (`section_keys`) or its sections."""
+    for section in sections:
+        key, label = (section.key, section.label) if hasattr(section, "key") else section
+        label = html.escape(label)
         old = f'<p class="section-label">{label}</p>'
-        href = html.escape(f"{siteurl}/{SECTIONS_URL}{s.key}/")
+        href = html.escape(f"{siteurl}/{SECTIONS_URL}{key}/")
         new = f'<p class="section-label"><a href="{href}">{label}</a></p>'
         content = content.replace(old, new, 1)
     return Markup(content)  # the reader's own HTML, with links of ours added

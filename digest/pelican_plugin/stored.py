@@ -7,7 +7,10 @@ build. A whole Edition is some five hundred small objects: for a ten-year archiv
 StoredEdition keeps as plain attributes what the archive, index and section lists show
 of every issue (title, period, summary, which sections it has ...); everything else
 stays pickled bytes until first read, so only the issues whose pages are written are
-unpacked. Reading any other Edition field (`.sections`, `.incidents` ...) unpacks it.
+unpacked. Reading any other Edition field (`.sections`, `.incidents` ...) unpacks it; the
+theme's issue page reads none (`section_keys`, `has_incidents`), so that each process that
+writes pages does not unpack every issue again (an issue page and its exports are made in
+different processes in a full build).
 """
 
 from __future__ import annotations
@@ -33,11 +36,13 @@ class StoredEdition:
     summary: str
     html: str  # the issue body: the same string as Pelican's content, pickled once
     section_keys: tuple[tuple[str, str], ...]  # (key, label) of each section, in order
+    has_incidents: bool  # whether the issue has incident rows (its CSV is linked)
 
     def __init__(self, edition: Edition) -> None:
         for name in _SHOWN:
             setattr(self, name, getattr(edition, name))
         self.section_keys = tuple((s.key, s.label) for s in edition.sections)
+        self.has_incidents = bool(edition.incidents)
         # The body is kept once, above; the rest goes in one bytes object (cheap to pickle).
         self._packed = pickle.dumps(replace(edition, html=""), pickle.HIGHEST_PROTOCOL)
         self._edition: Edition | None = edition
