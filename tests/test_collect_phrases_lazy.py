@@ -18,7 +18,7 @@ import pytest
 
 from benchmarks.collect import make_feed
 from digest.collect import boilerplate_phrases as phrases
-from digest.collect.boilerplate import _strong, is_boilerplate, strip_text
+from digest.collect.boilerplate import _speaks_to_reader, _strong, is_boilerplate, strip_text
 from tests.support.corpus import CorpusError, ensure_corpus
 from tests.test_collect_boilerplate import BOILERPLATE_AR, BOILERPLATE_EN, NEWS_SENTENCES
 
@@ -29,6 +29,8 @@ OLD_STRONG = re.compile(
     + ")",
     re.IGNORECASE,
 )
+# The reader markers were one alternation too, before READER_AR was split from READER.
+OLD_READER = re.compile(f"{phrases._READER[0]}|{phrases._READER_ARABIC[0]}", re.IGNORECASE)
 _WORD_START = re.compile(r"(?:^|(?<=[\s.!?؟…»\"'(\[]))\S")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -74,6 +76,8 @@ def _verdicts_agree(texts: list[str]) -> int:
                 end = min(len(line), start + 600)
                 old = bool(OLD_STRONG.match(line, start, end))
                 assert _strong(line, start, end) == old, line[start:end]
+                sentence = line[start:end]
+                assert _speaks_to_reader(sentence) == bool(OLD_READER.search(sentence)), sentence
                 checked += 1
     return checked
 
@@ -82,6 +86,9 @@ def test_the_split_strong_cues_match_as_the_one_alternation_did_on_the_test_sent
     sentences = [*BOILERPLATE_EN, *BOILERPLATE_AR, *NEWS_SENTENCES, *_arabic_spellings()]
     assert _verdicts_agree(sentences) > 10_000
     assert sum(bool(OLD_STRONG.match(s)) for s in sentences) > 1_000  # cues were met, too
+    readers = [s for s in sentences if OLD_READER.search(s)]  # and reader markers
+    assert sum(bool(phrases.ARABIC_LETTER.search(s)) for s in readers) > 100
+    assert sum(not phrases.ARABIC_LETTER.search(s) for s in readers) > 10
 
 
 def test_the_split_strong_cues_match_as_the_one_alternation_did_on_feedparsers_corpus():
@@ -91,6 +98,15 @@ def test_the_split_strong_cues_match_as_the_one_alternation_did_on_feedparsers_c
 def test_the_split_strong_cues_match_as_the_one_alternation_did_on_the_benchmark_feeds():
     texts = [unescape(_TAG.sub(" ", make_feed(n, 20)[1].decode())) for n in range(40)]
     assert _verdicts_agree(texts) > 10_000
+
+
+def test_every_arabic_reader_marker_needs_an_arabic_letter():
+    # READER_AR is skipped for a text without one: each of its words is spelled in Arabic.
+    words = re.findall(r"[^|()?:<!\\\w\s]*\w[^|()]*", phrases._PLATFORMS_OR_OURS)
+    words += ["اضغط", "انقر", "اشترك", "اشتركوا", "انضم", "انضموا", "تابعونا", "زوروا", "الرابط"]
+    assert len(words) > 40
+    for word in words:
+        assert phrases.ARABIC_LETTER.match(word.strip()), word
 
 
 def test_every_arabic_cue_needs_an_arabic_letter():
@@ -134,7 +150,7 @@ def test_the_import_compiles_none_of_the_costly_patterns():
         "started = time.process_time()\n"
         "import digest.collect.boilerplate_phrases as p\n"
         "cost = time.process_time() - started\n"
-        "print(sorted(n for n in ('STRONG', 'STRONG_AR', 'READER') if n in vars(p)), cost)\n"
+        "print(sorted(n for n in ('STRONG', 'STRONG_AR', 'READER', 'READER_AR') if n in vars(p)), cost)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     names, cost = done.stdout.rsplit(" ", 1)

@@ -67,7 +67,15 @@ def is_boilerplate(sentence: str) -> bool:
         return False
     if _strong(sentence, 0, len(sentence)):
         return True
-    return bool(phrases.WEAK.match(sentence) and phrases.READER.search(sentence))
+    return bool(phrases.WEAK.match(sentence) and _speaks_to_reader(sentence))
+
+
+def _speaks_to_reader(sentence: str) -> bool:
+    """Whether the sentence holds a reader marker (READER or READER_AR: see _strong)."""
+    return bool(
+        phrases.READER.search(sentence)
+        or (phrases.ARABIC_LETTER.search(sentence) and phrases.READER_AR.search(sentence))
+    )
 
 
 def _strong(text: str, start: int, end: int) -> bool:
