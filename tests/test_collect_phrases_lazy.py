@@ -1,6 +1,6 @@
-"""The boilerplate patterns are compiled when first used, and the strong cues are split in
-two (English, and Arabic tried only on a text with an Arabic letter): the verdicts must be
-the ones of the single alternation compiled at import before (issue 25).
+"""The boilerplate patterns are compiled when first used, and the strong cues and the reader
+markers are each split in two (English, and Arabic tried only on a text with an Arabic
+letter): the verdicts must be the ones of the single alternations compiled before (issue 25).
 
 The old pattern is rebuilt here from the same phrase lists, and both are run at every word
 start of the texts the boilerplate tests use, feedparser's corpus, the benchmark's feeds
