@@ -102,11 +102,11 @@ def test_the_split_strong_cues_match_as_the_one_alternation_did_on_the_benchmark
 
 def test_every_arabic_reader_marker_needs_an_arabic_letter():
     # READER_AR is skipped for a text without one: each of its words is spelled in Arabic.
-    words = re.findall(r"[^|()?:<!\\\w\s]*\w[^|()]*", phrases._PLATFORMS_OR_OURS)
-    words += ["اضغط", "انقر", "اشترك", "اشتركوا", "انضم", "انضموا", "تابعونا", "زوروا", "الرابط"]
+    lists = phrases._PLATFORMS_OR_OURS + "|" + phrases._READER_WORDS_AR
+    words = [w.strip() for w in re.split(r"\(\?:|[|()]", lists) if w.strip()]
     assert len(words) > 40
     for word in words:
-        assert phrases.ARABIC_LETTER.match(word.strip()), word
+        assert phrases.ARABIC_LETTER.match(word), word
 
 
 def test_every_arabic_cue_needs_an_arabic_letter():

@@ -166,6 +166,18 @@ def test_an_issue_page_reads_only_what_the_stored_edition_keeps(project, name):
     assert stored._edition is None
 
 
+def test_section_labels_are_linked_from_the_pairs_or_from_the_sections():
+    # The theme passes `section_keys`; a theme copied from an earlier digest, the sections.
+    body = '<p class="section-label">Security &amp; Order</p><p class="section-label">Aid</p>'
+    sections = [SimpleNamespace(key="security", label="Security & Order"), ("aid", "Aid")]
+    linked = str(pages.link_section_labels(body, sections, "https://m.example"))
+    assert linked == (
+        '<p class="section-label"><a href="https://m.example/sections/security/">'
+        'Security &amp; Order</a></p><p class="section-label">'
+        '<a href="https://m.example/sections/aid/">Aid</a></p>'
+    )
+
+
 def test_section_pages_come_from_issue_data_only():
     class Article:
         def __init__(self, slug, date, keys):

@@ -23,7 +23,7 @@ def collect(ctx: click.Context, strict: bool, force: bool) -> None:
     from digest.store import Store
 
     settings = output.settings(ctx)
-    start_parsing(settings)
+    start_parsing(settings.sources)
     total = sum(1 for s in settings.sources if s.enabled)
     with (
         Store(settings.store_path) as store,

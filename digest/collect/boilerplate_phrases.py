@@ -80,13 +80,10 @@ _READER = (
     rf"|\b(?:on|via|at)\s+{_PLATFORMS_EN}\b|t\.me/|@\w",
     re.IGNORECASE,
 )
-_READER_ARABIC = (
-    _ar(
-        rf"{_PLATFORMS_OR_OURS}"
-        r"|(?<!\w)(?:اضغط|انقر|اشترك|اشتركوا|انضم|انضموا|تابعونا|زوروا|الرابط)" + _END
-    ),
-    re.IGNORECASE,
+_READER_WORDS_AR = _words(
+    "اضغط", "انقر", "اشترك", "اشتركوا", "انضم", "انضموا", "تابعونا", "زوروا", "الرابط"
 )
+_READER_ARABIC = (_ar(rf"{_PLATFORMS_OR_OURS}|(?<!\w){_READER_WORDS_AR}{_END}"), re.IGNORECASE)
 
 # Sentence openings that are boilerplate on their own (the reader is addressed, or the
 # article talks about itself).

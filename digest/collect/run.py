@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -50,11 +50,12 @@ class _Outcome:
     fetched: Fetched
 
 
-def start_parsing(settings: Settings) -> None:
-    """Start the parser processes' fork server for a collect of `settings`, before anything
-    else: its imports then run on the other CPU while the caller opens the store and the
-    first feeds download, not after."""
-    sources = [source for source in settings.sources if source.enabled]
+def start_parsing(sources: Sequence[Source]) -> None:
+    """Start the parser processes' fork server for a collect of `sources` (the enabled ones
+    count), before anything else: its imports then run on the other CPU while the caller
+    opens the store and the first feeds download, not after. Files are read at once: for
+    them there is nothing to overlap. Starting it again changes nothing."""
+    sources = [source for source in sources if source.enabled]
     if any(source.is_remote for source in sources):
         start_parsers(html=any(source.kind == "html" for source in sources))
 
@@ -91,8 +92,7 @@ async def _collect(
     due = [s for s in sources if s.name not in skips]
     html = any(source.kind == "html" for source in due)
     pool = _Pool(max(1, min(os.cpu_count() or 1, len(due))), html=html)
-    if any(source.is_remote for source in due):  # files are read at once: nothing to overlap
-        start_parsers(html=html)
+    start_parsing(due)
     limit = asyncio.Semaphore(settings.concurrency)
     tasks = {
         source.name: asyncio.create_task(
