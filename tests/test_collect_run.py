@@ -332,3 +332,29 @@ def test_a_killed_collect_leaves_no_process_behind(site, server):
     finally:
         left = processes.kill_and_count(collect)
     assert left == []
+
+
+def test_a_collect_refused_for_its_settings_leaves_no_process_behind(tmp_path):
+    # `digest collect` starts its parsers' fork server before it reads the settings.
+    conf = tmp_path / "pelican.conf.py"
+    conf.write_text(
+        'SITENAME = "M"\nDIGEST_SOURCES = [{"name": "a", "url": "https://a.example/f",'
+        ' "kindd": "feed"}]\n',
+        encoding="utf-8",
+    )
+    collect = subprocess.Popen(
+        [sys.executable, "-m", "digest", "--config", str(conf), "collect"],
+        cwd=tmp_path,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _, err = collect.communicate(timeout=60)
+        assert collect.returncode == 2
+        assert "unknown field 'kindd'; did you mean 'kind'?" in err
+        assert "Traceback" not in err
+        assert processes.wait_for(lambda: processes.group(collect.pid) == [], 10)
+    finally:
+        assert processes.kill_and_count(collect) == []

@@ -18,12 +18,16 @@ from digest.errors import DigestError
 @click.pass_context
 def collect(ctx: click.Context, strict: bool, force: bool) -> None:
     """Fetch every enabled source into the store."""
+    from digest.collect.parsing import start_parsers
+
+    # The parsers' fork server starts first, so that its imports run on the other CPU while
+    # this process reads the settings. A collect with nothing due leaves it idle; with an
+    # HTML page due, the worker that reads one imports its reader then.
+    start_parsers(html=False)
     from digest.collect.run import collect as collect_sources
-    from digest.collect.run import start_parsing
     from digest.store import Store
 
     settings = output.settings(ctx)
-    start_parsing(settings.sources)
     total = sum(1 for s in settings.sources if s.enabled)
     with (
         Store(settings.store_path) as store,

@@ -8,11 +8,14 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
-from digest import clock, config
+from digest import clock
+
+if TYPE_CHECKING:
+    from digest import config
 
 log = logging.getLogger("digest")
 # The one clock (digest/clock.py): commands read it here and hand it down.
@@ -28,6 +31,8 @@ class UsageProblem(click.UsageError):
 
 
 def settings(ctx: click.Context, *, compile_selectors: bool = True) -> config.Settings:
+    from digest import config  # here: `digest collect` starts its parsers before this import
+
     return config.load(ctx.obj["config"], compile_selectors=compile_selectors)
 
 
