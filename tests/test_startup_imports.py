@@ -119,3 +119,28 @@ def test_pdf_with_nothing_to_make_loads_no_judge_nor_renderer(sample_site: Path,
         assert heavy not in seen["modules"], heavy
     stamps = sorted(site.glob("output/issues/*/.pdf-cache"))
     assert len(stamps) == 2
+
+
+FORK_SERVER = """
+import json, sys
+import digest.collect.parser_server as server
+
+alone = sorted(name for name in sys.modules if name.startswith("digest."))
+for module in server.PARSERS:
+    __import__(module)
+print(json.dumps({"alone": alone, "loaded": sorted(sys.modules)}))
+"""
+
+
+def test_the_parsers_fork_server_imports_what_parsing_needs_only() -> None:
+    # `digest collect` starts it before anything else; what it imports, each worker waits for.
+    done = subprocess.run(
+        [sys.executable, "-c", FORK_SERVER], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["alone"] == ["digest.collect", "digest.collect.parser_server"]
+    loaded = set(seen["loaded"])
+    assert {"feedparser", "lxml.etree", "nh3", "digest.collect.normalize"} <= loaded
+    for unneeded in ("sqlite3", "digest.store.items", "httpx", "bs4", "pelican", "click"):
+        assert unneeded not in loaded, unneeded

@@ -18,7 +18,7 @@ from digest.errors import DigestError
 @click.pass_context
 def collect(ctx: click.Context, strict: bool, force: bool) -> None:
     """Fetch every enabled source into the store."""
-    from digest.collect.parsing import start_parsers
+    from digest.collect.parser_server import start_parsers
 
     # The parsers' fork server starts first, so that its imports run on the other CPU while
     # this process reads the settings. A collect with nothing due leaves it idle; with an

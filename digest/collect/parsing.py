@@ -9,15 +9,13 @@ they die with the collect that started them (digest/lifeline.py): a killed colle
 no worker, fork server or resource tracker behind.
 
 The parsers themselves (feedparser, lxml, nh3, the boilerplate patterns) are imported by the
-fork server, which collect starts before its first download (start_parsers), not by the
+fork server (parser_server.py), which collect starts before its first download, not by the
 process that collects: that one only fetches and stores, so a user's `digest collect` does
 not wait for imports it never uses, and the workers inherit the fork server's.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.forkserver
 import resource
 import signal
 from collections.abc import Callable
@@ -29,21 +27,12 @@ from typing import TypeVar
 
 from digest import lifeline
 from digest.collect.fetched import Fetched
+from digest.collect.parser_server import forkserver_context
 from digest.errors import ParseError
 from digest.models import Item, Source
 from digest.store.keys import Row, batch_rows
 
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker
-# What a worker needs, imported once by the fork server (with the patterns every worker
-# compiles: collect/warm.py); the HTML page reader (BeautifulSoup) only when a source is an
-# HTML page.
-_PARSERS = [
-    "digest.collect.parsing",
-    "digest.collect.detect",
-    "digest.collect.normalize",
-    "digest.collect.warm",
-]
-_HTML_PARSER = "digest.collect.html"
 
 
 @dataclass(frozen=True)
@@ -122,21 +111,9 @@ def _parse(fetched: Fetched, source: Source, now: datetime, max_items: int) -> P
 def parser_pool(workers: int, *, html: bool = True) -> ProcessPoolExecutor:
     """A pool of `workers` parser processes (started on first use); `html`: preload the
     HTML page reader too (a worker imports it anyway the first time it needs it)."""
-    return ProcessPoolExecutor(workers, mp_context=_context(html), initializer=_limit_worker)
-
-
-def start_parsers(*, html: bool = True) -> None:
-    """Start the fork server now, so it imports the parsers while the documents download:
-    the first worker then forks at once instead of blocking the downloads until it has."""
-    _context(html)
-    multiprocessing.forkserver.ensure_running()
-
-
-def _context(html: bool) -> multiprocessing.context.BaseContext:
-    # The preload counts only for a fork server not yet running (one per process).
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PARSERS + [_HTML_PARSER] * html)
-    return context
+    return ProcessPoolExecutor(
+        workers, mp_context=forkserver_context(html), initializer=_limit_worker
+    )
 
 
 def _limit_worker() -> None:

@@ -20,7 +20,8 @@ from functools import partial
 
 from digest.collect import backoff
 from digest.collect.fetched import Fetched
-from digest.collect.parsing import Rows, parse_rows, parser_pool, start_parsers
+from digest.collect.parser_server import start_parsers
+from digest.collect.parsing import Rows, parse_rows, parser_pool
 from digest.config import Settings
 from digest.errors import FetchError, ParseError
 from digest.models import Source
