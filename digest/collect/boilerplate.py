@@ -234,9 +234,10 @@ def _closes_line(label: re.Match[str], line: str, start: int) -> bool:
 
 # -------------------------------------------------------------------------------------- HTML
 
-_BLOCK_TAG = re.compile(
-    r"<(/?)(p|div|br|hr|li|ul|ol|dl|dt|dd|blockquote|pre|table|tr|caption|thead|tbody|tfoot"
-    r"|figure|figcaption|h[1-6])\b[^>]*>",
+# The block tags, each kept whole as the one group: what re.split puts between the segments.
+_BLOCK_SPLIT = re.compile(
+    r"(</?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|blockquote|pre|table|tr|caption|thead|tbody|tfoot"
+    r"|figure|figcaption|h[1-6])\b[^>]*>)",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"<[^>]*>|[^<]+")
@@ -261,50 +262,46 @@ def strip_html(html: str) -> str:
     """Sanitized HTML (clean_html's output) without boilerplate: a block whose text is all
     boilerplate goes, and edge sentences are cut from the text of the others. Tags are kept
     around what is cut, then empty elements removed, so the markup stays balanced."""
-    out: list[str] = []
+    # The segments between block tags, and the tags: [segment, tag, segment, ..., segment].
+    parts = _BLOCK_SPLIT.split(html)
+    cells = _CELL.search(html) is not None
     changed = False
     drop_next_break = False
-    lo = 0
-    for boundary in [*_BLOCK_TAG.finditer(html), None]:  # None: the segment after the last
-        hi = len(html) if boundary is None else boundary.start()
-        segment = _strip_segment(html[lo:hi]) if hi > lo else None
-        if segment is None:  # nothing of this segment is boilerplate
-            out.append(html[lo:hi])
-        else:
+    for index in range(0, len(parts), 2):
+        segment = parts[index]
+        cut = _strip_segment(segment, cells) if segment else None
+        if cut is not None:
             changed = True
-            whole, kept = segment
-            out.append(kept)
+            whole, parts[index] = cut
             if whole:  # a dropped line takes its <br> with it, before or after
-                if out and len(out) >= 2 and _is_break(out[-2]):
-                    out[-2] = ""
+                if index and _is_break(parts[index - 1]):
+                    parts[index - 1] = ""
                 else:
                     drop_next_break = True
-        if boundary is not None:
-            tag = boundary.group(0)
-            if drop_next_break and _is_break(tag):
-                tag = ""
+        if index + 1 < len(parts):
+            if drop_next_break and _is_break(parts[index + 1]):
+                parts[index + 1] = ""
             drop_next_break = False
-            out.append(tag)
-            lo = boundary.end()
     if not changed:
         return html
-    return _remove_empty("".join(out))
+    return _remove_empty("".join(parts))
 
 
 def _is_break(tag: str) -> bool:
     return tag[:3].lower() == "<br"
 
 
-def _strip_segment(segment: str) -> tuple[bool, str] | None:
+def _strip_segment(segment: str, cells: bool) -> tuple[bool, str] | None:
     """The inline HTML between two block tags without its boilerplate text: (whether all its
-    text went, what is left), or None when nothing goes."""
-    if not segment.strip():
+    text went, what is left), or None when nothing goes. `cells`: whether the HTML the
+    segment is from holds a table cell's tag at all."""
+    if segment.isspace():
         return None
     # The cheap test first, on the segment's text read whole; only a segment that loses
     # something is read again character by character, to know where each one sits.
     tokens = _TOKEN.findall(segment)
     # Without entities or table cells, a text run is its own text and a tag has none.
-    plain = "&" not in segment and _CELL.search(segment) is None
+    plain = "&" not in segment and not (cells and _CELL.search(segment))
     if plain:
         whole = "".join(token for token in tokens if token[0] != "<").replace("\n", " ")
     else:
