@@ -163,7 +163,7 @@ def clean_html_text(html: str) -> str:
     second time (see _reads_back)."""
     if not _MARKUP_OR_ODD.search(html):
         return " ".join(html.split())
-    return _flat_text(html) if _reads_back(html) else _visible_text(html)
+    return _flat_text(html, _PARAGRAPH_TAG) if _reads_back(html) else _visible_text(html)
 
 
 def _reads_back(html: str) -> bool:
@@ -246,11 +246,14 @@ def _visible_text(html: str) -> str:
     return _flat_text(html) if "<pre" not in html else _walked_text(html)
 
 
-def _flat_text(html: str) -> str:
+def _flat_text(html: str, blocks: re.Pattern[str] | None = None) -> str:
     """_walked_text for nh3's output without a <pre>, where no text keeps its line breaks:
-    each kind of tag replaced in one pass instead of a walk from tag to tag."""
-    text = _BLOCK_TAG.sub("\n", html.replace("\n", " "))
-    lines = unescape(_ANY_TAG_NAME.sub("", _CELL_TAG.sub(" ", text))).split("\n")
+    each kind of tag replaced in one pass instead of a walk from tag to tag. `blocks`: the
+    block tags, when the caller knows there are only <p> and <br> and no cell (_reads_back)."""
+    text = (blocks or _BLOCK_TAG).sub("\n", html.replace("\n", " "))
+    if blocks is None:
+        text = _CELL_TAG.sub(" ", text)
+    lines = unescape(_ANY_TAG_NAME.sub("", text)).split("\n")
     return "\n".join(filter(None, map(_one_spaced, lines)))
 
 
@@ -334,6 +337,7 @@ _TAG = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
 # The same three kinds of tag as _TAG reads, each matched by its name alone.
 _BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(_BLOCKS))})(?![a-z0-9])[^>]*>")
 _CELL_TAG = re.compile(r"</?(?:td|th)(?![a-z0-9])[^>]*>")
+_PARAGRAPH_TAG = re.compile(r"</?(?:p|br)(?![a-z0-9])[^>]*>")  # the blocks _READ_BACK allows
 _ANY_TAG_NAME = re.compile(r"</?[a-z0-9]+[^>]*>")
 _TEXT_READER = nh3.Cleaner(
     tags=set(_TEXT_TAGS),
