@@ -303,7 +303,7 @@ def _strip_segment(segment: str, cells: bool) -> tuple[bool, str] | None:
     # Without entities or table cells, a text run is its own text and a tag has none.
     plain = "&" not in segment and not (cells and _CELL.search(segment))
     if plain:
-        whole = "".join(token for token in tokens if token[0] != "<").replace("\n", " ")
+        whole = "".join([token for token in tokens if token[0] != "<"]).replace("\n", " ")
     else:
         whole = _segment_text(tokens)
     start, end, ellipsis = kept_span(whole)
@@ -350,17 +350,19 @@ def _cut_plain(tokens: list[str], start: int, end: int, ellipsis: bool) -> str:
     """_cut for a segment whose text runs are their own text and whose tags have none: the
     tags, and of the text what lies in [start, end), without making the pairs."""
     out: list[str] = []
+    append = out.append
+    keep = start < end
     position = 0
     for token in tokens:
         if token[0] == "<":
-            out.append(token)
+            append(token)
             continue
-        size = len(token)
-        if start < end and start < position + size and end > position:
-            out.append(token[max(start - position, 0) : end - position])
-        if ellipsis and position < end <= position + size:
-            out.append("…")
-        position += size
+        after = position + len(token)
+        if keep and start < after and end > position:
+            append(token[start - position if start > position else 0 : end - position])
+        if ellipsis and position < end <= after:
+            append("…")
+        position = after
     return "".join(out)
 
 
