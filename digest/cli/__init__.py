@@ -16,7 +16,6 @@ from typing import Any
 
 import click
 
-from digest import files
 from digest.errors import DigestError, DraftExistsError, IssueFileError
 
 # Each command by name: (its module in digest/cli/, its function). A module is imported when
@@ -90,6 +89,8 @@ class DigestGroup(click.Group):
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:  # disk full, permissions: the system's, not a bug
+            from digest import files  # here: `digest collect` starts its parsers before
+
             if not files.environmental(exc):
                 raise
             failed = files.failure(exc, writing=False)
