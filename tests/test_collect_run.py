@@ -21,7 +21,7 @@ from digest.collect.parsing import parse_items, parser_pool
 from digest.errors import ParseError
 from digest.models import Source
 from digest.store import Store
-from tests.conftest import FROZEN, run_cli
+from tests.conftest import FROZEN, make_project, run_cli
 from tests.support import processes
 from tests.support.http_server import Handler, LocalServer, drip
 
@@ -358,3 +358,20 @@ def test_a_collect_refused_for_its_settings_leaves_no_process_behind(tmp_path):
         assert processes.wait_for(lambda: processes.group(collect.pid) == [], 10)
     finally:
         assert processes.kill_and_count(collect) == []
+
+
+def test_a_fresh_collect_reads_an_html_page_with_a_reader_the_worker_imports(tmp_path):
+    # `digest collect` starts the fork server before its settings say a source is a page:
+    # the worker that reads the sample's page imports BeautifulSoup itself.
+    conf = make_project(tmp_path / "site")
+    done = subprocess.run(
+        [sys.executable, "-m", "digest", "--config", str(conf), "collect", "--strict"],
+        cwd=conf.parent,
+        env={**os.environ, "SOURCE_DATE_EPOCH": at()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    (row,) = [line for line in done.stdout.splitlines() if line.startswith("Relief Monitor")]
+    assert row.split()[2] == "ok" and int(row.split()[3]) > 0, row

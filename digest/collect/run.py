@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -51,16 +51,6 @@ class _Outcome:
     fetched: Fetched
 
 
-def start_parsing(sources: Sequence[Source]) -> None:
-    """Start the parser processes' fork server for a collect of `sources` (the enabled ones
-    count), before anything else: its imports then run on the other CPU while the caller
-    opens the store and the first feeds download, not after. Files are read at once: for
-    them there is nothing to overlap. Starting it again changes nothing."""
-    sources = [source for source in sources if source.enabled]
-    if any(source.is_remote for source in sources):
-        start_parsers(html=any(source.kind == "html" for source in sources))
-
-
 def collect(
     settings: Settings,
     store: Store,
@@ -93,7 +83,11 @@ async def _collect(
     due = [s for s in sources if s.name not in skips]
     html = any(source.kind == "html" for source in due)
     pool = _Pool(max(1, min(os.cpu_count() or 1, len(due))), html=html)
-    start_parsing(due)
+    if any(source.is_remote for source in due):
+        # Started now, its imports run on the other CPU while the first feeds download (a
+        # file is read at once: nothing to overlap). `digest collect` started it already,
+        # before reading its settings; starting it again changes nothing.
+        start_parsers(html=html)
     limit = asyncio.Semaphore(settings.concurrency)
     tasks = {
         source.name: asyncio.create_task(
