@@ -334,6 +334,35 @@ def test_a_killed_collect_leaves_no_process_behind(site, server):
     assert left == []
 
 
+def test_the_parsers_fork_server_is_started_before_the_settings_are_read(tmp_path):
+    # The settings file is Python, run as the settings are read: it lists this process's
+    # children then. The fork server's imports overlap the reading instead of following it.
+    seen = tmp_path / "children"
+    conf = make_project(tmp_path / "site", samples=False)
+    conf.write_text(
+        conf.read_text(encoding="utf-8")
+        + "\nimport os as _os, pathlib as _pathlib\n_children = []\n"
+        "for _entry in _pathlib.Path('/proc').iterdir():\n"
+        "    try:\n"
+        "        _stat = (_entry / 'stat').read_text()\n"
+        "        if int(_stat.rsplit(')', 1)[1].split()[1]) == _os.getpid():\n"
+        "            _children.append((_entry / 'cmdline').read_bytes())\n"
+        "    except (OSError, ValueError):\n"
+        "        pass\n"
+        f"_pathlib.Path({str(seen)!r}).write_bytes(b'\\n'.join(_children))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "digest", "--config", str(conf), "collect"],
+        cwd=conf.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"multiprocessing.forkserver import main" in seen.read_bytes()
+
+
 def test_a_collect_refused_for_its_settings_leaves_no_process_behind(tmp_path):
     # `digest collect` starts its parsers' fork server before it reads the settings.
     conf = tmp_path / "pelican.conf.py"

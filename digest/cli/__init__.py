@@ -89,7 +89,8 @@ class DigestGroup(click.Group):
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:  # disk full, permissions: the system's, not a bug
-            from digest import files  # here: `digest collect` starts its parsers before
+            # Imported here, not with the group: `digest collect` starts its parsers sooner.
+            from digest import files
 
             if not files.environmental(exc):
                 raise

@@ -24,8 +24,10 @@ HTML_PARSER = "digest.collect.html"
 
 
 def start_parsers(*, html: bool = True) -> None:
-    """Start the fork server now, so it imports the parsers while the documents download:
-    the first worker then forks at once instead of blocking the downloads until it has."""
+    """Start the fork server now, so that it imports the parsers while the caller does its
+    own work: the first worker then forks at once. Starting it again changes nothing, and
+    neither does `html` then: `digest collect` starts it without the page reader, which a
+    worker imports when it meets a page."""
     forkserver_context(html)
     multiprocessing.forkserver.ensure_running()
 

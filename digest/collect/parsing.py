@@ -110,7 +110,8 @@ def _parse(fetched: Fetched, source: Source, now: datetime, max_items: int) -> P
 
 def parser_pool(workers: int, *, html: bool = True) -> ProcessPoolExecutor:
     """A pool of `workers` parser processes (started on first use); `html`: preload the
-    HTML page reader too (a worker imports it anyway the first time it needs it)."""
+    HTML page reader too, when the pool starts the fork server (a worker imports it anyway
+    the first time it needs it)."""
     return ProcessPoolExecutor(
         workers, mp_context=forkserver_context(html), initializer=_limit_worker
     )

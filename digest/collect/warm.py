@@ -1,4 +1,4 @@
-"""Imported by the parser processes' fork server only (collect/parsing.py, never by the
+"""Imported by the parser processes' fork server only (collect/parser_server.py, never by the
 process that collects): the boilerplate patterns English text needs, compiled once there,
 so each worker it forks inherits them instead of compiling its own copy on first use (about
 30 ms a worker, paid again in every collect). The Arabic strong cues (0.25 s) stay lazy:
