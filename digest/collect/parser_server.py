@@ -23,7 +23,7 @@ PARSERS = [
 HTML_PARSER = "digest.collect.html"
 
 
-def start_parsers(*, html: bool = True) -> None:
+def start_parsers(*, html: bool) -> None:
     """Start the fork server now, so that it imports the parsers while the caller does its
     own work: the first worker then forks at once. Starting it again changes nothing, and
     neither does `html` then: `digest collect` starts it without the page reader, which a

@@ -163,7 +163,7 @@ def clean_html_text(html: str) -> str:
     second time (see _reads_back)."""
     if not _MARKUP_OR_ODD.search(html):
         return " ".join(html.split())
-    return _flat_text(html, _PARAGRAPH_TAG) if _reads_back(html) else _visible_text(html)
+    return _flat_text(html, paragraphs_only=True) if _reads_back(html) else _visible_text(html)
 
 
 def _reads_back(html: str) -> bool:
@@ -246,12 +246,14 @@ def _visible_text(html: str) -> str:
     return _flat_text(html) if "<pre" not in html else _walked_text(html)
 
 
-def _flat_text(html: str, blocks: re.Pattern[str] | None = None) -> str:
+def _flat_text(html: str, *, paragraphs_only: bool = False) -> str:
     """_walked_text for nh3's output without a <pre>, where no text keeps its line breaks:
-    each kind of tag replaced in one pass instead of a walk from tag to tag. `blocks`: the
-    block tags, when the caller knows there are only <p> and <br> and no cell (_reads_back)."""
-    text = (blocks or _BLOCK_TAG).sub("\n", html.replace("\n", " "))
-    if blocks is None:
+    each kind of tag replaced in one pass instead of a walk from tag to tag.
+    `paragraphs_only`: the caller knows its only blocks are <p> and <br>, and that it has
+    no table cell (_reads_back)."""
+    blocks = _PARAGRAPH_TAG if paragraphs_only else _BLOCK_TAG
+    text = blocks.sub("\n", html.replace("\n", " "))
+    if not paragraphs_only:
         text = _CELL_TAG.sub(" ", text)
     lines = unescape(_ANY_TAG_NAME.sub("", text)).split("\n")
     return "\n".join(filter(None, map(_one_spaced, lines)))
