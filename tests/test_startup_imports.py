@@ -144,3 +144,14 @@ def test_the_parsers_fork_server_imports_what_parsing_needs_only() -> None:
     assert {"feedparser", "lxml.etree", "nh3", "digest.collect.normalize"} <= loaded
     for unneeded in ("sqlite3", "digest.store.items", "httpx", "bs4", "pelican", "click"):
         assert unneeded not in loaded, unneeded
+
+
+def test_collect_imports_httpx_without_its_command_line_client(tmp_path: Path) -> None:
+    # httpx's own `httpx` command (rich's progress bars and highlighting, pygments' lexers)
+    # was a seventh of what `digest collect` did before its first fetch.
+    conf = make_project(tmp_path / "site")
+    seen = command_modules(conf, "collect")
+    assert seen["code"] == 0
+    assert "httpx" in seen["modules"]
+    for unused in ("rich.progress", "rich.syntax", "pygments.lexers"):
+        assert unused not in seen["modules"], unused

@@ -35,10 +35,10 @@ from http import HTTPStatus
 from pathlib import Path
 
 import certifi
-import httpx
 
 from digest.collect import wire
 from digest.collect.fetched import Fetched
+from digest.collect.lean_httpx import httpx
 from digest.errors import FetchError
 
 MAX_REDIRECTS = 5

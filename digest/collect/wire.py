@@ -25,7 +25,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import h11
-import httpx
+
+from digest.collect.lean_httpx import httpx
 
 # As httpcore reads: 64 KiB at a time, at most 100 KiB of status line and headers.
 _READ = 64 * 1024
