@@ -10,7 +10,7 @@ import pytest
 
 from digest import config
 from digest.collect.boilerplate import is_boilerplate, strip_html, strip_text
-from digest.collect.normalize import normalize
+from digest.collect.normalize import normalize, normalize_all
 from digest.collect.sanitize import clean_html, html_to_text
 from digest.models import RawEntry, Source
 from digest.store import Store
@@ -341,6 +341,43 @@ def test_normalize_strips_text_and_html_but_not_the_title():
     assert item.title == "Read more: Kirkuk council elects governor"
     assert item.text == NEWS
     assert item.summary_html == f"<p>{NEWS}</p>"
+
+
+def test_a_feed_normalized_together_gives_each_entry_what_it_gives_alone():
+    # normalize_all takes entries through each step a few at a time, and a paragraph's
+    # verdict, found for its line of text, is kept for its HTML: across entries too. So
+    # entries share lines here, marked up differently (an entity, a link, a bold word).
+    shapes = [
+        "<p>{news}</p><p><a href='/m'>Read more »</a></p>",
+        "<p>{news} Follow us on Telegram.</p>",
+        "<p>{news} <a href='/more'>more</a></p><p>Subscribe to our newsletter.</p>",
+        "<p>Read more: <b>{news}</b></p>",
+        "<p>{news} [&hellip;]</p>",
+        "<p>Tom &amp; Jerry said {news}</p><p>Follow us on X.</p>",
+        "<p>" + NEWS_AR + " تابعونا على تلغرام</p>",
+        "",
+    ]
+    entries = [
+        RawEntry(
+            title="" if n in (23, 31) else f"Story {n}",  # 23, 31: nothing at all
+            url=f"https://wire.example/{n}",
+            summary_html=shapes[n % len(shapes)].format(news=NEWS if n % 3 else NEWS + f" ({n})"),
+            published=FROZEN - timedelta(hours=n),
+        )
+        for n in range(40)  # more than two of normalize_all's groups
+    ]
+    together = normalize_all(entries, SOURCE, now=FROZEN, base_url=SOURCE.url)
+    alone = [normalize(entry, SOURCE, now=FROZEN, base_url=SOURCE.url) for entry in entries]
+    assert together == alone
+    assert together[23] is None and together[31] is None and together[15] is not None
+    assert together[1] is not None and together[1].summary_html == f"<p>{NEWS}</p>"
+    assert together[2] is not None and together[2].text == NEWS
+    assert together[6] is not None and together[6].text == NEWS_AR
+    stripped = sum(
+        item is not None and item.summary_html != entry.summary_html
+        for item, entry in zip(together, entries, strict=True)
+    )
+    assert stripped >= 20
 
 
 def test_normalize_keeps_an_item_whose_summary_was_only_boilerplate():

@@ -36,7 +36,6 @@ the mechanics: which sentence of which line is tested, and HTML cut without unba
 
 from __future__ import annotations
 
-import functools
 import re
 from html import escape, unescape
 
@@ -114,31 +113,33 @@ def _cue(text: str, start: int, end: int) -> bool:
     )
 
 
-def strip_text(text: str) -> str:
-    """Plain text (one line per block) without boilerplate lines and edge sentences."""
+# What kept_span found for each line, when a caller keeps it (normalize reads each paragraph
+# twice, as a line of the text and as a segment of the HTML, nearly always the same string).
+Spans = dict[str, tuple[int, int, bool]]
+
+
+def strip_text(text: str, spans: Spans | None = None) -> str:
+    """Plain text (one line per block) without boilerplate lines and edge sentences.
+    `spans`: kept_span's answers, read and added to."""
     lines = []
     for line in text.split("\n"):
-        start, end, ellipsis = kept_span(line)
+        start, end, ellipsis = kept_span(line, spans)
         kept = line[start:end].strip()
         if kept:
             lines.append(kept + ("…" if ellipsis else ""))
     return "\n".join(lines)
 
 
-def kept_span(line: str) -> tuple[int, int, bool]:
+def kept_span(line: str, spans: Spans | None = None) -> tuple[int, int, bool]:
     """What of one line is news: line[start:end], plus whether "…" should close it (the
-    excerpt was cut where the feed put "[…]"). start >= end: the whole line goes."""
-    # normalize reads each paragraph twice, as a line of the text and as a segment of the
-    # HTML, nearly always the same string: a short line's answer is kept for the second.
-    return _kept_span_cached(line) if len(line) <= _CACHED_LINE else _kept_span(line)
-
-
-_CACHED_LINE = 4_000  # characters: the cache holds at most 256 such lines
-
-
-@functools.lru_cache(maxsize=256)
-def _kept_span_cached(line: str) -> tuple[int, int, bool]:
-    return _kept_span(line)
+    excerpt was cut where the feed put "[…]"). start >= end: the whole line goes. `spans`:
+    answers already found, by line, which this one joins."""
+    if spans is None:
+        return _kept_span(line)
+    span = spans.get(line)
+    if span is None:
+        span = spans[line] = _kept_span(line)
+    return span
 
 
 def _kept_span(line: str) -> tuple[int, int, bool]:
@@ -258,10 +259,11 @@ _EMPTY_BLOCK = re.compile(
 )
 
 
-def strip_html(html: str) -> str:
+def strip_html(html: str, spans: Spans | None = None) -> str:
     """Sanitized HTML (clean_html's output) without boilerplate: a block whose text is all
     boilerplate goes, and edge sentences are cut from the text of the others. Tags are kept
-    around what is cut, then empty elements removed, so the markup stays balanced."""
+    around what is cut, then empty elements removed, so the markup stays balanced. `spans`
+    as for strip_text."""
     # The segments between block tags, and the tags: [segment, tag, segment, ..., segment].
     parts = _BLOCK_SPLIT.split(html)
     cells = _CELL.search(html) is not None
@@ -269,7 +271,7 @@ def strip_html(html: str) -> str:
     drop_next_break = False
     for index in range(0, len(parts), 2):
         segment = parts[index]
-        cut = _strip_segment(segment, cells) if segment else None
+        cut = _strip_segment(segment, cells, spans) if segment else None
         if cut is not None:
             changed = True
             whole, parts[index] = cut
@@ -291,7 +293,7 @@ def _is_break(tag: str) -> bool:
     return tag[:3].lower() == "<br"
 
 
-def _strip_segment(segment: str, cells: bool) -> tuple[bool, str] | None:
+def _strip_segment(segment: str, cells: bool, spans: Spans | None) -> tuple[bool, str] | None:
     """The inline HTML between two block tags without its boilerplate text: (whether all its
     text went, what is left), or None when nothing goes. `cells`: whether the HTML the
     segment is from holds a table cell's tag at all."""
@@ -306,7 +308,7 @@ def _strip_segment(segment: str, cells: bool) -> tuple[bool, str] | None:
         whole = "".join([token for token in tokens if token[0] != "<"]).replace("\n", " ")
     else:
         whole = _segment_text(tokens)
-    start, end, ellipsis = kept_span(whole)
+    start, end, ellipsis = kept_span(whole, spans)
     if start == 0 and end >= len(whole.rstrip()) and not ellipsis:
         return None
     if plain:
@@ -323,7 +325,7 @@ def _strip_segment(segment: str, cells: bool) -> tuple[bool, str] | None:
             pieces.extend((c, unescape(c).replace("\n", " ")) for c in _CHARACTER.findall(token))
     text = "".join(t for _, t in pieces)
     if text != whole:  # entities read one by one can differ from the run read whole
-        start, end, ellipsis = kept_span(text)
+        start, end, ellipsis = kept_span(text, spans)
     return start >= end, _cut(pieces, start, end, ellipsis)
 
 

@@ -91,7 +91,7 @@ def _guarded(budget: float, work: Callable[[], _T]) -> _T:
 def _parse(fetched: Fetched, source: Source, now: datetime, max_items: int) -> Parsed:
     # Imported here, not at the top: the collecting process never parses (see above).
     from digest.collect.detect import parse
-    from digest.collect.normalize import normalize
+    from digest.collect.normalize import normalize_all
 
     feed = parse(fetched, source)
     warnings = feed.warnings
@@ -100,12 +100,8 @@ def _parse(fetched: Fetched, source: Source, now: datetime, max_items: int) -> P
         warnings += (f"kept the first {max_items:,} of {len(entries):,} entries",)
         entries = entries[:max_items]
     base = fetched.url if source.is_remote else None
-    items = [
-        item
-        for entry in entries
-        if (item := normalize(entry, source, now=now, base_url=base)) is not None
-    ]
-    return Parsed(items, warnings)
+    items = normalize_all(entries, source, now=now, base_url=base)
+    return Parsed([item for item in items if item is not None], warnings)
 
 
 def parser_pool(workers: int, *, html: bool = True) -> ProcessPoolExecutor:
