@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from digest import __main__ as digest_main
 from digest.collect.http import Fetched
 from digest.collect.parsing import parse_items, parser_pool
 from digest.errors import ParseError
@@ -362,66 +361,6 @@ def test_the_parsers_fork_server_is_started_before_the_settings_are_read(tmp_pat
     )
     assert done.returncode == 0, done.stderr
     assert b"multiprocessing.forkserver import main" in seen.read_bytes()
-
-
-CHILDREN_AT_CLICK = """
-import os, pathlib, runpy, sys
-
-SEEN = pathlib.Path(sys.argv.pop(1))
-
-
-class Watch:
-    def find_spec(self, name, path=None, target=None):
-        if name == "click" and not hasattr(self, "seen"):
-            self.seen = []
-            for entry in pathlib.Path("/proc").iterdir():
-                try:
-                    stat = (entry / "stat").read_text()
-                    if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
-                        self.seen.append((entry / "cmdline").read_bytes().decode())
-                except (OSError, ValueError):
-                    pass
-            SEEN.write_text("\\n".join(self.seen))
-        return None
-
-sys.meta_path.insert(0, Watch())
-runpy.run_module("digest", run_name="__main__", alter_sys=True)
-"""
-
-
-@pytest.mark.parametrize(
-    ("args", "started"),
-    [(["collect"], True), (["-v", "collect", "--strict"], True), (["sources"], False)],
-)
-def test_the_fork_server_starts_before_the_cli_is_imported(tmp_path, args, started):
-    # `python -m digest collect` starts it first of all: when click is imported, the
-    # server is already this process's child. Other commands never start it.
-    seen = tmp_path / "children"
-    conf = make_project(tmp_path / "site", samples=False)
-    done = subprocess.run(
-        [sys.executable, "-c", CHILDREN_AT_CLICK, str(seen), "--config", str(conf), *args],
-        cwd=conf.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert ("multiprocessing.forkserver import main" in seen.read_text()) is started
-
-
-@pytest.mark.parametrize(
-    ("args", "named"),
-    [
-        (["collect"], "collect"),
-        (["--config", "site/pelican.conf.py", "collect"], "collect"),
-        (["--config", "collect", "draft"], "draft"),
-        (["--config=collect", "-v", "build"], "build"),
-        (["-v", "--help"], None),
-        ([], None),
-    ],
-)
-def test_the_command_a_command_line_names(args, named):
-    assert digest_main.command(args) == named
 
 
 def test_a_collect_refused_for_its_settings_leaves_no_process_behind(tmp_path):

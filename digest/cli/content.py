@@ -21,8 +21,7 @@ def collect(ctx: click.Context, strict: bool, force: bool) -> None:
     from digest.collect.parser_server import start_parsers
 
     # The parsers' fork server starts first, so that its imports run on the other CPU while
-    # this process reads the settings (the `digest` program started it already, before the
-    # CLI's imports: digest/__main__.py). A collect with nothing due leaves it idle; with an
+    # this process reads the settings. A collect with nothing due leaves it idle; with an
     # HTML page due, the worker that reads one imports its reader then.
     start_parsers(html=False)
     from digest.collect.run import collect as collect_sources
