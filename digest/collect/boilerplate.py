@@ -134,12 +134,17 @@ def kept_span(line: str, spans: Spans | None = None) -> tuple[int, int, bool]:
     """What of one line is news: line[start:end], plus whether "…" should close it (the
     excerpt was cut where the feed put "[…]"). start >= end: the whole line goes. `spans`:
     answers already found, by line, which this one joins."""
-    if spans is None:
+    if spans is None or len(line) > _KEPT_LINE:
         return _kept_span(line)
     span = spans.get(line)
     if span is None:
         span = spans[line] = _kept_span(line)
     return span
+
+
+# A longer line is read again rather than kept: its answer costs no more (only its edges
+# are read) and keeping it would hold a copy of its text.
+_KEPT_LINE = 4_000  # characters
 
 
 def _kept_span(line: str) -> tuple[int, int, bool]:
