@@ -138,13 +138,18 @@ def kept_span(line: str, spans: Spans | None = None) -> tuple[int, int, bool]:
         return _kept_span(line)
     span = spans.get(line)
     if span is None:
-        span = spans[line] = _kept_span(line)
+        span = _kept_span(line)
+        if len(spans) < _KEPT_LINES:
+            spans[line] = span
     return span
 
 
 # A longer line is read again rather than kept: its answer costs no more (only its edges
 # are read) and keeping it would hold a copy of its text.
 _KEPT_LINE = 4_000  # characters
+# Answers kept in one map: 16 entries of a feed hold a few dozen lines, and a hostile one
+# with tens of thousands of distinct paragraphs would hold them all (ten times their text).
+_KEPT_LINES = 1_024
 
 
 def _kept_span(line: str) -> tuple[int, int, bool]:
