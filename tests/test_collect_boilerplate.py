@@ -392,7 +392,7 @@ def test_a_feed_normalized_together_gives_what_each_step_gives_without_a_map():
 
 def test_the_verdicts_kept_for_a_hostile_feed_are_bounded():
     # A feed of tens of thousands of distinct paragraphs: each line's verdict is kept for
-    # its HTML only up to a bound (a map holds about ten times a line's text), the same
+    # its HTML only up to a bound (a short line's entry takes many times its text), the same
     # answers either way.
     spans: dict = {}
     text = "\n".join(f"Line {n} of a feed that never ends. Read more" for n in range(5_000))

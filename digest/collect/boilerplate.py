@@ -148,7 +148,8 @@ def kept_span(line: str, spans: Spans | None = None) -> tuple[int, int, bool]:
 # are read) and keeping it would hold a copy of its text.
 _KEPT_LINE = 4_000  # characters
 # Answers kept in one map: 16 entries of a feed hold a few dozen lines, and a hostile one
-# with tens of thousands of distinct paragraphs would hold them all (ten times their text).
+# with tens of thousands of distinct paragraphs would hold them all: 16 entries of 60,000
+# short ones peaked at 176 MB, 33 MB with this bound.
 _KEPT_LINES = 1_024
 
 
