@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "digest.lifeline",
             "digest.heap",
             "digest.kept_patterns",
+            "digest.kept_code",
             "digest.clock",
             "digest.data",
         ),

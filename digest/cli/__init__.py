@@ -14,9 +14,13 @@ import logging
 from collections.abc import Iterator, MutableMapping, Sequence
 from typing import Any
 
-import click
+from digest import kept_code
 
-from digest.errors import DigestError, DraftExistsError, IssueFileError
+kept_code.install()  # before the first dataclass of digest's is made
+
+import click  # noqa: E402
+
+from digest.errors import DigestError, DraftExistsError, IssueFileError  # noqa: E402
 
 # Each command by name: (its module in digest/cli/, its function). A module is imported when
 # one of its commands is first asked for, so that `digest pdf` waits for none of the others'.
@@ -137,5 +141,6 @@ def run() -> None:
     try:
         main()  # standalone: it always ends in SystemExit
     except SystemExit as ended:
+        kept_code.keep()
         ending.end(ended.code)
         raise

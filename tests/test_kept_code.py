@@ -1,0 +1,224 @@
+"""The code dataclasses generate, kept beside digest's bytecode (digest/kept_code.py): a
+class made from kept code has the very methods exec makes from the text, the next run of
+a command compiles none of it, and a damaged, foreign or unwritable file only costs time."""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+import subprocess
+import sys
+import textwrap
+import zlib
+from pathlib import Path
+
+from digest import kept_code
+
+# Dataclasses of every kind digest writes (frozen, slots, order, defaults and factories,
+# keyword-only fields, InitVar and __post_init__, fields out of repr, compare or hash), made
+# anew at each make(); then what their methods' code is and what the methods do.
+_CLASSES = textwrap.dedent(
+    """
+    import dataclasses, json, sys
+    from dataclasses import InitVar, dataclass, field
+
+    def make():
+        @dataclass(frozen=True, order=True)
+        class Point:
+            x: int
+            y: int = 0
+            label: str = field(default="", compare=False)
+
+        @dataclass(slots=True)
+        class Box:
+            items: list = field(default_factory=list)
+            size: int = 1
+            secret: str = field(default="", repr=False)
+
+        @dataclass(kw_only=True, unsafe_hash=True)
+        class Named:
+            name: str
+            scale: InitVar[int] = 2
+            doubled: str = field(init=False, default="")
+
+            def __post_init__(self, scale):
+                self.doubled = self.name * scale
+
+        @dataclass(eq=False)
+        class Plain:
+            a: object = None
+
+        return [Point, Box, Named, Plain]
+
+    def shape(code):
+        return repr([
+            code.co_code, code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars,
+            code.co_filename, code.co_name, code.co_qualname, code.co_firstlineno,
+            code.co_linetable, code.co_exceptiontable, code.co_flags, code.co_argcount,
+            code.co_kwonlyargcount, code.co_stacksize,
+            [shape(c) if hasattr(c, "co_code") else repr(c) for c in code.co_consts],
+        ])
+
+    def methods(classes):
+        return {
+            f"{cls.__name__}.{name}": shape(f.__code__)
+            for cls in classes
+            for name, f in sorted(vars(cls).items())
+            if callable(f) and hasattr(f, "__code__")
+        }
+
+    def behaviour(classes):
+        Point, Box, Named, Plain = classes
+        p, q = Point(1, 2, "a"), Point(1, 2, "b")
+        b1, b2 = Box(), Box()
+        b1.items.append(1)
+        n = Named(name="ab", scale=3)
+        try:
+            p.x = 5
+            frozen = False
+        except dataclasses.FrozenInstanceError:
+            frozen = True
+        return [
+            p == q, p < Point(2), hash(p) == hash(q), repr(p), frozen,
+            b2.items, repr(b1), hasattr(b1, "__dict__"),
+            n.doubled, hash(n) == hash(Named(name="ab", scale=3)), repr(n),
+            Plain(1) == Plain(1),
+        ]
+    """
+)
+
+
+def _python(script: str, **env: str) -> dict:
+    """Run `script` (after _CLASSES) in a fresh interpreter; its last line printed, as JSON."""
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(
+        [sys.executable, "-c", _CLASSES + textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        env={**environ, **env},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_classes_made_from_kept_code_have_the_methods_exec_makes(tmp_path):
+    kept = tmp_path / "dataclasses.bin"
+    first = _python(
+        f"""
+        plain = make()  # as dataclasses makes them, exec compiling each text
+        from pathlib import Path
+        from digest import kept_code
+        kept_code.install(Path({str(kept)!r}))
+        hooked = make()  # compiled by kept_code, none kept yet
+        compiled = kept_code.compiled()
+        kept_code.keep(Path({str(kept)!r}))
+        print(json.dumps({{
+            "plain": methods(plain), "hooked": methods(hooked), "compiled": compiled,
+            "plain_does": repr(behaviour(plain)), "hooked_does": repr(behaviour(hooked)),
+        }}))
+        """
+    )
+    assert first["compiled"] >= 12  # every class's __init__, __repr__, __eq__ ... at least
+    assert first["hooked"] == first["plain"]
+    assert len(first["plain"]) >= 12
+    assert first["hooked_does"] == first["plain_does"]
+    second = _python(
+        f"""
+        from pathlib import Path
+        from digest import kept_code
+        kept_code.install(Path({str(kept)!r}))
+        classes = make()  # every text kept by the first run
+        print(json.dumps({{
+            "methods": methods(classes), "compiled": kept_code.compiled(),
+            "does": repr(behaviour(classes)),
+        }}))
+        """
+    )
+    assert second["compiled"] == 0
+    assert second["methods"] == first["plain"]
+    assert second["does"] == first["plain_does"]
+
+
+def _cli(conf: Path, prefix: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return subprocess.run(
+        [sys.executable, "-m", "digest", "--config", str(conf), "check"],
+        capture_output=True,
+        text=True,
+        env={**environ, "PYTHONPYCACHEPREFIX": str(prefix), **env},
+        timeout=300,
+    )
+
+
+def test_a_command_keeps_the_code_and_its_next_run_compiles_none_of_it(project, tmp_path):
+    conf = project()
+    prefix = tmp_path / "bytecode"  # where this Python keeps bytecode (PYTHONPYCACHEPREFIX)
+    assert _cli(conf, prefix).returncode == 0
+    [kept] = prefix.rglob("dataclasses.*.bin")  # beside digest's own, under the prefix
+    assert kept.parent.name == "digest"
+    texts = kept_code._read(kept)
+    assert len(texts) > 50  # the settings', the models' ...
+    assert any("def __init__(self,source:_type_source,guid:" in t for t in texts)  # models.Item
+    before = (kept.read_bytes(), kept.stat().st_mtime_ns)
+    assert _cli(conf, prefix).returncode == 0
+    assert (kept.read_bytes(), kept.stat().st_mtime_ns) == before  # nothing compiled anew
+    kept.unlink()
+    assert _cli(conf, prefix, PYTHONDONTWRITEBYTECODE="1").returncode == 0
+    assert not kept.exists()  # no bytecode written: none of this either
+
+
+def _file(path: Path, texts: dict[str, object]) -> bytes:
+    """A kept file of `texts` (compiled here), as keep() writes it."""
+    kept_code._new.clear()
+    kept_code._kept.clear()
+    kept_code._new.update({t: compile(t, "<string>", "exec", dont_inherit=True) for t in texts})
+    kept_code.keep(path)
+    kept_code._kept.clear()
+    return path.read_bytes()
+
+
+def test_a_damaged_or_foreign_file_keeps_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    path = tmp_path / "kept.bin"
+    data = _file(path, {"x = 1\n": None, "def f(a):\n return a\n": None})
+    assert sorted(kept_code._read(path)) == ["def f(a):\n return a\n", "x = 1\n"]
+    magic = len(kept_code._HEADER)  # the header ends in this Python's magic number
+    for damaged in (
+        data[:-1],  # cut short
+        data.replace(b"return a", b"return b"),  # a byte changed: marshal reads it still
+        data[: magic - 4] + b"\x00\x00\r\n" + data[magic:],  # another Python's bytecode
+        b"",
+        b"not a kept file at all",
+    ):
+        path.write_bytes(damaged)
+        assert kept_code._read(path) == {}, damaged[:40]
+    # Checksums that hold, over what marshal refuses or what is not a dict of code.
+    for payload in (b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({"x": 1})):
+        path.write_bytes(data[:magic] + zlib.crc32(payload).to_bytes(4, "little") + payload)
+        assert kept_code._read(path) == {}
+
+
+def test_no_file_is_written_when_bytecode_is_not(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    path = tmp_path / "kept.bin"
+    kept_code._new.clear()
+    kept_code._new["x = 1\n"] = compile("x = 1\n", "<string>", "exec", dont_inherit=True)
+    try:
+        kept_code.keep(path)
+    finally:
+        kept_code._new.clear()
+    assert not path.exists()
+
+
+def test_a_folder_that_cannot_be_written_costs_nothing_but_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    (tmp_path / "cache").write_text("a file, not a folder", encoding="utf-8")
+    kept_code._new.clear()
+    kept_code._new["x = 1\n"] = compile("x = 1\n", "<string>", "exec", dont_inherit=True)
+    try:
+        kept_code.keep(tmp_path / "cache" / "kept.bin")  # no error
+    finally:
+        kept_code._new.clear()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]
