@@ -4,9 +4,10 @@ digest's bytecode.
 A @dataclass writes the source of its methods (__init__, __repr__, __eq__, __hash__ ...)
 and compiles it with exec as its class is made: `digest draft` makes 67 dataclasses
 (digest's models, settings, stores, and some of the libraries'), 49 ms of its start, and
-`digest build` 86, 56 ms; with their code kept, 13 ms each. Python keeps a module's bytecode (__pycache__, or under
-PYTHONPYCACHEPREFIX); this keeps the bytecode of the generated source beside it. The CLI
-has `dataclasses` call `_exec` here, which looks each source text up in what an earlier run
+`digest build` 86, 56 ms; with their code kept, 13 ms each. Python keeps a module's
+bytecode (__pycache__, or under PYTHONPYCACHEPREFIX); this keeps the bytecode of the
+generated source beside it. The CLI (and the parsers' fork server, collect/kept.py) has
+`dataclasses` call `_exec` here, which looks each source text up in what an earlier run
 kept and compiles only what it lacks; once the command is done, what it compiled anew is
 kept (`keep`), unless sys.dont_write_bytecode (PYTHONDONTWRITEBYTECODE) says bytecode is
 not to be written.
@@ -23,9 +24,11 @@ classes are made as before.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import dataclasses
 import importlib.util
 import marshal
+import os
 import sys
 import zlib
 from pathlib import Path
@@ -72,9 +75,7 @@ def keep(path: Path | None = None) -> None:
     else:
         kept = {**{text: _kept[text] for text in _used}, **_new}
     body = marshal.dumps(kept)
-    from digest import files  # imported at the end of a command, never at its start
-
-    if files.write_cache(path, _HEADER + zlib.crc32(body).to_bytes(4, "little") + body):
+    if _write(path, _HEADER + zlib.crc32(body).to_bytes(4, "little") + body):
         _kept.clear()
         _kept.update(kept)
         _used.update(_new)
@@ -96,6 +97,22 @@ def _exec(source: Any, *args: Any, **kwargs: Any) -> Any:
             code = _new[source] = compile(source, "<string>", "exec", dont_inherit=True)
         source = code
     return builtins.exec(source, *args, **kwargs)
+
+
+def _write(path: Path, data: bytes) -> bool:
+    """files.write_cache, without importing digest.files: this module is the first of
+    digest's a command imports, and the parsers' fork server keeps its code as the
+    interpreter ends, when digest.files' imports (concurrent.futures) may no longer be."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        return False
+    return True
 
 
 def _read(path: Path) -> dict[str, CodeType]:

@@ -7,6 +7,7 @@ Each case runs in a fresh interpreter: in the test process Pelican is long impor
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -155,3 +156,30 @@ def test_collect_imports_httpx_without_its_command_line_client(tmp_path: Path) -
     assert "httpx" in seen["modules"]
     for unused in ("rich.progress", "rich.syntax", "pygments.lexers"):
         assert unused not in seen["modules"], unused
+
+
+FORK_SERVER_KEPT = """
+import dataclasses, json
+import digest.collect.parser_server as server
+
+for module in server.PARSERS:
+    __import__(module)
+from digest import kept_code
+print(json.dumps({"installed": "exec" in vars(dataclasses), "compiled": kept_code.compiled()}))
+"""
+
+
+def test_the_fork_server_keeps_its_dataclass_code_for_the_next(tmp_path: Path) -> None:
+    # Its imports make the models' and the parsers' dataclasses: from the code kept by an
+    # earlier server (digest/kept_code.py), where Python keeps bytecode (here a prefix of the
+    # test's own); what it compiled anew is kept as it ends.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "bytecode")
+    server = [sys.executable, "-c", FORK_SERVER_KEPT]
+    seen = []
+    for _ in range(2):
+        done = subprocess.run(server, capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        seen.append(json.loads(done.stdout))
+    assert seen[0]["installed"] and seen[0]["compiled"] > 20  # none kept yet
+    assert seen[1] == {"installed": True, "compiled": 0}

@@ -15,6 +15,7 @@ import multiprocessing.forkserver
 # compiles: collect/warm.py); the HTML page reader (BeautifulSoup) only when a source is an
 # HTML page.
 PARSERS = [
+    "digest.collect.kept",
     "digest.collect.parsing",
     "digest.collect.detect",
     "digest.collect.normalize",
