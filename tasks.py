@@ -214,7 +214,10 @@ def _bench(c: Context, name: str, *arguments: str, **options: object) -> None:
         # An installed digest has its bytecode compiled (pip does it); a checkout run with
         # PYTHONDONTWRITEBYTECODE would otherwise compile every module in every timed run.
         c.run(shlex.join([sys.executable, "-m", "compileall", "-q", "digest", "benchmarks"]))
-        c.run(shlex.join([sys.executable, "-m", f"benchmarks.{name}", *args]), echo=True)
+        # And, as on a user's machine, each command keeps the code its dataclasses compiled
+        # (digest/kept_code.py): not kept where PYTHONDONTWRITEBYTECODE is set (empty: unset).
+        env = {"PYTHONDONTWRITEBYTECODE": ""}
+        c.run(shlex.join([sys.executable, "-m", f"benchmarks.{name}", *args]), echo=True, env=env)
 
 
 @task(
