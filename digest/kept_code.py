@@ -1,24 +1,28 @@
-"""The code `dataclasses` generates, compiled by an earlier run and kept where Python keeps
-digest's bytecode.
+"""The code `dataclasses` generates, compiled by an earlier run of digest and kept in the
+user's cache folder.
 
 A @dataclass writes the source of its methods (__init__, __repr__, __eq__, __hash__ ...)
 and compiles it with exec as its class is made: `digest draft` makes 67 dataclasses
 (digest's models, settings, stores, and some of the libraries'), 49 ms of its start, and
-`digest build` 86, 56 ms; with their code kept, 13 ms each. Python keeps a module's
-bytecode (__pycache__, or under PYTHONPYCACHEPREFIX); this keeps the bytecode of the
-generated source beside it. The CLI (and the parsers' fork server, collect/kept.py) has
-`dataclasses` call `_exec` here, which looks each source text up in what an earlier run
-kept and compiles only what it lacks; once the command is done, what it compiled anew is
-kept (`keep`), unless sys.dont_write_bytecode (PYTHONDONTWRITEBYTECODE) says bytecode is
-not to be written.
+`digest build` 86, 56 ms; with their code kept, 13 ms each. A command (`run` in
+digest/cli, and the parsers' fork server, collect/kept.py) has `dataclasses` call `_exec`
+here, which looks each source text up in what earlier runs kept and compiles only what
+they lack; once the command is done, what it compiled anew is added to the file (`keep`),
+as Python adds a module's bytecode to __pycache__, and not when sys.dont_write_bytecode
+(PYTHONDONTWRITEBYTECODE) says that no bytecode is to be written.
 
 The same text compiled the same way is the same code: dataclasses' `exec(text, ...)`
 compiles it as "<string>" with no __future__ flags (dataclasses.py has none), as
-`compile(text, "<string>", "exec", dont_inherit=True)` does here. The file is marshal data
-as a .pyc is, for this interpreter's bytecode only (its magic number), with a checksum
-against damage; it is trusted as the .pyc files beside it are. A missing, damaged or
-another interpreter's file, or a folder that cannot be written, only costs time: the
-classes are made as before.
+`compile(text, "<string>", "exec", dont_inherit=True)` does here. Each class gets code of
+its own, read from the file for it, as exec compiled it anew for each: CPython specialises
+a code object's instructions for the classes it meets, and two classes sharing one would
+undo each other's (a class's methods ran a third slower).
+
+The file (`$XDG_CACHE_HOME/digest/`, else `~/.cache/digest/`) is marshal data as a .pyc is,
+for this interpreter's bytecode only (its magic number), with a checksum against damage:
+it is trusted as the user's own .pyc files are. Texts no run has used for _STALE of its
+writes go. A missing, damaged or foreign file, or a folder that cannot be written, only
+costs time: the classes are made as before.
 """
 
 from __future__ import annotations
@@ -35,23 +39,25 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-_HEADER = b"digest: dataclasses' code\n" + importlib.util.MAGIC_NUMBER
-# Texts kept at most. Every command's together are about a thousand; past this the file
-# keeps only the last run's (so the texts of code since changed go).
-_MOST = 2048
+_MAGIC = importlib.util.MAGIC_NUMBER
+_HEADER = b"digest: dataclasses' code\n" + _MAGIC
+# A text kept but used by no run for this many writes of the file is dropped: the texts of
+# dataclasses since changed, or of a command no longer run. (A run writes only when it
+# compiled something anew: nothing ages while digest and its libraries stay the same.)
+_STALE = 16
 
-_kept: dict[str, CodeType] = {}  # read from the file
-_new: dict[str, CodeType] = {}  # compiled by this run
-_used: set[str] = set()  # found kept by this run
+_kept: dict[str, tuple[int, bytes]] = {}  # text: (writes since a run used it, its code)
+_new: dict[str, bytes] = {}  # compiled by this run: text: its code
+_used: set[str] = set()  # read from _kept by this run
 
 
 def cache_file() -> Path | None:
-    """Where the kept code is: beside digest's own bytecode (None when Python keeps none)."""
-    try:
-        pyc = importlib.util.cache_from_source(str(Path(__file__).with_name("dataclasses.py")))
-    except NotImplementedError:  # no cache tag: this Python writes no bytecode
+    """Where the kept code is (None where Python keeps no bytecode)."""
+    tag = sys.implementation.cache_tag
+    if tag is None:
         return None
-    return Path(pyc).with_suffix(".bin")
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(home) / "digest" / f"dataclasses-{tag}-{_MAGIC.hex()}.bin"
 
 
 def install(path: Path | None = None) -> None:
@@ -59,27 +65,37 @@ def install(path: Path | None = None) -> None:
     keeps; once per process."""
     if "exec" in vars(dataclasses):
         return  # installed already, or someone else's exec stands there: left as it is
-    path = path or cache_file()
-    if path is not None:
-        _kept.update(_read(path))
+    with contextlib.suppress(Exception):  # no home folder: nothing is kept
+        path = path or cache_file()
+        if path is not None:
+            _kept.update(_read(path))
     dataclasses.exec = _exec  # type: ignore[attr-defined]  # found before the builtin
 
 
 def keep(path: Path | None = None) -> None:
-    """Keep in `path` (cache_file()) the code this run compiled, with what was kept."""
-    path = path or cache_file()
-    if not _new or sys.dont_write_bytecode or path is None:
+    """Add the code this run compiled to `path` (cache_file()), with what is kept there now
+    (another process may have added to it since this one read it). Never raises: a cache
+    that cannot be kept only costs the next run time."""
+    if not _new or sys.dont_write_bytecode:
         return
-    if len(_kept) + len(_new) <= _MOST:
-        kept = {**_kept, **_new}
-    else:
-        kept = {**{text: _kept[text] for text in _used}, **_new}
-    body = marshal.dumps(kept)
-    if _write(path, _HEADER + zlib.crc32(body).to_bytes(4, "little") + body):
-        _kept.clear()
-        _kept.update(kept)
-        _used.update(_new)
-        _new.clear()
+    try:
+        path = path or cache_file()
+        if path is None:
+            return
+        kept = {
+            text: (0 if text in _used else age + 1, code)
+            for text, (age, code) in _read(path).items()
+            if text in _used or age < _STALE
+        }
+        kept.update((text, (0, code)) for text, code in _new.items())
+        body = marshal.dumps(kept)
+        if _write(path, _HEADER + zlib.crc32(body).to_bytes(4, "little") + body):
+            _kept.clear()
+            _kept.update(kept)
+            _used.update(_new)
+            _new.clear()
+    except Exception:  # whatever the cause, the command's outcome stands
+        return
 
 
 def compiled() -> int:
@@ -88,21 +104,32 @@ def compiled() -> int:
 
 
 def _exec(source: Any, *args: Any, **kwargs: Any) -> Any:
-    """exec, with a text's code from what is kept (or compiled now, and kept later)."""
+    """exec, with a text's code read from what is kept (or compiled now, and kept later)."""
     if isinstance(source, str):
-        code = _kept.get(source)
-        if code is not None:
-            _used.add(source)
-        elif (code := _new.get(source)) is None:
-            code = _new[source] = compile(source, "<string>", "exec", dont_inherit=True)
+        text = source
+        if (entry := _kept.get(text)) is not None and (code := _code(entry[1])) is not None:
+            _used.add(text)
+        elif (kept := _new.get(text)) is not None:
+            code = marshal.loads(kept)  # code of its own for this class too
+        else:
+            code = compile(text, "<string>", "exec", dont_inherit=True)
+            _new[text] = marshal.dumps(code)
         source = code
     return builtins.exec(source, *args, **kwargs)
 
 
+def _code(data: bytes) -> CodeType | None:
+    try:
+        code = marshal.loads(data)
+    except Exception:  # what marshal refuses (the checksum held): compiled again
+        return None
+    return code if isinstance(code, CodeType) else None
+
+
 def _write(path: Path, data: bytes) -> bool:
-    """files.write_cache, without importing digest.files: this module is the first of
-    digest's a command imports, and the parsers' fork server keeps its code as the
-    interpreter ends, when digest.files' imports (concurrent.futures) may no longer be."""
+    """files.write_cache, without importing digest.files: this module is imported before
+    the rest of digest, and the parsers' fork server keeps its code as the interpreter
+    ends, when digest.files' imports (concurrent.futures) may no longer be."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,8 +142,8 @@ def _write(path: Path, data: bytes) -> bool:
     return True
 
 
-def _read(path: Path) -> dict[str, CodeType]:
-    """The code `path` keeps for this interpreter; none if it is missing or damaged."""
+def _read(path: Path) -> dict[str, tuple[int, bytes]]:
+    """What `path` keeps for this interpreter; nothing if it is missing or damaged."""
     start = len(_HEADER) + 4
     try:
         data = memoryview(path.read_bytes())
@@ -129,4 +156,12 @@ def _read(path: Path) -> dict[str, CodeType]:
         return {}
     if not isinstance(kept, dict):
         return {}
-    return {k: v for k, v in kept.items() if isinstance(k, str) and isinstance(v, CodeType)}
+    return {
+        text: entry
+        for text, entry in kept.items()
+        if isinstance(text, str)
+        and isinstance(entry, tuple)
+        and len(entry) == 2
+        and isinstance(entry[0], int)
+        and isinstance(entry[1], bytes)
+    }

@@ -1,6 +1,7 @@
-"""The code dataclasses generate, kept beside digest's bytecode (digest/kept_code.py): a
-class made from kept code has the very methods exec makes from the text, the next run of
-a command compiles none of it, and a damaged, foreign or unwritable file only costs time."""
+"""The code dataclasses generate, kept in the user's cache folder (digest/kept_code.py): a
+class made from kept code has the very methods exec makes from the text, code of its own,
+the next run of a command compiles none of it, two processes' additions both stay, and a
+damaged, foreign or unwritable file only costs time."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import sys
 import textwrap
 import zlib
 from pathlib import Path
+
+import pytest
 
 from digest import kept_code
 
@@ -49,7 +52,11 @@ _CLASSES = textwrap.dedent(
         class Plain:
             a: object = None
 
-        return [Point, Box, Named, Plain]
+        @dataclass(eq=False)
+        class Twin:  # the same generated text as Plain's
+            a: object = None
+
+        return [Point, Box, Named, Plain, Twin]
 
     def shape(code):
         return repr([
@@ -62,14 +69,18 @@ _CLASSES = textwrap.dedent(
 
     def methods(classes):
         return {
-            f"{cls.__name__}.{name}": shape(f.__code__)
+            f"{cls.__name__}.{name}": shape(getattr(f, "__wrapped__", f).__code__)
             for cls in classes
             for name, f in sorted(vars(cls).items())
             if callable(f) and hasattr(f, "__code__")
         }
 
+    def own_code(classes):
+        Plain, Twin = classes[3:]
+        return Plain.__init__.__code__ is not Twin.__init__.__code__
+
     def behaviour(classes):
-        Point, Box, Named, Plain = classes
+        Point, Box, Named, Plain, _ = classes
         p, q = Point(1, 2, "a"), Point(1, 2, "b")
         b1, b2 = Box(), Box()
         b1.items.append(1)
@@ -89,21 +100,24 @@ _CLASSES = textwrap.dedent(
 )
 
 
-def _python(script: str, **env: str) -> dict:
-    """Run `script` (after _CLASSES) in a fresh interpreter; its last line printed, as JSON."""
+def _python(script: str, future: bool) -> dict:
+    """Run `script` (after _CLASSES, in a module with or without `from __future__ import
+    annotations`) in a fresh interpreter; its last line printed, as JSON."""
+    head = "from __future__ import annotations\n" if future else ""
     environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     done = subprocess.run(
-        [sys.executable, "-c", _CLASSES + textwrap.dedent(script)],
+        [sys.executable, "-c", head + _CLASSES + textwrap.dedent(script)],
         capture_output=True,
         text=True,
-        env={**environ, **env},
+        env=environ,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def test_classes_made_from_kept_code_have_the_methods_exec_makes(tmp_path):
+@pytest.mark.parametrize("future", [False, True], ids=["annotations", "future annotations"])
+def test_classes_made_from_kept_code_have_the_methods_exec_makes(tmp_path, future):
     kept = tmp_path / "dataclasses.bin"
     first = _python(
         f"""
@@ -117,13 +131,16 @@ def test_classes_made_from_kept_code_have_the_methods_exec_makes(tmp_path):
         print(json.dumps({{
             "plain": methods(plain), "hooked": methods(hooked), "compiled": compiled,
             "plain_does": repr(behaviour(plain)), "hooked_does": repr(behaviour(hooked)),
+            "own": own_code(hooked),
         }}))
-        """
+        """,
+        future,
     )
     assert first["compiled"] >= 12  # every class's __init__, __repr__, __eq__ ... at least
     assert first["hooked"] == first["plain"]
     assert len(first["plain"]) >= 12
     assert first["hooked_does"] == first["plain_does"]
+    assert first["own"]  # Twin's text was compiled for Plain, its code is still its own
     second = _python(
         f"""
         from pathlib import Path
@@ -132,57 +149,98 @@ def test_classes_made_from_kept_code_have_the_methods_exec_makes(tmp_path):
         classes = make()  # every text kept by the first run
         print(json.dumps({{
             "methods": methods(classes), "compiled": kept_code.compiled(),
-            "does": repr(behaviour(classes)),
+            "does": repr(behaviour(classes)), "own": own_code(classes),
         }}))
-        """
+        """,
+        future,
     )
     assert second["compiled"] == 0
     assert second["methods"] == first["plain"]
     assert second["does"] == first["plain_does"]
+    assert second["own"]
 
 
-def _cli(conf: Path, prefix: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def _cli(conf: Path, cache: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return subprocess.run(
         [sys.executable, "-m", "digest", "--config", str(conf), "check"],
         capture_output=True,
         text=True,
-        env={**environ, "PYTHONPYCACHEPREFIX": str(prefix), **env},
+        env={**environ, "XDG_CACHE_HOME": str(cache), **env},
         timeout=300,
     )
 
 
 def test_a_command_keeps_the_code_and_its_next_run_compiles_none_of_it(project, tmp_path):
     conf = project()
-    prefix = tmp_path / "bytecode"  # where this Python keeps bytecode (PYTHONPYCACHEPREFIX)
-    assert _cli(conf, prefix).returncode == 0
-    [kept] = prefix.rglob("dataclasses.*.bin")  # beside digest's own, under the prefix
-    assert kept.parent.name == "digest"
+    cache = tmp_path / "user-cache"  # the user's cache folder (XDG_CACHE_HOME)
+    assert _cli(conf, cache).returncode == 0
+    [kept] = (cache / "digest").glob("dataclasses-*.bin")
     texts = kept_code._read(kept)
     assert len(texts) > 50  # the settings', the models' ...
     assert any("def __init__(self,source:_type_source,guid:" in t for t in texts)  # models.Item
     before = (kept.read_bytes(), kept.stat().st_mtime_ns)
-    assert _cli(conf, prefix).returncode == 0
+    assert _cli(conf, cache).returncode == 0
     assert (kept.read_bytes(), kept.stat().st_mtime_ns) == before  # nothing compiled anew
     kept.unlink()
-    assert _cli(conf, prefix, PYTHONDONTWRITEBYTECODE="1").returncode == 0
+    assert _cli(conf, cache, PYTHONDONTWRITEBYTECODE="1").returncode == 0
     assert not kept.exists()  # no bytecode written: none of this either
 
 
-def _file(path: Path, texts: dict[str, object]) -> bytes:
-    """A kept file of `texts` (compiled here), as keep() writes it."""
-    kept_code._new.clear()
-    kept_code._kept.clear()
-    kept_code._new.update({t: compile(t, "<string>", "exec", dont_inherit=True) for t in texts})
-    kept_code.keep(path)
-    kept_code._kept.clear()
-    return path.read_bytes()
-
-
-def test_a_damaged_or_foreign_file_keeps_nothing(tmp_path, monkeypatch):
+@pytest.fixture
+def state(monkeypatch):
+    """This process's kept_code state, fresh for the test (and bytecode writable)."""
+    monkeypatch.setattr(kept_code, "_kept", {})
+    monkeypatch.setattr(kept_code, "_new", {})
+    monkeypatch.setattr(kept_code, "_used", set())
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    return kept_code
+
+
+def _compiled(state, *texts: str) -> None:
+    """As if this run had compiled `texts`."""
+    for text in texts:
+        code = compile(text, "<string>", "exec", dont_inherit=True)
+        state._new[text] = marshal.dumps(code)
+
+
+def test_two_processes_keep_what_each_compiled(state, tmp_path):
     path = tmp_path / "kept.bin"
-    data = _file(path, {"x = 1\n": None, "def f(a):\n return a\n": None})
+    # The second process read the file before the first added to it, and adds its own.
+    _compiled(state, "x = 1\n")
+    state.keep(path)
+    state._kept.clear()
+    _compiled(state, "y = 2\n")
+    state.keep(path)
+    assert sorted(kept_code._read(path)) == ["x = 1\n", "y = 2\n"]
+
+
+def test_code_no_run_uses_goes_after_so_many_writes(state, tmp_path, monkeypatch):
+    monkeypatch.setattr(kept_code, "_STALE", 2)
+    path = tmp_path / "kept.bin"
+    _compiled(state, "old = 1\n", "used = 1\n")
+    state.keep(path)
+    for write in range(3):
+        state._used.clear()  # the next run
+        state._used.add("used = 1\n")  # found kept by it
+        _compiled(state, f"new = {write}\n")
+        state.keep(path)
+        assert ("old = 1\n" in kept_code._read(path)) == (write < 2), write
+    assert "used = 1\n" in kept_code._read(path)
+    assert sorted(kept_code._read(path)) == ["new = 0\n", "new = 1\n", "new = 2\n", "used = 1\n"]
+
+
+def test_keeping_never_fails_a_command(state, tmp_path):
+    state._new["x = 1\n"] = object()  # type: ignore[assignment]  # marshal refuses it
+    state.keep(tmp_path / "kept.bin")  # no error
+    assert not (tmp_path / "kept.bin").exists()
+
+
+def test_a_damaged_or_foreign_file_keeps_nothing(state, tmp_path):
+    path = tmp_path / "kept.bin"
+    _compiled(state, "x = 1\n", "def f(a):\n return a\n")
+    state.keep(path)
+    data = path.read_bytes()
     assert sorted(kept_code._read(path)) == ["def f(a):\n return a\n", "x = 1\n"]
     magic = len(kept_code._HEADER)  # the header ends in this Python's magic number
     for damaged in (
@@ -194,31 +252,23 @@ def test_a_damaged_or_foreign_file_keeps_nothing(tmp_path, monkeypatch):
     ):
         path.write_bytes(damaged)
         assert kept_code._read(path) == {}, damaged[:40]
-    # Checksums that hold, over what marshal refuses or what is not a dict of code.
-    for payload in (b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({"x": 1})):
+    # Checksums that hold, over what marshal refuses or what is not code kept by text.
+    for payload in (b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({"x": (0, 1)})):
         path.write_bytes(data[:magic] + zlib.crc32(payload).to_bytes(4, "little") + payload)
         assert kept_code._read(path) == {}
+    assert kept_code._code(b"\x00garbage") is None  # such code is compiled again
+    assert kept_code._code(marshal.dumps(1)) is None
 
 
-def test_no_file_is_written_when_bytecode_is_not(tmp_path, monkeypatch):
+def test_no_file_is_written_when_bytecode_is_not(state, tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    path = tmp_path / "kept.bin"
-    kept_code._new.clear()
-    kept_code._new["x = 1\n"] = compile("x = 1\n", "<string>", "exec", dont_inherit=True)
-    try:
-        kept_code.keep(path)
-    finally:
-        kept_code._new.clear()
-    assert not path.exists()
+    _compiled(state, "x = 1\n")
+    state.keep(tmp_path / "kept.bin")
+    assert not (tmp_path / "kept.bin").exists()
 
 
-def test_a_folder_that_cannot_be_written_costs_nothing_but_time(tmp_path, monkeypatch):
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+def test_a_folder_that_cannot_be_written_costs_nothing_but_time(state, tmp_path):
     (tmp_path / "cache").write_text("a file, not a folder", encoding="utf-8")
-    kept_code._new.clear()
-    kept_code._new["x = 1\n"] = compile("x = 1\n", "<string>", "exec", dont_inherit=True)
-    try:
-        kept_code.keep(tmp_path / "cache" / "kept.bin")  # no error
-    finally:
-        kept_code._new.clear()
+    _compiled(state, "x = 1\n")
+    state.keep(tmp_path / "cache" / "kept.bin")  # no error
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]

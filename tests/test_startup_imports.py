@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from digest import kept_code
 from tests.conftest import make_project, run_cli
 
 PROBE = """
@@ -159,27 +160,35 @@ def test_collect_imports_httpx_without_its_command_line_client(tmp_path: Path) -
 
 
 FORK_SERVER_KEPT = """
-import dataclasses, json
-import digest.collect.parser_server as server
-
-for module in server.PARSERS:
-    __import__(module)
+import json, multiprocessing.forkserver
 from digest import kept_code
-print(json.dumps({"installed": "exec" in vars(dataclasses), "compiled": kept_code.compiled()}))
+from digest.collect import parser_server
+
+parser_server.start_parsers(html=False)
+with parser_server.forkserver_context(False).Pool(1) as pool:
+    assert pool.map(abs, [-1]) == [1]
+# The server ends as after a collect, its last client gone, and runs its exit handlers;
+# _stop waits for that (CPython's own tests stop the server with it).
+multiprocessing.forkserver._forkserver._stop()
+print(json.dumps({"file": str(kept_code.cache_file())}))
 """
 
 
 def test_the_fork_server_keeps_its_dataclass_code_for_the_next(tmp_path: Path) -> None:
-    # Its imports make the models' and the parsers' dataclasses: from the code kept by an
-    # earlier server (digest/kept_code.py), where Python keeps bytecode (here a prefix of the
-    # test's own); what it compiled anew is kept as it ends.
+    # Its imports make the models' and the sanitizer's dataclasses from the code kept by an
+    # earlier server (digest/kept_code.py) in the user's cache folder (here the test's
+    # own), and it keeps what it compiled anew as it ends; its workers keep nothing.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "bytecode")
+    env["XDG_CACHE_HOME"] = str(tmp_path / "user-cache")
     server = [sys.executable, "-c", FORK_SERVER_KEPT]
-    seen = []
-    for _ in range(2):
-        done = subprocess.run(server, capture_output=True, text=True, env=env, timeout=120)
-        assert done.returncode == 0, done.stderr
-        seen.append(json.loads(done.stdout))
-    assert seen[0]["installed"] and seen[0]["compiled"] > 20  # none kept yet
-    assert seen[1] == {"installed": True, "compiled": 0}
+    done = subprocess.run(server, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    kept = Path(json.loads(done.stdout)["file"])
+    assert kept.parent == tmp_path / "user-cache" / "digest"
+    texts = kept_code._read(kept)
+    # Compiled only in the server: its workers sanitize with it, the client never imports it.
+    assert any("def __init__(self,tags:_type_tags,attributes:" in t for t in texts)
+    before = (kept.read_bytes(), kept.stat().st_mtime_ns)
+    done = subprocess.run(server, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (kept.read_bytes(), kept.stat().st_mtime_ns) == before  # nothing compiled anew

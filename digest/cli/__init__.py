@@ -14,13 +14,10 @@ import logging
 from collections.abc import Iterator, MutableMapping, Sequence
 from typing import Any
 
+import click
+
 from digest import kept_code
-
-kept_code.install()  # before the first dataclass of digest's is made
-
-import click  # noqa: E402
-
-from digest.errors import DigestError, DraftExistsError, IssueFileError  # noqa: E402
+from digest.errors import DigestError, DraftExistsError, IssueFileError
 
 # Each command by name: (its module in digest/cli/, its function). A module is imported when
 # one of its commands is first asked for, so that `digest pdf` waits for none of the others'.
@@ -138,6 +135,9 @@ def run() -> None:
     tests, the benchmarks) calls main, which leaves its process alone."""
     from digest.cli import ending
 
+    # Before a command's modules make their dataclasses; for the program only, not for code
+    # that imports digest (the tests, the benchmarks).
+    kept_code.install()
     try:
         main()  # standalone: it always ends in SystemExit
     except SystemExit as ended:
