@@ -20,8 +20,8 @@ undo each other's (making and comparing three such classes in turn took 25-70% l
 
 The file (`$XDG_CACHE_HOME/digest/`, else `~/.cache/digest/`) is marshal data as a .pyc is,
 for this interpreter's bytecode only (its magic number), with a checksum against damage:
-it is trusted as the user's own .pyc files are. Texts no run has used for _STALE of its
-writes go. A missing, damaged or foreign file, or a folder that cannot be written, only
+it is trusted as the user's own .pyc files are. Code no run has used for _STALE of its
+writes goes. A missing, damaged or foreign file, or a folder that cannot be written, only
 costs time: the classes are made as before.
 """
 
@@ -41,9 +41,10 @@ from typing import Any
 
 _MAGIC = importlib.util.MAGIC_NUMBER
 _HEADER = b"digest: dataclasses' code\n" + _MAGIC
-# A text kept but used by no run for this many writes of the file is dropped: the texts of
-# dataclasses since changed, or of a command no longer run. (A run writes only when it
-# compiled something anew: nothing ages while digest and its libraries stay the same.)
+# Code no run has used for this many writes of the file is dropped: the texts of
+# dataclasses since changed, or of a command no longer run. A run writes when it compiled
+# something anew, or used code that had grown old: nothing ages while digest and its
+# libraries stay the same.
 _STALE = 16
 
 _kept: dict[str, tuple[int, bytes]] = {}  # text: (writes since a run used it, its code)
@@ -74,9 +75,12 @@ def install(path: Path | None = None) -> None:
 
 def keep(path: Path | None = None) -> None:
     """Add the code this run compiled to `path` (cache_file()), with what is kept there now
-    (another process may have added to it since this one read it). Never raises: a cache
-    that cannot be kept only costs the next run time."""
-    if not _new or sys.dont_write_bytecode:
+    (another process may have added to it since this one read it; two writing at once may
+    lose one's additions, which only costs its next run time). Never raises: a cache that
+    cannot be kept only costs the next run time."""
+    # A run that found code grown old in the file writes too: what it used is young again.
+    refresh = any(_kept[text][0] for text in _used if text in _kept)
+    if sys.dont_write_bytecode or not (_new or refresh):
         return
     try:
         path = path or cache_file()
@@ -85,8 +89,10 @@ def keep(path: Path | None = None) -> None:
         kept = {
             text: (0 if text in _used else age + 1, code)
             for text, (age, code) in _read(path).items()
-            if text in _used or age < _STALE
+            if text in _used or age + 1 < _STALE
         }
+        # What this run used stays, whatever became of the file meanwhile.
+        kept.update((text, (0, _kept[text][1])) for text in _used if text in _kept)
         kept.update((text, (0, code)) for text, code in _new.items())
         body = marshal.dumps(kept)
         if _write(path, _HEADER + zlib.crc32(body).to_bytes(4, "little") + body):

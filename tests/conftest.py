@@ -54,6 +54,19 @@ PURE_CACHES = _pure_caches()
 
 
 @pytest.fixture(autouse=True, scope="session")
+def own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The user's cache folder of the tests' processes (digest's kept dataclass code,
+    digest/kept_code.py): pytest's own, not the home folder of whoever runs them."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
+@pytest.fixture(autouse=True, scope="session")
 def own_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The tests' temporary files, and their processes', go under pytest's own folder,
     which pytest prunes: a process a test kills on purpose (a build, a worker's parent)

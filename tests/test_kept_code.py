@@ -1,7 +1,7 @@
 """The code dataclasses generate, kept in the user's cache folder (digest/kept_code.py): a
 class made from kept code has the very methods exec makes from the text, code of its own,
-the next run of a command compiles none of it, two processes' additions both stay, and a
-damaged, foreign or unwritable file only costs time."""
+the next run of a command compiles none of it, two processes writing one after the other
+both keep theirs, and a damaged, foreign or unwritable file only costs time."""
 
 from __future__ import annotations
 
@@ -209,7 +209,8 @@ def test_two_processes_keep_what_each_compiled(state, tmp_path):
     # The second process read the file before the first added to it, and adds its own.
     _compiled(state, "x = 1\n")
     state.keep(path)
-    state._kept.clear()
+    state._kept.clear()  # the second process, which read the file before the first wrote
+    state._used.clear()
     _compiled(state, "y = 2\n")
     state.keep(path)
     assert sorted(kept_code._read(path)) == ["x = 1\n", "y = 2\n"]
@@ -225,9 +226,28 @@ def test_code_no_run_uses_goes_after_so_many_writes(state, tmp_path, monkeypatch
         state._used.add("used = 1\n")  # found kept by it
         _compiled(state, f"new = {write}\n")
         state.keep(path)
-        assert ("old = 1\n" in kept_code._read(path)) == (write < 2), write
-    assert "used = 1\n" in kept_code._read(path)
-    assert sorted(kept_code._read(path)) == ["new = 0\n", "new = 1\n", "new = 2\n", "used = 1\n"]
+        assert ("old = 1\n" in kept_code._read(path)) == (write < 1), write  # 2 writes unused
+    assert sorted(kept_code._read(path)) == ["new = 1\n", "new = 2\n", "used = 1\n"]
+
+
+def test_a_run_that_only_reads_old_code_makes_it_young(state, tmp_path, monkeypatch):
+    monkeypatch.setattr(kept_code, "_STALE", 2)
+    path = tmp_path / "kept.bin"
+    _compiled(state, "read = 1\n")
+    state.keep(path)
+    state._used.clear()
+    _compiled(state, "other = 1\n")  # another command's run: "read" unused, one write old
+    state.keep(path)
+    state._kept.clear()
+    state._kept.update(kept_code._read(path))
+    state._used.clear()
+    state._used.add("read = 1\n")  # a run that compiled nothing and found it kept
+    state.keep(path)
+    assert kept_code._read(path)["read = 1\n"][0] == 0
+    state._used.clear()
+    _compiled(state, "third = 1\n")  # it survives the next write it is not used in
+    state.keep(path)
+    assert "read = 1\n" in kept_code._read(path)
 
 
 def test_keeping_never_fails_a_command(state, tmp_path):
