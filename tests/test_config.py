@@ -1,3 +1,5 @@
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -5,6 +7,7 @@ import pytest
 from digest import config
 from digest.errors import ConfigError
 from digest.models import DraftOptions
+from tests.conftest import make_project
 
 
 def load_with(project, extra: str) -> config.Settings:
@@ -246,3 +249,20 @@ def test_the_unsubscribe_link_defaults_to_the_https_subscriptions_service(projec
     assert send(service + own).unsubscribe_url == "https://u.example/x"
     plain = "DIGEST_SUBSCRIPTIONS_URL = 'http://localhost:8081'\nDIGEST_UNSUBSCRIBE_URL = None\n"
     assert send(plain).unsubscribe_url is None
+
+
+def test_reading_the_settings_writes_no_bytecode_and_reads_every_edit(tmp_path, monkeypatch):
+    # Pelican imports the settings file as a module. Where Python writes bytecode (no
+    # PYTHONDONTWRITEBYTECODE), it would leave __pycache__/ in the project, and read it back
+    # in place of an edit of the same size made in the same second: the old settings.
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    conf = make_project(tmp_path / "site")
+    text = conf.read_text(encoding="utf-8")
+    conf.write_text(text + '\nSITESUBTITLE = "AAAA"\n', encoding="utf-8")
+    stamp = conf.stat().st_mtime_ns
+    assert config.read_pelican_settings(conf)["SITESUBTITLE"] == "AAAA"
+    conf.write_text(text + '\nSITESUBTITLE = "BBBB"\n', encoding="utf-8")
+    os.utime(conf, ns=(stamp, stamp))  # the same second, the same size
+    assert config.read_pelican_settings(conf)["SITESUBTITLE"] == "BBBB"
+    assert not (conf.parent / "__pycache__").exists()
+    assert sys.dont_write_bytecode is False  # as it was

@@ -44,10 +44,24 @@ def _defer_package(name: str) -> None:
 
 
 def read_settings() -> Callable[[str], dict[str, Any]]:
-    """pelican.settings.read_settings, loaded without Pelican's generators."""
+    """pelican.settings.read_settings, loaded without Pelican's generators; reading a
+    settings file writes no bytecode of it."""
     with _LOCK:
         if "pelican" not in sys.modules:
             _defer_package("pelican")
     from pelican.settings import read_settings as pelican_read_settings
 
-    return pelican_read_settings
+    def read(path: str) -> dict[str, Any]:
+        # Pelican imports the settings file as a module, and Python would keep its bytecode
+        # in a __pycache__ folder beside it: a file in the project that digest did not mean
+        # to write, and read back in place of the file after an edit of the same size in the
+        # same second (the settings as they were).
+        with _LOCK:
+            before = sys.dont_write_bytecode
+            sys.dont_write_bytecode = True
+            try:
+                return pelican_read_settings(path)
+            finally:
+                sys.dont_write_bytecode = before
+
+    return read
