@@ -4,7 +4,7 @@ user's cache folder.
 A @dataclass writes the source of its methods (__init__, __repr__, __eq__, __hash__ ...)
 and compiles it with exec as its class is made: `digest draft` makes 67 dataclasses
 (digest's models, settings, stores, and some of the libraries'), 49 ms of its start, and
-`digest build` 86, 56 ms; with their code kept, 13 ms each. A command (`run` in
+`digest build` 86, 56 ms; with their code kept, 13-14 ms each. A command (`run` in
 digest/cli, and the parsers' fork server, collect/kept.py) has `dataclasses` call `_exec`
 here, which looks each source text up in what earlier runs kept and compiles only what
 they lack; once the command is done, what it compiled anew is added to the file (`keep`),
@@ -87,11 +87,11 @@ def keep(path: Path | None = None) -> None:
         if path is None:
             return
         kept = {
-            text: (0 if text in _used else age + 1, code)
+            text: (age + 1, code)
             for text, (age, code) in _read(path).items()
-            if text in _used or age + 1 < _STALE
+            if text not in _used and age + 1 < _STALE
         }
-        # What this run used stays, whatever became of the file meanwhile.
+        # What this run used is young again, whatever became of the file meanwhile.
         kept.update((text, (0, _kept[text][1])) for text in _used if text in _kept)
         kept.update((text, (0, code)) for text, code in _new.items())
         body = marshal.dumps(kept)

@@ -177,7 +177,7 @@ print(json.dumps({"file": str(kept_code.cache_file())}))
 def test_the_fork_server_keeps_its_dataclass_code_for_the_next(tmp_path: Path) -> None:
     # Its imports make the models' and the sanitizer's dataclasses from the code kept by an
     # earlier server (digest/kept_code.py) in the user's cache folder (here the test's
-    # own), and it keeps what it compiled anew as it ends; its workers keep nothing.
+    # own), and it keeps what it compiled anew as it ends.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["XDG_CACHE_HOME"] = str(tmp_path / "user-cache")
     server = [sys.executable, "-c", FORK_SERVER_KEPT]
