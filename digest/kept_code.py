@@ -39,6 +39,8 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
+from digest import user_cache
+
 _MAGIC = importlib.util.MAGIC_NUMBER
 _HEADER = b"digest: dataclasses' code\n" + _MAGIC
 # Code no run has used for this many writes of the file is dropped: the texts of
@@ -57,8 +59,7 @@ def cache_file() -> Path | None:
     tag = sys.implementation.cache_tag
     if tag is None:
         return None
-    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(home) / "digest" / f"dataclasses-{tag}-{_MAGIC.hex()}.bin"
+    return user_cache.folder() / f"dataclasses-{tag}-{_MAGIC.hex()}.bin"
 
 
 def install(path: Path | None = None) -> None:

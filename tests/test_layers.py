@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "digest.heap",
             "digest.kept_patterns",
             "digest.kept_code",
+            "digest.user_cache",
             "digest.clock",
             "digest.data",
         ),

@@ -30,7 +30,6 @@ import mimetypes
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +37,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
-from digest import files
+from digest import files, user_cache
 from digest.errors import RenderError
 from digest.publish.pdf import glyphs
 
@@ -204,10 +203,14 @@ def _only_bundled_fonts(folders: Sequence[Path]) -> None:
 
 def font_scratch(folders: Sequence[Path]) -> Path:
     """The folder kept for one set of font folders (fontconfig's file and cache, the
-    fonts' coverage), shared by every worker and build."""
+    fonts' coverage), shared by every worker and build: in the user's own cache folder,
+    where no other user can put a file digest then reads (user_cache.py)."""
     key = hashlib.sha256("\0".join(str(f.resolve()) for f in folders).encode()).hexdigest()
-    scratch = Path(tempfile.gettempdir()) / f"digest-fontconfig-{key[:16]}"
-    scratch.mkdir(exist_ok=True)
+    try:
+        scratch = user_cache.private_folder() / f"fontconfig-{key[:16]}"
+        scratch.mkdir(exist_ok=True)
+    except OSError as error:
+        raise RenderError(f"PDF: no folder for fontconfig's cache: {error}") from error
     return scratch
 
 
