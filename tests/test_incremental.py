@@ -101,6 +101,60 @@ def test_adding_an_issue_writes_it_and_its_neighbour_and_matches_a_full_build(si
     assert outputs(site) == incremental
 
 
+def test_pelican_s_cache_is_saved_once_the_pages_are_written(site):
+    """Pelican saves its content cache (every issue read, 37 MB at 520 issues) as it
+    finishes reading; a rebuild's new PDF waits for the new page, so digest has it saved
+    after the pages, whole, and the next build still reads it."""
+    from pelican import signals
+
+    cache = site / ".cache/pelican/site/ArticlesGenerator-Readers"
+    before = cache.stat().st_mtime_ns
+    add_issue(site, "2024-02-15", "2024-02-09 to 2024-02-15")
+    when_first_page: list[int] = []
+
+    def written(path: str, context: object = None) -> None:
+        if not when_first_page:
+            when_first_page.append(cache.stat().st_mtime_ns)
+
+    signals.content_written.connect(written)
+    try:
+        assert pages_written(build(site))[0] > 0
+    finally:
+        signals.content_written.disconnect(written)
+    assert when_first_page == [before]  # not saved yet when the first page was written
+    assert cache.stat().st_mtime_ns != before  # saved by the end, with the new issue
+    assert b"2024-02-15" in cache.read_bytes()
+    assert pages_written(build(site)) == (0, 3 + LISTS)  # read back: nothing to write
+
+
+def test_a_failed_run_s_writer_saves_nothing_when_another_run_ends(tmp_path):
+    """A run that fails never reaches Pelican's `finalized`, so its writer stays listening
+    for as long as its error is kept: the next run's end must not save that writer's
+    ledger, nor its put-off content cache, into the cache folder."""
+    import types
+
+    from pelican import signals
+
+    from digest.pelican_plugin.incremental import (
+        _UNSAVED_KEY,
+        INCREMENTAL_KEY,
+        LEDGER,
+        IncrementalWriter,
+    )
+
+    saved: list[str] = []
+    settings = {
+        INCREMENTAL_KEY: "key",
+        "CACHE_PATH": str(tmp_path / "cache"),
+        _UNSAVED_KEY: [lambda: saved.append("pelican's cache")],
+    }
+    failed = IncrementalWriter(str(tmp_path / "output"), settings=settings)
+    failed.ledger.pages["issues/x/index.html"] = ["key", 1]  # a page that was never placed
+    signals.finalized.send(types.SimpleNamespace(settings={}))  # another run ends
+    assert not (tmp_path / "cache" / LEDGER).exists() and saved == []
+    del failed
+
+
 def test_an_edited_issue_is_read_and_written_again(site):
     path = site / ISSUES / "2024-02-01.md"
     text = path.read_text(encoding="utf-8")

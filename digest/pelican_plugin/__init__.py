@@ -16,6 +16,8 @@ def register() -> None:
     signals.readers_init.connect(add_reader)
     signals.article_generator_init.connect(stamp_from_check)
     signals.page_generator_init.connect(stamp_from_check)
+    signals.article_generator_init.connect(incremental.save_cache_last)
+    signals.page_generator_init.connect(incremental.save_cache_last)
     signals.article_generator_preread.connect(forget_markdown_package)
     signals.page_generator_preread.connect(forget_markdown_package)
     signals.article_writer_finalized.connect(write_exports)

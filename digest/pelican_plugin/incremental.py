@@ -23,16 +23,19 @@ Pelican saves its content cache in place: a build killed while it did left half 
 and every later build failed reading it. At the end of a build the cache files' sizes and
 times are recorded (CACHE_PATH/site/complete.json); a cache that does not match them was
 not saved whole, and is emptied before Pelican reads it. The ledger and the key are
-written whole (digest.files), and so is every page (AtomicWriter, atomic.py).
+written whole (digest.files), and so is every page (AtomicWriter, atomic.py). Pelican's
+save is put off until the pages are written (save_cache_last), just before that record.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,7 @@ FOLDER = "site"
 LEDGER = "pages.json"
 _KEY_FILE = "key"
 _COMPLETE = "complete.json"  # the cache files as the last finished build left them
+_UNSAVED_KEY = "_DIGEST_UNSAVED_CACHES"  # Pelican's cache saves, put off (save_cache_last)
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
@@ -240,7 +244,13 @@ class IncrementalWriter(AtomicWriter):
 
     def _save(self, pelican: Any) -> None:
         signals.finalized.disconnect(self._save)
+        if pelican.settings is not self.settings:
+            # The writer of a run that failed, still alive (its error holds it): this is
+            # another run's end, whose ledger and cache are not this writer's to save.
+            return
         self.flush()
+        for save in self.settings.pop(_UNSAVED_KEY, ()):  # save_cache_last
+            save()
         self.ledger.save()
         self.settings[COUNTS_KEY] = (self.written, self.skipped)
         log.info("site: %d unchanged pages not written again", self.skipped)
@@ -385,6 +395,20 @@ def _local_site_url(name: str, context: dict[str, Any], relative: bool) -> str |
     if not relative:
         return None
     return path_to_url(get_relative_path(name)) or None  # an empty one is not set
+
+
+def save_cache_last(generator: Any) -> None:
+    """Pelican saves its content cache (every issue it read: 37 MB at 520 issues, 0.07 s)
+    as it finishes reading, before it writes a page; a rebuild's new PDF waits for the new
+    issue's page, and the build for that PDF. In a digest build the cache is saved once the
+    pages are written instead (IncrementalWriter._save), then recorded complete. (At the
+    generators' init signals, as stamp_from_check: their readers are made by then.)"""
+    settings = generator.settings
+    readers = getattr(generator, "readers", None)
+    if INCREMENTAL_KEY not in settings or readers is None:
+        return
+    unsaved: list[Callable[[], None]] = settings.setdefault(_UNSAVED_KEY, [])
+    readers.save_cache = functools.partial(unsaved.append, readers.save_cache)
 
 
 def get_writer(pelican: Any) -> type[Writer]:
