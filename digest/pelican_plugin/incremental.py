@@ -47,6 +47,7 @@ from digest import files, stamps
 from digest.pelican_plugin import parallel
 from digest.pelican_plugin.atomic import AtomicWriter
 from digest.pelican_plugin.audio import CONTEXT_KEY as PODCAST_KEY
+from digest.pelican_plugin.reader import HASHES_KEY
 from digest.render import jinja
 
 log = logging.getLogger(__name__)
@@ -368,7 +369,11 @@ class IncrementalWriter(AtomicWriter):
     def _source_hash(self, content: Any) -> str:
         path = content.source_path
         if path not in self._sources:
-            self._sources[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            # The hash the build's check took of the bytes the page is made from (as
+            # stamp_from_check): reading and hashing every issue file again cost a rebuild
+            # 30-50 ms before the new issue's page. Any other file is read.
+            known = (self.settings.get(HASHES_KEY) or {}).get(path)
+            self._sources[path] = known or hashlib.sha256(Path(path).read_bytes()).hexdigest()
         return self._sources[path]
 
     def unchanged(self, outputs: list[Path], content: Any) -> tuple[bool, str]:
