@@ -114,7 +114,7 @@ def test_pelican_s_cache_is_saved_once_the_pages_are_written(site):
 
     def written(path: str, context: object = None) -> None:
         if not when_first_page:
-            when_first_page.append(cache.stat().st_mtime_ns)
+            when_first_page.append(cache.stat().st_mtime_ns if cache.exists() else None)
 
     signals.content_written.connect(written)
     try:
@@ -125,6 +125,15 @@ def test_pelican_s_cache_is_saved_once_the_pages_are_written(site):
     assert cache.stat().st_mtime_ns != before  # saved by the end, with the new issue
     assert b"2024-02-15" in cache.read_bytes()
     assert pages_written(build(site)) == (0, 3 + LISTS)  # read back: nothing to write
+    # A full build, whose PDFs are all current (none waits for a page), saves it where
+    # Pelican does: before the first page (put off there, the pages took longer).
+    when_first_page.clear()
+    signals.content_written.connect(written)
+    try:
+        build(site, "--full")
+    finally:
+        signals.content_written.disconnect(written)
+    assert when_first_page and when_first_page[0] not in (None, before)  # saved already
 
 
 def test_a_failed_run_s_writer_saves_nothing_when_another_run_ends(tmp_path):

@@ -94,9 +94,11 @@ def run_pelican(
     parsed: dict[str, Any] | None = None,
     hashes: dict[str, str] | None = None,
     now: datetime | None = None,
+    pages_awaited: bool = False,
 ) -> list[Any]:
     """Build the site into settings.output_path; returns the issue articles. `now`: the
-    build's clock, for what Pelican would otherwise date by the system's (an empty feed)."""
+    build's clock, for what Pelican would otherwise date by the system's (an empty feed).
+    `pages_awaited`: PDFs wait for pages this run writes (incremental.save_cache_last)."""
     report = report if report is not None else BuildReport()
     from pelican import Pelican, signals
 
@@ -118,6 +120,8 @@ def run_pelican(
         # After prepare(): the settings' fingerprint must not take the time, or every
         # build by the system's clock would be a full one.
         pelican_settings[NOW_KEY] = now
+    if pages_awaited:
+        incremental.save_cache_last(pelican_settings)
     reasons: list[str] = []
     pelican_settings[PROBLEMS_KEY] = reasons
     problems = _Problems()
@@ -249,6 +253,7 @@ def _publish(
                 parsed=verdict.parsed,
                 hashes=verdict.hashes,
                 now=now,
+                pages_awaited=early is not None,
             )
 
         if early is None:

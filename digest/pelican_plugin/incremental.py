@@ -23,8 +23,8 @@ Pelican saves its content cache in place: a build killed while it did left half 
 and every later build failed reading it. At the end of a build the cache files' sizes and
 times are recorded (CACHE_PATH/site/complete.json); a cache that does not match them was
 not saved whole, and is emptied before Pelican reads it. The ledger and the key are
-written whole (digest.files), and so is every page (AtomicWriter, atomic.py). Pelican's
-save is put off until the pages are written (save_cache_last), just before that record.
+written whole (digest.files), and so is every page (AtomicWriter, atomic.py). When new
+PDFs wait for their pages, Pelican's save waits until the pages are written (save_cache_last).
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ import json
 import logging
 import re
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +57,7 @@ FOLDER = "site"
 LEDGER = "pages.json"
 _KEY_FILE = "key"
 _COMPLETE = "complete.json"  # the cache files as the last finished build left them
-_UNSAVED_KEY = "_DIGEST_UNSAVED_CACHES"  # Pelican's cache saves, put off (save_cache_last)
+_UNSAVED_KEY = "_DIGEST_UNSAVED_CACHES"  # Pelican's cache saves put off (save_cache_last)
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
@@ -250,7 +249,7 @@ class IncrementalWriter(AtomicWriter):
             # another run's end, whose ledger and cache are not this writer's to save.
             return
         self.flush()
-        for save in self.settings.pop(_UNSAVED_KEY, ()):  # save_cache_last
+        for save in self.settings.pop(_UNSAVED_KEY, ()):  # cache_saves_put_off
             save()
         self.ledger.save()
         self.settings[COUNTS_KEY] = (self.written, self.skipped)
@@ -402,17 +401,23 @@ def _local_site_url(name: str, context: dict[str, Any], relative: bool) -> str |
     return path_to_url(get_relative_path(name)) or None  # an empty one is not set
 
 
-def save_cache_last(generator: Any) -> None:
-    """Pelican saves its content cache (every issue it read: 37 MB at 520 issues, 0.07 s)
-    as it finishes reading, before it writes a page; a rebuild's new PDF waits for the new
-    issue's page, and the build for that PDF. In a digest build the cache is saved once the
-    pages are written instead (IncrementalWriter._save), then recorded complete. (At the
-    generators' init signals, as stamp_from_check: their readers are made by then.)"""
-    settings = generator.settings
+def save_cache_last(settings: dict[str, Any]) -> None:
+    """Have this run save Pelican's content cache once its pages are written
+    (IncrementalWriter._save, before the cache is recorded complete), not as Pelican does,
+    when it finishes reading and before it writes any page: every issue read, 37 MB at 520
+    issues, 0.05-0.07 s. For a run whose new PDFs wait for their pages (digest build after
+    an issue was added or edited). A full build keeps Pelican's order: put off there, its
+    page writing was measured 0.14-0.2 s slower (8 alternations), for reasons not known."""
+    settings[_UNSAVED_KEY] = []
+
+
+def cache_saves_put_off(generator: Any) -> None:
+    """At the generators' init signals (as stamp_from_check: their readers are made by
+    then): the readers' save waits, in a run that asked (save_cache_last)."""
+    unsaved = generator.settings.get(_UNSAVED_KEY)
     readers = getattr(generator, "readers", None)
-    if INCREMENTAL_KEY not in settings or readers is None:
+    if unsaved is None or readers is None:
         return
-    unsaved: list[Callable[[], None]] = settings.setdefault(_UNSAVED_KEY, [])
     readers.save_cache = functools.partial(unsaved.append, readers.save_cache)
 
 
