@@ -126,7 +126,7 @@ def test_pelican_s_cache_is_saved_once_the_pages_are_written(site):
     assert b"2024-02-15" in cache.read_bytes()
     assert pages_written(build(site)) == (0, 3 + LISTS)  # read back: nothing to write
     # A full build, whose PDFs are all current (none waits for a page), saves it where
-    # Pelican does: before the first page (put off there, the pages took longer).
+    # Pelican does: before the first page.
     when_first_page.clear()
     signals.content_written.connect(written)
     try:
