@@ -161,7 +161,6 @@ def test_a_failed_run_s_writer_saves_nothing_when_another_run_ends(tmp_path):
     failed.ledger.pages["issues/x/index.html"] = ["key", 1]  # a page that was never placed
     signals.finalized.send(types.SimpleNamespace(settings={}))  # another run ends
     assert not (tmp_path / "cache" / LEDGER).exists() and saved == []
-    del failed
 
 
 def test_an_edited_issue_is_read_and_written_again(site):
