@@ -606,3 +606,23 @@ def test_the_text_email_keeps_each_run_in_order_for_a_bidi_reader(built):
         assert run in seen, f"{run!r} not shown in order:\n{seen}"
     # The credits read as the Arabic sentence orders them: Tigris Wire first, at the right.
     assert re.search(r"\(Al-Rafidain \[\d+\] ,Tigris Wire \[\d+\]\)", seen), seen
+
+
+def test_each_character_has_the_kind_of_its_bidi_class_and_a_mark_its_base_s():
+    from digest.render.bidi import kinds
+
+    letters = {"L": "L", "R": "R", "AL": "R", "AN": "R", "EN": "N", "ES": "e", "ET": "t"}
+    letters |= {"CS": "c", "WS": "s", "S": "s", "B": "x"}
+    letters |= dict.fromkeys(("LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"), "x")
+    text = "".join(map(chr, range(0x30000)))
+    got = kinds(text)
+    assert len(got) == len(text)
+    for at, char in enumerate(text):
+        bidi = unicodedata.bidirectional(char)
+        if bidi == "NSM":
+            assert got[at] == (got[at - 1] if at else "o"), hex(ord(char))
+        else:
+            want = "o" if char == "\u200e" else letters.get(bidi, "o")
+            assert got[at] == want, hex(ord(char))
+    assert kinds("\u0651x\u0651") == "oLL"  # a mark with no base before it: a neutral
+    assert kinds("قال \u200e 4") == "RRRsosN"

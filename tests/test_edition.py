@@ -1122,3 +1122,49 @@ def test_the_period_not_the_publication_date_bounds_the_days_an_item_may_name():
     )
     e = parse_edition(late, slug="x", sections=SECTIONS, sources=SOURCES)
     assert e.sections[0].items[0].day == date(2024, 2, 1)
+
+
+def _bodies(folder) -> list[str]:
+    from benchmarks.archive import write_archive
+    from tests.conftest import ROOT
+
+    files = [*ROOT.glob("tests/data/**/*.md"), *ROOT.glob("samples/**/*.md")]
+    files += write_archive(folder, 13)  # weekly issues with tables, links, Arabic paragraphs
+    return [split_metadata(f.read_text(encoding="utf-8", errors="replace")).body for f in files]
+
+
+def test_a_body_is_rendered_as_markdown_it_renders_it_with_its_paragraphs_made_once(tmp_path):
+    # parse_edition renders each paragraph for its item, and the section's body from those
+    # (edition._render): the bytes markdown-it's own renderer writes, whichever it reuses.
+    from digest.render.edition import _render
+
+    md = markdown()
+    bodies = _bodies(tmp_path)
+    assert len(bodies) > 50
+    for body in bodies:
+        tokens = md.parse(body)
+        expected = md.renderer.render(tokens, md.options, {})
+        paragraphs = {
+            id(t): md.renderer.renderInline(t.children or [], md.options, {})
+            for i, t in enumerate(tokens)
+            if t.type == "inline" and tokens[i - 1].type == "paragraph_open"
+        }
+        assert _render(md, tokens, paragraphs) == expected
+        assert _render(md, tokens, {}) == expected
+
+
+def test_a_tokens_links_are_read_once_and_lined_by_each_callers_offset():
+    from digest.render.edition import links_of
+
+    [_, inline, _] = markdown().parse(
+        "See [A](https://a.example/x) and [B *b*](https://b.example/)."
+    )
+    first = links_of(inline, 0)
+    assert [(link.url, link.text, link.line) for link in first] == [
+        ("https://a.example/x", "A", 1),
+        ("https://b.example/", "B b", 1),
+    ]
+    again = links_of(inline, 0)  # read from the token: a list of the caller's own
+    again.append(again.pop(0))
+    assert links_of(inline, 0) == first
+    assert [link.line for link in links_of(inline, 9)] == [10, 10]  # the body's own offset

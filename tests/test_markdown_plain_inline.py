@@ -111,6 +111,18 @@ def test_generated_text_is_read_as_markdown_it_reads_it(seed):
     assert 300 < taken < 2700  # both ways are exercised
 
 
+@pytest.mark.parametrize("seed", range(2))
+def test_line_ends_and_nul_are_normalized_as_markdown_it_does(seed):
+    # digest's "normalize" rule skips the substitution for text without "\r" or NUL.
+    rng = random.Random(seed)
+    fast, reference = markdown(), reference_parser()
+    pieces = ["\r\n", "\r", "\n", "\0", "\r\r\n", "\n\r", "  \r\n", "| a |", "# h", "- i", "w"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) + rng.choice(WORDS) for _ in range(rng.randrange(1, 9)))
+        assert tokens(fast, text, False) == tokens(reference, text, False), repr(text)
+        assert tokens(fast, text, True) == tokens(reference, text, True), repr(text)
+
+
 def test_what_is_not_plain_goes_to_markdown_it():
     md = markdown()
     for text in [

@@ -17,6 +17,8 @@ from pelican.contents import Content
 from pelican.settings import DEFAULT_CONFIG
 
 # What must precede a match of the default pattern: its quote, then its first character.
+# Searched only in a body with "{" or "|": a search for ["'][{|] reads a 35 KB page
+# character by character (a quarter of a millisecond), one for a character skips through.
 _MAY_LINK = re.compile(r"""["'][{|]""")
 _DEFAULT = DEFAULT_CONFIG["INTRASITE_LINK_REGEX"]
 _searched = Content.get_static_links
@@ -27,7 +29,7 @@ def get_static_links(content: Content) -> set[str]:
     if (
         content.settings.get("INTRASITE_LINK_REGEX") == _DEFAULT
         and isinstance(body, str)
-        and _MAY_LINK.search(body) is None
+        and (("{" not in body and "|" not in body) or _MAY_LINK.search(body) is None)
     ):
         return set()
     return _searched(content)

@@ -59,14 +59,23 @@ _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
 
 
+# Each character's kind by its code point, filled as characters are met (str.translate
+# reads it): "m" for a combining mark, which takes its base's kind.
+_KIND_OF: dict[int, str] = {}
+
+
 def kinds(text: str) -> str:
     """One letter per character (see _KIND); a combining mark takes its base's kind."""
+    for char in set(text):
+        if ord(char) not in _KIND_OF:
+            bidi = unicodedata.bidirectional(char)
+            _KIND_OF[ord(char)] = "m" if bidi == "NSM" else _MARKS.get(char) or _KIND.get(bidi, "o")
+    found = text.translate(_KIND_OF)
+    if "m" not in found:
+        return found
     out: list[str] = []
-    for char in text:
-        kind = _MARKS.get(char) or _KIND.get(unicodedata.bidirectional(char), "o")
-        if unicodedata.bidirectional(char) == "NSM":
-            kind = out[-1] if out else "o"
-        out.append(kind)
+    for kind in found:
+        out.append(kind if kind != "m" else out[-1] if out else "o")
     return "".join(out)
 
 

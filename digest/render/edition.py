@@ -260,11 +260,16 @@ def unknown_links(links: Sequence[Link], sources: Sequence[Source]) -> tuple[Lin
 
 
 def _body_items(
-    body: list[Token], sources: Sequence[Source], offset: int, reference: date | None
+    body: list[Token],
+    sources: Sequence[Source],
+    offset: int,
+    reference: date | None,
+    rendered: dict[int, str],
 ) -> tuple[list[Link], list[EditionItem], list[Incident]]:
     """A section's or a report's body read in order: every link (each cites a source),
     every paragraph as an item (dated, its direction set and its left-to-right runs
-    isolated), every incident table's rows."""
+    isolated), every incident table's rows. Each item's HTML goes in `rendered` too, by
+    its inline token's id, for _body_html."""
     md = markdown()
     links: list[Link] = []
     items: list[EditionItem] = []
@@ -282,11 +287,13 @@ def _body_items(
             language = _set_direction(body[i - 1], text, names, sources)
             _isolate_ltr_runs(language, [token])
             day, named = event_day(text, reference) if reference else (None, None)
+            html = md.renderer.renderInline(token.children or [], md.options, {})
+            rendered[id(token)] = html
             items.append(
                 EditionItem(
                     day=day if named else None,
                     text=text,
-                    html=md.renderer.renderInline(token.children or [], md.options, {}),
+                    html=html,
                     sources=names,
                     links=tuple(link.url for link in own),
                     language=language,
@@ -320,10 +327,11 @@ def _section(
                 del body[i - 1 : i + 2]
             break
 
-    links, items, incidents = _body_items(body, sources, offset, reference)
+    rendered: dict[int, str] = {}
+    links, items, incidents = _body_items(body, sources, offset, reference, rendered)
 
     cited = _names((link.url for link in links), sources)
-    body_html = _body_html(md, body)
+    body_html = _body_html(md, body, rendered)
     section = EditionSection(
         key=key,
         label=labels.get(key, key.replace("-", " ").title()),
@@ -349,7 +357,16 @@ def _names(urls: object, sources: Sequence[Source]) -> tuple[str, ...]:
     return tuple(names)
 
 
+_LINKS_READ = "digest_links"  # an inline token's meta: (offset, its links), once read
+
+
 def links_of(inline: Token, offset: int) -> list[Link]:
+    """The links of an inline token, each with its text and line. Kept on the token: the
+    check reads every link of an issue, then parse_edition those of its paragraphs again
+    (what changes the token later, bidi.isolate, changes neither address nor text)."""
+    kept = inline.meta.get(_LINKS_READ)
+    if kept is not None and kept[0] == offset:
+        return list(kept[1])
     line = offset + (inline.map[0] if inline.map else 0) + 1
     found: list[Link] = []
     children = inline.children or []
@@ -366,6 +383,7 @@ def links_of(inline: Token, offset: int) -> list[Link]:
                     line=line,
                 )
             )
+    inline.meta[_LINKS_READ] = (offset, tuple(found))
     return found
 
 
@@ -424,11 +442,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
-def _body_html(md: MarkdownIt, body: list[Token]) -> str:
+def _body_html(md: MarkdownIt, body: list[Token], rendered: dict[int, str] | None = None) -> str:
     """A section's or a day's body; its tables scroll sideways in a narrow window, and the
-    incident table is captioned."""
+    incident table is captioned. `rendered`: the HTML of inline tokens already rendered (by
+    their id), which is not made a second time."""
     return (
-        md.renderer.render(body, md.options, {})
+        _render(md, body, rendered or {})
         .replace(
             '<table class="incidents">',
             '<div class="table-wrap"><table class="incidents">\n'
@@ -436,6 +455,29 @@ def _body_html(md: MarkdownIt, body: list[Token]) -> str:
         )
         .replace("</table>", "</table></div>")
     )
+
+
+def _render(md: MarkdownIt, tokens: list[Token], rendered: dict[int, str]) -> str:
+    """md.renderer.render(tokens, md.options, {}): the same loop over the tokens, but for an
+    inline token in `rendered`, whose HTML renderInline made with the same children (the
+    paragraphs' inline HTML is a section's largest part, and each item holds its own)."""
+    renderer, options, env = md.renderer, md.options, {}
+    rules = renderer.rules
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.type == "inline":
+            if token.children:
+                done = rendered.get(id(token))
+                out.append(
+                    done
+                    if done is not None
+                    else renderer.renderInline(token.children, options, env)
+                )
+        elif token.type in rules:
+            out.append(rules[token.type](tokens, i, options, env))
+        else:
+            out.append(renderer.renderToken(tokens, i, options, env))
+    return "".join(out)
 
 
 def _page_html(intro_html: str, sections: Sequence[EditionSection]) -> str:
@@ -682,12 +724,13 @@ def _report(
             links = links_of(inline, offset)
             del body[first : first + 3]
     _heading_ids(body)
-    body_links, items, incidents = _body_items(body, sources, offset, reference)
+    rendered: dict[int, str] = {}
+    body_links, items, incidents = _body_items(body, sources, offset, reference, rendered)
     links.extend(body_links)
     report = EditionReport(
         summary_html=summary_html,
         summary_text=summary_text,
-        body_html=_body_html(md, body),
+        body_html=_body_html(md, body, rendered),
         items=tuple(items),
         sources_cited=_names((link.url for link in links), sources),
         links=tuple(links),
