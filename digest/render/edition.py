@@ -260,16 +260,11 @@ def unknown_links(links: Sequence[Link], sources: Sequence[Source]) -> tuple[Lin
 
 
 def _body_items(
-    body: list[Token],
-    sources: Sequence[Source],
-    offset: int,
-    reference: date | None,
-    rendered: dict[int, str],
+    body: list[Token], sources: Sequence[Source], offset: int, reference: date | None
 ) -> tuple[list[Link], list[EditionItem], list[Incident]]:
     """A section's or a report's body read in order: every link (each cites a source),
     every paragraph as an item (dated, its direction set and its left-to-right runs
-    isolated), every incident table's rows. Each item's HTML goes in `rendered` too, by
-    its inline token's id, for _body_html."""
+    isolated; its HTML kept on its token for _body_html), every incident table's rows."""
     md = markdown()
     links: list[Link] = []
     items: list[EditionItem] = []
@@ -288,7 +283,7 @@ def _body_items(
             _isolate_ltr_runs(language, [token])
             day, named = event_day(text, reference) if reference else (None, None)
             html = md.renderer.renderInline(token.children or [], md.options, {})
-            rendered[id(token)] = html
+            token.meta[_HTML_MADE] = html
             items.append(
                 EditionItem(
                     day=day if named else None,
@@ -327,11 +322,10 @@ def _section(
                 del body[i - 1 : i + 2]
             break
 
-    rendered: dict[int, str] = {}
-    links, items, incidents = _body_items(body, sources, offset, reference, rendered)
+    links, items, incidents = _body_items(body, sources, offset, reference)
 
     cited = _names((link.url for link in links), sources)
-    body_html = _body_html(md, body, rendered)
+    body_html = _body_html(md, body)
     section = EditionSection(
         key=key,
         label=labels.get(key, key.replace("-", " ").title()),
@@ -357,7 +351,9 @@ def _names(urls: object, sources: Sequence[Source]) -> tuple[str, ...]:
     return tuple(names)
 
 
-_LINKS_READ = "digest_links"  # an inline token's meta: (offset, its links), once read
+# What is kept in an inline token's meta once made: (offset, its links), its HTML.
+_LINKS_READ = "digest_links"
+_HTML_MADE = "digest_html"
 
 
 def links_of(inline: Token, offset: int) -> list[Link]:
@@ -442,12 +438,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
-def _body_html(md: MarkdownIt, body: list[Token], rendered: dict[int, str] | None = None) -> str:
+def _body_html(md: MarkdownIt, body: list[Token]) -> str:
     """A section's or a day's body; its tables scroll sideways in a narrow window, and the
-    incident table is captioned. `rendered`: the HTML of inline tokens already rendered (by
-    their id), which is not made a second time."""
+    incident table is captioned."""
     return (
-        _render(md, body, rendered or {})
+        _render(md, body)
         .replace(
             '<table class="incidents">',
             '<div class="table-wrap"><table class="incidents">\n'
@@ -457,17 +452,18 @@ def _body_html(md: MarkdownIt, body: list[Token], rendered: dict[int, str] | Non
     )
 
 
-def _render(md: MarkdownIt, tokens: list[Token], rendered: dict[int, str]) -> str:
-    """md.renderer.render(tokens, md.options, {}): the same loop over the tokens, but for an
-    inline token in `rendered`, whose HTML renderInline made with the same children (the
-    paragraphs' inline HTML is a section's largest part, and each item holds its own)."""
+def _render(md: MarkdownIt, tokens: list[Token]) -> str:
+    """md.renderer.render(tokens, md.options, {}): the same loop over the tokens, but an
+    inline token whose HTML _body_items kept (renderInline of the same children) is not
+    rendered again: the paragraphs' HTML is a section's largest part, and each item holds
+    its own."""
     renderer, options, env = md.renderer, md.options, {}
     rules = renderer.rules
     out: list[str] = []
     for i, token in enumerate(tokens):
         if token.type == "inline":
             if token.children:
-                done = rendered.get(id(token))
+                done = token.meta.get(_HTML_MADE)
                 out.append(
                     done
                     if done is not None
@@ -724,13 +720,12 @@ def _report(
             links = links_of(inline, offset)
             del body[first : first + 3]
     _heading_ids(body)
-    rendered: dict[int, str] = {}
-    body_links, items, incidents = _body_items(body, sources, offset, reference, rendered)
+    body_links, items, incidents = _body_items(body, sources, offset, reference)
     links.extend(body_links)
     report = EditionReport(
         summary_html=summary_html,
         summary_text=summary_text,
-        body_html=_body_html(md, body, rendered),
+        body_html=_body_html(md, body),
         items=tuple(items),
         sources_cited=_names((link.url for link in links), sources),
         links=tuple(links),
