@@ -125,6 +125,10 @@ def _variants(phrase: str) -> list[str]:
         phrase.title(),
         phrase.replace(" ", "  "),
         phrase.replace(" ", "\n"),
+        # letters re's case folding matches with "s", "i" and "k", which lower() keeps
+        # apart from them: no needle or other word is in the lowered text as written
+        phrase.replace("s", "\u017f").replace("i", "\u0131"),
+        phrase.replace("k", "\u212a").replace("I", "\u0130"),
     ]
 
 
@@ -140,6 +144,19 @@ def test_every_form_of_a_rule_is_found_as_at_every_position(rule: str) -> None:
             found_some += any(r == rule for _, _, r in expected)
     # The forms must be ones the rule matches: a corpus the rule ignores would prove nothing.
     assert found_some >= len(forms), (rule, found_some, len(forms))
+
+
+@pytest.mark.parametrize("rule", sorted(anchoring._ALSO))
+def test_every_form_of_a_rule_holds_one_of_its_other_words(rule: str) -> None:
+    # A text without them is not tried for the rule (anchoring._ALSO): each match found
+    # at every position in every surrounding holds one, as lower() writes it.
+    matches = 0
+    for phrase, (before, after) in itertools.product(_forms()[rule], SURROUNDINGS):
+        for variant in _variants(phrase)[:5]:
+            for m in anchoring._RULES[rule].finditer(before.format(variant) + after):
+                assert any(w in m.group(0).lower() for w in anchoring._ALSO[rule]), m
+                matches += 1
+    assert matches >= len(_forms()[rule]) * len(SURROUNDINGS)
 
 
 def test_a_rule_tried_from_too_few_words_would_miss_its_longest_form() -> None:

@@ -192,6 +192,15 @@ def test_an_untranslated_paragraph_is_a_warning(settings):
     assert not any("Arabic script" in line for line in judge(named, settings))
 
 
+def test_an_untranslated_paragraph_of_ascii_letters_is_a_warning_in_an_arabic_issue(settings):
+    # An ASCII paragraph holds no Arabic letter, but it is all Latin ones.
+    found = judge(GOOD.replace("Slug: 2024-02-08\n", "Slug: 2024-02-08\nLang: ar\n"), settings)
+    assert (
+        "warning 11 paragraph in Latin script in an Arabic issue: translate or summarise it "
+        "for readers" in found
+    ), found
+
+
 def test_two_rows_for_one_date_and_place_are_a_warning(settings):
     text = GOOD + "| 2024-02-04 | Baghdad Airport | 1 | 0 |\n"
     assert "warning 15 incident rows on lines 14 and 15 have the same date and place" in " ".join(

@@ -1,6 +1,8 @@
 """The day-phrase patterns tried only near their key words find exactly what trying them at
 every position found (issue 25): dates.finditer_near against pattern.finditer, and
-anchoring.relative_words / dates.dated against the code they replaced, on every paragraph
+anchoring.relative_words / dates.dated against the code they replaced (every rule tried
+everywhere; a clause cut with re.split and searched for its background and future words in
+both languages, where ASCII text is now searched for the English ones only), on every paragraph
 of the synthetic archive, the texts the day-phrase tests use, every Markdown file of the
 checkout, and random text built from the phrases' own words."""
 
@@ -24,12 +26,12 @@ PUBLISHED = date(2024, 2, 6)
 
 
 def _find_before(text: str) -> list[tuple[int, int, str]]:
+    """Every rule tried at every position (the Arabic ones in Arabic text)."""
     arabic = bool(re.search("[\u0600-\u06ff]", text))
-    low = text.lower()
     found = [
         (m.start(), m.end(), rule)
         for rule, pattern in anchoring._RULES.items()
-        if (arabic if rule.startswith("ar_") else any(n in low for n in anchoring._NEEDLES[rule]))
+        if arabic or not rule.startswith("ar_")
         for m in pattern.finditer(text)
         if anchoring._is_reference(rule, m, text)
     ]
@@ -47,9 +49,11 @@ def _dated_before(text: str, published: date) -> tuple[date, str | None]:
         key=lambda m: (m.start(), -m.end()),
     )
     for match in matches:
-        if dates.background(text, match.start()):
+        # the clause cut by re.split, searched for the words of both languages
+        clause = re.split(r"[.,;:!?،؛]", text[: match.start()])[-1]
+        if dates._BACKGROUND[0].search(clause):
             continue
-        if match.re in (dates._WEEKDAY, dates._AR_WEEKDAY) and dates.ahead(text, match.start()):
+        if match.re in (dates._WEEKDAY, dates._AR_WEEKDAY) and dates._AHEAD[0].search(clause):
             continue
         day = dates._resolve(match, published)
         if day is not None and published - dates._MAX_LAG <= day <= published:
@@ -138,6 +142,8 @@ def _spans(matches) -> list[tuple[int, int, tuple]]:
 
 # ---------------------------------------------------------------- the tests
 
+_M = re.compile(r"yeſterday|thıs morning|laſt weeK")
+
 
 def test_the_corpus_holds_the_phrases() -> None:
     # A corpus without day phrases would prove nothing.
@@ -174,7 +180,20 @@ def test_a_whitespace_run_or_a_folding_letter_does_not_hide_a_phrase() -> None:
     found = anchoring.relative_words(text)
     assert found[:2] == ["late on" + " " * 200 + "Sunday", "yeſterday"]
     assert [(f.start, f.end, f.rule) for f in anchoring._find(text)] == _find_before(text)
+    # ... even where no other word of its rule is there to be seen in the lowered text
+    for text in ("It happened yeſterday.", "Talks reſume thıs morning.", "It was laſt weeK."):
+        assert anchoring.relative_words(text) == [m.group(0) for m in [_M.search(text)]], text
     assert dates.dated("The strike came yeſterday.", PUBLISHED) == (
         PUBLISHED - timedelta(days=1),
         "yeſterday",
     )
+
+
+def test_a_clause_runs_back_to_the_last_mark_as_re_split_cuts_it() -> None:
+    rng = random.Random(8)
+    pieces = [*".,;:!?،؛", "a", "ب", " ", "on Sunday", "\n"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        for start in range(len(text) + 1):
+            cut = re.split(r"[.,;:!?،؛]", text[:start])[-1]
+            assert dates.clause_before(text, start) == cut, (text, start)

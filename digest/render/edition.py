@@ -400,7 +400,7 @@ _LTR_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 def _right_to_left(text: str) -> bool:
     """Mostly Arabic/Hebrew-script letters (Arabic, Kurdish Sorani, Persian ...)."""
-    if _RTL_LETTER.search(text) is None:  # most paragraphs: no need to count the letters
+    if text.isascii() or _RTL_LETTER.search(text) is None:  # most: no letters to count
         return False
     return len(_RTL_LETTER.findall(text)) > len(_LTR_LETTER.findall(text))
 

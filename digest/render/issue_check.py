@@ -84,6 +84,9 @@ _SCRIPTS = {  # a paragraph mostly in one of these in an issue of another langua
     "Arabic": re.compile(r"[\u0600-\u06ff\u0750-\u077f]"),
     "Latin": re.compile(r"[A-Za-z]"),
 }
+_ASCII_SCRIPTS = frozenset({"Latin"})  # those with letters in ASCII
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_BRACKETED = re.compile(r"\[[^\]]*\]")
 _LANGUAGE_SCRIPT = {"ar": "Arabic", "ku": "Arabic", "fa": "Arabic", "ur": "Arabic"}
 
 
@@ -664,8 +667,10 @@ def _paragraphs(inlines: list[tuple[int, bool, str]], script: str, found: _Found
     others = {name: pattern for name, pattern in _SCRIPTS.items() if name != script}
     own = _SCRIPTS[script]
     for line, paragraph, content in inlines:
-        text = _KEY.sub("", _TAKEAWAY.sub("", content))
-        text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets are no reading matter
+        text = _TAKEAWAY.sub("", content)
+        if "{#" in text:  # a heading's key (_KEY, tried at every space of the text)
+            text = _KEY.sub("", text)
+        text = _LINK_TARGET.sub("]", text)  # link targets are no reading matter
         for phrase in dict.fromkeys(relative_words(text)):
             found.warn(
                 line,
@@ -674,8 +679,11 @@ def _paragraphs(inlines: list[tuple[int, bool, str]], script: str, found: _Found
             )
         if not paragraph:
             continue
-        letters = re.sub(r"\[[^\]]*\]", "", text)  # source names may be in any script
+        letters = _BRACKETED.sub("", text)  # source names may be in any script
+        plain = letters.isascii()
         for name, pattern in others.items():
+            if plain and name not in _ASCII_SCRIPTS:
+                continue  # none of its letters
             theirs = len(pattern.findall(letters))
             if theirs > 20 and theirs > len(own.findall(letters)):  # ours counted when it matters
                 language = "English" if script == "Latin" else script

@@ -170,29 +170,46 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     ),
     "ago": ("ago",),
 }
+# A word every match of a rule also holds, beside its needle ("this" or "last" morning): a
+# text holding a needle but none of these ("night", "this year") is not tried.
+_ALSO: dict[str, tuple[str, ...]] = {
+    "part": ("this", "last"),
+    "week": ("this", "last", "next"),
+    "month": ("this", "last", "next"),
+}
 # How many words before its needle's word a rule's match may begin: "this coming Sunday",
 # "during earlier this week", "during March last year", "on the same day", "this morning"
 # (fewer words, fewer places the pattern is tried).
 _WORDS = {"weekday": 2, "day": 5, "part": 1, "week": 3, "month": 3, "near": 2, "ago": 5}
+# The rules in _RULES's order (which breaks ties between equal matches): (rule, pattern,
+# needles, words, also) for English, (rule, pattern) for Arabic.
+_ENGLISH = [
+    (rule, pattern, _NEEDLES[rule], _WORDS[rule], _ALSO.get(rule, ()))
+    for rule, pattern in _RULES.items()
+    if rule in _NEEDLES
+]
+_ARABIC_RULES = [(rule, pattern) for rule, pattern in _RULES.items() if rule.startswith("ar_")]
 
 
 def _find(text: str) -> list[_Found]:
     """The relative phrases in `text`, the longest first where two overlap."""
-    arabic = bool(re.search("[\u0600-\u06ff]", text))
     low = text.lower()
-    found = [
-        _Found(m.start(), m.end(), rule, m)
-        for rule, pattern in _RULES.items()
-        for m in (
-            (pattern.finditer(text) if arabic else ())
-            if rule.startswith("ar_")
-            # every English phrase holds its key word within _WORDS words of its start
-            else dates.finditer_near(pattern, text, low, _NEEDLES[rule], _WORDS[rule])
-            if any(n in low for n in _NEEDLES[rule])
-            else ()
-        )
-        if _is_reference(rule, m, text)
-    ]
+    alike = dates.folds_alike(text, low)
+    found = []
+    for rule, pattern, needles, words, also in _ENGLISH:
+        if alike and not (
+            any(n in low for n in needles) and (not also or any(w in low for w in also))
+        ):
+            continue  # it lacks a word every match of the rule holds
+        # every English phrase holds its key word within _WORDS words of its start
+        for m in dates.finditer_near(pattern, text, low, needles, words):
+            if _is_reference(rule, m, text):
+                found.append(_Found(m.start(), m.end(), rule, m))
+    if dates.holds_arabic(text):
+        for rule, pattern in _ARABIC_RULES:
+            for m in pattern.finditer(text):
+                if _is_reference(rule, m, text):
+                    found.append(_Found(m.start(), m.end(), rule, m))
     chosen: list[_Found] = []
     for f in sorted(found, key=lambda f: (f.start, -f.end)):
         if not chosen or f.start >= chosen[-1].end:

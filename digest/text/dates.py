@@ -92,22 +92,29 @@ _TODAY = re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evenin
 # clause whose own verb is "ended" ("the talks ended on Sunday") is the news.
 _TURNS = r"(?:ended|began|begun|started|opened|closed|concluded|launched|expired|took place)"
 _AR_TURNS = r"(?:انتهت|انتهى|بدأت|بدأ|انطلقت|انطلق|اختتمت|اختتم|انعقدت|انعقد)"
-_BACKGROUND = re.compile(
+_BACKGROUND_EN = (
     r"\b(?:since|until|till)\b"
     rf"|\b(?:that|which|who)\s+(?:had\s+|has\s+|was\s+|were\s+)?{_TURNS}\b"
     rf"|\b(?:after|before|when|once)\s+(?:[\w'’-]+\s+){{0,6}}?(?:had\s+)?{_TURNS}\b"
-    rf"|منذ|حتى|(?:التي|الذي|بعد أن|عقب|قبل أن)\s+(?:\S+\s+){{0,3}}?{_AR_TURNS}",
-    re.I,
 )
+_BACKGROUND_AR = rf"منذ|حتى|(?:التي|الذي|بعد أن|عقب|قبل أن)\s+(?:\S+\s+){{0,3}}?{_AR_TURNS}"
 # A clause about the future: its weekday is a day ahead ("will vote on Sunday").
-_AHEAD = re.compile(
+_AHEAD_EN = (
     r"\b(?:will|won't|shall|would|scheduled|expected to|(?:is|are) expected|(?:is|are) due"
     r"|due to be|set to|set for|plans? to|planned for|planning to|intends? to|upcoming"
     r"|(?:is|are) to|going to|to be held)\b|\bfor\s*$"
-    r"|سوف|من المقرر|المقرر|المزمع|مقرر|يعتزم|تعتزم|المرتقب|المرتقبة|من المتوقع|يتوقع|المنتظر"
-    r"|(?<!\w)[وف]?س[يت](?:عقد|جر[يى]|تم|زور|صوت|بدأ|نطلق|شارك|ستأنف|لتقي|توجه|صل|قوم|عود)",
-    re.I,
 )
+_AHEAD_AR = (
+    r"سوف|من المقرر|المقرر|المزمع|مقرر|يعتزم|تعتزم|المرتقب|المرتقبة|من المتوقع|يتوقع|المنتظر"
+    r"|(?<!\w)[وف]?س[يت](?:عقد|جر[يى]|تم|زور|صوت|بدأ|نطلق|شارك|ستأنف|لتقي|توجه|صل|قوم|عود)"
+)
+# (all text, ASCII text): an ASCII clause is not tried for the Arabic words, which re would
+# try at each of its positions.
+_BACKGROUND = (
+    re.compile(f"{_BACKGROUND_EN}|{_BACKGROUND_AR}", re.I),
+    re.compile(_BACKGROUND_EN, re.I),
+)
+_AHEAD = (re.compile(f"{_AHEAD_EN}|{_AHEAD_AR}", re.I), re.compile(_AHEAD_EN, re.I))
 _PATTERNS = (_MONTH_DAY, _DAY_MONTH, _WEEKDAY, _YESTERDAY, _TWO_DAYS_AGO)
 # Looked for only in Arabic text.
 _AR_PATTERNS = (_AR_MONTH_DAY, _AR_WEEKDAY, _AR_YESTERDAY, _AR_TWO_DAYS_AGO, _AR_LAST_NIGHT)
@@ -139,8 +146,7 @@ def finditer_near(
     at the starts of the words that end at a needle. Same matches: the leftmost match from
     a position on starts at one of them, and they are tried in order.
     """
-    # ASCII text (most) lowers letter for letter and holds no such character.
-    if not text.isascii() and (len(low) != len(text) or any(c in text for c in _FOLDS)):
+    if not folds_alike(text, low):
         yield from pattern.finditer(text)
         return
     end = 0  # where finditer would try next
@@ -156,6 +162,13 @@ def finditer_near(
                 yield m
                 end = m.end()
         end = max(end, needle_at + 1)
+
+
+def folds_alike(text: str, low: str) -> bool:
+    """Whether wherever re's case folding matches a lower-case needle in `text`, `low`
+    (text.lower()) holds that needle at the same place: not so in a text holding one of
+    _FOLDS. ASCII text (most) lowers letter for letter and holds none."""
+    return text.isascii() or (len(low) == len(text) and not any(c in text for c in _FOLDS))
 
 
 @functools.lru_cache(maxsize=4)
@@ -198,7 +211,7 @@ def dated(text: str, published: date) -> tuple[date, str | None]:
     # close on 30 April" is dated March 18.
     low = text.lower()
     found = [m for p in _PATTERNS for m in finditer_near(p, text, low, _NEEDLES[p], 3)]
-    if _ARABIC_LETTER.search(text):
+    if holds_arabic(text):
         found += [m for pattern in _AR_PATTERNS for m in pattern.finditer(text)]
     matches = sorted(
         found,
@@ -216,20 +229,31 @@ def dated(text: str, published: date) -> tuple[date, str | None]:
     return published, today.group(0) if today else None
 
 
+def holds_arabic(text: str) -> bool:
+    return not text.isascii() and _ARABIC_LETTER.search(text) is not None
+
+
 def clause_before(text: str, start: int) -> str:
     """The clause a phrase at `start` sits in, up to the phrase (back to , ; : . ! ? or ،)."""
-    return re.split(r"[.,;:!?،؛]", text[:start])[-1]
+    return text[max(text.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1 : start]
+
+
+_CLAUSE_MARKS = ".,;:!?،؛"
 
 
 def background(text: str, start: int) -> bool:
     """Whether the day named at `start` is background to the news (see the module doc)."""
     # A whole sentence is searched for a background turn only up to the last comma.
-    return bool(_BACKGROUND.search(clause_before(text, start)))
+    return _turns(_BACKGROUND, clause_before(text, start))
 
 
 def ahead(text: str, start: int) -> bool:
     """Whether the clause before `start` speaks of the future ("will vote on ...")."""
-    return bool(_AHEAD.search(clause_before(text, start)))
+    return _turns(_AHEAD, clause_before(text, start))
+
+
+def _turns(patterns: tuple[re.Pattern[str], re.Pattern[str]], clause: str) -> bool:
+    return patterns[clause.isascii()].search(clause) is not None
 
 
 def _resolve(match: re.Match[str], published: date) -> date | None:

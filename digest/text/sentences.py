@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -80,11 +81,15 @@ def lead_sentence(text: str) -> str:
 
 def content_words(text: str) -> frozenset[str]:
     """Lower-case, lightly stemmed words that say what a text is about."""
-    words = set()
-    for word in _WORD.findall(text.lower()):
-        if word not in STOP:
-            words.add(_SUFFIX.sub("", word) if word.isascii() else word)
-    return frozenset(words)
+    return frozenset(filter(None, map(_content_word, _WORD.findall(text.lower()))))
+
+
+@functools.lru_cache(maxsize=65536)  # texts repeat their words
+def _content_word(word: str) -> str | None:
+    """A lower-case word as content_words counts it: None for a stop word."""
+    if word in STOP:
+        return None
+    return _SUFFIX.sub("", word) if word.isascii() else word
 
 
 def compress(sentence: str) -> str:
