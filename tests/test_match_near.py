@@ -51,9 +51,11 @@ def _dated_before(text: str, published: date) -> tuple[date, str | None]:
     for match in matches:
         # the clause cut by re.split, searched for the words of both languages
         clause = re.split(r"[.,;:!?،؛]", text[: match.start()])[-1]
-        if dates._BACKGROUND[0].search(clause):
+        if dates._BACKGROUND.everywhere.search(clause):
             continue
-        if match.re in (dates._WEEKDAY, dates._AR_WEEKDAY) and dates._AHEAD[0].search(clause):
+        if match.re in (dates._WEEKDAY, dates._AR_WEEKDAY) and dates._AHEAD.everywhere.search(
+            clause
+        ):
             continue
         day = dates._resolve(match, published)
         if day is not None and published - dates._MAX_LAG <= day <= published:
@@ -197,3 +199,60 @@ def test_a_clause_runs_back_to_the_last_mark_as_re_split_cuts_it() -> None:
         for start in range(len(text) + 1):
             cut = re.split(r"[.,;:!?،؛]", text[:start])[-1]
             assert dates.clause_before(text, start) == cut, (text, start)
+
+
+# Every alternative of the English background and future words (dates._BACKGROUND_EN,
+# dates._AHEAD_EN), which an ASCII clause is searched for only when it holds one of the
+# words each match holds.
+_TURN_PHRASES = {
+    "_BACKGROUND": (
+        *("since", "until", "till"),
+        *(
+            f"that {had}{turn}"
+            for had in ("", "had ", "has ", "was ", "were ")
+            for turn in (
+                "ended",
+                "began",
+                "begun",
+                "started",
+                "opened",
+                "closed",
+                "concluded",
+                "launched",
+                "expired",
+                "took place",
+            )
+        ),
+        *(
+            f"{when} the long talks {had}ended"
+            for when in ("after", "before", "when", "once")
+            for had in ("", "had ")
+        ),
+        "which began",
+        "who started",
+    ),
+    "_AHEAD": (
+        *("will", "won't", "shall", "would", "scheduled", "expected to", "is expected"),
+        *("are expected", "is due", "are due", "due to be", "set to", "set for", "plan to"),
+        *("plans to", "planned for", "planning to", "intend to", "intends to", "upcoming"),
+        *("is to", "are to", "going to", "to be held", "for"),
+    ),
+}
+
+
+def test_an_ascii_clause_turns_as_the_words_of_both_languages_turn_it() -> None:
+    turned = 0
+    for name, phrases in _TURN_PHRASES.items():
+        turn = getattr(dates, name)
+        for phrase in phrases:
+            for written in (phrase, phrase.title(), phrase.upper(), phrase.replace(" ", "  ")):
+                for clause in (
+                    written,
+                    f"The council {written} vote",
+                    f"x{written}",
+                    f"{written}y",
+                ):
+                    expected = turn.everywhere.search(clause) is not None
+                    assert dates._turns(turn, clause) == expected, (name, clause)
+                    turned += expected
+    assert turned >= 4 * sum(map(len, _TURN_PHRASES.values()))  # the phrases are ones that turn

@@ -19,6 +19,7 @@ import functools
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from digest.periods import MONTHS, WEEKDAYS
 
@@ -108,13 +109,35 @@ _AHEAD_AR = (
     r"سوف|من المقرر|المقرر|المزمع|مقرر|يعتزم|تعتزم|المرتقب|المرتقبة|من المتوقع|يتوقع|المنتظر"
     r"|(?<!\w)[وف]?س[يت](?:عقد|جر[يى]|تم|زور|صوت|بدأ|نطلق|شارك|ستأنف|لتقي|توجه|صل|قوم|عود)"
 )
-# (all text, ASCII text): an ASCII clause is not tried for the Arabic words, which re would
-# try at each of its positions.
-_BACKGROUND = (
+
+
+class _Turn(NamedTuple):
+    """Words that turn a clause's day into background or the future, searched for in a
+    clause: an ASCII one is searched only when it holds one of the English words every
+    match holds (in lower case), and not for the Arabic ones (re would try each of them
+    at each of its positions)."""
+
+    everywhere: re.Pattern[str]
+    english: re.Pattern[str]  # for ASCII text
+    words: tuple[str, ...]
+
+
+_BACKGROUND = _Turn(
     re.compile(f"{_BACKGROUND_EN}|{_BACKGROUND_AR}", re.I),
     re.compile(_BACKGROUND_EN, re.I),
+    (
+        *("since", "until", "till", "ended", "began", "begun", "started", "opened", "closed"),
+        *("concluded", "launched", "expired", "took place"),
+    ),
 )
-_AHEAD = (re.compile(f"{_AHEAD_EN}|{_AHEAD_AR}", re.I), re.compile(_AHEAD_EN, re.I))
+_AHEAD = _Turn(
+    re.compile(f"{_AHEAD_EN}|{_AHEAD_AR}", re.I),
+    re.compile(_AHEAD_EN, re.I),
+    (
+        *("will", "won't", "shall", "would", "scheduled", "expect", "due", "set to", "plan"),
+        *("intend", "upcoming", "is to", "are to", "going to", "to be held", "for"),
+    ),
+)
 _PATTERNS = (_MONTH_DAY, _DAY_MONTH, _WEEKDAY, _YESTERDAY, _TWO_DAYS_AGO)
 # Looked for only in Arabic text.
 _AR_PATTERNS = (_AR_MONTH_DAY, _AR_WEEKDAY, _AR_YESTERDAY, _AR_TWO_DAYS_AGO, _AR_LAST_NIGHT)
@@ -218,9 +241,10 @@ def dated(text: str, published: date) -> tuple[date, str | None]:
         key=lambda m: (m.start(), -m.end()),  # the longer phrase first: "أمس الأول"
     )
     for match in matches:
-        if background(text, match.start()):
+        clause = clause_before(text, match.start())
+        if _turns(_BACKGROUND, clause):
             continue
-        if match.re in (_WEEKDAY, _AR_WEEKDAY) and ahead(text, match.start()):
+        if match.re in (_WEEKDAY, _AR_WEEKDAY) and _turns(_AHEAD, clause):
             continue
         day = _resolve(match, published)
         if day is not None and published - _MAX_LAG <= day <= published:
@@ -252,8 +276,11 @@ def ahead(text: str, start: int) -> bool:
     return _turns(_AHEAD, clause_before(text, start))
 
 
-def _turns(patterns: tuple[re.Pattern[str], re.Pattern[str]], clause: str) -> bool:
-    return patterns[clause.isascii()].search(clause) is not None
+def _turns(turn: _Turn, clause: str) -> bool:
+    if not clause.isascii():
+        return turn.everywhere.search(clause) is not None
+    low = clause.lower()
+    return any(w in low for w in turn.words) and turn.english.search(clause) is not None
 
 
 def _resolve(match: re.Match[str], published: date) -> date | None:
