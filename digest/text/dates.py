@@ -254,15 +254,16 @@ def dated(text: str, published: date) -> tuple[date, str | None]:
 
 
 def holds_arabic(text: str) -> bool:
+    """Whether the text holds an Arabic letter (ASCII text, most, is not searched)."""
     return not text.isascii() and _ARABIC_LETTER.search(text) is not None
+
+
+_CLAUSE_MARKS = ".,;:!?،؛"
 
 
 def clause_before(text: str, start: int) -> str:
     """The clause a phrase at `start` sits in, up to the phrase (back to , ; : . ! ? or ،)."""
     return text[max(text.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1 : start]
-
-
-_CLAUSE_MARKS = ".,;:!?،؛"
 
 
 def background(text: str, start: int) -> bool:
