@@ -118,18 +118,20 @@ def _forms() -> dict[str, list[str]]:
     }
 
 
-def _variants(phrase: str) -> list[str]:
-    return [
+def _variants(phrase: str, *, folded: bool = True) -> list[str]:
+    written = [
         phrase,
         phrase.upper(),
         phrase.title(),
         phrase.replace(" ", "  "),
         phrase.replace(" ", "\n"),
+    ]
+    if folded:
         # letters re's case folding matches with "s", "i" and "k", which lower() keeps
         # apart from them: no needle or other word is in the lowered text as written
-        phrase.replace("s", "\u017f").replace("i", "\u0131"),
-        phrase.replace("k", "\u212a").replace("I", "\u0130"),
-    ]
+        written.append(phrase.replace("s", "\u017f").replace("i", "\u0131"))
+        written.append(phrase.replace("k", "\u212a").replace("I", "\u0130"))
+    return written
 
 
 @pytest.mark.parametrize("rule", sorted(_forms()))
@@ -152,7 +154,7 @@ def test_every_form_of_a_rule_holds_one_of_its_other_words(rule: str) -> None:
     # at every position in every surrounding holds one, as lower() writes it.
     matches = 0
     for phrase, (before, after) in itertools.product(_forms()[rule], SURROUNDINGS):
-        for variant in _variants(phrase)[:5]:
+        for variant in _variants(phrase, folded=False):
             for m in anchoring._RULES[rule].finditer(before.format(variant) + after):
                 assert any(w in m.group(0).lower() for w in anchoring._ALSO[rule]), m
                 matches += 1

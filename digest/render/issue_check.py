@@ -84,7 +84,10 @@ _SCRIPTS = {  # a paragraph mostly in one of these in an issue of another langua
     "Arabic": re.compile(r"[\u0600-\u06ff\u0750-\u077f]"),
     "Latin": re.compile(r"[A-Za-z]"),
 }
-_ASCII_SCRIPTS = frozenset({"Latin"})  # those with letters in ASCII
+# Those with letters in ASCII: an ASCII paragraph is counted only for these.
+_ASCII_SCRIPTS = frozenset(
+    name for name, pattern in _SCRIPTS.items() if pattern.search(bytes(range(128)).decode())
+)
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _LANGUAGE_SCRIPT = {"ar": "Arabic", "ku": "Arabic", "fa": "Arabic", "ur": "Arabic"}
